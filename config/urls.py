@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from clinics import views as clinic_views
+
+urlpatterns = [
+    path("", clinic_views.home, name="home"),
+    path("healthz", clinic_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/no-access/",
+        TemplateView.as_view(template_name="registration/no_access.html"),
+        name="logout_notice",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("patients.urls")),
+    path("", include("prescriptions.urls")),
+    path("", include("exercises.urls")),
+    path("", include("handouts.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("api.urls")),
+]

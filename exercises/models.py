@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Clinic, clinic_of
+
+
+class Direction(models.TextChoices):
+    EXTENSION = "extension", _("Extension")
+    FLEXION = "flexion", _("Flexion")
+    SIDE_GLIDE = "side_glide", _("Side glide")
+    ROTATION = "rotation", _("Rotation")
+
+
+class Position(models.TextChoices):
+    PRONE = "prone", _("Lying on the stomach")
+    SUPINE = "supine", _("Lying on the back")
+    SIDE_LYING = "side_lying", _("Lying on the side")
+    SITTING = "sitting", _("Sitting")
+    STANDING = "standing", _("Standing")
+
+
+class CatalogQuerySet(models.QuerySet):
+    """Catalog entries are built in (no clinic) or belong to exactly one clinic."""
+
+    def builtin(self) -> CatalogQuerySet:
+        return self.filter(clinic__isnull=True)
+
+    def for_clinic(self, clinic: Clinic | None) -> CatalogQuerySet:
+        if clinic is None:
+            return self.builtin()
+        return self.filter(Q(clinic__isnull=True) | Q(clinic=clinic))
+
+    def for_user(self, user: Any) -> CatalogQuerySet:
+        """Therapists see the built-in entries and their clinic's own; patients
+        reach exercises only through their prescriptions."""
+        clinic = clinic_of(user)
+        return self.for_clinic(clinic) if clinic is not None else self.none()
+
+
+def _image_path(instance: Exercise, filename: str) -> str:
+    return f"exercises/{instance.clinic_id or 'builtin'}/{filename}"
+
+
+class Exercise(models.Model):
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        help_text=_("Empty for the built-in McKenzie catalog."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.CharField(_("starting position"), max_length=12, choices=Position)
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction)
+    steps = models.JSONField(_("steps"), default=list, help_text=_("One instruction per step."))
+    purpose = models.TextField(_("what it is used for"))
+    cautions = models.TextField(_("cautions and when to stop"))
+    default_sets = models.PositiveSmallIntegerField(
+        _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    default_repetitions = models.PositiveSmallIntegerField(
+        _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    default_hold_seconds = models.PositiveSmallIntegerField(
+        _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
+    )
+    default_times_per_day = models.PositiveSmallIntegerField(
+        _("times per day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    default_every_hours = models.PositiveSmallIntegerField(
+        _("every N hours"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    # Built-in drawings are static SVG files named after the slug; a clinic's own
+    # exercise may carry an uploaded picture instead.
+    illustration = models.CharField(_("drawing (static path)"), max_length=200, blank=True)
+    image = models.ImageField(_("picture"), upload_to=_image_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinic_id", "name"]
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(clinic__isnull=True),
+                name="exercise_builtin_slug_unique",
+            ),
+            models.UniqueConstraint(fields=["clinic", "slug"], name="exercise_clinic_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="exercise_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=Position.values), name="exercise_position_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(default_sets__gte=1, default_sets__lte=20),
+                name="exercise_default_sets_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_repetitions__gte=1, default_repetitions__lte=100),
+                name="exercise_default_repetitions_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_hold_seconds__lte=600), name="exercise_default_hold_range"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(default_times_per_day__isnull=True, default_every_hours__isnull=False)
+                    | Q(default_times_per_day__isnull=False, default_every_hours__isnull=True)
+                ),
+                name="exercise_default_frequency_one_of",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.clinic_id is None
+
+    @property
+    def image_url(self) -> str:
+        """Where a browser finds the picture of this exercise, or '' if it has none."""
+        if self.image:
+            return self.image.url
+        if self.illustration:
+            return static(self.illustration)
+        return ""
+
+
+class Progression(models.Model):
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="progressions"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction)
+    description = models.TextField(_("description"), blank=True)
+    exercises = models.ManyToManyField(
+        Exercise, through="ProgressionStep", related_name="progressions"
+    )
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinic_id", "name"]
+        verbose_name = _("progression")
+        verbose_name_plural = _("progressions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(clinic__isnull=True),
+                name="progression_builtin_slug_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "slug"], name="progression_clinic_slug_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.clinic_id is None
+
+
+class ProgressionStep(models.Model):
+    progression = models.ForeignKey(Progression, on_delete=models.CASCADE, related_name="steps")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+    advance_when = models.TextField(
+        _("move on when"), blank=True, help_text=_("What tells the PT this step is done.")
+    )
+
+    class Meta:
+        ordering = ["progression", "position"]
+        verbose_name = _("progression step")
+        verbose_name_plural = _("progression steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progression", "position"], name="progression_step_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["progression", "exercise"], name="progression_step_exercise_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="progression_step_position_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.progression}: {self.position}. {self.exercise}"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Patient, PortalInvitation
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "clinic", "external_id", "archived"]
+    list_filter = ["clinic", "archived", "classification"]
+    search_fields = ["last_name", "first_name", "external_id", "email"]
+    raw_id_fields = ["user", "created_by"]
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(admin.ModelAdmin):
+    list_display = ["patient", "created_at", "expires_at", "used_at", "voided_at"]
+    readonly_fields = ["token_hash"]
+    raw_id_fields = ["patient", "created_by"]

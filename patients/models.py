@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Clinic, clinic_of
+
+
+class Classification(models.TextChoices):
+    DERANGEMENT = "derangement", _("Derangement")
+    DYSFUNCTION = "dysfunction", _("Dysfunction")
+    POSTURAL = "postural", _("Postural syndrome")
+    OTHER = "other", _("Other (spinal stenosis among others)")
+
+
+class DirectionalPreference(models.TextChoices):
+    EXTENSION = "extension", _("Extension")
+    FLEXION = "flexion", _("Flexion")
+    LATERAL_LEFT = "lateral_left", _("Lateral, left")
+    LATERAL_RIGHT = "lateral_right", _("Lateral, right")
+    NONE = "none", _("None")
+
+
+def patient_of(user: Any) -> Patient | None:
+    """The patient record behind a portal login, or None."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.patient
+    except ObjectDoesNotExist:
+        return None
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
+        return self.filter(clinic=clinic)
+
+    def for_user(self, user: Any) -> PatientQuerySet:
+        """What `user` may see: a therapist their clinic's patients, a patient
+        themself, anyone else nothing. Every view starts from here."""
+        clinic = clinic_of(user)
+        if clinic is not None:
+            return self.for_clinic(clinic)
+        if patient_of(user) is not None:
+            return self.filter(user=user)
+        return self.none()
+
+    def active(self) -> PatientQuerySet:
+        return self.filter(archived=False)
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The patient's id in the clinic's own system, if any."),
+    )
+    classification = models.CharField(
+        _("MDT classification"), max_length=12, choices=Classification, blank=True
+    )
+    directional_preference = models.CharField(
+        _("directional preference"), max_length=14, choices=DirectionalPreference, blank=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patient",
+        verbose_name=_("portal login"),
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "external_id"],
+                condition=~Q(external_id=""),
+                name="patient_external_id_unique_in_clinic",
+            ),
+            models.CheckConstraint(
+                condition=Q(classification__in=["", *Classification.values]),
+                name="patient_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(directional_preference__in=["", *DirectionalPreference.values]),
+                name="patient_directional_preference_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def invite(self, *, by: Any) -> tuple[PortalInvitation, str]:
+        """Make a one-time portal link and void every earlier one.
+
+        Returns the invitation and the raw token; only its hash is stored, so
+        the token must be shown or sent now.
+        """
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        with transaction.atomic():
+            self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
+                voided_at=now
+            )
+            invitation = PortalInvitation.objects.create(
+                patient=self,
+                token_hash=PortalInvitation.hash(token),
+                created_by=by,
+                expires_at=now + PortalInvitation.LIFETIME,
+            )
+        return invitation, token
+
+
+class PortalInvitationQuerySet(models.QuerySet):
+    def usable(self) -> PortalInvitationQuerySet:
+        return self.filter(
+            used_at__isnull=True, voided_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class PortalInvitation(models.Model):
+    LIFETIME = timedelta(days=7)
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PortalInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("portal invitation")
+        verbose_name_plural = _("portal invitations")
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.patient} ({self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def find(cls, token: str) -> PortalInvitation | None:
+        """The invitation a raw token belongs to, usable or not."""
+        return cls.objects.select_related("patient").filter(token_hash=cls.hash(token)).first()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.voided_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,65 @@
+"""Small builders for test data, one per model; fixtures in conftest.py use them."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from clinics.models import Clinic, Therapist
+from exercises.models import Exercise, Progression
+from patients.models import Patient
+from prescriptions.models import Prescription
+from prescriptions.services import ItemSpec, create_prescription, progression_items
+
+PASSWORD = "correct-horse-battery-42"
+_counter = itertools.count(1)
+
+
+def make_user(username: str | None = None, **extra: Any):
+    username = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.test", **extra
+    )
+
+
+def make_clinic(name: str = "Harbour Physio", slug: str | None = None) -> Clinic:
+    return Clinic.objects.create(name=name, slug=slug or f"clinic-{next(_counter)}")
+
+
+def make_therapist(clinic: Clinic, username: str | None = None, *, admin: bool = False):
+    user = make_user(username, first_name="Tess", last_name=f"Therapist{next(_counter)}")
+    Therapist.objects.create(user=user, clinic=clinic, is_clinic_admin=admin)
+    return user
+
+
+def make_patient(clinic: Clinic, *, login: str | None = None, **fields: Any) -> Patient:
+    n = next(_counter)
+    values = {"first_name": "Pat", "last_name": f"Patient{n}", "email": f"pat{n}@example.test"}
+    values.update(fields)
+    patient = Patient.objects.create(clinic=clinic, **values)
+    if login:
+        patient.user = make_user(login)
+        patient.save(update_fields=["user"])
+    return patient
+
+
+def make_prescription(
+    patient: Patient,
+    by,
+    *,
+    progression: str = "extension",
+    first: int | None = None,
+    activate: bool = True,
+    exercises: list[Exercise] | None = None,
+) -> Prescription:
+    if exercises is not None:
+        items = [ItemSpec.from_exercise(exercise) for exercise in exercises]
+        source = None
+    else:
+        source = Progression.objects.builtin().get(slug=progression)
+        items = progression_items(source, first=first)
+    return create_prescription(
+        patient=patient, by=by, items=items, progression=source, activate=activate
+    )
