@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from django.views.generic import TemplateView
 
 from clinics import views as clinic_views
@@ -20,6 +22,9 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # Uploaded exercise pictures: few and small, so the app serves them itself and
+    # every app server needs MEDIA_ROOT on shared storage (see README).
+    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("patients.urls")),
     path("", include("prescriptions.urls")),
     path("", include("exercises.urls")),
