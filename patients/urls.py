@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "patients"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("patients/", views.patient_list, name="list"),
+]
