@@ -63,3 +63,18 @@ def make_prescription(
     return create_prescription(
         patient=patient, by=by, items=items, progression=source, activate=activate
     )
+
+
+def make_exercise_for(clinic: Clinic, slug: str = "clinic-exercise", **fields: Any) -> Exercise:
+    """A clinic's own exercise, prescribable like a built-in one."""
+    values = {
+        "name": slug.replace("-", " ").capitalize(),
+        "position": "standing",
+        "direction": "extension",
+        "steps": ["Stand tall.", "Lean back gently.", "Come back up."],
+        "purpose": "A clinic's own variation.",
+        "cautions": "Stop if pain spreads into your leg.",
+        "default_times_per_day": 3,
+    }
+    values.update(fields)
+    return Exercise.objects.create(clinic=clinic, slug=slug, **values)

@@ -1,0 +1,83 @@
+"""The built-in McKenzie catalog is there after migrate, complete and stable."""
+
+from django.forms.models import model_to_dict
+
+from exercises.catalog import load_catalog
+from exercises.models import Exercise, Progression, ProgressionStep
+
+TEN = {
+    "prone-lying",
+    "prone-props",
+    "prone-press-up",
+    "prone-press-up-hips-off-centre",
+    "standing-side-glide",
+    "flexion-rotation",
+    "standing-lumbar-extension",
+    "supine-lumbar-flexion",
+    "seated-lumbar-flexion",
+    "standing-lumbar-flexion",
+}
+
+
+def _snapshot():
+    return (
+        [model_to_dict(e) | {"updated_at": e.updated_at} for e in Exercise.objects.order_by("pk")],
+        [model_to_dict(p) for p in Progression.objects.order_by("pk")],
+        list(ProgressionStep.objects.order_by("pk").values()),
+    )
+
+
+def test_the_ten_exercises_are_there_after_migrate(db):
+    assert set(Exercise.objects.builtin().values_list("slug", flat=True)) == TEN
+
+
+def test_the_extension_progression_follows_the_article(db):
+    steps = Progression.objects.get(slug="extension").steps.order_by("position")
+    assert [step.exercise.slug for step in steps] == [
+        "prone-lying",
+        "prone-props",
+        "prone-press-up",
+        "prone-press-up-hips-off-centre",
+        "standing-side-glide",
+        "flexion-rotation",
+        "standing-lumbar-extension",
+    ]
+
+
+def test_the_flexion_progression_goes_from_lying_to_standing(db):
+    steps = Progression.objects.get(slug="flexion").steps.order_by("position")
+    assert [step.exercise.slug for step in steps] == [
+        "supine-lumbar-flexion",
+        "seated-lumbar-flexion",
+        "standing-lumbar-flexion",
+    ]
+
+
+def test_loading_the_catalog_again_changes_nothing(db):
+    before = _snapshot()
+    load_catalog()
+    load_catalog()
+    assert _snapshot() == before
+
+
+def test_loading_restores_a_built_in_exercise_that_was_edited(db):
+    Exercise.objects.filter(slug="prone-props").update(name="Something else", steps=[])
+    load_catalog()
+    exercise = Exercise.objects.get(slug="prone-props")
+    assert exercise.name == "Prone props (lying on elbows)"
+    assert len(exercise.steps) == 4
+
+
+def test_every_exercise_has_steps_a_stop_rule_and_a_dosage(db):
+    for exercise in Exercise.objects.builtin():
+        assert len(exercise.steps) >= 3, exercise.slug
+        assert all(step.strip() for step in exercise.steps), exercise.slug
+        assert "stop" in exercise.cautions.lower(), exercise.slug
+        assert exercise.default_repetitions >= 1
+        assert (exercise.default_times_per_day is None) != (exercise.default_every_hours is None)
+        assert exercise.illustration == f"exercises/drawings/{exercise.slug}.svg"
+
+
+def test_the_catalog_covers_each_direction_it_loads(db):
+    directions = set(Exercise.objects.builtin().values_list("direction", flat=True))
+    assert directions == {"extension", "flexion", "side_glide", "rotation"}

@@ -1,0 +1,50 @@
+from django.core.management import call_command
+
+from clinics.models import Clinic, Therapist
+from patients.models import Patient
+from prescriptions.models import Alert, Prescription, SymptomLog
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Clinic, Therapist, Patient, Prescription, SymptomLog, Alert)
+    }
+
+
+def test_seeding_twice_gives_the_same_data(db, capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    assert first["Clinic"] == 2 and first["Therapist"] == 3
+    assert "anna" in capsys.readouterr().out
+
+
+def test_the_demo_patient_logs_show_centralization(db):
+    call_command("seed_demo")
+    maria = Patient.objects.get(user__username="maria")
+    logs = list(maria.symptom_logs.order_by("logged_at"))
+    assert len(logs) >= 14
+    assert logs[0].location_rank > logs[-1].location_rank
+    assert logs[0].pain > logs[-1].pain
+    assert maria.prescriptions.get(status="active").progression.slug == "extension"
+
+
+def test_the_second_clinic_is_kept_apart(db):
+    call_command("seed_demo")
+    nora = Therapist.objects.get(user__username="nora")
+    assert set(Patient.objects.for_user(nora.user).values_list("clinic__slug", flat=True)) == {
+        "northgate"
+    }
+
+
+def test_a_large_data_set_is_added_once(db):
+    call_command("seed_demo", patients=12, days=5)
+    first = _counts()
+    call_command("seed_demo", patients=12, days=5)
+    assert _counts() == first
+    bulk = Patient.objects.filter(external_id__startswith="BULK-")
+    assert bulk.count() == 12
+    assert SymptomLog.objects.filter(patient__in=bulk).exists()
+    assert Prescription.objects.filter(patient__in=bulk, status="active").count() == 12

@@ -1,0 +1,78 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run("import django; django.setup()", CENTRA_ENV="production", ALLOWED_HOSTS="x.test")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _run("import django; django.setup()", CENTRA_ENV="production", SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CENTRA_ENV": "production",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x7Q9" * 10,
+            "ALLOWED_HOSTS": "centra.example.org",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_debug_is_off_unless_asked():
+    result = _run("from django.conf import settings; print(settings.DEBUG)", DEBUG="")
+    assert result.stdout.strip() == "False"
+
+
+def test_health_answers_ok_when_the_database_works(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_answers_503_when_the_database_is_unreachable(tmp_path):
+    missing = tmp_path / "no-such-dir" / "db.sqlite3"
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz'); print(r.status_code, r.json()['status'])"
+    )
+    result = _run(code, SQLITE_PATH=str(missing), DATABASE_URL="")
+    assert result.stdout.strip() == "503 unavailable", result.stderr
+
+
+def test_health_accepts_only_get(client, db):
+    assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    page = client.get(response["Location"])
+    assert b"Sign in" in page.content
