@@ -7,4 +7,9 @@ app_name = "portal"
 urlpatterns = [
     path("", views.today, name="today"),
     path("activate/<str:token>/", views.activate, name="activate"),
+    path("exercises/<int:item_id>/log/", views.log_exercise, name="log"),
+    path("logs/<int:log_id>/", views.logged, name="logged"),
+    path("safety-check/", views.red_flags, name="red_flags"),
+    path("safety-check/urgent/", views.urgent, name="urgent"),
+    path("progress/", views.progress, name="progress"),
 ]

@@ -1,10 +1,399 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The patient portal: today's program, logging how it went, safety, progress.
+
+Every view starts from the `for_user` querysets, so a patient reaches only their
+own rows; anything else is a 404, the same answer as a missing row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinics.models import AuditEvent, audit, therapist_of
+from patients.models import Patient, PortalInvitation, patient_of
+from prescriptions.models import (
+    AfterResponse,
+    Alert,
+    DuringResponse,
+    Prescription,
+    PrescriptionItem,
+    RedFlag,
+    RedFlagCheck,
+    SymptomLog,
+)
+from prescriptions.services import (
+    LogOutcome,
+    record_red_flag_check,
+    record_symptom_log,
+    red_flags_due,
+)
+
+from . import charts
+from .forms import (
+    AFTER_CHOICES,
+    DURING_CHOICES,
+    LOCATION_CHOICES,
+    ActivationForm,
+    LogForm,
+    RedFlagForm,
+    plain_label,
+    suggested_username,
+)
+from .services import activate_portal_login
+
+View = Callable[..., HttpResponse]
+
+# Answers that mean the exercise is helping; used only for an encouraging word.
+GOOD_DURING = {DuringResponse.CENTRALIZE, DuringResponse.DECREASE, DuringResponse.ABOLISH}
 
 
-def today(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/today.html", {})
+def patient_required(view: View) -> View:
+    """Let in only a signed-in patient, passed to the view as `patient`.
+
+    A therapist goes to their dashboard (even one who is also a patient, since
+    their querysets are clinic-wide); staff and other accounts get a 404.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if therapist_of(user) is not None:
+            return redirect("home")
+        patient = patient_of(user)
+        if patient is None or user.is_staff or user.is_superuser:
+            raise Http404
+        return view(request, patient, *args, **kwargs)
+
+    return wrapper
 
 
+def _portal_audit(request: HttpRequest, action: str, target: Any, page: str) -> None:
+    audit(action=action, target=target, request=request, detail={"page": page})
+
+
+@patient_required
+@require_GET
+def today(request: HttpRequest, patient: Patient) -> HttpResponse:
+    prescription = (
+        Prescription.objects.for_user(request.user)
+        .active()
+        .select_related("prescribed_by", "patient__clinic")
+        .first()
+    )
+    items: list[PrescriptionItem] = []
+    if prescription is not None:
+        latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
+        items = list(
+            prescription.items.select_related("exercise")
+            .annotate(
+                last_during=Subquery(latest.values("during")[:1]),
+                last_after=Subquery(latest.values("after")[:1]),
+                logged_today=Count(
+                    "symptom_logs",
+                    filter=Q(symptom_logs__logged_at__date=timezone.localdate()),
+                ),
+            )
+            .order_by("position")
+        )
+        for item in items:
+            item.stopped = (
+                item.last_during == DuringResponse.PERIPHERALIZE
+                or item.last_after == AfterResponse.WORSE
+            )
+    urgent_today = (
+        RedFlagCheck.objects.for_user(request.user)
+        .filter(checked_on=timezone.localdate())
+        .exclude(answered_yes=[])
+        .exists()
+    )
+    _portal_audit(request, AuditEvent.Action.VIEW, prescription or patient, "today")
+    return render(
+        request,
+        "portal/today.html",
+        {
+            "patient": patient,
+            "clinic": patient.clinic,
+            "prescription": prescription,
+            "items": items,
+            "urgent_today": urgent_today,
+        },
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def log_exercise(request: HttpRequest, patient: Patient, item_id: int) -> HttpResponse:
+    # A program that ended while the form was open still takes the log: it stays
+    # tied to the exact version the patient followed.
+    item = get_object_or_404(
+        PrescriptionItem.objects.for_user(request.user)
+        .exclude(prescription__status=Prescription.Status.DRAFT)
+        .select_related("exercise", "prescription"),
+        pk=item_id,
+    )
+    if request.method == "POST":
+        form = LogForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = record_symptom_log(
+                    patient=patient,
+                    item=item,
+                    pain=data["pain"],
+                    location=data["location"],
+                    during=data["during"],
+                    after=data["after"],
+                    sets_done=data["sets_done"],
+                    repetitions_done=data["repetitions_done"],
+                    note=data["note"],
+                    source=SymptomLog.Source.PORTAL,
+                    entered_by=request.user,
+                    client_token=data["client_token"] or uuid.uuid4().hex,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                if outcome.created:
+                    _portal_audit(request, AuditEvent.Action.CREATE, outcome.log, "log")
+                else:
+                    messages.info(request, _("You had already sent this; it is saved once."))
+                return redirect("portal:logged", log_id=outcome.log.pk)
+        # Keep the token of a rejected submission: nothing was stored under it yet.
+        token = form.cleaned_data.get("client_token") or uuid.uuid4().hex
+    else:
+        if item.prescription.status != Prescription.Status.ACTIVE:
+            messages.info(request, _("Your program has changed. Here is the one to follow now."))
+            return redirect("portal:today")
+        if red_flags_due(patient):
+            return redirect(f"{reverse('portal:red_flags')}?{urlencode({'next': request.path})}")
+        token = uuid.uuid4().hex
+        form = LogForm(initial={"sets_done": item.sets, "repetitions_done": item.repetitions})
+    _portal_audit(request, AuditEvent.Action.VIEW, item.prescription, "log-form")
+    return render(
+        request,
+        "portal/log.html",
+        {
+            "item": item,
+            "exercise": item.exercise,
+            "form": form,
+            "client_token": token,
+            "location_choices": LOCATION_CHOICES,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@patient_required
+@require_GET
+def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
+    """The page right after a log: stop the exercise, a gentle word, or encouragement."""
+    log = get_object_or_404(
+        SymptomLog.objects.for_user(request.user).select_related(
+            "item__exercise", "item__prescription"
+        ),
+        pk=log_id,
+    )
+    alerts = list(log.alerts.all())
+    outcome = LogOutcome(log, created=False, alerts=alerts)
+    next_item = None
+    if log.item.prescription.status == Prescription.Status.ACTIVE:
+        next_item = (
+            log.item.prescription.items.filter(position__gt=log.item.position)
+            .select_related("exercise")
+            .order_by("position")
+            .first()
+        )
+    _portal_audit(request, AuditEvent.Action.VIEW, log, "logged")
+    return render(
+        request,
+        "portal/logged.html",
+        {
+            "log": log,
+            "exercise": log.item.exercise,
+            "clinic": patient.clinic,
+            "stop": outcome.stop_exercise,
+            "pain_rise": any(alert.kind == Alert.Kind.PAIN_RISE for alert in alerts),
+            "encourage": log.during in GOOD_DURING or log.after == AfterResponse.BETTER,
+            "next_item": next_item,
+            "where": plain_label(LOCATION_CHOICES, log.location),
+            "during_text": plain_label(DURING_CHOICES, log.during),
+            "after_text": plain_label(AFTER_CHOICES, log.after),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and target.startswith("/portal/"):
+        return target
+    return fallback
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def red_flags(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The daily safety questions, asked before the first log of the day."""
+    next_url = _safe_next(request, reverse("portal:today"))
+    form = RedFlagForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        check, _alert = record_red_flag_check(patient=patient, answered_yes=form.answered_yes())
+        _portal_audit(request, AuditEvent.Action.CREATE, check, "red-flags")
+        if check.answered_yes:
+            return redirect("portal:urgent")
+        return redirect(next_url)
+    _portal_audit(request, AuditEvent.Action.VIEW, patient, "red-flags")
+    return render(
+        request,
+        "portal/red_flags.html",
+        {"form": form, "next": next_url, "due": red_flags_due(patient)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@patient_required
+@require_GET
+def urgent(request: HttpRequest, patient: Patient) -> HttpResponse:
+    check = (
+        RedFlagCheck.objects.for_user(request.user)
+        .filter(checked_on=timezone.localdate())
+        .exclude(answered_yes=[])
+        .first()
+    )
+    if check is None:
+        return redirect("portal:today")
+    _portal_audit(request, AuditEvent.Action.VIEW, check, "urgent")
+    return render(
+        request,
+        "portal/urgent.html",
+        {
+            "clinic": patient.clinic,
+            "answers": [RedFlag(code).label for code in check.answered_yes],
+        },
+    )
+
+
+PROGRESS_PAGE_SIZE = 20
+
+
+@patient_required
+@require_GET
+def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
+    logs = SymptomLog.objects.for_user(request.user)
+    days = charts.daily_progress(logs)
+    page = Paginator(
+        logs.select_related("item__exercise").order_by("-logged_at", "-id"), PROGRESS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    for log in page:
+        log.where = plain_label(LOCATION_CHOICES, log.location)
+        log.during_text = plain_label(DURING_CHOICES, log.during)
+        log.after_text = plain_label(AFTER_CHOICES, log.after)
+    _portal_audit(request, AuditEvent.Action.VIEW, patient, "progress")
+    return render(
+        request,
+        "portal/progress.html",
+        {
+            "days": days,
+            "pain_chart": charts.pain_chart(days),
+            "location_chart": charts.location_chart(days),
+            "first_day": days[0] if days else None,
+            "last_day": days[-1] if days else None,
+            "page": page,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "portal/activate.html", {})
+    """Turn a one-time invitation link into the patient's own portal login."""
+    invitation = PortalInvitation.find(token)
+    problem = _invitation_problem(invitation)
+    if problem:
+        return render(
+            request,
+            "portal/activate_unusable.html",
+            {"problem": problem, "clinic": invitation.patient.clinic if invitation else None},
+            status=404 if invitation is None else 410,
+        )
+    patient = invitation.patient
+    form = ActivationForm(
+        request.POST if request.method == "POST" else None,
+        patient=patient,
+        initial={"username": suggested_username(patient)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = activate_portal_login(
+                invitation=invitation,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field, errors)
+            else:
+                invitation.refresh_from_db()
+                return render(
+                    request,
+                    "portal/activate_unusable.html",
+                    {
+                        "problem": _invitation_problem(invitation) or "used",
+                        "clinic": patient.clinic,
+                    },
+                    status=410,
+                )
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            audit(
+                action=AuditEvent.Action.CREATE,
+                target=patient,
+                object_type="portal_login",
+                object_id=user.pk,
+                request=request,
+                actor=user,
+                detail={"page": "activate", "invitation": invitation.pk},
+            )
+            messages.success(
+                request, _("Welcome, %(name)s. You are signed in.") % {"name": patient.first_name}
+            )
+            return redirect("portal:today")
+    return render(
+        request,
+        "portal/activate.html",
+        {"form": form, "patient": patient, "clinic": patient.clinic},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _invitation_problem(invitation: PortalInvitation | None) -> str:
+    """Why a link cannot be used, as a key the template explains; '' if it can."""
+    if invitation is None:
+        return "unknown"
+    if invitation.patient.user_id is not None:
+        return "has_login"
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.voided_at is not None:
+        return "replaced"
+    if not invitation.is_usable:
+        return "expired"
+    return ""

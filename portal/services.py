@@ -1,0 +1,54 @@
+"""Writes the portal makes that span several models."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.models import Patient, PortalInvitation
+
+
+def activate_portal_login(
+    *, invitation: PortalInvitation, username: str, password: str
+) -> AbstractBaseUser:
+    """Create the patient's portal login from a one-time invitation and use it up.
+
+    The invitation row is locked, so two tabs submitting the same link make one
+    login; the second gets a ValidationError saying the link is used.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        invitation = (
+            PortalInvitation.objects.select_for_update()
+            .select_related("patient")
+            .get(pk=invitation.pk)
+        )
+        patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
+        if not invitation.is_usable:
+            raise ValidationError(_("This invitation link can no longer be used."))
+        if patient.user_id is not None:
+            raise ValidationError(_("You already have a login for the portal."))
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": _("This username is taken. Please choose another.")})
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username,
+                    password=password,
+                    email=patient.email,
+                    first_name=patient.first_name,
+                    last_name=patient.last_name,
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                {"username": _("This username is taken. Please choose another.")}
+            ) from error
+        patient.user = user
+        patient.save(update_fields=["user", "updated_at"])
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+    return user

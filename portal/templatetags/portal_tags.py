@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import template
+
+from prescriptions.models import LOCATION_RANK
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/_body_map.html")
+def body_map(location: str) -> dict:
+    """A small back-view figure shaded from the spine out to `location`.
+
+    Decorative: the words beside it carry the meaning, so it is hidden from
+    screen readers.
+    """
+    rank = LOCATION_RANK.get(str(location), 0)
+    return {
+        "reached": {code for code, n in LOCATION_RANK.items() if 0 < n <= rank},
+        "furthest": str(location) if rank else "",
+    }
