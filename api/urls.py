@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import pages, views
 
 app_name = "api"
 
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("exercises", views.ExerciseViewSet, basename="exercise")
+router.register("progressions", views.ProgressionViewSet, basename="progression")
+router.register("patients", views.PatientViewSet, basename="patient")
+router.register("prescriptions", views.PrescriptionViewSet, basename="prescription")
+router.register("symptom-logs", views.SymptomLogViewSet, basename="symptomlog")
+router.register("alerts", views.AlertViewSet, basename="alert")
+
+urlpatterns = [
+    # No trailing slash: the last segment is a file name.
+    re_path(
+        r"^api/v1/prescriptions/(?P<pk>[0-9]{1,18})/handout\.pdf$",
+        views.PrescriptionViewSet.as_view({"get": "handout"}),
+        name="prescription-handout",
+    ),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("api-keys/", pages.key_list, name="keys"),
+    path("api-keys/<slug:prefix>/revoke/", pages.key_revoke, name="key_revoke"),
+]

@@ -211,17 +211,52 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Centra <no-reply@localhost>")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.CentraAutoSchema",
+    # Clinic systems send `Authorization: Api-Key <key>`; the dashboard's browser
+    # session also works (with CSRF on writes).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.IsClinicMember", "api.auth.WritesNeedWriteKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.CredentialRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("API_THROTTLE_RATE", "600/min")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.FallbackContentNegotiation",
+    "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Centra API",
-    "DESCRIPTION": "McKenzie home exercise programs for clinic systems.",
+    "DESCRIPTION": (
+        "McKenzie home exercise programs for clinic systems: sync patients, prescribe and "
+        "read programs, pull symptom logs and alerts, download handouts.\n\n"
+        "**Authentication**: `Authorization: Api-Key <key>`, with a key a clinic "
+        "administrator creates on the API keys page. Every request sees only the key's "
+        "clinic; another clinic's ids answer 404, like ids that do not exist.\n\n"
+        "**Lists** are pages ordered by id (`page`, `page_size` up to 100).\n\n"
+        "**Retries**: send an `Idempotency-Key` header with every POST; a retry with the "
+        "same key returns the first answer instead of writing twice.\n\n"
+        "**Errors** are RFC 9457 problem documents (`application/problem+json`); "
+        "validation errors list the messages per field in `errors`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DirectionEnum": "exercises.models.Direction",
+        "PositionEnum": "exercises.models.Position",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
 }
 
 LOGGING = {

@@ -1,0 +1,83 @@
+"""The clinic administrator's API keys page in the dashboard."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinics.models import AuditEvent, Clinic, audit, therapist_of
+
+from .models import ClinicAPIKey, create_api_key
+
+
+class KeyForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=50,
+        help_text=gettext_lazy("Which system uses the key, e.g. “EHR sync”."),
+    )
+    read_only = forms.BooleanField(
+        label=gettext_lazy("Read-only"),
+        required=False,
+        help_text=gettext_lazy("The key can read but not create or change anything."),
+    )
+
+
+def _admin_clinic(request: HttpRequest) -> Clinic:
+    therapist = therapist_of(request.user)
+    if therapist is None or not therapist.is_clinic_admin:
+        raise PermissionDenied
+    return therapist.clinic
+
+
+def _audit_key(request: HttpRequest, action: str, api_key: ClinicAPIKey, **detail: object) -> None:
+    # Named by its prefix: the primary key embeds the key's hash.
+    audit(
+        action=action,
+        request=request,
+        clinic=api_key.clinic,
+        object_type="api_key",
+        object_id=api_key.prefix,
+        detail={"name": api_key.name, **detail},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_list(request: HttpRequest) -> HttpResponse:
+    clinic = _admin_clinic(request)
+    new_key = None
+    form = KeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        api_key, new_key = create_api_key(
+            clinic=clinic,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            created_by=request.user,
+        )
+        _audit_key(request, AuditEvent.Action.CREATE, api_key, read_only=api_key.read_only)
+        form = KeyForm()
+    keys = ClinicAPIKey.objects.for_clinic(clinic).select_related("created_by")
+    # The new key is rendered in this response only (never stored, never redirected
+    # through the session), and `never_cache` keeps it out of the browser's cache.
+    return render(request, "api/keys.html", {"keys": keys, "form": form, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    clinic = _admin_clinic(request)
+    api_key = get_object_or_404(ClinicAPIKey.objects.for_clinic(clinic), prefix=prefix)
+    if api_key.revoke():
+        _audit_key(request, AuditEvent.Action.UPDATE, api_key, revoked=True)
+        messages.success(request, _("The key “%(name)s” is revoked.") % {"name": api_key.name})
+    return redirect("api:keys")

@@ -1,0 +1,82 @@
+"""What the OpenAPI schema says beyond what drf-spectacular infers: the Api-Key
+scheme, each list endpoint's filters, the Idempotency-Key header on every POST
+and the problem documents every operation may answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from .errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r"^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$",
+    description=(
+        "Any unique string (a UUID is ideal), up to 255 printable ASCII characters. A "
+        "retry with the same key within 24 hours returns the first answer (status and "
+        "body, with the header `Idempotent-Replayed: true`) and changes nothing. The same "
+        "key with a different request is refused with 422. Requests that failed are not "
+        "remembered, so a corrected retry may reuse the key."
+    ),
+)
+
+ERRORS = {
+    "400": "Invalid input: `errors` names each field and what is wrong with it.",
+    "401": "Missing, invalid, revoked or expired credentials.",
+    "403": "The credentials may not do this (e.g. a read-only key writing).",
+    "404": "Not found, or not of your clinic; also a page number past the end.",
+    "429": "Too many requests for this key; retry after `Retry-After` seconds.",
+}
+POST_ERRORS = {
+    "422": "The Idempotency-Key was already used with a different request.",
+}
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.auth.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "A clinic API key, sent as `Authorization: Api-Key <key>`. A clinic "
+                "administrator creates keys on the API keys page of the dashboard (or "
+                "`manage.py create_api_key`). Every request sees only the key's clinic."
+            ),
+        }
+
+
+class CentraAutoSchema(AutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        filters = getattr(self.view, "filter_class", None)
+        if filters is not None and self._is_list_view():
+            parameters.append(filters)
+        if self.method == "POST":
+            parameters.append(IDEMPOTENCY_PARAMETER)
+        return parameters
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        errors = {**ERRORS, **(POST_ERRORS if self.method == "POST" else {})}
+        for code, description in errors.items():
+            responses.setdefault(
+                code,
+                self._get_response_for_code(
+                    OpenApiResponse(ProblemSerializer, description=description),
+                    code,
+                    media_types=[PROBLEM_CONTENT_TYPE],
+                ),
+            )
+        return responses

@@ -1,0 +1,559 @@
+"""What the API reads and writes. Output serializers describe resources; input
+serializers validate a write and hand the domain services ready-made values."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from exercises.models import Exercise, Progression, ProgressionStep
+from patients.models import Patient
+from prescriptions.models import (
+    AfterResponse,
+    Alert,
+    DuringResponse,
+    Location,
+    Prescription,
+    PrescriptionItem,
+    SymptomLog,
+)
+from prescriptions.services import ItemSpec, LogOutcome, progression_items
+
+from .auth import request_clinic
+
+# The largest id a client may send: PostgreSQL's bigint.
+MAX_ID = 2**63 - 1
+MAX_ITEMS = 50
+
+
+def _clinic(serializer: serializers.Serializer):
+    return request_clinic(serializer.context["request"])
+
+
+# --- Catalog -------------------------------------------------------------------------
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    image_url = serializers.SerializerMethodField(help_text="Absolute URL of the picture, if any.")
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "builtin",
+            "position",
+            "direction",
+            "steps",
+            "purpose",
+            "cautions",
+            "default_sets",
+            "default_repetitions",
+            "default_hold_seconds",
+            "default_times_per_day",
+            "default_every_hours",
+            "image_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_image_url(self, exercise: Exercise) -> str | None:
+        url = exercise.image_url
+        return self.context["request"].build_absolute_uri(url) if url else None
+
+
+class ExerciseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exercise
+        fields = ["id", "slug", "name"]
+        read_only_fields = fields
+
+
+class ProgressionStepSerializer(serializers.ModelSerializer):
+    exercise = ExerciseRefSerializer(read_only=True)
+
+    class Meta:
+        model = ProgressionStep
+        fields = ["position", "exercise", "advance_when"]
+        read_only_fields = fields
+
+
+class ProgressionSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    steps = ProgressionStepSerializer(many=True, read_only=True, help_text="In order.")
+
+    class Meta:
+        model = Progression
+        fields = ["id", "slug", "name", "builtin", "direction", "description", "steps"]
+        read_only_fields = fields
+
+
+# --- Patients --------------------------------------------------------------------------
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """Reads and writes a patient; `external_id` is the patient's id in the
+    clinic's own system, unique within the clinic when given."""
+
+    has_portal_login = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "external_id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "preferred_language",
+            "classification",
+            "directional_preference",
+            "archived",
+            "has_portal_login",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "has_portal_login", "created_at", "updated_at"]
+
+    def get_has_portal_login(self, patient: Patient) -> bool:
+        return patient.user_id is not None
+
+    def validate_date_of_birth(self, value: date | None) -> date | None:
+        if value is not None and not date(1900, 1, 1) <= value <= timezone.localdate():
+            raise serializers.ValidationError(_("Give a date between 1900 and today."))
+        return value
+
+    def validate_external_id(self, value: str) -> str:
+        if value and self._external_id_taken(value):
+            raise serializers.ValidationError(self._taken_message())
+        return value
+
+    def _external_id_taken(self, value: str) -> bool:
+        others = Patient.objects.for_clinic(_clinic(self)).filter(external_id=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        return others.exists()
+
+    @staticmethod
+    def _taken_message() -> str:
+        return _("Another patient of this clinic already has this external id.")
+
+    def save(self, **kwargs: Any) -> Patient:
+        # The check above can lose a race with a simultaneous write; the database
+        # constraint then decides, and the loser gets the same field error.
+        try:
+            with transaction.atomic():
+                return super().save(**kwargs)
+        except IntegrityError:
+            raise serializers.ValidationError({"external_id": [self._taken_message()]}) from None
+
+
+# --- Prescriptions ---------------------------------------------------------------------
+
+
+class PrescriptionItemSerializer(serializers.ModelSerializer):
+    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+
+    class Meta:
+        model = PrescriptionItem
+        fields = [
+            "id",
+            "position",
+            "exercise",
+            "exercise_name",
+            "sets",
+            "repetitions",
+            "hold_seconds",
+            "times_per_day",
+            "every_hours",
+            "note",
+            "dosage_text",
+        ]
+        read_only_fields = fields
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    prescribed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of the prescribing therapist."
+    )
+    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    items = PrescriptionItemSerializer(many=True, read_only=True, help_text="In program order.")
+    handout_url = serializers.SerializerMethodField(help_text="The printable handout (PDF).")
+
+    class Meta:
+        model = Prescription
+        fields = [
+            "id",
+            "patient",
+            "version",
+            "status",
+            "prescribed_by",
+            "progression",
+            "replaces",
+            "change_note",
+            "created_at",
+            "activated_at",
+            "ended_at",
+            "handout_url",
+            "items",
+        ]
+        read_only_fields = fields
+
+    def get_handout_url(self, prescription: Prescription) -> str:
+        path = reverse("api:prescription-handout", kwargs={"pk": prescription.pk})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ItemInputSerializer(serializers.Serializer):
+    """One exercise of a program. Dosage fields left out take the catalog's
+    default; giving `times_per_day` or `every_hours` alone clears the other."""
+
+    exercise = serializers.SlugField(
+        max_length=80,
+        help_text=(
+            "Slug of a built-in exercise or of one of the clinic's own; when both "
+            "exist, the clinic's own wins."
+        ),
+    )
+    sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    repetitions = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    hold_seconds = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    times_per_day = serializers.IntegerField(
+        min_value=1, max_value=24, required=False, allow_null=True
+    )
+    every_hours = serializers.IntegerField(
+        min_value=1, max_value=24, required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        times, every = attrs.get("times_per_day"), attrs.get("every_hours")
+        if "times_per_day" in attrs and "every_hours" in attrs:
+            if (times is None) == (every is None):
+                raise serializers.ValidationError(
+                    {"every_hours": [_("Give either times_per_day or every_hours, not both.")]}
+                )
+        elif "times_per_day" in attrs:
+            if times is None:
+                raise serializers.ValidationError(
+                    {"times_per_day": [_("Give a number of times per day, or every_hours.")]}
+                )
+            attrs["every_hours"] = None
+        elif "every_hours" in attrs:
+            if every is None:
+                raise serializers.ValidationError(
+                    {"every_hours": [_("Give a number of hours, or times_per_day.")]}
+                )
+            attrs["times_per_day"] = None
+        return attrs
+
+
+class RevisionInputSerializer(serializers.Serializer):
+    prescribed_by = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text=(
+            "Username of the prescribing therapist: an active therapist of the API key's "
+            "clinic. Required with an API key; a signed-in therapist who leaves it out is "
+            "the prescriber."
+        ),
+    )
+    items = ItemInputSerializer(
+        many=True, min_length=1, max_length=MAX_ITEMS, help_text="The exercises, in order."
+    )
+    change_note = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+
+    def validate_prescribed_by(self, username: str) -> Any:
+        users = get_user_model().objects.filter(
+            username=username, is_active=True, therapist__clinic=_clinic(self)
+        )
+        user = users.first()
+        if user is None:
+            raise serializers.ValidationError(
+                _("No active therapist of your clinic has this username.")
+            )
+        return user
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "prescribed_by" not in attrs:
+            user = self.context["request"].user
+            if not user.is_authenticated:
+                raise serializers.ValidationError(
+                    {"prescribed_by": [_("Name the prescribing therapist (their username).")]}
+                )
+            attrs["prescribed_by"] = user
+        if "items" in attrs:
+            attrs["items"] = self._item_specs(attrs["items"])
+        return attrs
+
+    def _item_specs(self, items: list[dict[str, Any]]) -> list[ItemSpec]:
+        """Exercise slugs to catalog rows in one query, then the catalog's dosage
+        overridden by what the client gave."""
+        slugs = {item["exercise"] for item in items}
+        found: dict[str, Exercise] = {}
+        # Built-ins first, so that the clinic's own exercise replaces one of the same slug.
+        for exercise in (
+            Exercise.objects.for_clinic(_clinic(self)).filter(slug__in=slugs).order_by("-clinic_id")
+        ):
+            if exercise.slug not in found or exercise.clinic_id is not None:
+                found[exercise.slug] = exercise
+        # Keyed by the item's index, the shape DRF gives the other item errors.
+        errors = {
+            index: {"exercise": [_("No exercise with this slug in your clinic's catalog.")]}
+            for index, item in enumerate(items)
+            if item["exercise"] not in found
+        }
+        if errors:
+            raise serializers.ValidationError({"items": errors})
+        return [
+            ItemSpec.from_exercise(
+                found[item["exercise"]], **{k: v for k, v in item.items() if k != "exercise"}
+            )
+            for item in items
+        ]
+
+
+class PrescriptionInputSerializer(RevisionInputSerializer):
+    """A new program. Give `items`, or a `progression` alone to prescribe all its
+    steps with the catalog's dosage."""
+
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    progression = serializers.SlugField(
+        max_length=80, required=False, help_text="Slug of the progression the program follows."
+    )
+    items = ItemInputSerializer(
+        many=True,
+        min_length=1,
+        max_length=MAX_ITEMS,
+        required=False,
+        help_text="The exercises, in order. May be left out when `progression` is given.",
+    )
+    activate = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "Put the program in use at once (the patient's current one ends). By default it "
+            "is a draft for a therapist to check and activate in Centra."
+        ),
+    )
+
+    def validate_patient(self, value: int) -> Patient:
+        patient = Patient.objects.for_clinic(_clinic(self)).filter(pk=value).first()
+        if patient is None:
+            raise serializers.ValidationError(_("No patient of your clinic has this id."))
+        return patient
+
+    def validate_progression(self, value: str) -> Progression:
+        progressions = Progression.objects.for_clinic(_clinic(self)).filter(slug=value)
+        progression = progressions.order_by("-clinic_id").first()
+        if progression is None:
+            raise serializers.ValidationError(_("No progression with this slug in your catalog."))
+        return progression
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if "items" not in attrs:
+            if "progression" not in attrs:
+                raise serializers.ValidationError(
+                    {"items": [_("Give the exercises, or a progression to follow.")]}
+                )
+            attrs["items"] = progression_items(attrs["progression"])
+        return attrs
+
+
+# --- Symptom logs and alerts -----------------------------------------------------------
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    acknowledged = serializers.SerializerMethodField()
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="Username of the therapist who acknowledged it; null for an API key.",
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "severity",
+            "message",
+            "symptom_log",
+            "created_at",
+            "acknowledged",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+        read_only_fields = fields
+
+    def get_acknowledged(self, alert: Alert) -> bool:
+        return not alert.is_open
+
+
+class SymptomLogSerializer(serializers.ModelSerializer):
+    prescription = serializers.IntegerField(source="item.prescription_id", read_only=True)
+    exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
+
+    class Meta:
+        model = SymptomLog
+        fields = [
+            "id",
+            "patient",
+            "prescription",
+            "item",
+            "exercise",
+            "logged_at",
+            "sets_done",
+            "repetitions_done",
+            "pain",
+            "location",
+            "during",
+            "after",
+            "note",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SymptomLogOutcomeSerializer(SymptomLogSerializer):
+    """The stored log, with what the safety rules made of it."""
+
+    alerts = AlertSerializer(
+        source="alerts_raised", many=True, read_only=True, help_text="Alerts this log raised."
+    )
+    stop_exercise = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "True when the answer (pain spreading outwards, or worse afterwards) means the "
+            "patient must stop this exercise and contact the therapist. Tell them at once."
+        ),
+    )
+
+    class Meta(SymptomLogSerializer.Meta):
+        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "stop_exercise"]
+        read_only_fields = fields
+
+    def to_representation(self, outcome: LogOutcome) -> dict[str, Any]:
+        log = outcome.log
+        log.alerts_raised = outcome.alerts
+        log.stop_exercise = outcome.stop_exercise
+        return super().to_representation(log)
+
+
+class SymptomLogInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of the exercise of the program (`items[].id` of a prescription).",
+    )
+    logged_at = serializers.DateTimeField(
+        required=False, help_text="When the exercise was done; now if left out."
+    )
+    sets_done = serializers.IntegerField(min_value=0, max_value=50)
+    repetitions_done = serializers.IntegerField(min_value=0, max_value=500)
+    pain = serializers.IntegerField(min_value=0, max_value=10, help_text="Pain now, 0 to 10.")
+    location = serializers.ChoiceField(
+        choices=Location.choices, help_text="Where the pain reaches (the most distal symptom)."
+    )
+    during = serializers.ChoiceField(choices=DuringResponse.choices)
+    after = serializers.ChoiceField(choices=AfterResponse.choices)
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+    def validate_item(self, value: int) -> PrescriptionItem:
+        item = (
+            PrescriptionItem.objects.for_clinic(_clinic(self))
+            .select_related("prescription__patient", "exercise")
+            .filter(pk=value)
+            .first()
+        )
+        if item is None:
+            raise serializers.ValidationError(
+                _("No exercise of a program of your clinic has this id.")
+            )
+        return item
+
+
+# --- Query filters ---------------------------------------------------------------------
+
+
+class QueryFilter(serializers.Serializer):
+    """The filters of a list endpoint: validated like a body (a bad value is a
+    400 naming the parameter) and documented as query parameters. `lookups`
+    maps each filter to the ORM lookup it applies."""
+
+    lookups: dict[str, str] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False  # every filter is optional
+        return fields
+
+    def apply(self, queryset):
+        return queryset.filter(
+            **{self.lookups[name]: value for name, value in self.validated_data.items()}
+        )
+
+
+class PatientFilter(QueryFilter):
+    external_id = serializers.CharField(max_length=100, help_text="The clinic system's id.")
+    updated_since = serializers.DateTimeField(
+        help_text="Only patients changed at or after this time (ISO 8601), for sync."
+    )
+    lookups = {"external_id": "external_id", "updated_since": "updated_at__gte"}
+
+
+class PrescriptionFilter(QueryFilter):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    status = serializers.ChoiceField(choices=Prescription.Status.choices)
+    lookups = {"patient": "patient_id", "status": "status"}
+
+
+class SymptomLogFilter(QueryFilter):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    prescription = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Prescription id (one version of a program)."
+    )
+    since = serializers.DateTimeField(
+        help_text=(
+            "Only logs stored at or after this time (ISO 8601). It compares the time Centra "
+            "received the log, so a log the patient back-dates is not missed by a sync."
+        )
+    )
+    lookups = {
+        "patient": "patient_id",
+        "prescription": "item__prescription_id",
+        "since": "created_at__gte",
+    }
+
+
+class AlertFilter(QueryFilter):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    acknowledged = serializers.BooleanField(
+        help_text="`false`: alerts still open; `true`: alerts already acknowledged."
+    )
+    lookups = {"patient": "patient_id", "acknowledged": "acknowledged_at__isnull"}
+
+    def apply(self, queryset):
+        filters = dict(self.validated_data)
+        if "acknowledged" in filters:
+            # The column stores when, not whether: acknowledged means "not null".
+            filters["acknowledged"] = not filters["acknowledged"]
+        return queryset.filter(**{self.lookups[name]: value for name, value in filters.items()})

@@ -1,0 +1,293 @@
+"""The REST API under /api/v1/. Every viewset starts from `ClinicViewSet`, the
+one place where a request is tied to its clinic: querysets come from the
+models' `for_clinic`, so another clinic's object is a 404 like a missing one."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clinics.models import AuditEvent, Clinic, audit
+from exercises.models import Exercise, Progression, ProgressionStep
+from patients.models import Patient
+from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.services import (
+    create_prescription,
+    end_prescription,
+    record_symptom_log,
+    revise_prescription,
+)
+
+from . import serializers as s
+from .auth import request_clinic
+from .idempotency import run_idempotently
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ClinicViewSet(viewsets.GenericViewSet):
+    """List and read, scoped to the caller's clinic, audited when `audit_type`
+    names patient data, filtered by `filter_class` and ordered by id so that
+    pages are stable. Every POST goes through the Idempotency-Key handling."""
+
+    queryset: QuerySet
+    filter_class: type[s.QueryFilter] | None = None
+    audit_type = ""
+    lookup_value_regex = "[0-9]{1,18}"
+    pagination_class = Pagination
+
+    @cached_property
+    def clinic(self) -> Clinic | None:
+        return request_clinic(self.request)
+
+    def get_queryset(self) -> QuerySet:
+        return self.queryset.for_clinic(self.clinic).order_by("pk")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
+        handler = getattr(self, "post", None)
+        if request.method == "POST" and handler is not None:
+            # DRF looks the handler up after this; wrapping it here gives every write
+            # of every viewset the same retry behaviour.
+            self.post = lambda *a, **kw: run_idempotently(
+                request, self.clinic, lambda: handler(*a, **kw)
+            )
+
+    def list(self, request: Request) -> Response:
+        queryset = self.get_queryset()
+        if self.filter_class is not None:
+            filters = self.filter_class(data=request.query_params.dict())
+            filters.is_valid(raise_exception=True)
+            queryset = filters.apply(queryset)
+        page = self.paginate_queryset(queryset)
+        if self.audit_type:
+            audit(
+                action=AuditEvent.Action.VIEW,
+                request=request,
+                clinic=self.clinic,
+                object_type=self.audit_type,
+                detail={"ids": [obj.pk for obj in page], "query": request.query_params.dict()},
+            )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        obj = self.get_object()
+        if self.audit_type:
+            self.audit(AuditEvent.Action.VIEW, obj)
+        return Response(self.get_serializer(obj).data)
+
+    # Helpers for the writes of the subclasses.
+
+    def audit(self, action: str, obj: Any, **detail: Any) -> None:
+        audit(action=action, target=obj, request=self.request, clinic=self.clinic, detail=detail)
+
+    def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @property
+    def acting_user(self) -> Any:
+        """The signed-in therapist, or None for an API key (the key is in the audit)."""
+        user = self.request.user
+        return user if user.is_authenticated else None
+
+
+class ExerciseViewSet(ClinicViewSet):
+    """The exercise catalog: the built-in McKenzie exercises and the clinic's own."""
+
+    queryset = Exercise.objects.all()
+    serializer_class = s.ExerciseSerializer
+
+
+class ProgressionViewSet(ClinicViewSet):
+    """Named, ordered sequences of exercises (extension, flexion, the clinic's own)."""
+
+    queryset = Progression.objects.prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=ProgressionStep.objects.select_related("exercise").order_by("position"),
+        )
+    )
+    serializer_class = s.ProgressionSerializer
+
+
+@extend_schema_view(
+    partial_update=extend_schema(summary="Change some fields of a patient"),
+    update=extend_schema(summary="Replace a patient's fields"),
+)
+class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicViewSet):
+    """The clinic's patients. `external_id` ties a patient to the clinic system."""
+
+    queryset = Patient.objects.all()
+    serializer_class = s.PatientSerializer
+    filter_class = s.PatientFilter
+    audit_type = "patient"
+
+    def perform_create(self, serializer: s.PatientSerializer) -> None:
+        patient = serializer.save(clinic=self.clinic, created_by=self.acting_user)
+        self.audit(AuditEvent.Action.CREATE, patient)
+
+    def perform_update(self, serializer: s.PatientSerializer) -> None:
+        patient = serializer.save()
+        self.audit(AuditEvent.Action.UPDATE, patient, fields=sorted(serializer.validated_data))
+
+
+class PrescriptionViewSet(ClinicViewSet):
+    """Programs: an ordered list of exercises with their dosage, in versions."""
+
+    queryset = Prescription.objects.select_related("prescribed_by", "progression").prefetch_related(
+        Prefetch(
+            "items",
+            queryset=PrescriptionItem.objects.select_related("exercise").order_by("position"),
+        )
+    )
+    serializer_class = s.PrescriptionSerializer
+    filter_class = s.PrescriptionFilter
+    audit_type = "prescription"
+
+    @extend_schema(
+        summary="Prescribe a program",
+        request=s.PrescriptionInputSerializer,
+        responses={201: s.PrescriptionSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = self.validated(s.PrescriptionInputSerializer)
+        prescription = create_prescription(
+            patient=data["patient"],
+            by=data["prescribed_by"],
+            items=data["items"],
+            progression=data.get("progression"),
+            activate=data["activate"],
+            change_note=data["change_note"],
+        )
+        return self._written(prescription, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Revise an active program",
+        description=(
+            "Makes the next version with these exercises and puts it in use at once; the "
+            "revised version ends and stays readable. Only an active program can be revised."
+        ),
+        request=s.RevisionInputSerializer,
+        responses={201: s.PrescriptionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: str) -> Response:
+        current = self.get_object()
+        data = self.validated(s.RevisionInputSerializer)
+        revision = revise_prescription(
+            prescription=current,
+            items=data["items"],
+            by=data["prescribed_by"],
+            change_note=data["change_note"],
+        )
+        return self._written(revision, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="End an active program",
+        request=None,
+        responses={200: s.PrescriptionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> Response:
+        prescription = end_prescription(prescription=self.get_object())
+        return self._written(prescription, AuditEvent.Action.UPDATE, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Download the printable handout",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The handout of this version, as a PDF."
+            )
+        },
+    )
+    def handout(self, request: Request, pk: str) -> HttpResponse:
+        from handouts.pdf import handout_pdf
+
+        prescription = self.get_object()
+        pdf = handout_pdf(prescription)
+        self.audit(AuditEvent.Action.DOWNLOAD, prescription, document="handout")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="handout-{prescription.pk}-v{prescription.version}.pdf"'
+        )
+        return response
+
+    def _written(self, prescription: Prescription, action: str, code: int) -> Response:
+        # Read back through the scoped queryset so the answer has the items in order.
+        prescription = self.get_queryset().get(pk=prescription.pk)
+        self.audit(action, prescription)
+        return Response(self.get_serializer(prescription).data, status=code)
+
+
+class SymptomLogViewSet(ClinicViewSet):
+    """How each exercise went, as the patient (or the clinic system) reported it."""
+
+    queryset = SymptomLog.objects.select_related("item__exercise")
+    serializer_class = s.SymptomLogSerializer
+    filter_class = s.SymptomLogFilter
+    audit_type = "symptomlog"
+
+    @extend_schema(
+        summary="Record a symptom log",
+        description=(
+            "Stores the log and applies the same safety rules as the patient portal: pain "
+            "spreading outwards (peripheralize) or worse afterwards raises an alert and sets "
+            "`stop_exercise`; a sharp rise in pain raises an alert."
+        ),
+        request=s.SymptomLogInputSerializer,
+        responses={201: s.SymptomLogOutcomeSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = dict(self.validated(s.SymptomLogInputSerializer))
+        item = data.pop("item")
+        by_key = self.acting_user is None
+        outcome = record_symptom_log(
+            patient=item.prescription.patient,
+            item=item,
+            source=SymptomLog.Source.API if by_key else SymptomLog.Source.THERAPIST,
+            entered_by=self.acting_user,
+            **data,
+        )
+        self.audit(AuditEvent.Action.CREATE, outcome.log, alerts=[a.pk for a in outcome.alerts])
+        return Response(
+            s.SymptomLogOutcomeSerializer(outcome, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AlertViewSet(ClinicViewSet):
+    """What a therapist must look at, until someone acknowledges it."""
+
+    queryset = Alert.objects.select_related("acknowledged_by")
+    serializer_class = s.AlertSerializer
+    filter_class = s.AlertFilter
+    audit_type = "alert"
+
+    @extend_schema(
+        summary="Acknowledge an alert",
+        description="Acknowledging an alert already acknowledged changes nothing.",
+        request=None,
+        responses={200: s.AlertSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        alert = self.get_object()
+        if alert.acknowledge(by=self.acting_user):
+            self.audit(AuditEvent.Action.UPDATE, alert, acknowledged=True)
+        return Response(self.get_serializer(alert).data)
