@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exercises"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("exercises/", views.catalog, name="catalog"),
+    path("exercises/new/", views.exercise_create, name="create"),
+    path("exercises/<int:pk>/edit/", views.exercise_edit, name="edit"),
+]

@@ -1,10 +1,315 @@
+"""The therapist's side of patients: the list, the record and the patient page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinics.models import AuditEvent, audit, therapist_of
+from prescriptions.charts import daily_symptoms, symptom_chart
+from prescriptions.forms import PaperLogForm
+from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+
+from .forms import PatientForm, PatientSearchForm
+from .models import Patient
+from .progress import attach_adherence, location_trend, with_overview
+
+PATIENTS_PER_PAGE = 25
+LOGS_PER_PAGE = 30
+ACKNOWLEDGED_ALERTS_SHOWN = 10
+INVITATION_SESSION_KEY = "portal-invitation"
 
 
-@login_required
+def therapist_required(view: Callable) -> Callable:
+    """Signed-in therapists only. Anyone else signed in is sent home (a patient
+    lands on the portal) or, for a form post, refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        therapist = therapist_of(request.user)
+        if therapist is None:
+            if request.method in ("GET", "HEAD"):
+                return redirect("home")
+            raise PermissionDenied
+        request.therapist = therapist
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ordering(sort: str) -> list:
+    orderings = {
+        "name": [F("last_name").asc(), F("first_name").asc()],
+        "recent_log": [F("last_log").desc(nulls_last=True)],
+        "no_recent_log": [F("last_log").asc(nulls_first=True)],
+        "newest": [F("created_at").desc()],
+    }
+    return [*orderings.get(sort, orderings["name"]), F("id").asc()]
+
+
+def _first_if(condition: Q) -> Case:
+    return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 @require_GET
+@therapist_required
 def patient_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/patient_list.html", {})
+    form = PatientSearchForm(request.GET or None)
+    query = form.cleaned_data if form.is_valid() else {}
+    patients = Patient.objects.for_user(request.user)
+    if not query.get("archived"):
+        patients = patients.active()
+    for term in query.get("q", "").split():
+        patients = patients.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(external_id__iexact=term)
+        )
+    patients = with_overview(patients).order_by(
+        # Patients who need attention now come first, urgent ones before the rest.
+        _first_if(Q(urgent_alerts__gt=0)),
+        _first_if(Q(open_alerts__gt=0)),
+        *_ordering(query.get("sort") or "name"),
+    )
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    attach_adherence(page.object_list)
+    for patient in page:
+        patient.trend = location_trend(patient)
+    audit(
+        action=AuditEvent.Action.VIEW,
+        request=request,
+        clinic=request.therapist.clinic,
+        object_type="patient_list",
+        detail={"q": query.get("q", ""), "patients": [patient.pk for patient in page]},
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "dashboard/patient_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "filtered": bool(query.get("q")),
+        },
+    )
+
+
+def _save_patient(form: PatientForm) -> Patient | None:
+    """Save, turning a lost race on the external id into a form error."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error(
+            "external_id", _("Another patient of this clinic already has this external id.")
+        )
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def patient_create(request: HttpRequest) -> HttpResponse:
+    clinic = request.therapist.clinic
+    form = PatientForm(request.POST or None, clinic=clinic, instance=Patient(clinic=clinic))
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        patient = _save_patient(form)
+        if patient is not None:
+            audit(action=AuditEvent.Action.CREATE, target=patient, request=request)
+            messages.success(
+                request, _("%(name)s is registered. Next: build a program.") % {"name": patient}
+            )
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "dashboard/patient_form.html", {"form": form, "patient": None})
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
+    form = PatientForm(request.POST or None, clinic=patient.clinic, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        if _save_patient(form) is not None:
+            audit(
+                action=AuditEvent.Action.UPDATE,
+                target=patient,
+                request=request,
+                detail={"changed": form.changed_data},
+            )
+            messages.success(request, _("The record of %(name)s is saved.") % {"name": patient})
+            return redirect("patients:detail", pk=patient.pk)
+    else:
+        audit(action=AuditEvent.Action.VIEW, target=patient, request=request)
+    return render(request, "dashboard/patient_form.html", {"form": form, "patient": patient})
+
+
+@require_POST
+@therapist_required
+def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
+    archive = request.POST.get("archived", "1") == "1"
+    if patient.archived != archive:
+        patient.archived = archive
+        patient.save(update_fields=["archived", "updated_at"])
+        audit(
+            action=AuditEvent.Action.UPDATE,
+            target=patient,
+            request=request,
+            detail={"archived": archive},
+        )
+    if archive:
+        messages.success(
+            request,
+            _("%(name)s is archived. The record stays readable; restore it at any time.")
+            % {"name": patient},
+        )
+    else:
+        messages.success(request, _("%(name)s is back in the patient list.") % {"name": patient})
+    return redirect("patients:detail", pk=patient.pk)
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL + reverse("portal:activate", kwargs={"token": token})
+
+
+def _email_invitation(patient: Patient, link: str, expires_at) -> bool:
+    """Send the link in the patient's language; False when the mail server refused it."""
+    with translation.override(patient.preferred_language):
+        context = {"patient": patient, "link": link, "expires_at": expires_at}
+        subject = _("Your exercise program at %(clinic)s") % {"clinic": patient.clinic.name}
+        body = render_to_string("dashboard/email/portal_invitation.txt", context)
+    try:
+        send_mail(subject, body, None, [patient.email])
+    except (SMTPException, OSError):
+        return False
+    return True
+
+
+@require_POST
+@therapist_required
+def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
+    if patient.archived:
+        messages.error(request, _("Restore the patient before inviting them to the portal."))
+        return redirect("patients:detail", pk=patient.pk)
+    if patient.user_id is not None:
+        messages.info(request, _("%(name)s already has portal access.") % {"name": patient})
+        return redirect("patients:detail", pk=patient.pk)
+    invitation, token = patient.invite(by=request.user)
+    link = invitation_link(token)
+    emailed = bool(patient.email) and _email_invitation(patient, link, invitation.expires_at)
+    audit(
+        action=AuditEvent.Action.CREATE,
+        target=invitation,
+        request=request,
+        detail={"emailed": emailed},
+    )
+    # Only the hash is stored, so the raw link is handed to the next page once, then dropped.
+    request.session[INVITATION_SESSION_KEY] = {"patient": patient.pk, "link": link}
+    if emailed:
+        messages.success(
+            request, _("The portal link was emailed to %(email)s.") % {"email": patient.email}
+        )
+    elif patient.email:
+        messages.warning(
+            request,
+            _("The email could not be sent. Copy the link below and give it to the patient."),
+        )
+    return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#portal")
+
+
+def _timeline(logs) -> list[dict]:
+    """Logs grouped by day, newest first, for the timeline."""
+    days: list[dict] = []
+    for log in logs:
+        day = timezone.localdate(log.logged_at)
+        if not days or days[-1]["day"] != day:
+            days.append({"day": day, "logs": []})
+        days[-1]["logs"].append(log)
+    return days
+
+
+@require_GET
+@therapist_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(
+        with_overview(Patient.objects.for_user(request.user)).select_related("user"), pk=pk
+    )
+    attach_adherence([patient])
+    alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
+    open_alerts = list(
+        alerts.open().order_by(_first_if(Q(severity=Alert.Severity.URGENT)), "-created_at")
+    )
+    acknowledged = list(
+        alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[
+            :ACKNOWLEDGED_ALERTS_SHOWN
+        ]
+    )
+    versions = list(
+        Prescription.objects.filter(patient=patient)
+        .select_related("prescribed_by", "progression")
+        .annotate(item_count=Count("items"))
+        .order_by("-version")
+    )
+    active = next((p for p in versions if p.status == Prescription.Status.ACTIVE), None)
+    drafts = [p for p in versions if p.status == Prescription.Status.DRAFT]
+    items = (
+        list(PrescriptionItem.objects.filter(prescription=active).select_related("exercise"))
+        if active
+        else []
+    )
+    logs = (
+        SymptomLog.objects.filter(patient=patient)
+        .select_related("item__exercise", "item__prescription", "entered_by")
+        .order_by("-logged_at", "-id")
+    )
+    log_page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("logs"))
+    days = daily_symptoms(patient)
+    invitation = patient.invitations.order_by("-created_at").first()
+    shown_link = request.session.get(INVITATION_SESSION_KEY)
+    if shown_link and shown_link.get("patient") == patient.pk:
+        del request.session[INVITATION_SESSION_KEY]
+    else:
+        shown_link = None
+    audit(action=AuditEvent.Action.VIEW, target=patient, request=request)
+    return render(
+        request,
+        "dashboard/patient_detail.html",
+        {
+            "patient": patient,
+            "trend": location_trend(patient),
+            "open_alerts": open_alerts,
+            "acknowledged_alerts": acknowledged,
+            "versions": versions,
+            "active": active,
+            "drafts": drafts,
+            "items": items,
+            "log_page": log_page,
+            "timeline": _timeline(log_page.object_list),
+            "days": days,
+            "chart": symptom_chart(days, versions=versions),
+            "invitation": invitation,
+            "invitation_link": shown_link["link"] if shown_link else "",
+            "log_form": PaperLogForm(items=items) if items and not patient.archived else None,
+        },
+    )

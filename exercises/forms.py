@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Clinic
+from prescriptions.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
+
+from .models import Exercise
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_SIDE = 6000
+# Raster formats only: an SVG can carry scripts, and these three cover photos and drawings.
+IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+class ExerciseForm(forms.ModelForm):
+    steps_text = forms.CharField(
+        label=_("Steps"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One step per line, in plain words the patient understands."),
+        max_length=4000,
+    )
+    default_frequency = forms.ChoiceField(label=_("How often (unit)"), choices=FREQUENCY_CHOICES)
+    default_frequency_value = forms.IntegerField(
+        label=_("How often"), min_value=1, max_value=24, initial=3
+    )
+    image = forms.ImageField(
+        label=_("Picture"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "name",
+            "position",
+            "direction",
+            "purpose",
+            "cautions",
+            "default_sets",
+            "default_repetitions",
+            "default_hold_seconds",
+            "image",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "cautions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, clinic: Clinic, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        exercise = self.instance
+        if exercise.pk:
+            self.fields["steps_text"].initial = "\n".join(exercise.steps)
+            every = exercise.default_every_hours
+            self.fields["default_frequency"].initial = EVERY_HOURS if every else PER_DAY
+            self.fields["default_frequency_value"].initial = every or exercise.default_times_per_day
+        self.order_fields(
+            [
+                "name",
+                "position",
+                "direction",
+                "steps_text",
+                "purpose",
+                "cautions",
+                "default_sets",
+                "default_repetitions",
+                "default_hold_seconds",
+                "default_frequency_value",
+                "default_frequency",
+                "image",
+            ]
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Exercise.objects.for_clinic(self.clinic).filter(name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("The catalog already has an exercise with this name."))
+        return name
+
+    def clean_steps_text(self) -> list[str]:
+        steps = [line.strip() for line in self.cleaned_data["steps_text"].splitlines()]
+        steps = [step for step in steps if step]
+        if not steps:
+            raise forms.ValidationError(_("Write at least one step."))
+        return steps
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # unchanged, or cleared
+        if image.size > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(_("The picture is larger than 2 MB."))
+        # Django's ImageField has already opened the file with Pillow; trust what
+        # Pillow found in the content, not the file name or the browser's type.
+        found = getattr(image, "image", None)
+        extension = IMAGE_FORMATS.get(getattr(found, "format", None) or "")
+        if extension is None:
+            raise forms.ValidationError(_("Upload a PNG, JPEG or WebP picture."))
+        if max(found.size) > MAX_IMAGE_SIDE:
+            raise forms.ValidationError(
+                _("The picture is too large: at most %(n)d pixels a side.") % {"n": MAX_IMAGE_SIDE}
+            )
+        image.name = f"{uuid.uuid4().hex}.{extension}"
+        return image
+
+    def save(self, commit: bool = True) -> Exercise:
+        exercise = super().save(commit=False)
+        data = self.cleaned_data
+        exercise.clinic = self.clinic
+        exercise.steps = data["steps_text"]
+        every = data["default_frequency"] == EVERY_HOURS
+        exercise.default_every_hours = data["default_frequency_value"] if every else None
+        exercise.default_times_per_day = None if every else data["default_frequency_value"]
+        if not exercise.slug:
+            exercise.slug = self._free_slug(exercise.name)
+        if commit:
+            exercise.save()
+        return exercise
+
+    def _free_slug(self, name: str) -> str:
+        base = slugify(name)[:70] or "exercise"
+        taken = set(
+            Exercise.objects.filter(clinic=self.clinic, slug__startswith=base).values_list(
+                "slug", flat=True
+            )
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinics.models import Clinic
+
+from .models import Patient
+
+EARLIEST_BIRTH_YEAR = 1900
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "preferred_language",
+            "external_id",
+            "classification",
+            "directional_preference",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {
+            "email": _("Used to send the portal invitation."),
+            "preferred_language": _("The portal and the handout use this language."),
+        }
+
+    def __init__(self, *args, clinic: Clinic, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["classification"].choices = [
+            ("", _("Not classified yet")),
+            *self.fields["classification"].choices[1:],
+        ]
+        self.fields["directional_preference"].choices = [
+            ("", _("Not established yet")),
+            *self.fields["directional_preference"].choices[1:],
+        ]
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_date_of_birth(self) -> date | None:
+        born = self.cleaned_data.get("date_of_birth")
+        if born is None:
+            return None
+        if born >= timezone.localdate():
+            raise forms.ValidationError(_("The date of birth must be in the past."))
+        if born.year < EARLIEST_BIRTH_YEAR:
+            raise forms.ValidationError(
+                _("Please check the year: it is before %(year)d.") % {"year": EARLIEST_BIRTH_YEAR}
+            )
+        return born
+
+    def clean_external_id(self) -> str:
+        external_id = self.cleaned_data.get("external_id", "").strip()
+        if external_id:
+            taken = Patient.objects.for_clinic(self.clinic).filter(external_id=external_id)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise forms.ValidationError(
+                    _("Another patient of this clinic already has the external id %(id)s.")
+                    % {"id": external_id}
+                )
+        return external_id
+
+
+class PatientSearchForm(forms.Form):
+    SORTS = {
+        "name": (_("Name"), ["last_name", "first_name", "id"]),
+        "recent_log": (_("Most recent log"), ["-last_log", "last_name", "id"]),
+        "no_recent_log": (_("Longest without a log"), ["last_log", "last_name", "id"]),
+        "newest": (_("Newest patients"), ["-created_at", "-id"]),
+    }
+
+    q = forms.CharField(label=_("Search by name or external id"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+    )
+    archived = forms.BooleanField(label=_("Show archived patients"), required=False)
+
+    def terms(self) -> list[str]:
+        return self.cleaned_data.get("q", "").split() if self.is_valid() else []
+
+    def ordering(self) -> list[str]:
+        sort = (self.cleaned_data.get("sort") if self.is_valid() else "") or "name"
+        return self.SORTS[sort][1]

@@ -1,0 +1,533 @@
+"""The program builder, program versions, alerts and paper logs, for therapists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinics.models import AuditEvent, audit
+from exercises.models import Exercise, Progression, ProgressionStep
+from patients.models import Patient
+from patients.views import therapist_required
+
+from .forms import (
+    HAND_PICK,
+    MAX_ITEMS,
+    CatalogFilterForm,
+    ChangeNoteForm,
+    ItemForm,
+    PaperLogForm,
+    ProgramStartForm,
+    item_formset,
+)
+from .models import Alert, Prescription, PrescriptionItem, SymptomLog
+from .services import (
+    ItemSpec,
+    activate_prescription,
+    compare_versions,
+    create_prescription,
+    end_prescription,
+    progression_items,
+    record_symptom_log,
+    set_items,
+    start_revision,
+)
+
+
+def _messages_from(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+def _progressions(user) -> list[Progression]:
+    steps = ProgressionStep.objects.select_related("exercise").order_by("position")
+    return list(
+        Progression.objects.for_user(user)
+        .prefetch_related(Prefetch("steps", queryset=steps))
+        .order_by("clinic_id", "name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def program_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=patient_pk)
+    progressions = _progressions(request.user)
+    form = ProgramStartForm(request.POST or None, progressions=progressions)
+    if request.method == "POST" and form.is_valid():
+        progression = form.progression
+        items = (
+            progression_items(progression, first=form.cleaned_data["first"]) if progression else []
+        )
+        try:
+            prescription = create_prescription(
+                patient=patient, by=request.user, items=items, progression=progression
+            )
+        except ValidationError as error:
+            for message in _messages_from(error):
+                messages.error(request, message)
+            return redirect("patients:detail", pk=patient.pk)
+        audit(
+            action=AuditEvent.Action.CREATE,
+            target=prescription,
+            request=request,
+            detail={
+                "source": progression.slug if progression else HAND_PICK,
+                "first": form.cleaned_data["first"],
+            },
+        )
+        return redirect("prescriptions:edit", pk=prescription.pk)
+    drafts = Prescription.objects.filter(patient=patient, status=Prescription.Status.DRAFT)
+    active = Prescription.objects.filter(patient=patient, status=Prescription.Status.ACTIVE).first()
+    return render(
+        request,
+        "dashboard/program_new.html",
+        {
+            "patient": patient,
+            "form": form,
+            "progressions": progressions,
+            "drafts": list(drafts.order_by("-version")),
+            "active": active,
+            "hand_pick": HAND_PICK,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _catalog(user) -> dict[int, Exercise]:
+    exercises = Exercise.objects.for_user(user).order_by("clinic_id", "direction", "name")
+    return {exercise.pk: exercise for exercise in exercises}
+
+
+def _apply(
+    action: str, specs: list[ItemSpec], exercises: dict[int, Exercise]
+) -> tuple[list[ItemSpec], str]:
+    """Apply a builder button to the list of items; returns the list and a message."""
+    verb, _sep, argument = action.partition(":")
+    if verb == "add":
+        exercise = exercises.get(int(argument)) if argument.isdigit() else None
+        if exercise is None:
+            return specs, _("That exercise is not in your catalog.")
+        if any(spec.exercise.pk == exercise.pk for spec in specs):
+            return specs, _("%(name)s is already in the program.") % {"name": exercise}
+        if len(specs) >= MAX_ITEMS:
+            return specs, _("A program holds at most %(n)d exercises.") % {"n": MAX_ITEMS}
+        return [*specs, ItemSpec.from_exercise(exercise)], ""
+    if verb in ("up", "down") and argument.isdigit():
+        index = int(argument)
+        target = index - 1 if verb == "up" else index + 1
+        if 0 <= index < len(specs) and 0 <= target < len(specs):
+            specs = list(specs)
+            specs[index], specs[target] = specs[target], specs[index]
+    return specs, ""
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = get_object_or_404(
+        Prescription.objects.for_user(request.user).select_related("patient", "replaces"), pk=pk
+    )
+    patient = prescription.patient
+    if not prescription.is_editable:
+        messages.info(
+            request, _("This version is no longer a draft. Revise the program to change it.")
+        )
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    exercises = _catalog(request.user)
+    filter_form = CatalogFilterForm(
+        request.POST if request.method == "POST" else (request.GET or None)
+    )
+    if request.method == "POST":
+        data = request.POST.copy()
+        action = data.get("action", "save")
+        if action.startswith("remove:"):
+            # A removed item's fields are not checked: it is going away.
+            data[f"items-{action.partition(':')[2]}-DELETE"] = "on"
+        formset = item_formset(exercises, data=data)
+        note_form = ChangeNoteForm(data)
+        if patient.archived:
+            messages.error(request, _("This patient is archived; restore them to change programs."))
+            return redirect("patients:detail", pk=patient.pk)
+        if formset.is_valid() and note_form.is_valid():
+            ordered = [form.to_spec() for form in formset.kept_forms()]
+            if action.startswith(("up:", "down:")):
+                # The button names the item by its place in the list as shown.
+                position = _position_of(formset, action)
+                action = f"{action.partition(':')[0]}:{position}"
+            specs, notice = _apply(action, ordered, exercises)
+            if notice:
+                messages.warning(request, notice)
+            try:
+                with transaction.atomic():
+                    set_items(prescription=prescription, items=specs)
+                    prescription.change_note = note_form.cleaned_data["change_note"]
+                    prescription.save(update_fields=["change_note"])
+                    audit(
+                        action=AuditEvent.Action.UPDATE,
+                        target=prescription,
+                        request=request,
+                        detail={"action": action, "items": [s.exercise.slug for s in specs]},
+                    )
+                    if action == "activate":
+                        activate_prescription(prescription=prescription)
+            except ValidationError as error:
+                for message in _messages_from(error):
+                    messages.error(request, message)
+                return redirect("prescriptions:edit", pk=prescription.pk)
+            return _after_save(request, prescription, action, filter_form)
+        messages.error(request, _("Please correct the dosage marked below; nothing was lost."))
+        status = 400
+    else:
+        specs = [
+            ItemSpec.from_item(item)
+            for item in prescription.items.select_related("exercise").order_by("position")
+        ]
+        formset = item_formset(exercises, specs=specs)
+        note_form = ChangeNoteForm(initial={"change_note": prescription.change_note})
+        audit(action=AuditEvent.Action.VIEW, target=prescription, request=request)
+        status = 200
+    in_program = {form.exercise_object.pk for form in formset.forms if form.exercise_object}
+    forms_in_order = _forms_in_order(formset)
+    return render(
+        request,
+        "dashboard/program_edit.html",
+        {
+            "prescription": prescription,
+            "patient": patient,
+            "formset": formset,
+            "item_forms": forms_in_order,
+            "note_form": note_form,
+            "filter_form": filter_form,
+            "catalog": list(exercises.values()),
+            "matching": {exercise.pk for exercise in filter_form.filter(list(exercises.values()))},
+            "in_program": in_program,
+            "max_items": MAX_ITEMS,
+            "is_revision": prescription.replaces_id is not None
+            or Prescription.objects.filter(
+                patient=patient, status=Prescription.Status.ACTIVE
+            ).exists(),
+        },
+        status=status,
+    )
+
+
+def _forms_in_order(formset) -> list[ItemForm]:
+    """The forms as the therapist last arranged them (a drag changes only `order`)."""
+    forms = []
+    for index, form in enumerate(formset.forms):
+        form.index = index
+        if not (formset.is_bound and form["DELETE"].value()):
+            forms.append(form)
+
+    def key(form):
+        try:
+            return (int(form["order"].value()), form.index)
+        except (TypeError, ValueError):
+            return (form.index + 1, form.index)
+
+    return sorted(forms, key=key)
+
+
+def _position_of(formset, action: str) -> int:
+    """Where the form named in `up:<form index>` stands in the ordered list."""
+    index = int(action.partition(":")[2]) if action.partition(":")[2].isdigit() else -1
+    target = formset.forms[index] if 0 <= index < len(formset.forms) else None
+    for position, form in enumerate(formset.kept_forms()):
+        if form is target:
+            return position
+    return -1
+
+
+def _after_save(request, prescription, action: str, filter_form) -> HttpResponse:
+    if action == "activate":
+        messages.success(
+            request,
+            _("Version %(n)d is now the active program. The patient sees it in the portal.")
+            % {"n": prescription.version},
+        )
+        return redirect("patients:detail", pk=prescription.patient_id)
+    if action == "preview":
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    url = reverse("prescriptions:edit", kwargs={"pk": prescription.pk})
+    if filter_form.is_bound and filter_form.is_valid():
+        params = {k: v for k, v in filter_form.cleaned_data.items() if v}
+        if params:
+            url += "?" + urlencode(params)
+    if action == "save":
+        messages.success(request, _("Draft saved."))
+    anchor = "#catalog" if action.startswith(("add:", "filter")) else "#program"
+    return redirect(url + anchor)
+
+
+def _versions_compared(prescription: Prescription):
+    """The version this one replaces (or would replace once activated) and the changes."""
+    previous = prescription.replaces
+    if previous is None and prescription.is_editable:
+        previous = (
+            Prescription.objects.filter(
+                patient=prescription.patient_id, status=Prescription.Status.ACTIVE
+            )
+            .exclude(pk=prescription.pk)
+            .first()
+        )
+    if previous is None:
+        return None, []
+    return previous, compare_versions(previous, prescription)
+
+
+@require_http_methods(["GET"])
+@therapist_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = get_object_or_404(
+        Prescription.objects.for_user(request.user).select_related(
+            "patient", "prescribed_by", "progression", "replaces"
+        ),
+        pk=pk,
+    )
+    items = list(prescription.items.select_related("exercise").order_by("position"))
+    previous, changes = _versions_compared(prescription)
+    replaced_by = (
+        Prescription.objects.filter(replaces=prescription)
+        .exclude(status=Prescription.Status.DRAFT)
+        .first()
+    )
+    audit(action=AuditEvent.Action.VIEW, target=prescription, request=request)
+    return render(
+        request,
+        "dashboard/program_detail.html",
+        {
+            "prescription": prescription,
+            "patient": prescription.patient,
+            "items": items,
+            "previous": previous,
+            "changes": [change for change in changes if change.change != "same"],
+            "replaced_by": replaced_by,
+        },
+    )
+
+
+def _own_prescription(request: HttpRequest, pk: int) -> Prescription:
+    return get_object_or_404(
+        Prescription.objects.for_user(request.user).select_related("patient"), pk=pk
+    )
+
+
+@require_POST
+@therapist_required
+def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = _own_prescription(request, pk)
+    if prescription.patient.archived:
+        messages.error(request, _("This patient is archived; restore them to change programs."))
+        return redirect("patients:detail", pk=prescription.patient_id)
+    try:
+        activate_prescription(prescription=prescription)
+    except ValidationError as error:
+        for message in _messages_from(error):
+            messages.error(request, message)
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    audit(
+        action=AuditEvent.Action.UPDATE,
+        target=prescription,
+        request=request,
+        detail={"action": "activate"},
+    )
+    messages.success(
+        request,
+        _("Version %(n)d is now the active program. The patient sees it in the portal.")
+        % {"n": prescription.version},
+    )
+    return redirect("patients:detail", pk=prescription.patient_id)
+
+
+@require_POST
+@therapist_required
+def program_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = _own_prescription(request, pk)
+    if prescription.patient.archived:
+        messages.error(request, _("This patient is archived; restore them to change programs."))
+        return redirect("patients:detail", pk=prescription.patient_id)
+    try:
+        draft = start_revision(prescription=prescription, by=request.user)
+    except ValidationError as error:
+        for message in _messages_from(error):
+            messages.error(request, message)
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    audit(
+        action=AuditEvent.Action.CREATE,
+        target=draft,
+        request=request,
+        detail={"revision_of": prescription.pk},
+    )
+    messages.info(
+        request,
+        _(
+            "This is a draft of version %(n)d. The patient keeps version %(old)d "
+            "until you activate it."
+        )
+        % {"n": draft.version, "old": prescription.version},
+    )
+    return redirect("prescriptions:edit", pk=draft.pk)
+
+
+@require_POST
+@therapist_required
+def program_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = _own_prescription(request, pk)
+    if not prescription.is_editable:
+        messages.error(request, _("Only a draft can be discarded."))
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    audit(
+        action=AuditEvent.Action.DELETE,
+        target=prescription,
+        request=request,
+        detail={"version": prescription.version},
+    )
+    with transaction.atomic():
+        prescription.items.all().delete()
+        prescription.delete()
+    messages.success(request, _("The draft was discarded."))
+    return redirect("patients:detail", pk=prescription.patient_id)
+
+
+@require_POST
+@therapist_required
+def program_end(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = _own_prescription(request, pk)
+    try:
+        end_prescription(prescription=prescription)
+    except ValidationError as error:
+        for message in _messages_from(error):
+            messages.error(request, message)
+        return redirect("prescriptions:detail", pk=prescription.pk)
+    audit(
+        action=AuditEvent.Action.UPDATE,
+        target=prescription,
+        request=request,
+        detail={"action": "end"},
+    )
+    messages.success(
+        request,
+        _("Version %(n)d has ended. The patient no longer sees a program.")
+        % {"n": prescription.version},
+    )
+    return redirect("patients:detail", pk=prescription.patient_id)
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+@therapist_required
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(Alert.objects.for_user(request.user).select_related("patient"), pk=pk)
+    acknowledged = alert.acknowledge(by=request.user)
+    if acknowledged:
+        audit(
+            action=AuditEvent.Action.UPDATE,
+            target=alert,
+            request=request,
+            detail={"action": "acknowledge", "kind": alert.kind},
+        )
+    else:
+        alert.refresh_from_db()
+    by = alert.acknowledged_by
+    by_name = (by.get_full_name() or by.get_username()) if by else ""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "acknowledged": True,
+                "already": not acknowledged,
+                "by": by_name,
+                "at": alert.acknowledged_at.isoformat(),
+            }
+        )
+    if acknowledged:
+        messages.success(request, _("Alert acknowledged."))
+    else:
+        messages.info(
+            request, _("%(name)s had already acknowledged this alert.") % {"name": by_name}
+        )
+    fallback = reverse("patients:detail", kwargs={"pk": alert.patient_id}) + "#alerts"
+    return redirect(_back_to(request, fallback))
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=patient_pk)
+    active = Prescription.objects.filter(patient=patient, status=Prescription.Status.ACTIVE).first()
+    items = (
+        list(PrescriptionItem.objects.filter(prescription=active).select_related("exercise"))
+        if active
+        else []
+    )
+    if not items or patient.archived:
+        messages.error(request, _("A log can only be entered for a program in use."))
+        return redirect("patients:detail", pk=patient.pk)
+    form = PaperLogForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = record_symptom_log(
+                patient=patient,
+                item=form.chosen_item,
+                pain=data["pain"],
+                location=data["location"],
+                during=data["during"],
+                after=data["after"],
+                sets_done=data["sets_done"],
+                repetitions_done=data["repetitions_done"],
+                note=data["note"],
+                logged_at=data["logged_at"],
+                source=SymptomLog.Source.THERAPIST,
+                entered_by=request.user,
+                client_token=data["client_token"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if outcome.created:
+                audit(action=AuditEvent.Action.CREATE, target=outcome.log, request=request)
+            for alert in outcome.alerts:
+                messages.warning(
+                    request, _("Alert raised: %(message)s") % {"message": alert.message}
+                )
+            if outcome.stop_exercise:
+                messages.warning(
+                    request,
+                    _(
+                        "By the safety rules, this patient should stop %(exercise)s "
+                        "until you review it."
+                    )
+                    % {"exercise": form.chosen_item.exercise.name},
+                )
+            messages.success(request, _("The log was added to the timeline."))
+            return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#timeline")
+    return render(
+        request,
+        "dashboard/log_form.html",
+        {"patient": patient, "form": form, "active": active},
+        status=400 if form.errors else 200,
+    )
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,181 @@
+/* Centra dashboard: small enhancements. Every flow also works without this file. */
+(function () {
+  "use strict";
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return values[key] === undefined ? "" : values[key];
+    });
+  }
+
+  /* The program builder: move exercises without a round trip, drag and drop,
+     filter the catalog as you choose, and warn before leaving unsaved edits. */
+  function initBuilder(form) {
+    var list = form.querySelector("[data-sortable]");
+    var announce = form.querySelector("[data-announce]");
+    var dirty = false;
+
+    function items() {
+      return Array.prototype.slice.call(list.querySelectorAll("[data-item]"));
+    }
+
+    function renumber() {
+      var all = items();
+      all.forEach(function (item, index) {
+        item.querySelector('input[name$="-order"]').value = index + 1;
+        item.querySelector("[data-position]").textContent = index + 1;
+        item.querySelector('[data-move="up"]').disabled = index === 0;
+        item.querySelector('[data-move="down"]').disabled = index === all.length - 1;
+      });
+    }
+
+    function say(item) {
+      if (!announce) return;
+      var position = items().indexOf(item) + 1;
+      announce.textContent = format(announce.getAttribute("data-moved-text") || "", {
+        name: item.querySelector("[data-name]").textContent,
+        n: position,
+      });
+    }
+
+    if (list) {
+      list.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-move]");
+        if (!button) return;
+        event.preventDefault();
+        var item = button.closest("[data-item]");
+        if (button.getAttribute("data-move") === "up" && item.previousElementSibling) {
+          list.insertBefore(item, item.previousElementSibling);
+        } else if (button.getAttribute("data-move") === "down" && item.nextElementSibling) {
+          list.insertBefore(item.nextElementSibling, item);
+        }
+        renumber();
+        dirty = true;
+        // Keep the keyboard where it was; a disabled button cannot hold focus.
+        (button.disabled ? item.querySelector("[data-move]:not([disabled])") : button).focus();
+        say(item);
+      });
+
+      var dragged = null;
+      items().forEach(function (item) {
+        var handle = item.querySelector("[data-handle]");
+        handle.hidden = false;
+        handle.addEventListener("mousedown", function () { item.draggable = true; });
+        item.addEventListener("dragstart", function (event) {
+          dragged = item;
+          item.classList.add("is-dragging");
+          event.dataTransfer.effectAllowed = "move";
+          event.dataTransfer.setData("text/plain", "");
+        });
+        item.addEventListener("dragend", function () {
+          item.draggable = false;
+          item.classList.remove("is-dragging");
+          dragged = null;
+          renumber();
+          dirty = true;
+          say(item);
+        });
+      });
+      list.addEventListener("dragover", function (event) {
+        if (!dragged) return;
+        event.preventDefault();
+        var target = event.target.closest("[data-item]");
+        if (!target || target === dragged) return;
+        var box = target.getBoundingClientRect();
+        var after = event.clientY > box.top + box.height / 2;
+        list.insertBefore(dragged, after ? target.nextSibling : target);
+      });
+      list.addEventListener("drop", function (event) { event.preventDefault(); });
+    }
+
+    var filter = form.querySelector("[data-catalog-filter]");
+    var catalog = form.querySelector("[data-catalog]");
+    if (filter && catalog) {
+      var button = filter.querySelector("[data-filter-button]");
+      if (button) button.hidden = true;
+      var empty = form.querySelector("[data-catalog-empty]");
+      var selects = filter.querySelectorAll("select");
+      var apply = function () {
+        var direction = selects[0].value;
+        var position = selects[1].value;
+        var shown = 0;
+        catalog.querySelectorAll("li").forEach(function (li) {
+          var match = (!direction || li.getAttribute("data-direction") === direction) &&
+            (!position || li.getAttribute("data-position") === position);
+          li.hidden = !match;
+          if (match) shown += 1;
+        });
+        if (empty) empty.hidden = shown > 0;
+      };
+      selects.forEach(function (select) { select.addEventListener("change", apply); });
+    }
+
+    form.addEventListener("input", function (event) {
+      if (!event.target.closest("[data-catalog-filter]")) dirty = true;
+    });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
+  /* Acknowledge an alert in place; who and when come back from the server. */
+  function initAcknowledge(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          var note = document.createElement("p");
+          note.className = "small alert-item__done";
+          note.setAttribute("role", "status");
+          note.textContent = format(form.getAttribute("data-done-text") || "", { by: data.by });
+          form.replaceWith(note);
+          var item = note.closest("[data-alert]");
+          if (item) item.classList.add("is-done");
+        })
+        .catch(function () {
+          form.submit();
+        });
+    });
+  }
+
+  function initCopy(button) {
+    var input = document.querySelector(button.getAttribute("data-copy"));
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      input.select();
+      var done = function () {
+        button.textContent = button.getAttribute("data-copied-text") || button.textContent;
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () {
+          document.execCommand("copy");
+          done();
+        });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    });
+  }
+
+  document.querySelectorAll("[data-builder]").forEach(initBuilder);
+  document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
+  document.querySelectorAll("[data-copy]").forEach(initCopy);
+})();
