@@ -81,7 +81,7 @@ def line_chart(
     *,
     y_max: float,
     y_ticks: list[tuple[float, str]],
-    width: int = 340,
+    width: int = 320,
     height: int = 190,
     left: int = 34,
 ) -> Chart:
@@ -121,5 +121,5 @@ def location_chart(days: list[Day]) -> Chart:
         [(d.day, d.rank, str(LOCATION_SHORT[codes[d.rank]])) for d in days],
         y_max=len(codes) - 1,
         y_ticks=[(rank, LOCATION_SHORT[code]) for code, rank in LOCATION_RANK.items()],
-        left=96,
+        left=100,
     )

@@ -1,0 +1,90 @@
+"""The patient portal in a real phone-sized Chromium: a new patient activates
+their invitation, logs a session, is told to stop, and the therapist sees it."""
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, login
+from tests.factories import make_patient, make_prescription
+
+NEW_PASSWORD = "lumbar-roll-sunrise-81"
+
+
+@pytest.fixture
+def invited(clinic, therapist):
+    """A patient with a program in use and a fresh invitation, not yet activated."""
+    clinic.phone = "020 7946 0000"
+    clinic.save(update_fields=["phone"])
+    patient = make_patient(clinic, first_name="Nina", last_name="Newman", email="nina@example.test")
+    make_prescription(patient, therapist, first=3)
+    _invitation, token = patient.invite(by=therapist)
+    return patient, token
+
+
+def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
+    phone_page, page, invited, password
+):
+    patient, token = invited
+    phone = phone_page
+
+    phone.goto(f"/portal/activate/{token}/")
+    assert phone.get_by_role("heading", name="Welcome, Nina").is_visible()
+    assert phone.get_by_label("Choose a username").input_value() == "nina@example.test"
+    assert_accessible(phone)
+    phone.get_by_label("Choose a password").fill(NEW_PASSWORD)
+    phone.get_by_label("Type the password again").fill(NEW_PASSWORD)
+    phone.get_by_role("button", name="Create my login").click()
+
+    phone.wait_for_url("**/portal/")
+    assert phone.get_by_role("heading", name="Hello, Nina").is_visible()
+    assert phone.get_by_text("Welcome, Nina. You are signed in.").is_visible()
+    assert_accessible(phone)
+    # Nothing is wider than the phone: no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+    phone.get_by_role("link", name="Log how it went: Prone lying", exact=True).click()
+    assert phone.get_by_role("heading", name="Before you start: a quick safety check").is_visible()
+    assert_accessible(phone)
+    for question in phone.locator("fieldset").all():
+        question.get_by_role("radio", name="No", exact=True).check()
+    phone.get_by_role("button", name="Continue").click()
+
+    assert phone.get_by_role("heading", name="How did it go? Prone lying").is_visible()
+    assert_accessible(phone)
+    phone.get_by_role("radio", name="6", exact=True).check()
+    phone.get_by_role("radio", name="Into my buttock", exact=True).check()
+    phone.get_by_role(
+        "radio", name="The pain spread further down my leg or into my buttock"
+    ).check()
+    phone.get_by_role("radio", name="No change at all").check()
+    phone.get_by_role("button", name="Save how it went").click()
+
+    stop = phone.get_by_role("alert")
+    assert stop.get_by_role("heading", name="Stop doing Prone lying").is_visible()
+    assert stop.get_by_role("link", name="Call Harbour Physio: 020 7946 0000").is_visible()
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="My progress").click()
+    assert phone.get_by_role("heading", name="My progress").is_visible()
+    assert phone.get_by_text("The pain spread further down my leg or into my buttock").is_visible()
+    assert_accessible(phone)
+
+    login(page, "tess", password)
+    page.goto(f"/patients/{patient.pk}/")
+    alerts = page.locator("#alerts")
+    assert alerts.get_by_text("Pain spread outwards during Prone lying").is_visible()
+
+
+def test_a_missing_answer_is_shown_clearly_and_keeps_the_others(
+    phone_page, patient, prescription, password
+):
+    from prescriptions.services import record_red_flag_check
+
+    record_red_flag_check(patient=patient, answered_yes=[])
+    login(phone_page, "paula", password)
+    phone_page.get_by_role("link", name="Log how it went: Prone lying", exact=True).click()
+    phone_page.get_by_role("radio", name="3", exact=True).check()
+    phone_page.get_by_role("button", name="Save how it went").click()
+    errors = phone_page.get_by_role("alert")
+    assert errors.get_by_text("Please check the answers marked below.").is_visible()
+    assert phone_page.locator("input[name=pain][value='3']").is_checked()
+    assert_accessible(phone_page)

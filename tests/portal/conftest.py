@@ -1,0 +1,49 @@
+"""Portal fixtures: a patient who has answered today's safety questions, and
+valid answers for the log form."""
+
+import uuid
+
+import pytest
+
+from prescriptions.services import record_red_flag_check
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords are hashed at every setup; a fast hasher keeps the
+    suite quick. The activation tests check real validators, not hashing cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def item(prescription):
+    """The first exercise of Paula's program."""
+    return prescription.items.select_related("exercise").order_by("position").first()
+
+
+@pytest.fixture
+def checked_today(patient):
+    """Paula has answered no to every red-flag question today."""
+    check, _alert = record_red_flag_check(patient=patient, answered_yes=[])
+    return check
+
+
+@pytest.fixture
+def answers():
+    """Make the form data of one log; override any answer by keyword."""
+
+    def make(**overrides):
+        data = {
+            "sets_done": "1",
+            "repetitions_done": "10",
+            "pain": "4",
+            "location": "central",
+            "during": "no_effect",
+            "after": "no_effect",
+            "note": "",
+            "client_token": uuid.uuid4().hex,
+        }
+        data.update(overrides)
+        return data
+
+    return make

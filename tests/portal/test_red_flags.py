@@ -1,0 +1,71 @@
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import AuditEvent
+from prescriptions.models import Alert, RedFlag, RedFlagCheck
+from tests.portal.html import checked
+
+
+def all_no(**yes):
+    return {code: ("yes" if code in yes else "no") for code in RedFlag.values}
+
+
+def test_it_asks_every_red_flag_question_in_plain_words(patient_client):
+    content = patient_client.get(reverse("portal:red_flags")).content.decode()
+    for _code, label in RedFlag.choices:
+        assert str(label) in content
+
+
+def test_it_goes_on_to_the_log_form_after_all_no(patient_client, patient, item):
+    log_url = reverse("portal:log", args=[item.pk])
+    data = all_no()
+    data["next"] = log_url
+    response = patient_client.post(reverse("portal:red_flags"), data)
+    assert response.status_code == 302
+    assert response.url == log_url
+    check = RedFlagCheck.objects.get(patient=patient)
+    assert (check.checked_on, check.answered_yes) == (timezone.localdate(), [])
+    assert not Alert.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, object_type="redflagcheck"
+    ).exists()
+    # Asked once a day: the log form now opens straight away.
+    assert patient_client.get(log_url).status_code == 200
+
+
+def test_it_sends_a_yes_to_urgent_care_and_raises_an_urgent_alert(patient_client, patient):
+    response = patient_client.post(
+        reverse("portal:red_flags"), all_no(bladder_bowel=True), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("portal:urgent")
+    content = response.content.decode()
+    assert "Seek urgent medical care now" in content
+    assert "emergency department" in content
+    assert "Do not wait for your clinic" in content
+    assert str(RedFlag.BLADDER_BOWEL.label) in content
+    alert = Alert.objects.get(patient=patient)
+    assert (alert.kind, alert.severity) == (Alert.Kind.RED_FLAG, Alert.Severity.URGENT)
+
+
+def test_it_insists_on_an_answer_to_each_question_and_keeps_the_others(patient_client, patient):
+    data = all_no(leg_weakness=True)
+    del data["saddle_numbness"]
+    response = patient_client.post(reverse("portal:red_flags"), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Please answer yes or no." in content
+    assert checked(content, "leg_weakness") == ["yes"]
+    assert checked(content, "bladder_bowel") == ["no"]
+    assert not RedFlagCheck.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_it_does_not_follow_a_next_address_outside_the_portal(patient_client):
+    data = all_no()
+    data["next"] = "https://evil.example/"
+    response = patient_client.post(reverse("portal:red_flags"), data)
+    assert response.url == reverse("portal:today")
+
+
+def test_the_urgent_page_is_only_for_a_yes_given_today(patient_client):
+    assert patient_client.get(reverse("portal:urgent")).url == reverse("portal:today")
