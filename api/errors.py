@@ -40,6 +40,18 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The resource is not in a state that allows this."
+    default_code = "conflict"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "This is not available right now; try again later."
+    default_code = "unavailable"
+
+
 def problem(status: int, detail: str, code: str, **extra: Any) -> dict[str, Any]:
     return {
         "type": "about:blank",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 
 from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionStep
+from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
 from prescriptions.services import (
@@ -30,6 +32,7 @@ from prescriptions.services import (
 
 from . import serializers as s
 from .auth import request_clinic
+from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUnavailable
 from .idempotency import run_idempotently
 
 
@@ -210,17 +213,25 @@ class PrescriptionViewSet(ClinicViewSet):
 
     @extend_schema(
         summary="Download the printable handout",
+        description="The handout of this version in the patient's language, as a PDF.",
         responses={
-            (200, "application/pdf"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The handout of this version, as a PDF."
-            )
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF."),
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="The program has no exercises yet."
+            ),
+            (503, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="The PDF could not be made; try again later."
+            ),
         },
     )
     def handout(self, request: Request, pk: str) -> HttpResponse:
-        from handouts.pdf import handout_pdf
-
         prescription = self.get_object()
-        pdf = handout_pdf(prescription)
+        try:
+            pdf = handout_pdf(prescription)
+        except EmptyHandoutError as exc:
+            raise Conflict(str(exc)) from exc
+        except HandoutRenderError as exc:
+            raise ServiceUnavailable(_("The handout could not be made; try again later.")) from exc
         self.audit(AuditEvent.Action.DOWNLOAD, prescription, document="handout")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (

@@ -9,6 +9,12 @@ from api.models import create_api_key
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The personas' passwords are hashed once per test; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     # Throttle counts live in the cache, which outlives a test's database.
     cache.clear()
@@ -55,3 +61,10 @@ def other_api(other_clinic_key):
 @pytest.fixture
 def anonymous_api():
     return APIClient()
+
+
+@pytest.fixture
+def client_with_revoked_key(clinic):
+    key, raw = create_api_key(clinic=clinic, name="Old")
+    key.revoke()
+    return client_with(raw)
