@@ -291,7 +291,7 @@ def urgent(request: HttpRequest, patient: Patient) -> HttpResponse:
     )
 
 
-PROGRESS_PAGE_SIZE = 20
+PROGRESS_PAGE_SIZE = 10
 
 
 @patient_required
@@ -334,6 +334,15 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
             status=404 if invitation is None else 410,
         )
     patient = invitation.patient
+    if request.method == "GET":
+        # The link holder is not signed in yet, but sees the patient's name.
+        audit(
+            action=AuditEvent.Action.VIEW,
+            target=patient,
+            request=request,
+            actor_label="invitation-link",
+            detail={"page": "activate", "invitation": invitation.pk},
+        )
     form = ActivationForm(
         request.POST if request.method == "POST" else None,
         patient=patient,

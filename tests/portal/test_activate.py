@@ -35,6 +35,8 @@ def test_it_greets_the_patient_and_suggests_their_email_as_username(client, invi
     assert "Welcome, Nina" in content
     assert "Harbour Physio" in content
     assert 'value="nina@example.test"' in content
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert (event.patient_id, event.actor_label) == (invitation.patient_id, "invitation-link")
 
 
 def test_it_creates_the_login_signs_in_and_lands_on_today(client, invitation, newcomer):
