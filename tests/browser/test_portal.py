@@ -50,6 +50,17 @@ def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
 
     assert phone.get_by_role("heading", name="How did it go? Prone lying").is_visible()
     assert_accessible(phone)
+    phone.get_by_role("radio", name="4", exact=True).check()
+    phone.get_by_role("radio", name="In the middle of my low back", exact=True).check()
+    phone.get_by_role("radio", name="The pain moved towards my spine").check()
+    phone.get_by_role("radio", name="Better than before the exercise").check()
+    phone.get_by_role("button", name="Save how it went").click()
+    assert phone.get_by_text("That is a good sign.").is_visible()
+
+    phone.get_by_role("link", name="Next exercise: Prone props (lying on elbows)").click()
+    phone.get_by_role("link", name="Log how it went: Prone props (lying on elbows)").click()
+    # The safety questions come once a day, so the form opens straight away.
+    assert phone.get_by_role("heading", name="How did it go? Prone props").is_visible()
     phone.get_by_role("radio", name="6", exact=True).check()
     phone.get_by_role("radio", name="Into my buttock", exact=True).check()
     phone.get_by_role(
@@ -59,7 +70,7 @@ def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
     phone.get_by_role("button", name="Save how it went").click()
 
     stop = phone.get_by_role("alert")
-    assert stop.get_by_role("heading", name="Stop doing Prone lying").is_visible()
+    assert stop.get_by_role("heading", name="Stop doing Prone props (lying on elbows)").is_visible()
     assert stop.get_by_role("link", name="Call Harbour Physio: 020 7946 0000").is_visible()
     assert_accessible(phone)
 
@@ -71,7 +82,8 @@ def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
     login(page, "tess", password)
     page.goto(f"/patients/{patient.pk}/")
     alerts = page.locator("#alerts")
-    assert alerts.get_by_text("Pain spread outwards during Prone lying").is_visible()
+    assert alerts.get_by_text("Pain spread outwards during Prone props").is_visible()
+    assert alerts.locator("[data-alert]").count() == 1
 
 
 def test_a_missing_answer_is_shown_clearly_and_keeps_the_others(
@@ -87,4 +99,20 @@ def test_a_missing_answer_is_shown_clearly_and_keeps_the_others(
     errors = phone_page.get_by_role("alert")
     assert errors.get_by_text("Please check the answers marked below.").is_visible()
     assert phone_page.locator("input[name=pain][value='3']").is_checked()
+    assert_accessible(phone_page)
+
+
+def test_a_yes_to_a_red_flag_sends_the_patient_to_urgent_care(
+    phone_page, patient, prescription, password
+):
+    login(phone_page, "paula", password)
+    phone_page.get_by_role("link", name="Log how it went: Prone lying", exact=True).click()
+    for question in phone_page.locator("fieldset").all():
+        question.get_by_role("radio", name="No", exact=True).check()
+    weakness = phone_page.get_by_role("group", name="Weakness in a leg that is getting worse")
+    weakness.get_by_role("radio", name="Yes").check()
+    phone_page.get_by_role("button", name="Continue").click()
+    urgent = phone_page.get_by_role("alert")
+    assert urgent.get_by_role("heading", name="Seek urgent medical care now").is_visible()
+    assert urgent.get_by_text("emergency department").is_visible()
     assert_accessible(phone_page)
