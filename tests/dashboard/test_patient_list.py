@@ -1,0 +1,167 @@
+"""The patient list: who needs attention now, at a glance."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import AuditEvent
+from patients.models import Patient
+from prescriptions.models import Alert, Prescription
+from tests.factories import make_patient, make_prescription
+
+URL = "/patients/"
+
+
+def rows(response) -> list[str]:
+    """The patient names in the order the table shows them."""
+    return [patient.full_name for patient in response.context["page"]]
+
+
+def test_it_lists_the_clinics_patients_with_their_program(therapist_client, prescription):
+    response = therapist_client.get(URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Jones, Paula" in content
+    assert "Extension progression" in content
+    assert "v1" in content
+
+
+def test_it_shows_no_patient_of_another_clinic(therapist_client, patient, other_clinic_patient):
+    content = therapist_client.get(URL).content.decode()
+    assert "Jones, Paula" in content
+    assert "Stone" not in content
+
+
+def test_it_shows_last_log_adherence_and_where_the_pain_reaches(
+    therapist_client, patient, item, add_log
+):
+    add_log(patient, item, days_ago=2, location="thigh")
+    add_log(patient, item, days_ago=1, location="buttock")
+    add_log(patient, item, days_ago=0.01, location="central")
+    content = therapist_client.get(URL).content.decode()
+    assert "Thigh → Centre of the low back" in content
+    assert "centralizing" in content
+    row = therapist_client.get(URL).context["page"][0]
+    # The program started today, so only today counts as an expected day.
+    assert (row.adherence.days_logged, row.adherence.days_expected) == (1, 1)
+    assert row.last_log is not None
+
+
+def test_adherence_counts_days_with_a_log_over_the_last_seven(
+    therapist_client, patient, prescription, item, add_log
+):
+    Prescription.objects.filter(pk=prescription.pk).update(
+        activated_at=timezone.now() - timedelta(days=30)
+    )
+    for days_ago in (0.01, 1, 1.1, 3, 9):
+        add_log(patient, item, days_ago=days_ago)
+    row = therapist_client.get(URL).context["page"][0]
+    assert (row.adherence.days_logged, row.adherence.days_expected) == (3, 7)
+
+
+def test_it_puts_patients_with_open_alerts_first_urgent_ones_before(
+    therapist_client, therapist, clinic
+):
+    make_patient(clinic, first_name="Anna", last_name="Able")
+    warned = make_patient(clinic, first_name="Wes", last_name="Zed")
+    urgent = make_patient(clinic, first_name="Uma", last_name="Young")
+    Alert.objects.create(patient=warned, kind="worse", severity="warning", message="Worse.")
+    Alert.objects.create(patient=urgent, kind="red_flag", severity="urgent", message="Red flag.")
+    acknowledged = Alert.objects.create(
+        patient=make_patient(clinic, first_name="Bo", last_name="Black"),
+        kind="worse",
+        severity="warning",
+        message="Seen.",
+    )
+    acknowledged.acknowledge(by=therapist)
+    assert rows(therapist_client.get(URL)) == ["Uma Young", "Wes Zed", "Anna Able", "Bo Black"]
+
+
+def test_it_searches_by_name_and_by_external_id(therapist_client, clinic):
+    make_patient(clinic, first_name="Paula", last_name="Jones", external_id="EHR-7")
+    make_patient(clinic, first_name="Oscar", last_name="Brown", external_id="EHR-8")
+    assert rows(therapist_client.get(URL, {"q": "jon"})) == ["Paula Jones"]
+    assert rows(therapist_client.get(URL, {"q": "paula jones"})) == ["Paula Jones"]
+    assert rows(therapist_client.get(URL, {"q": "ehr-8"})) == ["Oscar Brown"]
+    response = therapist_client.get(URL, {"q": "nobody"})
+    assert "No patient matches" in response.content.decode()
+
+
+def test_it_sorts_by_name_or_by_the_most_recent_log(therapist_client, therapist, clinic, add_log):
+    early = make_patient(clinic, first_name="Ada", last_name="Early")
+    late = make_patient(clinic, first_name="Zoe", last_name="Late")
+    make_patient(clinic, first_name="Ned", last_name="Never")
+    for patient, days_ago in ((early, 3), (late, 1)):
+        program = make_prescription(patient, therapist, first=1)
+        add_log(patient, program.items.get(), days_ago=days_ago, location="central")
+    assert rows(therapist_client.get(URL)) == ["Ada Early", "Zoe Late", "Ned Never"]
+    by_log = rows(therapist_client.get(URL, {"sort": "recent_log"}))
+    assert by_log == ["Zoe Late", "Ada Early", "Ned Never"]
+    longest = rows(therapist_client.get(URL, {"sort": "no_recent_log"}))
+    assert longest == ["Ned Never", "Ada Early", "Zoe Late"]
+
+
+def test_it_hides_archived_patients_unless_asked(therapist_client, clinic):
+    make_patient(clinic, first_name="Old", last_name="Case", archived=True)
+    make_patient(clinic, first_name="New", last_name="Case")
+    assert rows(therapist_client.get(URL)) == ["New Case"]
+    assert rows(therapist_client.get(URL, {"archived": "on"})) == ["New Case", "Old Case"]
+
+
+def test_it_paginates_and_keeps_the_search(therapist_client, clinic):
+    for n in range(30):
+        make_patient(clinic, first_name=f"Pat{n:02d}", last_name="Many")
+    first = therapist_client.get(URL, {"q": "many"})
+    assert len(first.context["page"]) == 25
+    assert "q=many&amp;page=2" in first.content.decode()
+    second = therapist_client.get(URL, {"q": "many", "page": 2})
+    assert len(second.context["page"]) == 5
+
+
+def test_an_unknown_sort_or_page_does_not_break_the_list(therapist_client, patient):
+    response = therapist_client.get(URL, {"sort": "drop table", "page": "x"})
+    assert response.status_code == 200
+    assert rows(response) == ["Paula Jones"]
+
+
+def test_it_audits_who_saw_which_patients(therapist_client, therapist, patient):
+    therapist_client.get(URL, {"q": "paula"})
+    event = AuditEvent.objects.get(object_type="patient_list")
+    assert event.actor == therapist
+    assert event.action == AuditEvent.Action.VIEW
+    assert event.detail == {"q": "paula", "patients": [patient.pk]}
+
+
+def test_it_answers_only_get(therapist_client):
+    assert therapist_client.post(URL).status_code == 405
+
+
+def test_it_sends_anonymous_visitors_to_the_login(client, db):
+    assert client.get(URL)["Location"] == f"/accounts/login/?next={URL}"
+
+
+def test_it_sends_a_signed_in_patient_to_their_portal(patient_client):
+    assert patient_client.get(URL)["Location"] == reverse("home")
+
+
+def _make_patients(clinic, therapist, count, add_log):
+    for n in range(count):
+        patient = make_patient(clinic, first_name=f"P{n}", last_name="Load")
+        program = make_prescription(patient, therapist, first=2)
+        outcome = add_log(patient, program.items.first(), days_ago=1, after="worse")
+        assert outcome.alerts
+        add_log(patient, program.items.first(), days_ago=0.1, location="central")
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_number_of_queries_does_not_grow_with_the_patients(
+    therapist_client, therapist, clinic, add_log, django_assert_max_num_queries, count
+):
+    _make_patients(clinic, therapist, count, add_log)
+    # Session, user, therapist, clinic, count, page, adherence, audit, session save (3).
+    with django_assert_max_num_queries(11):
+        response = therapist_client.get(URL)
+    assert len(response.context["page"]) == min(count, 25)
+    assert Patient.objects.count() == count

@@ -1,0 +1,156 @@
+"""Registering and editing a patient, and archiving instead of deleting."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import AuditEvent
+from patients.models import Patient
+from tests.factories import make_patient
+
+CREATE = "/patients/new/"
+
+
+def details(**overrides):
+    data = {
+        "first_name": "Nina",
+        "last_name": "Novak",
+        "date_of_birth": "1975-04-02",
+        "email": "nina@example.test",
+        "preferred_language": "fr",
+        "external_id": "EHR-100",
+        "classification": "derangement",
+        "directional_preference": "extension",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_registers_a_patient_in_the_therapists_clinic(therapist_client, therapist, clinic):
+    response = therapist_client.post(CREATE, details())
+    patient = Patient.objects.get(external_id="EHR-100")
+    assert response["Location"] == reverse("patients:detail", kwargs={"pk": patient.pk})
+    assert patient.clinic == clinic
+    assert patient.created_by == therapist
+    assert (patient.classification, patient.directional_preference) == (
+        "derangement",
+        "extension",
+    )
+    assert patient.preferred_language == "fr"
+    assert AuditEvent.objects.filter(action="create", patient_id=patient.pk).exists()
+
+
+def test_the_form_has_a_label_for_every_field(therapist_client):
+    content = therapist_client.get(CREATE).content.decode()
+    for name in details():
+        assert f'for="id_{name}"' in content
+
+
+def test_it_refuses_a_date_of_birth_that_is_not_in_the_past(therapist_client):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = therapist_client.post(CREATE, details(date_of_birth=tomorrow))
+    assert response.status_code == 200
+    assert "The date of birth must be in the past." in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_it_refuses_an_external_id_already_used_in_the_clinic(therapist_client, clinic):
+    make_patient(clinic, external_id="EHR-100")
+    response = therapist_client.post(CREATE, details())
+    assert response.status_code == 200
+    assert "already has the external id EHR-100" in response.content.decode()
+    assert Patient.objects.filter(external_id="EHR-100").count() == 1
+
+
+def test_another_clinic_may_use_the_same_external_id(therapist_client, other_clinic):
+    make_patient(other_clinic, external_id="EHR-100")
+    therapist_client.post(CREATE, details())
+    assert Patient.objects.filter(external_id="EHR-100").count() == 2
+
+
+def test_it_requires_a_name(therapist_client):
+    response = therapist_client.post(CREATE, details(first_name="  ", last_name=""))
+    assert "This field is required." in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_it_edits_a_patient(therapist_client, patient):
+    url = reverse("patients:edit", kwargs={"pk": patient.pk})
+    assert "Paula" in therapist_client.get(url).content.decode()
+    response = therapist_client.post(
+        url, details(first_name="Paula", last_name="Jones-Smith", external_id="")
+    )
+    assert response["Location"] == reverse("patients:detail", kwargs={"pk": patient.pk})
+    patient.refresh_from_db()
+    assert patient.last_name == "Jones-Smith"
+    assert patient.external_id == ""
+    event = AuditEvent.objects.filter(action="update", patient_id=patient.pk).get()
+    assert "last_name" in event.detail["changed"]
+
+
+def test_editing_keeps_the_patients_own_external_id(therapist_client, clinic):
+    patient = make_patient(clinic, external_id="EHR-5")
+    url = reverse("patients:edit", kwargs={"pk": patient.pk})
+    therapist_client.post(url, details(external_id="EHR-5", first_name="Renamed"))
+    patient.refresh_from_db()
+    assert patient.first_name == "Renamed"
+
+
+def test_it_archives_and_restores_a_patient_without_deleting(therapist_client, patient):
+    url = reverse("patients:archive", kwargs={"pk": patient.pk})
+    response = therapist_client.post(url, {"archived": "1"})
+    assert response["Location"] == reverse("patients:detail", kwargs={"pk": patient.pk})
+    patient.refresh_from_db()
+    assert patient.archived
+    assert "Jones, Paula" not in therapist_client.get("/patients/").content.decode()
+    therapist_client.post(url, {"archived": "0"})
+    patient.refresh_from_db()
+    assert not patient.archived
+    assert AuditEvent.objects.filter(action="update", patient_id=patient.pk).count() == 2
+
+
+def test_an_archived_patient_gets_no_new_program(therapist_client, patient):
+    patient.archived = True
+    patient.save()
+    response = therapist_client.post(
+        reverse("prescriptions:new", kwargs={"patient_pk": patient.pk}), {"source": "catalog"}
+    )
+    assert response["Location"] == reverse("patients:detail", kwargs={"pk": patient.pk})
+    assert not patient.prescriptions.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("get", "archive"), ("put", "edit"), ("delete", "edit")],
+)
+def test_it_refuses_the_wrong_method(therapist_client, patient, method, name):
+    url = reverse(f"patients:{name}", kwargs={"pk": patient.pk})
+    assert getattr(therapist_client, method)(url).status_code == 405
+
+
+def test_create_refuses_the_wrong_method(therapist_client):
+    assert therapist_client.delete(CREATE).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["edit", "archive"])
+def test_it_sends_anonymous_visitors_to_the_login(client, patient, name):
+    url = reverse(f"patients:{name}", kwargs={"pk": patient.pk})
+    response = client.get(url) if name == "edit" else client.post(url)
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get(CREATE)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("name", ["edit", "archive"])
+def test_another_clinic_gets_404_and_changes_nothing(stranger_client, patient, name):
+    url = reverse(f"patients:{name}", kwargs={"pk": patient.pk})
+    assert stranger_client.get(url).status_code in (404, 405)
+    assert stranger_client.post(url, details(first_name="Hacked")).status_code == 404
+    patient.refresh_from_db()
+    assert (patient.first_name, patient.archived) == ("Paula", False)
+
+
+def test_a_patient_cannot_use_the_dashboard_forms(patient_client, patient):
+    url = reverse("patients:archive", kwargs={"pk": patient.pk})
+    assert patient_client.post(url).status_code == 403
