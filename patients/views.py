@@ -253,7 +253,8 @@ def _timeline(logs) -> list[dict]:
 @therapist_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(
-        with_overview(Patient.objects.for_user(request.user)).select_related("user"), pk=pk
+        with_overview(Patient.objects.for_user(request.user)).select_related("user", "clinic"),
+        pk=pk,
     )
     attach_adherence([patient])
     alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
