@@ -97,3 +97,10 @@ def test_it_costs_the_same_queries_however_many_logs_there_are(
     with django_assert_max_num_queries(12):
         response = patient_client.get(reverse("portal:today"))
     assert response.content.decode().count("Logged 3 times today.") == 7
+
+
+def test_it_links_the_handout_of_the_program_in_use(patient_client, prescription):
+    content = patient_client.get(reverse("portal:today")).content.decode()
+    handout_url = reverse("handouts:pdf", args=[prescription.pk])
+    assert f'href="{handout_url}"' in content
+    assert "Download your handout (PDF)" in content
