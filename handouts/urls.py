@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "handouts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("programs/<int:pk>/handout.pdf", views.handout, name="pdf"),
+]

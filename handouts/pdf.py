@@ -1,0 +1,157 @@
+"""The handout as a PDF: render with WeasyPrint, cache by version and content.
+
+`handout_pdf(prescription)` is the one entry point (the dashboard, the portal
+and the REST API all call it). It raises `EmptyHandoutError` for a program
+without exercises and `HandoutRenderError` when WeasyPrint fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from prescriptions.models import Prescription
+
+from .handout import EmptyHandoutError, HandoutError, HandoutRenderError, handout_context
+
+__all__ = [
+    "EmptyHandoutError",
+    "HandoutError",
+    "HandoutRenderError",
+    "handout_pdf",
+    "render_handout",
+]
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "handouts/handout.html"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "handouts" / "handout.css"
+# An unchanged version is served from the cache; a week keeps it warm between visits.
+CACHE_SECONDS = 7 * 24 * 60 * 60
+# Uploaded photographs are scaled down to this resolution; more only makes big files.
+IMAGE_DPI = 200
+
+
+class LocalFileFetcher(URLFetcher):
+    """Hands WeasyPrint the static files and uploaded pictures from disk.
+
+    Anything else (http, https, ftp, data, a file outside those folders) is
+    refused, so a handout never makes a network request and never reads a file
+    it was not meant to.
+    """
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise ValueError(f"Handouts only read local files, not {parts.scheme or url!r}.")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not any(path.is_relative_to(root) for root in _allowed_roots()):
+            raise ValueError(f"{path} is outside the static and media folders.")
+        data = _read(path)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
+
+def _allowed_roots() -> list[Path]:
+    roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT, *_static_dirs()]
+    return [Path(root).resolve() for root in roots if root]
+
+
+def _static_dirs() -> list[str]:
+    from django.contrib.staticfiles.finders import get_finders
+
+    dirs = []
+    for finder in get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                dirs.append(location)
+    return dirs
+
+
+def _read(path: Path) -> bytes:
+    stat = path.stat()
+    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=128)
+def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
+    # Keyed by modification time and size, so an edited file is read again.
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> CSS:
+    # Parsing the stylesheet is a good part of a small render: do it once per process.
+    return CSS(filename=str(STYLESHEET))
+
+
+@lru_cache(maxsize=1)
+def _layout_version() -> str:
+    """Changes when the template or the stylesheet changes, so a deploy that
+    alters the layout does not serve PDFs made with the old one."""
+    template = Path(get_template(TEMPLATE).origin.name).read_bytes()
+    return hashlib.sha256(template + STYLESHEET.read_bytes()).hexdigest()[:16]
+
+
+def _file_stamp(path: str) -> str:
+    if not path:
+        return ""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def cache_key(prescription: Prescription, context: dict[str, Any]) -> str:
+    """The program version plus a hash of everything the PDF shows."""
+    content = {
+        "context": {key: value for key, value in context.items() if key != "portal_qr_svg"},
+        "drawings": [_file_stamp(item["drawing_path"]) for item in context["items"]],
+        "layout": _layout_version(),
+    }
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    return f"handout:{prescription.pk}:v{prescription.version}:{digest[:32]}"
+
+
+def render_handout(context: dict[str, Any]) -> bytes:
+    """Render a handout context to PDF bytes, without the cache."""
+    html = render_to_string(TEMPLATE, context)
+    try:
+        return HTML(string=html, url_fetcher=LocalFileFetcher()).write_pdf(
+            # Tagged: screen readers get the reading order, the language and the
+            # drawings' descriptions, for a few per cent more rendering time.
+            stylesheets=[_stylesheet()],
+            dpi=IMAGE_DPI,
+            pdf_tags=True,
+        )
+    except Exception as exc:
+        raise HandoutRenderError("The PDF renderer failed.") from exc
+
+
+def handout_pdf(prescription: Prescription) -> bytes:
+    """The handout of this program version as PDF bytes, from the cache when unchanged.
+
+    Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
+    """
+    context = handout_context(prescription)
+    key = cache_key(prescription, context)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_handout(context)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf

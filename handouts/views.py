@@ -1,0 +1,58 @@
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from clinics.models import AuditEvent, audit, therapist_of
+from prescriptions.models import Prescription
+
+from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache  # a patient's program must not linger in shared or browser caches
+@login_required
+@require_GET
+def handout(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable handout of one program version, for its therapists and its patient."""
+    prescription = get_object_or_404(
+        Prescription.objects.for_user(request.user).select_related(
+            "patient__clinic", "prescribed_by"
+        ),
+        pk=pk,
+    )
+    is_therapist = therapist_of(request.user) is not None
+    if prescription.status == Prescription.Status.DRAFT and not is_therapist:
+        raise Http404  # a draft is still the therapist's work, not the patient's program
+    context = {
+        "prescription": prescription,
+        "patient": prescription.patient,
+        "is_therapist": is_therapist,
+    }
+    try:
+        pdf = handout_pdf(prescription)
+    except EmptyHandoutError as error:
+        return render(
+            request, "handouts/empty.html", {**context, "message": str(error)}, status=409
+        )
+    except HandoutRenderError:
+        logger.exception("Could not render the handout of prescription %s", prescription.pk)
+        return render(request, "handouts/unavailable.html", context, status=503)
+    audit(
+        action=AuditEvent.Action.DOWNLOAD,
+        target=prescription,
+        request=request,
+        detail={"document": "handout", "version": prescription.version},
+    )
+    name = slugify(prescription.patient.full_name) or "patient"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"exercise-program-{name}-v{prescription.version}.pdf"
+    )
+    return response
