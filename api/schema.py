@@ -35,9 +35,11 @@ ERRORS = {
     "404": "Not found, or not of your clinic; also a page number past the end.",
     "429": "Too many requests for this key; retry after `Retry-After` seconds.",
 }
-POST_ERRORS = {
-    "422": "The Idempotency-Key was already used with a different request.",
+WRITE_ERRORS = {
+    "413": "The request body is larger than the server accepts.",
+    "415": "The body is not JSON (send `Content-Type: application/json`).",
 }
+POST_ERRORS = {"422": "The Idempotency-Key was already used with a different request."}
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -69,7 +71,11 @@ class CentraAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        errors = {**ERRORS, **(POST_ERRORS if self.method == "POST" else {})}
+        errors = dict(ERRORS)
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors.update(WRITE_ERRORS)
+        if self.method == "POST":
+            errors.update(POST_ERRORS)
         for code, description in errors.items():
             responses.setdefault(
                 code,

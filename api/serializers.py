@@ -189,7 +189,12 @@ class PrescriptionSerializer(serializers.ModelSerializer):
     prescribed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="Username of the prescribing therapist."
     )
-    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    progression = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the progression the program started from, if any.",
+    )
     items = PrescriptionItemSerializer(many=True, read_only=True, help_text="In program order.")
     handout_url = serializers.SerializerMethodField(help_text="The printable handout (PDF).")
 
@@ -383,6 +388,7 @@ class AlertSerializer(serializers.ModelSerializer):
     acknowledged_by = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
+        allow_null=True,
         help_text="Username of the therapist who acknowledged it; null for an API key.",
     )
 

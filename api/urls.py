@@ -17,7 +17,7 @@ router.register("alerts", views.AlertViewSet, basename="alert")
 urlpatterns = [
     # No trailing slash: the last segment is a file name.
     re_path(
-        r"^api/v1/prescriptions/(?P<pk>[0-9]{1,18})/handout\.pdf$",
+        r"^api/v1/prescriptions/(?P<pk>[^/]+)/handout\.pdf$",
         views.PrescriptionViewSet.as_view({"get": "handout"}),
         name="prescription-handout",
     ),

@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,7 +51,9 @@ class ClinicViewSet(viewsets.GenericViewSet):
     queryset: QuerySet
     filter_class: type[s.QueryFilter] | None = None
     audit_type = ""
-    lookup_value_regex = "[0-9]{1,18}"
+    # Any segment reaches the view, so that a malformed id is a problem+json 404
+    # like every other answer, not the site's HTML 404 page.
+    lookup_value_regex = "[^/]+"
     pagination_class = Pagination
 
     @cached_property
@@ -69,6 +72,12 @@ class ClinicViewSet(viewsets.GenericViewSet):
             self.post = lambda *a, **kw: run_idempotently(
                 request, self.clinic, lambda: handler(*a, **kw)
             )
+
+    def get_object(self) -> Any:
+        pk = self.kwargs[self.lookup_field]
+        if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+            raise NotFound()
+        return super().get_object()
 
     def list(self, request: Request) -> Response:
         queryset = self.get_queryset()

@@ -1,0 +1,103 @@
+"""The OpenAPI schema and the offline docs an integrator starts from."""
+
+import re
+
+import pytest
+import yaml
+
+EXPECTED_PATHS = {
+    "/api/v1/exercises/",
+    "/api/v1/exercises/{id}/",
+    "/api/v1/progressions/",
+    "/api/v1/progressions/{id}/",
+    "/api/v1/patients/",
+    "/api/v1/patients/{id}/",
+    "/api/v1/prescriptions/",
+    "/api/v1/prescriptions/{id}/",
+    "/api/v1/prescriptions/{id}/revise/",
+    "/api/v1/prescriptions/{id}/end/",
+    "/api/v1/prescriptions/{id}/handout.pdf",
+    "/api/v1/symptom-logs/",
+    "/api/v1/symptom-logs/{id}/",
+    "/api/v1/alerts/",
+    "/api/v1/alerts/{id}/",
+    "/api/v1/alerts/{id}/acknowledge/",
+}
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def query_parameters(schema, path):
+    return {p["name"] for p in schema["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
+
+def test_the_schema_is_public_openapi_3_with_exactly_the_resources(client, schema):
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == EXPECTED_PATHS
+    assert yaml.safe_load(client.get("/api/schema/").content)["info"]["title"] == "Centra API"
+
+
+def test_the_schema_documents_the_api_key_scheme(schema):
+    scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
+    assert scheme == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": scheme["description"],
+    }
+    assert "Api-Key <key>" in scheme["description"]
+    for path in schema["paths"].values():
+        for operation in path.values():
+            assert {"ApiKeyAuth": []} in operation["security"]
+
+
+def test_the_schema_documents_every_filter(schema):
+    assert {"external_id", "updated_since", "page", "page_size"} <= query_parameters(
+        schema, "/api/v1/patients/"
+    )
+    assert {"patient", "status"} <= query_parameters(schema, "/api/v1/prescriptions/")
+    assert {"patient", "prescription", "since"} <= query_parameters(schema, "/api/v1/symptom-logs/")
+    assert {"acknowledged", "patient"} <= query_parameters(schema, "/api/v1/alerts/")
+
+
+def test_every_post_documents_the_idempotency_key_and_its_422(schema):
+    posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
+    assert len(posts) == 6
+    for path, operation in posts:
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, path
+        assert "422" in operation["responses"], path
+
+
+def test_errors_are_documented_as_problem_details(schema):
+    responses = schema["paths"]["/api/v1/patients/{id}/"]["get"]["responses"]
+    for code in ("401", "403", "404", "429"):
+        assert "application/problem+json" in responses[code]["content"]
+
+
+def test_prescription_create_documents_the_prescriber_choice(schema):
+    request = schema["components"]["schemas"]["PrescriptionInputRequest"]
+    assert "Required with an API key" in request["properties"]["prescribed_by"]["description"]
+    assert request["required"] == ["patient"]
+
+
+def test_the_handout_is_documented_as_a_pdf(schema):
+    responses = schema["paths"]["/api/v1/prescriptions/{id}/handout.pdf"]["get"]["responses"]
+    assert "application/pdf" in responses["200"]["content"]
+
+
+def test_the_docs_page_uses_local_assets_only(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/api/schema/" in page
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(src.startswith("/") for src in sources), sources
+    bundle = next(src for src in sources if src.endswith("swagger-ui-bundle.js"))
+    assert client.get(bundle).status_code == 200
