@@ -8,13 +8,6 @@ import pytest
 from prescriptions.services import record_red_flag_check
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are hashed at every setup; a fast hasher keeps the
-    suite quick. The activation tests check real validators, not hashing cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def item(prescription):
     """The first exercise of Paula's program."""
