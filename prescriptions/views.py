@@ -86,6 +86,12 @@ def program_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
         return redirect("prescriptions:edit", pk=prescription.pk)
     drafts = Prescription.objects.filter(patient=patient, status=Prescription.Status.DRAFT)
     active = Prescription.objects.filter(patient=patient, status=Prescription.Status.ACTIVE).first()
+    audit(
+        action=AuditEvent.Action.VIEW,
+        target=patient,
+        request=request,
+        detail={"page": "new program"},
+    )
     return render(
         request,
         "dashboard/program_new.html",
@@ -479,6 +485,13 @@ def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
         messages.error(request, _("A log can only be entered for a program in use."))
         return redirect("patients:detail", pk=patient.pk)
     form = PaperLogForm(request.POST or None, items=items)
+    if request.method == "GET":
+        audit(
+            action=AuditEvent.Action.VIEW,
+            target=patient,
+            request=request,
+            detail={"page": "paper log"},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

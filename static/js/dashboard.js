@@ -147,6 +147,9 @@
           form.replaceWith(note);
           var item = note.closest("[data-alert]");
           if (item) item.classList.add("is-done");
+          var section = note.closest("section");
+          var count = section && section.querySelector("[data-open-count]");
+          if (count && !section.querySelector("form[data-acknowledge]")) count.hidden = true;
         })
         .catch(function () {
           form.submit();
