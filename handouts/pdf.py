@@ -14,12 +14,13 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
+from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -55,9 +56,9 @@ class LocalFileFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise ValueError(f"Handouts only read local files, not {parts.scheme or url!r}.")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Handouts only read local files, not {url[:80]!r}.")
+        path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in _allowed_roots()):
             raise ValueError(f"{path} is outside the static and media folders.")
         data = _read(path)
@@ -130,7 +131,9 @@ def cache_key(prescription: Prescription, context: dict[str, Any]) -> str:
 
 def render_handout(context: dict[str, Any]) -> bytes:
     """Render a handout context to PDF bytes, without the cache."""
-    html = render_to_string(TEMPLATE, context)
+    # The whole document speaks the patient's language, not the requester's.
+    with translation.override(context["language"]):
+        html = render_to_string(TEMPLATE, context)
     try:
         return HTML(string=html, url_fetcher=LocalFileFetcher()).write_pdf(
             # Tagged: screen readers get the reading order, the language and the
@@ -150,8 +153,16 @@ def handout_pdf(prescription: Prescription) -> bytes:
     """
     context = handout_context(prescription)
     key = cache_key(prescription, context)
-    pdf = cache.get(key)
+    try:
+        pdf = cache.get(key)
+    except Exception:
+        # A cache server that is down must not stop a patient getting their handout.
+        logger.warning("Handout cache unavailable; rendering without it.", exc_info=True)
+        return render_handout(context)
     if pdf is None:
         pdf = render_handout(context)
-        cache.set(key, pdf, CACHE_SECONDS)
+        try:
+            cache.set(key, pdf, CACHE_SECONDS)
+        except Exception:
+            logger.warning("Could not store a handout in the cache.", exc_info=True)
     return pdf

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import override_settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from PIL import Image
 from weasyprint import HTML
 
@@ -192,6 +194,19 @@ def test_a_corrected_exercise_text_gives_new_bytes_for_the_same_version(prescrip
     assert "Rest for a moment at the bottom." in pdf_text(after)
 
 
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+)
+def test_a_cache_server_that_is_down_does_not_stop_the_handout(prescription, caplog):
+    assert "Paula Jones" in pdf_text(handout_pdf(prescription))
+    assert "Handout cache unavailable" in caplog.text
+
+
 def test_a_renderer_failure_is_a_handout_render_error(prescription, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("cairo exploded")
@@ -206,6 +221,15 @@ def test_the_qr_code_is_described_for_screen_readers(prescription):
     assert figure_alts(handout_pdf(prescription))[0] == (
         "QR code: the address of the Centra exercise portal"
     )
+
+
+def test_the_handout_speaks_the_patients_language(patient, therapist):
+    patient.preferred_language = "fr"
+    patient.save()
+    program = make_prescription(patient, therapist, first=1)
+    with translation.override("fr"):
+        month = date_format(timezone.localtime(program.activated_at), "F")
+    assert month in pdf_text(handout_pdf(program))
 
 
 def test_the_context_is_plain_data_in_program_order(prescription):
