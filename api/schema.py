@@ -59,7 +59,25 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+SUMMARIES = {
+    "list": "List {plural}",
+    "retrieve": "Read one {singular}",
+    "create": "Create a {singular}",
+    "update": "Replace a {singular}",
+    "partial_update": "Change some fields of a {singular}",
+}
+
+
 class CentraAutoSchema(AutoSchema):
+    def get_summary(self) -> str | None:
+        summary = super().get_summary()
+        action = getattr(self.view, "action", None)
+        queryset = getattr(self.view, "queryset", None)
+        if summary or action not in SUMMARIES or queryset is None:
+            return summary
+        meta = queryset.model._meta
+        return SUMMARIES[action].format(singular=meta.verbose_name, plural=meta.verbose_name_plural)
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         filters = getattr(self.view, "filter_class", None)

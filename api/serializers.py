@@ -3,7 +3,8 @@ serializers validate a write and hand the domain services ready-made values."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -495,8 +496,29 @@ class SymptomLogInputSerializer(serializers.Serializer):
             )
         return item
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A day of slack for clocks and time zones; older is a typo, not a session.
+        earliest = attrs["item"].prescription.created_at - timedelta(days=1)
+        if "logged_at" in attrs and attrs["logged_at"] < earliest:
+            raise serializers.ValidationError(
+                {"logged_at": [_("A log cannot be older than its program.")]}
+            )
+        return attrs
+
 
 # --- Query filters ---------------------------------------------------------------------
+
+
+class QueryDateTimeField(serializers.DateTimeField):
+    """A time in a query string. An unencoded `+` in the offset arrives as a space
+    (`...T10:00:00 02:00`): read it as the `+` the client meant."""
+
+    OFFSET_AS_SPACE = re.compile(r"(T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$")
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = self.OFFSET_AS_SPACE.sub(r"\1+\2", value)
+        return super().to_internal_value(value)
 
 
 class QueryFilter(serializers.Serializer):
@@ -520,7 +542,7 @@ class QueryFilter(serializers.Serializer):
 
 class PatientFilter(QueryFilter):
     external_id = serializers.CharField(max_length=100, help_text="The clinic system's id.")
-    updated_since = serializers.DateTimeField(
+    updated_since = QueryDateTimeField(
         help_text="Only patients changed at or after this time (ISO 8601), for sync."
     )
     lookups = {"external_id": "external_id", "updated_since": "updated_at__gte"}
@@ -537,7 +559,7 @@ class SymptomLogFilter(QueryFilter):
     prescription = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="Prescription id (one version of a program)."
     )
-    since = serializers.DateTimeField(
+    since = QueryDateTimeField(
         help_text=(
             "Only logs stored at or after this time (ISO 8601). It compares the time Centra "
             "received the log, so a log the patient back-dates is not missed by a sync."

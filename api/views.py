@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -138,10 +138,6 @@ class ProgressionViewSet(ClinicViewSet):
     serializer_class = s.ProgressionSerializer
 
 
-@extend_schema_view(
-    partial_update=extend_schema(summary="Change some fields of a patient"),
-    update=extend_schema(summary="Replace a patient's fields"),
-)
 class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicViewSet):
     """The clinic's patients. `external_id` ties a patient to the clinic system."""
 

@@ -43,6 +43,14 @@ def test_it_filters_by_updated_since(api, clinic, patient, other_patient):
     assert [row["id"] for row in response.json()["results"]] == [other_patient.pk]
 
 
+def test_updated_since_reads_an_unencoded_plus_in_the_offset(api, patient):
+    # `?updated_since=2000-01-01T00:00:00+02:00` typed as is: the + arrives as a space.
+    response = api.get(f"{URL}?updated_since=2000-01-01T00:00:00+02:00")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -107,6 +107,15 @@ def test_a_peripheralizing_log_raises_the_same_alert_as_the_portal(
     assert api_alert.symptom_log_id == body["id"]
 
 
+def test_a_log_may_be_entered_later_with_the_time_it_was_done(api, item):
+    done = timezone.now() - timedelta(hours=5)
+
+    response = api.post(URL, answers(item, logged_at=done.isoformat()), format="json")
+
+    assert response.status_code == 201
+    assert SymptomLog.objects.get().logged_at == done
+
+
 def test_worse_afterwards_tells_to_stop_and_alerts(api, item):
     response = api.post(URL, answers(item, after="worse"), format="json")
 
@@ -137,6 +146,8 @@ def test_a_therapist_session_records_as_the_therapist(therapist_client, therapis
         ({"item": "first"}, "item"),
         ({"logged_at": "tomorrow"}, "logged_at"),
         ({"logged_at": "2999-01-01T00:00:00Z"}, "logged_at"),
+        ({"logged_at": "2001-01-01T00:00:00Z"}, "logged_at"),
+        ({"logged_at": "0001-01-01T00:00:00+14:00"}, "logged_at"),
         ({"note": "x" * 2001}, "note"),
     ],
 )
