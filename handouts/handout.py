@@ -97,7 +97,7 @@ def _item(item: Any) -> dict[str, Any]:
         "number": item.position,
         "name": exercise.name,
         "steps": [str(step) for step in exercise.steps],
-        "dosage": item.dosage_text,
+        "dosage": _keep_parts_together(item.dosage_text),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),
         "drawing_path": str(path) if path else "",
@@ -106,6 +106,12 @@ def _item(item: Any) -> dict[str, Any]:
         # Part of the cache key: a corrected exercise gives a new PDF.
         "exercise_updated": exercise.updated_at.isoformat() if exercise.updated_at else "",
     }
+
+
+def _keep_parts_together(dosage: str) -> str:
+    """Let a narrow box wrap the dosage only between its parts ("every 2 hours"
+    never splits over two lines)."""
+    return ", ".join(part.replace(" ", "\N{NO-BREAK SPACE}") for part in dosage.split(", "))
 
 
 def _own_caution(cautions: str) -> str:
