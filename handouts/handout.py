@@ -73,7 +73,7 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
             "is_draft": prescription.status == Prescription.Status.DRAFT,
             "date": _long_date(started),
             "ended_on": _long_date(ended) if ended else "",
-            "items": [_item(item) for item in items],
+            "items": [_item(number, item) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
                 _("Numbness or tingling appears."),
@@ -90,11 +90,11 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
         }
 
 
-def _item(item: Any) -> dict[str, Any]:
+def _item(number: int, item: Any) -> dict[str, Any]:
     exercise = item.exercise
     path = drawing_path(exercise)
     return {
-        "number": item.position,
+        "number": number,
         "name": exercise.name,
         "steps": [str(step) for step in exercise.steps],
         "dosage": _keep_parts_together(item.dosage_text),
