@@ -122,9 +122,11 @@ def symptom_chart(
     if not days:
         return mark_safe("")
     start, end = days[0].day, days[-1].day
-    # A version started shortly before the first log still gets its marker.
+    # A version started shortly before the first log, or after the last one,
+    # still gets its marker: the chart then also shows the days without logs.
     started = [timezone.localdate(v.activated_at) for v in versions if v.activated_at]
     start = min([start, *(day for day in started if start - timedelta(days=14) <= day < start)])
+    end = max([end, *(day for day in started if end < day <= timezone.localdate())])
     span = max((end - start).days, 1)
     plot_width = WIDTH - LEFT - RIGHT
 
@@ -232,8 +234,11 @@ def symptom_chart(
             f'y2="{LOCATION_TOP + LOCATION_HEIGHT:.1f}" stroke="#4a5a5f" stroke-width="1" '
             f'stroke-dasharray="4 4"/>'
         )
+        # Near the right edge the label goes on the left of its line.
+        label_x, anchor = (vx - 4, "end") if vx > WIDTH - RIGHT - 30 else (vx + 4, "start")
         add(
-            f'<text x="{vx + 4:.1f}" y="{PAIN_TOP + 12:.1f}" fill="#4a5a5f">'
+            f'<text x="{label_x:.1f}" y="{PAIN_TOP + 12:.1f}" text-anchor="{anchor}" '
+            f'fill="#4a5a5f">'
             f"{escape(_('v%(n)d') % {'n': version.version})}</text>"
         )
 

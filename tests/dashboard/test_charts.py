@@ -45,3 +45,10 @@ def test_it_sums_up_each_day_with_the_most_distal_location(patient, item, add_lo
     assert (today.day, today.logs) == (timezone.localdate(), 2)
     assert (today.pain_min, today.pain_max, today.worst_location) == (2, 6, "thigh")
     assert float(today.pain_mean) == 4
+
+
+def test_it_marks_where_each_version_started(patient, prescription, item, add_log):
+    add_log(patient, item, days_ago=3, pain=5)
+    add_log(patient, item, days_ago=1, pain=3)
+    svg = symptom_chart(daily_symptoms(patient), versions=[prescription])
+    assert ">v1</text>" in svg
