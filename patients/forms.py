@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -40,6 +40,10 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, clinic: Clinic, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        # The browser's date picker then offers no future dates; the check below still rules.
+        self.fields["date_of_birth"].widget.attrs["max"] = (
+            timezone.localdate() - timedelta(days=1)
+        ).isoformat()
         self.fields["classification"].choices = [
             ("", _("Not classified yet")),
             *self.fields["classification"].choices[1:],
