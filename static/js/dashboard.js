@@ -178,6 +178,13 @@
     });
   }
 
+  /* A search form's sort and filter choices apply as soon as they change. */
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.querySelectorAll("select, input[type=checkbox]").forEach(function (field) {
+      field.addEventListener("change", function () { form.submit(); });
+    });
+  });
+
   document.querySelectorAll("[data-builder]").forEach(initBuilder);
   document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
   document.querySelectorAll("[data-copy]").forEach(initCopy);
