@@ -151,47 +151,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     filter_form = CatalogFilterForm(
         request.POST if request.method == "POST" else (request.GET or None)
     )
-    if request.method == "POST":
-        data = request.POST.copy()
-        action = data.get("action", "save")
-        if action.startswith("remove:"):
-            # A removed item's fields are not checked: it is going away.
-            data[f"items-{action.partition(':')[2]}-DELETE"] = "on"
-        formset = item_formset(exercises, data=data)
-        note_form = ChangeNoteForm(data)
-        if patient.archived:
-            messages.error(request, _("This patient is archived; restore them to change programs."))
-            return redirect("patients:detail", pk=patient.pk)
-        if formset.is_valid() and note_form.is_valid():
-            ordered = [form.to_spec() for form in formset.kept_forms()]
-            if action.startswith(("up:", "down:")):
-                # The button names the item by its place in the list as shown.
-                position = _position_of(formset, action)
-                action = f"{action.partition(':')[0]}:{position}"
-            specs, notice = _apply(action, ordered, exercises)
-            if notice:
-                messages.warning(request, notice)
-            try:
-                with transaction.atomic():
-                    set_items(prescription=prescription, items=specs)
-                    prescription.change_note = note_form.cleaned_data["change_note"]
-                    prescription.save(update_fields=["change_note"])
-                    audit(
-                        action=AuditEvent.Action.UPDATE,
-                        target=prescription,
-                        request=request,
-                        detail={"action": action, "items": [s.exercise.slug for s in specs]},
-                    )
-                    if action == "activate":
-                        activate_prescription(prescription=prescription)
-            except ValidationError as error:
-                for message in _messages_from(error):
-                    messages.error(request, message)
-                return redirect("prescriptions:edit", pk=prescription.pk)
-            return _after_save(request, prescription, action, filter_form)
-        messages.error(request, _("Please correct the dosage marked below; nothing was lost."))
-        status = 400
-    else:
+    if request.method == "GET":
         specs = [
             ItemSpec.from_item(item)
             for item in prescription.items.select_related("exercise").order_by("position")
@@ -199,26 +159,68 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         formset = item_formset(exercises, specs=specs)
         note_form = ChangeNoteForm(initial={"change_note": prescription.change_note})
         audit(action=AuditEvent.Action.VIEW, target=prescription, request=request)
-        status = 200
-    in_program = {form.exercise_object.pk for form in formset.forms if form.exercise_object}
-    forms_in_order = _forms_in_order(formset)
+        return _render_builder(request, prescription, formset, note_form, filter_form, exercises)
+    if patient.archived:
+        messages.error(request, _("This patient is archived; restore them to change programs."))
+        return redirect("patients:detail", pk=patient.pk)
+    data = request.POST.copy()
+    action = data.get("action", "save")
+    if action.startswith("remove:"):
+        # A removed item's fields are not checked: it is going away.
+        data[f"items-{action.partition(':')[2]}-DELETE"] = "on"
+    formset = item_formset(exercises, data=data)
+    note_form = ChangeNoteForm(data)
+    if not (formset.is_valid() and note_form.is_valid()):
+        messages.error(request, _("Please correct the dosage marked below; nothing was lost."))
+        return _render_builder(
+            request, prescription, formset, note_form, filter_form, exercises, status=400
+        )
+    if action.startswith(("up:", "down:")):
+        # The button names the item by its index in the form; the list may be reordered.
+        action = f"{action.partition(':')[0]}:{_position_of(formset, action)}"
+    specs, notice = _apply(action, [form.to_spec() for form in formset.kept_forms()], exercises)
+    if notice:
+        messages.warning(request, notice)
+    try:
+        with transaction.atomic():
+            set_items(prescription=prescription, items=specs)
+            prescription.change_note = note_form.cleaned_data["change_note"]
+            prescription.save(update_fields=["change_note"])
+            audit(
+                action=AuditEvent.Action.UPDATE,
+                target=prescription,
+                request=request,
+                detail={"action": action, "items": [spec.exercise.slug for spec in specs]},
+            )
+            if action == "activate":
+                activate_prescription(prescription=prescription)
+    except ValidationError as error:
+        for message in _messages_from(error):
+            messages.error(request, message)
+        return redirect("prescriptions:edit", pk=prescription.pk)
+    return _after_save(request, prescription, action, filter_form)
+
+
+def _render_builder(
+    request, prescription, formset, note_form, filter_form, exercises, *, status=200
+) -> HttpResponse:
+    catalog = list(exercises.values())
     return render(
         request,
         "dashboard/program_edit.html",
         {
             "prescription": prescription,
-            "patient": patient,
+            "patient": prescription.patient,
             "formset": formset,
-            "item_forms": forms_in_order,
+            "item_forms": _forms_in_order(formset),
             "note_form": note_form,
             "filter_form": filter_form,
-            "catalog": list(exercises.values()),
-            "matching": {exercise.pk for exercise in filter_form.filter(list(exercises.values()))},
-            "in_program": in_program,
-            "max_items": MAX_ITEMS,
+            "catalog": catalog,
+            "matching": {exercise.pk for exercise in filter_form.filter(catalog)},
+            "in_program": {f.exercise_object.pk for f in formset.forms if f.exercise_object},
             "is_revision": prescription.replaces_id is not None
             or Prescription.objects.filter(
-                patient=patient, status=Prescription.Status.ACTIVE
+                patient=prescription.patient_id, status=Prescription.Status.ACTIVE
             ).exists(),
         },
         status=status,
