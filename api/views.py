@@ -4,9 +4,12 @@ models' `for_clinic`, so another clinic's object is a 404 like a missing one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -81,18 +84,25 @@ class ClinicViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         queryset = self.get_queryset()
+        used_filters: dict[str, str] = {}
         if self.filter_class is not None:
             filters = self.filter_class(data=request.query_params.dict())
             filters.is_valid(raise_exception=True)
             queryset = filters.apply(queryset)
+            used_filters = {name: str(value) for name, value in filters.validated_data.items()}
         page = self.paginate_queryset(queryset)
         if self.audit_type:
+            # Validated values only: raw query strings may hold anything, even NUL.
             audit(
                 action=AuditEvent.Action.VIEW,
                 request=request,
                 clinic=self.clinic,
                 object_type=self.audit_type,
-                detail={"ids": [obj.pk for obj in page], "query": request.query_params.dict()},
+                detail={
+                    "ids": [obj.pk for obj in page],
+                    "filters": used_filters,
+                    "page": self.paginator.page.number,
+                },
             )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -155,6 +165,27 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
         self.audit(AuditEvent.Action.UPDATE, patient, fields=sorted(serializer.validated_data))
 
 
+@contextmanager
+def versions_conflict() -> Iterator[None]:
+    """A version has at most one successor and a patient one active program; when
+    another write got there first (a draft revision open in the dashboard, or a
+    concurrent request), the database refuses and the client gets a 409."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict(
+            _(
+                "The patient's program changed meanwhile, or already has a revision (perhaps "
+                "a draft open in Centra). Read the patient's prescriptions again."
+            )
+        ) from exc
+
+
+CONFLICT_RESPONSE = OpenApiResponse(
+    ProblemSerializer, description="The program changed meanwhile or already has a revision."
+)
+
+
 class PrescriptionViewSet(ClinicViewSet):
     """Programs: an ordered list of exercises with their dosage, in versions."""
 
@@ -171,18 +202,19 @@ class PrescriptionViewSet(ClinicViewSet):
     @extend_schema(
         summary="Prescribe a program",
         request=s.PrescriptionInputSerializer,
-        responses={201: s.PrescriptionSerializer},
+        responses={201: s.PrescriptionSerializer, (409, PROBLEM_CONTENT_TYPE): CONFLICT_RESPONSE},
     )
     def create(self, request: Request) -> Response:
         data = self.validated(s.PrescriptionInputSerializer)
-        prescription = create_prescription(
-            patient=data["patient"],
-            by=data["prescribed_by"],
-            items=data["items"],
-            progression=data.get("progression"),
-            activate=data["activate"],
-            change_note=data["change_note"],
-        )
+        with versions_conflict():
+            prescription = create_prescription(
+                patient=data["patient"],
+                by=data["prescribed_by"],
+                items=data["items"],
+                progression=data.get("progression"),
+                activate=data["activate"],
+                change_note=data["change_note"],
+            )
         return self._written(prescription, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -192,18 +224,22 @@ class PrescriptionViewSet(ClinicViewSet):
             "revised version ends and stays readable. Only an active program can be revised."
         ),
         request=s.RevisionInputSerializer,
-        responses={201: s.PrescriptionSerializer},
+        responses={
+            201: s.PrescriptionSerializer,
+            (409, PROBLEM_CONTENT_TYPE): CONFLICT_RESPONSE,
+        },
     )
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str) -> Response:
         current = self.get_object()
         data = self.validated(s.RevisionInputSerializer)
-        revision = revise_prescription(
-            prescription=current,
-            items=data["items"],
-            by=data["prescribed_by"],
-            change_note=data["change_note"],
-        )
+        with versions_conflict():
+            revision = revise_prescription(
+                prescription=current,
+                items=data["items"],
+                by=data["prescribed_by"],
+                change_note=data["change_note"],
+            )
         return self._written(revision, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -267,19 +303,31 @@ class SymptomLogViewSet(ClinicViewSet):
             "`stop_exercise`; a sharp rise in pain raises an alert."
         ),
         request=s.SymptomLogInputSerializer,
-        responses={201: s.SymptomLogOutcomeSerializer},
+        responses={
+            201: s.SymptomLogOutcomeSerializer,
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="A simultaneous log got in the way; resend."
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         data = dict(self.validated(s.SymptomLogInputSerializer))
         item = data.pop("item")
         by_key = self.acting_user is None
-        outcome = record_symptom_log(
-            patient=item.prescription.patient,
-            item=item,
-            source=SymptomLog.Source.API if by_key else SymptomLog.Source.THERAPIST,
-            entered_by=self.acting_user,
-            **data,
-        )
+        try:
+            outcome = record_symptom_log(
+                patient=item.prescription.patient,
+                item=item,
+                source=SymptomLog.Source.API if by_key else SymptomLog.Source.THERAPIST,
+                entered_by=self.acting_user,
+                **data,
+            )
+        except IntegrityError as exc:
+            # Two logs of one patient stored at the same instant can both try to raise
+            # the one open "pain rise" alert; the loser stored nothing and may resend.
+            raise Conflict(
+                _("Another log of this patient was stored at the same moment; send it again.")
+            ) from exc
         self.audit(AuditEvent.Action.CREATE, outcome.log, alerts=[a.pk for a in outcome.alerts])
         return Response(
             s.SymptomLogOutcomeSerializer(outcome, context=self.get_serializer_context()).data,

@@ -5,6 +5,7 @@ import pytest
 from clinics.models import AuditEvent
 from exercises.models import Exercise
 from prescriptions.models import Prescription
+from prescriptions.services import start_revision
 from tests.api.test_catalog import make_exercise
 from tests.factories import make_patient, make_prescription
 
@@ -354,6 +355,44 @@ def test_only_an_active_program_can_be_revised(api, patient, therapist):
         "Only the active program can be revised."
     ]
     assert Prescription.objects.count() == 1
+
+
+def test_revising_a_version_with_a_draft_revision_open_is_a_409(api, prescription, therapist):
+    draft = start_revision(prescription=prescription, by=therapist)
+
+    response = api.post(
+        f"{URL}{prescription.pk}/revise/",
+        {"prescribed_by": "tess", "items": [{"exercise": "prone-lying"}]},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert "already has a revision" in response.json()["detail"]
+    prescription.refresh_from_db()
+    assert prescription.status == "active"
+    assert set(Prescription.objects.values_list("pk", flat=True)) == {prescription.pk, draft.pk}
+
+
+def test_activating_a_new_program_while_a_draft_revision_is_open_is_a_409(
+    api, prescription, patient, therapist
+):
+    start_revision(prescription=prescription, by=therapist)
+
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "activate": True,
+            "items": [{"exercise": "prone-lying"}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 409
+    prescription.refresh_from_db()
+    assert prescription.status == "active"
+    assert Prescription.objects.filter(patient=patient).count() == 2
 
 
 def test_revise_validates_its_items(api, prescription):

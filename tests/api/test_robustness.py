@@ -70,3 +70,10 @@ def test_an_accept_header_the_api_cannot_answer_still_gets_json(api):
 def test_an_unknown_method_is_a_405(api):
     assert api.delete("/api/v1/exercises/1/").status_code == 405
     assert api.put("/api/v1/alerts/1/", {}, format="json").status_code == 405
+
+
+def test_unknown_query_parameters_are_ignored_even_with_nul(api, patient):
+    response = api.get(PATIENTS, {"whatever": "a\x00b", "page_size": "\x00"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
