@@ -154,3 +154,23 @@ def test_the_password_pages_have_labelled_fields(client, therapist, url_name):
     content = client.get(reverse(url_name)).content.decode()
     for field_id in re.findall(r'<input[^>]+type="(?:email|password)"[^>]+id="([^"]+)"', content):
         assert f'for="{field_id}"' in content
+
+
+def test_a_therapist_can_sign_in_with_their_email_address(client, therapist, password):
+    response = sign_in(client, "TESS@example.test", password)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(therapist.pk)
+
+
+def test_an_email_shared_by_two_accounts_signs_in_neither(client, therapist, colleague, password):
+    colleague.email = therapist.email
+    colleague.save()
+    response = sign_in(client, therapist.email, password)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_email_sign_ins_count_towards_the_pause(client, therapist, password):
+    for _attempt in range(5):
+        sign_in(client, therapist.email, "wrong-password")
+    assert sign_in(client, therapist.email, password).status_code == 429
