@@ -37,7 +37,8 @@ REPLAY_HEADER = "Idempotent-Replayed"
 
 
 class IdempotencyKeyReused(exceptions.APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    # 409: the key is already bound to another request, a conflict with stored state.
+    status_code = status.HTTP_409_CONFLICT
     default_detail = _(
         "This Idempotency-Key was already used with a different request (method, path or "
         "body) in the last 24 hours. Use a new key for a new request."

@@ -23,7 +23,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
         "Any unique string (a UUID is ideal), up to 255 printable ASCII characters. A "
         "retry with the same key within 24 hours returns the first answer (status and "
         "body, with the header `Idempotent-Replayed: true`) and changes nothing. The same "
-        "key with a different request is refused with 422. Requests that failed are not "
+        "key with a different request is refused with 409. Requests that failed are not "
         "remembered, so a corrected retry may reuse the key."
     ),
 )
@@ -39,7 +39,10 @@ WRITE_ERRORS = {
     "413": "The request body is larger than the server accepts.",
     "415": "The body is not JSON (send `Content-Type: application/json`).",
 }
-POST_ERRORS = {"422": "The Idempotency-Key was already used with a different request."}
+POST_ERRORS = {
+    "409": "The Idempotency-Key was already used with a different request (or, where "
+    "noted, the resource changed meanwhile)."
+}
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

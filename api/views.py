@@ -18,7 +18,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,12 +37,7 @@ from . import serializers as s
 from .auth import request_clinic
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUnavailable
 from .idempotency import run_idempotently
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
+from .pagination import Pagination
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -182,7 +176,11 @@ def versions_conflict() -> Iterator[None]:
 
 
 CONFLICT_RESPONSE = OpenApiResponse(
-    ProblemSerializer, description="The program changed meanwhile or already has a revision."
+    ProblemSerializer,
+    description=(
+        "The program changed meanwhile or already has a revision; or the Idempotency-Key "
+        "was already used with a different request."
+    ),
 )
 
 
@@ -306,7 +304,11 @@ class SymptomLogViewSet(ClinicViewSet):
         responses={
             201: s.SymptomLogOutcomeSerializer,
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                ProblemSerializer, description="A simultaneous log got in the way; resend."
+                ProblemSerializer,
+                description=(
+                    "A simultaneous log got in the way (resend it); or the Idempotency-Key "
+                    "was already used with a different request."
+                ),
             ),
         },
     )

@@ -35,7 +35,7 @@ def test_the_same_key_with_another_body_is_refused(api, clinic):
 
     response = post(api, PATIENTS, {**ANN, "first_name": "Anne"})
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "idempotency_key_reused"
     assert "different request" in response.json()["detail"]
@@ -47,7 +47,7 @@ def test_the_same_key_on_another_endpoint_is_refused(api, prescription):
 
     response = post(api, f"/api/v1/prescriptions/{prescription.pk}/end/")
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     prescription.refresh_from_db()
     assert prescription.status == "active"
 

@@ -73,7 +73,7 @@ def test_an_unknown_method_is_a_405(api):
 
 
 def test_unknown_query_parameters_are_ignored_even_with_nul(api, patient):
-    response = api.get(PATIENTS, {"whatever": "a\x00b", "page_size": "\x00"})
+    response = api.get(PATIENTS, {"whatever": "a\x00b", "x\x00": "1"})
 
     assert response.status_code == 200
     assert response.json()["count"] == 1

@@ -65,13 +65,13 @@ def test_the_schema_documents_every_filter(schema):
     assert {"acknowledged", "patient"} <= query_parameters(schema, "/api/v1/alerts/")
 
 
-def test_every_post_documents_the_idempotency_key_and_its_422(schema):
+def test_every_post_documents_the_idempotency_key_and_its_409(schema):
     posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
     assert len(posts) == 6
     for path, operation in posts:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path
-        assert "422" in operation["responses"], path
+        assert "409" in operation["responses"], path
 
 
 def test_errors_are_documented_as_problem_details(schema):
