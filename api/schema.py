@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 from .errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -72,6 +73,16 @@ SUMMARIES = {
 
 
 class CentraAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # drf-spectacular leaves out the bounds of a nested list (`items`: 1 to 50).
+        if isinstance(field, serializers.ListSerializer) and schema:
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        return schema
+
     def get_summary(self) -> str | None:
         summary = super().get_summary()
         action = getattr(self.view, "action", None)

@@ -268,13 +268,14 @@ class ItemInputSerializer(serializers.Serializer):
 
 
 class RevisionInputSerializer(serializers.Serializer):
+    # Required even for a signed-in therapist: the prescriber is a clinical fact the
+    # client states, never a guess from the credential.
     prescribed_by = serializers.CharField(
         max_length=150,
-        required=False,
         help_text=(
-            "Username of the prescribing therapist: an active therapist of the API key's "
-            "clinic. Required with an API key; a signed-in therapist who leaves it out is "
-            "the prescriber."
+            "Username of the prescribing therapist, an active therapist of the caller's "
+            "clinic. API keys act for the clinic, not a person, so every program names its "
+            "prescriber."
         ),
     )
     items = ItemInputSerializer(
@@ -296,13 +297,6 @@ class RevisionInputSerializer(serializers.Serializer):
         return user
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "prescribed_by" not in attrs:
-            user = self.context["request"].user
-            if not user.is_authenticated:
-                raise serializers.ValidationError(
-                    {"prescribed_by": [_("Name the prescribing therapist (their username).")]}
-                )
-            attrs["prescribed_by"] = user
         if "items" in attrs:
             attrs["items"] = self._item_specs(attrs["items"])
         return attrs

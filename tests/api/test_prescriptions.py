@@ -155,15 +155,26 @@ def test_the_clinics_own_exercise_wins_over_a_built_in_of_the_same_slug(api, cli
     assert Prescription.objects.get(pk=response.json()["id"]).items.get().exercise == own
 
 
-def test_a_signed_in_therapist_prescribes_as_themself(therapist_client, patient, therapist):
+def test_a_signed_in_therapist_prescribes_through_the_session(therapist_client, patient, colleague):
+    response = therapist_client.post(
+        URL,
+        {"patient": patient.pk, "prescribed_by": "colin", "items": [{"exercise": "prone-lying"}]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert Prescription.objects.get(pk=response.json()["id"]).prescribed_by == colleague
+
+
+def test_the_prescriber_is_required_even_in_a_session(therapist_client, patient):
     response = therapist_client.post(
         URL,
         {"patient": patient.pk, "items": [{"exercise": "prone-lying"}]},
         content_type="application/json",
     )
 
-    assert response.status_code == 201
-    assert Prescription.objects.get(pk=response.json()["id"]).prescribed_by == therapist
+    assert response.status_code == 400
+    assert response.json()["errors"]["prescribed_by"] == ["This field is required."]
 
 
 @pytest.mark.parametrize(

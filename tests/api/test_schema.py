@@ -82,8 +82,10 @@ def test_errors_are_documented_as_problem_details(schema):
 
 def test_prescription_create_documents_the_prescriber_choice(schema):
     request = schema["components"]["schemas"]["PrescriptionInputRequest"]
-    assert "Required with an API key" in request["properties"]["prescribed_by"]["description"]
-    assert request["required"] == ["patient"]
+    assert "names its prescriber" in request["properties"]["prescribed_by"]["description"]
+    assert set(request["required"]) == {"patient", "prescribed_by"}
+    assert request["properties"]["items"]["minItems"] == 1
+    assert request["properties"]["items"]["maxItems"] == 50
 
 
 def test_the_handout_is_documented_as_a_pdf(schema):
