@@ -535,7 +535,11 @@ class QueryFilter(serializers.Serializer):
 
 
 class PatientFilter(QueryFilter):
-    external_id = serializers.CharField(max_length=100, help_text="The clinic system's id.")
+    external_id = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        help_text="The clinic system's id; empty for patients without one.",
+    )
     updated_since = QueryDateTimeField(
         help_text="Only patients changed at or after this time (ISO 8601), for sync."
     )

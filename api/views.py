@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
@@ -160,12 +161,18 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
 
 
 @contextmanager
-def versions_conflict() -> Iterator[None]:
-    """A version has at most one successor and a patient one active program; when
-    another write got there first (a draft revision open in the dashboard, or a
-    concurrent request), the database refuses and the client gets a 409."""
+def program_conflicts() -> Iterator[None]:
+    """A write the program's state forbids answers 409: ending or revising a version
+    that is not active, prescribing for an archived patient (the services say so
+    with a message but no field), and the database refusing a second successor of
+    a version or a second active program (a draft revision open in the dashboard,
+    or a concurrent request that got there first)."""
     try:
         yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise  # field errors stay 400
+        raise Conflict(" ".join(exc.messages)) from exc
     except IntegrityError as exc:
         raise Conflict(
             _(
@@ -178,8 +185,8 @@ def versions_conflict() -> Iterator[None]:
 CONFLICT_RESPONSE = OpenApiResponse(
     ProblemSerializer,
     description=(
-        "The program changed meanwhile or already has a revision; or the Idempotency-Key "
-        "was already used with a different request."
+        "The program's state forbids this (not active, already revised, patient archived, "
+        "changed meanwhile); or the Idempotency-Key was already used with another request."
     ),
 )
 
@@ -204,7 +211,7 @@ class PrescriptionViewSet(ClinicViewSet):
     )
     def create(self, request: Request) -> Response:
         data = self.validated(s.PrescriptionInputSerializer)
-        with versions_conflict():
+        with program_conflicts():
             prescription = create_prescription(
                 patient=data["patient"],
                 by=data["prescribed_by"],
@@ -231,7 +238,7 @@ class PrescriptionViewSet(ClinicViewSet):
     def revise(self, request: Request, pk: str) -> Response:
         current = self.get_object()
         data = self.validated(s.RevisionInputSerializer)
-        with versions_conflict():
+        with program_conflicts():
             revision = revise_prescription(
                 prescription=current,
                 items=data["items"],
@@ -243,11 +250,12 @@ class PrescriptionViewSet(ClinicViewSet):
     @extend_schema(
         summary="End an active program",
         request=None,
-        responses={200: s.PrescriptionSerializer},
+        responses={200: s.PrescriptionSerializer, (409, PROBLEM_CONTENT_TYPE): CONFLICT_RESPONSE},
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        prescription = end_prescription(prescription=self.get_object())
+        with program_conflicts():
+            prescription = end_prescription(prescription=self.get_object())
         return self._written(prescription, AuditEvent.Action.UPDATE, status.HTTP_200_OK)
 
     @extend_schema(

@@ -34,6 +34,14 @@ def test_it_filters_by_external_id(api, clinic, patient):
     assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
 
 
+def test_an_empty_external_id_finds_patients_without_one(api, clinic, patient):
+    make_patient(clinic, external_id="EHR-43")
+
+    response = api.get(URL, {"external_id": ""})
+
+    assert [row["id"] for row in response.json()["results"]] == [patient.pk]
+
+
 def test_it_filters_by_updated_since(api, clinic, patient, other_patient):
     Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now() - timedelta(days=3))
 

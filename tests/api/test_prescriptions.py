@@ -268,7 +268,7 @@ def test_item_errors_name_the_item_and_the_field(api, patient, other_clinic, ite
     assert not Prescription.objects.exists()
 
 
-def test_an_archived_patient_cannot_get_a_program(api, patient):
+def test_an_archived_patient_cannot_get_a_program_409(api, patient):
     patient.archived = True
     patient.save()
 
@@ -278,8 +278,8 @@ def test_an_archived_patient_cannot_get_a_program(api, patient):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"non_field_errors": ["This patient is archived."]}
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This patient is archived."
 
 
 def test_a_read_only_key_cannot_prescribe(read_only_api, patient):
@@ -361,10 +361,8 @@ def test_only_an_active_program_can_be_revised(api, patient, therapist):
         format="json",
     )
 
-    assert response.status_code == 400
-    assert response.json()["errors"]["non_field_errors"] == [
-        "Only the active program can be revised."
-    ]
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Only the active program can be revised."
     assert Prescription.objects.count() == 1
 
 
@@ -426,7 +424,8 @@ def test_end_ends_an_active_program(api, prescription):
     assert AuditEvent.objects.filter(action="update", object_id=str(prescription.pk)).exists()
 
     again = api.post(f"{URL}{prescription.pk}/end/")
-    assert again.status_code == 400
+    assert again.status_code == 409
+    assert again.json()["detail"] == "Only the active program can be ended."
 
 
 def test_a_read_only_key_cannot_revise_or_end(read_only_api, prescription):
