@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -306,10 +307,8 @@ class RevisionInputSerializer(serializers.Serializer):
         overridden by what the client gave."""
         slugs = {item["exercise"] for item in items}
         found: dict[str, Exercise] = {}
-        # Built-ins first, so that the clinic's own exercise replaces one of the same slug.
-        for exercise in (
-            Exercise.objects.for_clinic(_clinic(self)).filter(slug__in=slugs).order_by("-clinic_id")
-        ):
+        for exercise in Exercise.objects.for_clinic(_clinic(self)).filter(slug__in=slugs):
+            # The clinic's own exercise wins over a built-in of the same slug.
             if exercise.slug not in found or exercise.clinic_id is not None:
                 found[exercise.slug] = exercise
         # Keyed by the item's index, the shape DRF gives the other item errors.
@@ -359,7 +358,8 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
 
     def validate_progression(self, value: str) -> Progression:
         progressions = Progression.objects.for_clinic(_clinic(self)).filter(slug=value)
-        progression = progressions.order_by("-clinic_id").first()
+        # The clinic's own progression wins over a built-in of the same slug.
+        progression = progressions.order_by(F("clinic_id").desc(nulls_last=True)).first()
         if progression is None:
             raise serializers.ValidationError(_("No progression with this slug in your catalog."))
         return progression

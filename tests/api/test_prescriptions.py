@@ -3,7 +3,7 @@
 import pytest
 
 from clinics.models import AuditEvent
-from exercises.models import Exercise
+from exercises.models import Exercise, Progression, ProgressionStep
 from prescriptions.models import Prescription
 from prescriptions.services import start_revision
 from tests.api.test_catalog import make_exercise
@@ -153,6 +153,26 @@ def test_the_clinics_own_exercise_wins_over_a_built_in_of_the_same_slug(api, cli
 
     assert response.status_code == 201
     assert Prescription.objects.get(pk=response.json()["id"]).items.get().exercise == own
+
+
+def test_the_clinics_own_progression_wins_over_a_built_in_of_the_same_slug(api, clinic, patient):
+    own = Progression.objects.create(
+        clinic=clinic, slug="flexion", name="Our flexion", direction="flexion"
+    )
+    ProgressionStep.objects.create(
+        progression=own, exercise=builtin("standing-lumbar-flexion"), position=1
+    )
+
+    response = api.post(
+        URL,
+        {"patient": patient.pk, "prescribed_by": "tess", "progression": "flexion"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    prescription = Prescription.objects.get(pk=response.json()["id"])
+    assert prescription.progression == own
+    assert [i.exercise.slug for i in prescription.items.all()] == ["standing-lumbar-flexion"]
 
 
 def test_a_signed_in_therapist_prescribes_through_the_session(therapist_client, patient, colleague):
