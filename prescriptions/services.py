@@ -127,7 +127,7 @@ def create_prescription(
         raise ValidationError(_("This patient is archived."))
     with transaction.atomic():
         # Lock the patient so that two programs made at once get distinct versions.
-        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        _lock_patient(patient.pk)
         prescription = Prescription.objects.create(
             patient=patient,
             prescribed_by=by,
@@ -150,17 +150,26 @@ def set_items(*, prescription: Prescription, items: Sequence[ItemSpec]) -> None:
         _save_items(prescription, items)
 
 
+def _lock_patient(patient_id: int) -> None:
+    """Serialise program changes of one patient: versions and the active program are
+    decided from what the database holds once this lock is taken."""
+    Patient.objects.select_for_update().filter(pk=patient_id).first()
+
+
 def activate_prescription(*, prescription: Prescription) -> Prescription:
     """Put a draft in use; the patient's current program ends and stays readable."""
-    if prescription.status != Prescription.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be activated."))
-    if not prescription.items.exists():
-        raise ValidationError(_("Add at least one exercise before activating the program."))
     now = timezone.now()
     with transaction.atomic():
+        _lock_patient(prescription.patient_id)
+        prescription.refresh_from_db(fields=["status", "replaces"])
+        if prescription.status != Prescription.Status.DRAFT:
+            raise ValidationError(_("Only a draft can be activated."))
+        if not prescription.items.exists():
+            raise ValidationError(_("Add at least one exercise before activating the program."))
         current = (
-            Prescription.objects.select_for_update()
-            .filter(patient_id=prescription.patient_id, status=Prescription.Status.ACTIVE)
+            Prescription.objects.filter(
+                patient_id=prescription.patient_id, status=Prescription.Status.ACTIVE
+            )
             .exclude(pk=prescription.pk)
             .first()
         )
@@ -168,7 +177,12 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
             current.status = Prescription.Status.ENDED
             current.ended_at = now
             current.save(update_fields=["status", "ended_at"])
-            if prescription.replaces_id is None:
+            # A version has at most one successor: an open draft revision of the same
+            # version may already claim it, and keeps its claim.
+            if (
+                prescription.replaces_id is None
+                and not Prescription.objects.filter(replaces=current).exists()
+            ):
                 prescription.replaces = current
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
@@ -181,15 +195,16 @@ def start_revision(*, prescription: Prescription, by: Any) -> Prescription:
 
     An open draft revision is reused, so that two clicks make one draft.
     """
-    if prescription.status != Prescription.Status.ACTIVE:
-        raise ValidationError(_("Only the active program can be revised."))
-    existing = Prescription.objects.filter(
-        replaces=prescription, status=Prescription.Status.DRAFT
-    ).first()
-    if existing is not None:
-        return existing
     with transaction.atomic():
-        Patient.objects.select_for_update().filter(pk=prescription.patient_id).first()
+        _lock_patient(prescription.patient_id)
+        prescription.refresh_from_db(fields=["status"])
+        if prescription.status != Prescription.Status.ACTIVE:
+            raise ValidationError(_("Only the active program can be revised."))
+        existing = Prescription.objects.filter(replaces=prescription).first()
+        if existing is not None:
+            if existing.status == Prescription.Status.DRAFT:
+                return existing
+            raise ValidationError(_("This program has already been revised."))
         draft = Prescription.objects.create(
             patient=prescription.patient,
             prescribed_by=by,
@@ -205,10 +220,18 @@ def revise_prescription(
     *, prescription: Prescription, items: Sequence[ItemSpec], by: Any, change_note: str = ""
 ) -> Prescription:
     """Replace an active program by a new active version with `items`, in one step."""
-    if prescription.status != Prescription.Status.ACTIVE:
-        raise ValidationError(_("Only the active program can be revised."))
     with transaction.atomic():
-        Patient.objects.select_for_update().filter(pk=prescription.patient_id).first()
+        _lock_patient(prescription.patient_id)
+        prescription.refresh_from_db(fields=["status"])
+        if prescription.status != Prescription.Status.ACTIVE:
+            raise ValidationError(_("Only the active program can be revised."))
+        if Prescription.objects.filter(replaces=prescription).exists():
+            raise ValidationError(
+                _(
+                    "A revision of this program is already open as a draft; activate or "
+                    "discard it first."
+                )
+            )
         draft = Prescription.objects.create(
             patient=prescription.patient,
             prescribed_by=by,
@@ -319,14 +342,18 @@ def _pain_rise_alert(log: SymptomLog) -> Alert | None:
         return None
     if Alert.objects.open().filter(patient=log.patient, kind=Alert.Kind.PAIN_RISE).exists():
         return None
-    return Alert.objects.create(
-        patient=log.patient,
-        kind=Alert.Kind.PAIN_RISE,
-        severity=Alert.Severity.WARNING,
-        message=_("Pain %(now)d/10, up from %(first)d/10 at the first log.")
-        % {"now": log.pain, "first": first.pain},
-        symptom_log=log,
-    )
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                patient=log.patient,
+                kind=Alert.Kind.PAIN_RISE,
+                severity=Alert.Severity.WARNING,
+                message=_("Pain %(now)d/10, up from %(first)d/10 at the first log.")
+                % {"now": log.pain, "first": first.pain},
+                symptom_log=log,
+            )
+    except IntegrityError:
+        return None  # a log stored at the same moment raised the one open pain-rise alert
 
 
 def record_symptom_log(

@@ -396,16 +396,16 @@ def test_revising_a_version_with_a_draft_revision_open_is_a_409(api, prescriptio
     )
 
     assert response.status_code == 409
-    assert "already has a revision" in response.json()["detail"]
+    assert "already open as a draft" in response.json()["detail"]
     prescription.refresh_from_db()
     assert prescription.status == "active"
     assert set(Prescription.objects.values_list("pk", flat=True)) == {prescription.pk, draft.pk}
 
 
-def test_activating_a_new_program_while_a_draft_revision_is_open_is_a_409(
+def test_activating_a_new_program_while_a_draft_revision_is_open_keeps_the_draft(
     api, prescription, patient, therapist
 ):
-    start_revision(prescription=prescription, by=therapist)
+    draft = start_revision(prescription=prescription, by=therapist)
 
     response = api.post(
         URL,
@@ -418,10 +418,12 @@ def test_activating_a_new_program_while_a_draft_revision_is_open_is_a_409(
         format="json",
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 201
+    assert response.json()["status"] == "active"
     prescription.refresh_from_db()
-    assert prescription.status == "active"
-    assert Prescription.objects.filter(patient=patient).count() == 2
+    draft.refresh_from_db()
+    assert (prescription.status, draft.status) == ("ended", "draft")
+    assert Prescription.objects.filter(patient=patient).count() == 3
 
 
 def test_revise_validates_its_items(api, prescription):

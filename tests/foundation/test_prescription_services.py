@@ -117,3 +117,36 @@ def test_the_dosage_reads_as_plain_words(prescription, fields, words):
     for name, value in fields.items():
         setattr(item, name, value)
     assert item.dosage_text == words
+
+
+def test_activating_another_program_while_a_revision_draft_is_open_keeps_both(
+    prescription, therapist
+):
+    revision = start_revision(prescription=prescription, by=therapist)
+    flexion = make_prescription(prescription.patient, therapist, progression="flexion")
+    prescription.refresh_from_db()
+    assert (prescription.status, flexion.status) == ("ended", "active")
+    assert revision.replaces == prescription and flexion.replaces is None
+    activate_prescription(prescription=revision)
+    flexion.refresh_from_db()
+    assert flexion.status == "ended"
+    assert Prescription.objects.get(patient=prescription.patient, status="active") == revision
+
+
+def test_revising_in_one_step_is_refused_while_a_revision_draft_is_open(prescription, therapist):
+    start_revision(prescription=prescription, by=therapist)
+    items = [ItemSpec.from_item(item) for item in prescription.items.all()][:1]
+    with pytest.raises(ValidationError, match="already open as a draft"):
+        revise_prescription(prescription=prescription, items=items, by=therapist)
+    prescription.refresh_from_db()
+    assert prescription.status == "active"
+    assert Prescription.objects.filter(patient=prescription.patient).count() == 2
+
+
+def test_a_revised_version_cannot_be_revised_again(prescription, therapist):
+    items = [ItemSpec.from_item(item) for item in prescription.items.all()]
+    revise_prescription(prescription=prescription, items=items, by=therapist)
+    with pytest.raises(ValidationError):
+        start_revision(prescription=prescription, by=therapist)
+    with pytest.raises(ValidationError):
+        revise_prescription(prescription=prescription, items=items, by=therapist)
