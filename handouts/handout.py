@@ -148,6 +148,8 @@ def _static_path(relative: str) -> Path | None:
     found = finders.find(relative)
     if found:
         return Path(found)
+    if not settings.STATIC_ROOT:
+        return None
     collected = Path(settings.STATIC_ROOT) / relative
     return collected if collected.is_file() else None
 
