@@ -328,15 +328,13 @@ def _own_prescription(request: HttpRequest, pk: int) -> Prescription:
     )
 
 
-@require_POST
-@therapist_required
-def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    prescription = _own_prescription(request, pk)
-    if prescription.patient.archived:
-        messages.error(request, _("This patient is archived; restore them to change programs."))
-        return redirect("patients:detail", pk=prescription.patient_id)
+def _change_status(
+    request: HttpRequest, prescription: Prescription, change, action: str, success: str
+) -> HttpResponse:
+    """Activate or end a program through its service; a refusal comes back as a
+    message on the program's page, success as one on the patient's."""
     try:
-        activate_prescription(prescription=prescription)
+        change(prescription=prescription)
     except ValidationError as error:
         for message in _messages_from(error):
             messages.error(request, message)
@@ -345,14 +343,26 @@ def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.UPDATE,
         target=prescription,
         request=request,
-        detail={"action": "activate"},
+        detail={"action": action},
     )
-    messages.success(
-        request,
-        _("Version %(n)d is now the active program. The patient sees it in the portal.")
-        % {"n": prescription.version},
-    )
+    messages.success(request, success % {"n": prescription.version})
     return redirect("patients:detail", pk=prescription.patient_id)
+
+
+@require_POST
+@therapist_required
+def program_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = _own_prescription(request, pk)
+    if prescription.patient.archived:
+        messages.error(request, _("This patient is archived; restore them to change programs."))
+        return redirect("patients:detail", pk=prescription.patient_id)
+    return _change_status(
+        request,
+        prescription,
+        activate_prescription,
+        "activate",
+        _("Version %(n)d is now the active program. The patient sees it in the portal."),
+    )
 
 
 @require_POST
@@ -408,25 +418,13 @@ def program_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @therapist_required
 def program_end(request: HttpRequest, pk: int) -> HttpResponse:
-    prescription = _own_prescription(request, pk)
-    try:
-        end_prescription(prescription=prescription)
-    except ValidationError as error:
-        for message in _messages_from(error):
-            messages.error(request, message)
-        return redirect("prescriptions:detail", pk=prescription.pk)
-    audit(
-        action=AuditEvent.Action.UPDATE,
-        target=prescription,
-        request=request,
-        detail={"action": "end"},
-    )
-    messages.success(
+    return _change_status(
         request,
-        _("Version %(n)d has ended. The patient no longer sees a program.")
-        % {"n": prescription.version},
+        _own_prescription(request, pk),
+        end_prescription,
+        "end",
+        _("Version %(n)d has ended. The patient no longer sees a program."),
     )
-    return redirect("patients:detail", pk=prescription.patient_id)
 
 
 def _back_to(request: HttpRequest, fallback: str) -> str:
