@@ -39,6 +39,7 @@ from prescriptions.models import (
 )
 from prescriptions.services import (
     LogOutcome,
+    log_answers,
     record_red_flag_check,
     record_symptom_log,
     red_flags_due,
@@ -156,13 +157,7 @@ def log_exercise(request: HttpRequest, patient: Patient, item_id: int) -> HttpRe
                 outcome = record_symptom_log(
                     patient=patient,
                     item=item,
-                    pain=data["pain"],
-                    location=data["location"],
-                    during=data["during"],
-                    after=data["after"],
-                    sets_done=data["sets_done"],
-                    repetitions_done=data["repetitions_done"],
-                    note=data["note"],
+                    **log_answers(data),
                     source=SymptomLog.Source.PORTAL,
                     entered_by=request.user,
                     client_token=data["client_token"] or uuid.uuid4().hex,

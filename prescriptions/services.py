@@ -356,6 +356,15 @@ def _pain_rise_alert(log: SymptomLog) -> Alert | None:
         return None  # a log stored at the same moment raised the one open pain-rise alert
 
 
+# What a patient answers about one exercise: the fields every log form collects.
+LOG_ANSWERS = ("pain", "location", "during", "after", "sets_done", "repetitions_done", "note")
+
+
+def log_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """The answers of a validated log form, as `record_symptom_log` takes them."""
+    return {name: data[name] for name in LOG_ANSWERS}
+
+
 def record_symptom_log(
     *,
     patient: Patient,

@@ -35,6 +35,7 @@ from .services import (
     compare_versions,
     create_prescription,
     end_prescription,
+    log_answers,
     progression_items,
     record_symptom_log,
     set_items,
@@ -42,8 +43,10 @@ from .services import (
 )
 
 
-def _messages_from(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
+def _show_refusal(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal, shown as messages on the next page."""
+    for message in error.messages:
+        messages.error(request, str(message))
 
 
 def _progressions(user) -> list[Progression]:
@@ -71,8 +74,7 @@ def program_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
                 patient=patient, by=request.user, items=items, progression=progression
             )
         except ValidationError as error:
-            for message in _messages_from(error):
-                messages.error(request, message)
+            _show_refusal(request, error)
             return redirect("patients:detail", pk=patient.pk)
         audit(
             action=AuditEvent.Action.CREATE,
@@ -195,8 +197,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "activate":
                 activate_prescription(prescription=prescription)
     except ValidationError as error:
-        for message in _messages_from(error):
-            messages.error(request, message)
+        _show_refusal(request, error)
         return redirect("prescriptions:edit", pk=prescription.pk)
     return _after_save(request, prescription, action, filter_form)
 
@@ -336,8 +337,7 @@ def _change_status(
     try:
         change(prescription=prescription)
     except ValidationError as error:
-        for message in _messages_from(error):
-            messages.error(request, message)
+        _show_refusal(request, error)
         return redirect("prescriptions:detail", pk=prescription.pk)
     audit(
         action=AuditEvent.Action.UPDATE,
@@ -375,8 +375,7 @@ def program_revise(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = start_revision(prescription=prescription, by=request.user)
     except ValidationError as error:
-        for message in _messages_from(error):
-            messages.error(request, message)
+        _show_refusal(request, error)
         return redirect("prescriptions:detail", pk=prescription.pk)
     audit(
         action=AuditEvent.Action.CREATE,
@@ -498,13 +497,7 @@ def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
             outcome = record_symptom_log(
                 patient=patient,
                 item=form.chosen_item,
-                pain=data["pain"],
-                location=data["location"],
-                during=data["during"],
-                after=data["after"],
-                sets_done=data["sets_done"],
-                repetitions_done=data["repetitions_done"],
-                note=data["note"],
+                **log_answers(data),
                 logged_at=data["logged_at"],
                 source=SymptomLog.Source.THERAPIST,
                 entered_by=request.user,
