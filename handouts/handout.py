@@ -66,6 +66,7 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
             "page_size": PAGE_SIZES.get(clinic.paper_size, "A4"),
             "clinic_name": clinic.name,
             "clinic_phone": clinic.phone,
+            "emergency_number": clinic.emergency_number,
             "patient_name": patient.full_name,
             "therapist_name": therapist.get_full_name() or therapist.get_username(),
             "version": prescription.version,

@@ -14,4 +14,9 @@ urlpatterns = [
     path("programs/<int:pk>/discard/", views.program_discard, name="discard"),
     path("programs/<int:pk>/end/", views.program_end, name="end"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="acknowledge_alert"),
+    path(
+        "patients/<int:patient_pk>/alerts/acknowledge/",
+        views.alerts_acknowledge_all,
+        name="acknowledge_all_alerts",
+    ),
 ]
