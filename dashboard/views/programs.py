@@ -17,9 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clinics.models import AuditEvent, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
-from patients.views import therapist_required
-
-from .forms import (
+from prescriptions.forms import (
     HAND_PICK,
     MAX_ITEMS,
     CatalogFilterForm,
@@ -29,8 +27,8 @@ from .forms import (
     ProgramStartForm,
     item_formset,
 )
-from .models import Alert, Prescription, PrescriptionItem
-from .services import (
+from prescriptions.models import Alert, Prescription, PrescriptionItem
+from prescriptions.services import (
     ItemSpec,
     acknowledge_alerts,
     activate_prescription,
@@ -43,6 +41,8 @@ from .services import (
     set_items,
     start_revision,
 )
+
+from ..decorators import therapist_required
 
 
 def _show_refusal(request: HttpRequest, error: ValidationError) -> None:
