@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import catalog, keys, patients, programs
+from .views import catalog, clinic, keys, patients, programs
 
 patient_urls = (
     [
@@ -50,5 +50,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("api-keys/", keys.key_list, name="api_keys"),
+    path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
 ]
