@@ -453,6 +453,7 @@ class SymptomLogSerializer(serializers.ModelSerializer):
             "reference_location",
             "reference_source",
             "findings",
+            "stop_exercise",
             "created_at",
         ]
         read_only_fields = fields
@@ -499,13 +500,7 @@ class SymptomLogOutcomeSerializer(SymptomLogSerializer):
     )
 
     class Meta(SymptomLogSerializer.Meta):
-        fields = [
-            *SymptomLogSerializer.Meta.fields,
-            "alerts",
-            "stop_exercise",
-            "urgent",
-            "red_flags_due",
-        ]
+        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "urgent", "red_flags_due"]
         read_only_fields = fields
 
     def to_representation(self, outcome: LogOutcome) -> dict[str, Any]:
