@@ -151,7 +151,7 @@ def test_an_urgent_answer_pauses_the_program_until_the_therapist_acknowledges(
     urgent = phone.get_by_role("alert")
     assert urgent.get_by_role("heading", name="Seek urgent medical care now").is_visible()
     emergency = urgent.get_by_role("link", name="Call the emergency number: 999")
-    assert emergency.get_attribute("href") == "tel:999"
+    assert emergency.is_visible() and emergency.get_attribute("href") == "tel:999"
     assert urgent.get_by_role("link", name="Call Harbour Physio: 020 7946 0000").is_visible()
     assert phone.get_by_role("link", name="Log how it went: Prone lying").count() == 0
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
