@@ -429,6 +429,15 @@ class AlertSerializer(serializers.ModelSerializer):
 
 class SymptomLogSerializer(serializers.ModelSerializer):
     prescription = serializers.IntegerField(source="item.prescription_id", read_only=True)
+    # Plain strings: empty when the log had nothing to be compared with.
+    reference_location = serializers.CharField(
+        read_only=True,
+        help_text="The location code this log was compared with; empty if none.",
+    )
+    reference_source = serializers.CharField(
+        read_only=True,
+        help_text="`previous_log` or `starting_location`; empty if nothing was compared.",
+    )
     exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
 
     class Meta:
@@ -458,12 +467,6 @@ class SymptomLogSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "reference_location": {
-                "help_text": "The location this log was compared with (empty if none)."
-            },
-            "reference_source": {
-                "help_text": "`previous_log` or `starting_location`: where the reference came from."
-            },
             "findings": {
                 "help_text": (
                     "What the safety rules concluded, stored with the log: a list of "
