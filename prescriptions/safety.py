@@ -38,6 +38,7 @@ RECENT_DAYS = 7
 @dataclass(frozen=True)
 class LogFacts:
     """What the rules know about one log: the patient's answers and the references.
+
     `previous_location` is the location of the patient's most recent earlier log (any program
     version), `starting_location` the one the therapist recorded; `first_pain` the pain of the
     patient's first log and `recent_lowest_pain` the lowest pain of the last `RECENT_DAYS` days
