@@ -5,6 +5,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.models import Alert, RedFlagCheck, SymptomLog
@@ -178,3 +179,16 @@ def test_listing_red_flag_checks_costs_the_same_queries_whatever_the_count(
         )
     with django_assert_max_num_queries(6):
         assert len(api.get(CHECKS, {"page_size": 30}).json()["results"]) == 30
+
+
+def test_a_relapse_after_pain_fell_raises_a_pain_rise_alert(api, patient, item):
+    start = timezone.now() - timedelta(hours=20)
+    for step, pain in enumerate([8, 5, 2]):
+        logged_at = (start + timedelta(hours=5 * step)).isoformat()
+        response = api.post(LOGS, answers(item, pain=pain, logged_at=logged_at), format="json")
+        assert response.status_code == 201
+    assert not Alert.objects.exists()
+    body = api.post(LOGS, answers(item, pain=7), format="json").json()
+    assert [alert["kind"] for alert in body["alerts"]] == ["pain_rise"]
+    assert "2/10" in body["alerts"][0]["message"]
+    assert body["stop_exercise"] is False
