@@ -77,7 +77,7 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
             "items": [_item(number, item) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
-                _("Numbness or tingling appears."),
+                _("New numbness, pins and needles or weakness appears in a leg or foot."),
                 _("The pain gets worse during an exercise and stays worse afterwards."),
             ],
             "red_flags": [str(label) for label in RedFlag.labels],
