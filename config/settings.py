@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "portal",
     "handouts",
     "api",
+    "fhir_r4",
 ]
 
 MIDDLEWARE = [
