@@ -167,10 +167,14 @@ def timing(times_per_day: int | None, every_hours: int | None) -> dict[str, Any]
     return {"repeat": {"frequency": times_per_day, "period": 1, "periodUnit": "d"}}
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def dosage_details(*, sets: int, repetitions: int, hold_seconds: int) -> list[dict[str, Any]]:
     details = [
-        {"coding": [codes.DOSAGE.coding("sets")], "text": f"{sets} sets"},
-        {"coding": [codes.DOSAGE.coding("repetitions")], "text": f"{repetitions} repetitions"},
+        {"coding": [codes.DOSAGE.coding("sets")], "text": plural(sets, "set")},
+        {"coding": [codes.DOSAGE.coding("repetitions")], "text": plural(repetitions, "repetition")},
     ]
     if hold_seconds:
         details.append({"coding": [codes.DOSAGE.coding("hold")], "text": f"hold {hold_seconds} s"})
