@@ -106,6 +106,8 @@ def reference_id(value: str, resource_type: str) -> int:
 
 def last_updated_bounds(value: str) -> Q:
     """One `_lastUpdated` value as a condition on the annotation `fhir_updated`."""
+    # An unencoded "+" of a time zone offset arrives as a space.
+    value = value.replace(" ", "+")
     prefix, rest = value[:2], value[2:]
     if prefix not in {"gt", "ge", "lt", "le", "eq"}:
         prefix, rest = "eq", value
@@ -223,10 +225,10 @@ def _prescriptions(clinic: Clinic) -> QuerySet:
 
 
 def _handouts(clinic: Clinic) -> QuerySet:
-    return (
-        Prescription.objects.for_clinic(clinic)
-        .filter(Exists(PrescriptionItem.objects.filter(prescription=OuterRef("pk"))))
-        .annotate(has_successor=Exists(Prescription.objects.filter(replaces=OuterRef("pk"))))
+    return _handout_flags(
+        Prescription.objects.for_clinic(clinic).filter(
+            Exists(PrescriptionItem.objects.filter(prescription=OuterRef("pk")))
+        )
     )
 
 

@@ -24,7 +24,8 @@ from patients.models import Patient
 
 from . import resources as r
 from . import search as s
-from .auth import NotAuthenticated, request_key
+from .auth import NotAuthenticated, Throttled, request_key
+from .capability import capability_statement
 from .codes import BASE_PATH
 
 logger = logging.getLogger(__name__)
@@ -91,10 +92,14 @@ def fhir_endpoint(*, public: bool = False) -> Callable:
                         return response
                     _check_format(request)
                     if not public:
-                        request.auth = request_key(request)
+                        request_key(request)
                     return view(request, *args, **kwargs)
                 except NotAuthenticated as exc:
                     return operation_outcome(401, "login", str(exc))
+                except Throttled as exc:
+                    response = operation_outcome(429, "throttled", str(exc))
+                    response["Retry-After"] = str(exc.wait)
+                    return response
                 except FhirError as exc:
                     return operation_outcome(exc.status, exc.code, exc.diagnostics)
                 except s.SearchError as exc:
@@ -142,7 +147,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @fhir_endpoint(public=True)
 def metadata(request: HttpRequest) -> HttpResponse:
-    statement = r.capability_statement(
+    statement = capability_statement(
         software_version=software_version(), published=timezone.localdate()
     )
     return fhir_json(r.validated(statement))

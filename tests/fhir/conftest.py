@@ -5,12 +5,21 @@ alerts to read."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from api.models import create_api_key
 from prescriptions.services import ItemSpec, record_symptom_log, revise_prescription
 from tests.factories import make_prescription
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    # Throttle counts live in the cache, which outlives a test's database.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def client_with(raw_key: str, scheme: str = "Api-Key") -> Client:

@@ -175,3 +175,24 @@ def test_an_unknown_resource_type_answers_404_operation_outcome(fhir):
     outcome = fhir_get(fhir, "/fhir/R4/Medication", status=404)
 
     assert outcome["issue"][0]["severity"] == "error"
+
+
+def test_a_key_is_throttled_with_the_rest_apis_budget(settings, fhir, read_only_fhir, fhir_key):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "3/min"},
+    }
+    rest = client_with(fhir_key[1])
+
+    statuses = [
+        fhir.get("/fhir/R4/Patient").status_code,
+        rest.get("/api/v1/patients/").status_code,
+        fhir.get("/fhir/R4/Patient").status_code,
+        fhir.get("/fhir/R4/Patient").status_code,
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    throttled = fhir.get("/fhir/R4/Patient")
+    assert throttled.json()["issue"][0]["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+    assert read_only_fhir.get("/fhir/R4/Patient").status_code == 200

@@ -177,6 +177,13 @@ def test_archived_patients_are_inactive(fhir, patient, other_patient):
     assert ids(fhir_get(fhir, "/fhir/R4/Patient?active=true")) == [str(patient.pk)]
 
 
+def test_last_updated_accepts_an_unencoded_plus_of_a_time_zone(fhir, patient):
+    moment = patient.updated_at.isoformat()  # "...+00:00", sent as is
+
+    assert fhir_get(fhir, f"/fhir/R4/Patient?_lastUpdated=ge{moment}")["total"] == 1
+    assert fhir_get(fhir, f"/fhir/R4/Patient?_lastUpdated=gt{moment}")["total"] == 0
+
+
 def test_last_updated_takes_a_date_too(fhir, patient):
     day = patient.updated_at.date()
 
