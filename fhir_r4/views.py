@@ -157,6 +157,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
 def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     search = search_for(resource_type)
     params = {name: request.GET.getlist(name) for name in request.GET}
+    if any(not value.isprintable() for values in params.values() for value in values):
+        # A NUL byte cannot even reach a PostgreSQL query; no parameter needs these.
+        raise s.SearchError("A search parameter contains control characters.")
     unknown = sorted(set(params) - set(search.params) - COMMON_PARAMS)
     if unknown:
         raise s.SearchError(

@@ -204,6 +204,7 @@ def test_last_updated_takes_a_date_too(fhir, patient):
         ("patient=Practitioner/1", "Patient reference"),
         ("status=finished", "status"),
         ("date=2026-01-01", "cannot be searched by date"),
+        ("status=active%00", "control characters"),
     ],
 )
 def test_bad_parameters_answer_400_operation_outcome(fhir, query, message):
@@ -217,3 +218,10 @@ def test_the_code_systems_search_lists_every_code_system(fhir):
     bundle = fhir_get(fhir, "/fhir/R4/CodeSystem")
 
     assert {"mdt-location", "mdt-during", "mdt-after", "mdt-classification"} <= set(ids(bundle))
+
+
+@pytest.mark.parametrize(
+    "query", ["identifier=%00", "identifier=a%0Ab", "_id=1%00", "patient=%00", "_lastUpdated=ge%00"]
+)
+def test_control_characters_answer_400_not_a_server_error(fhir, query):
+    fhir_get(fhir, f"/fhir/R4/Patient?{query.replace('patient', 'active')}", status=400)

@@ -1,13 +1,16 @@
 """Checks every resource the way an independent client would: parse it with the
-`fhir.resources` models (R4B, whose shape of these resources is R4's), then what
-those models leave out: required code bindings, FHIR JSON's ban on empty values,
-resolvable references inside a Bundle."""
+`fhir.resources` models (R4B, what the server builds with) and with SMART's
+`fhirclient` models, generated from FHIR 4.0.1 itself (strict: unknown elements,
+wrong types and missing required elements fail); then what those models leave out:
+required code bindings, FHIR JSON's ban on empty values, resolvable references
+inside a Bundle."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
+from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
 REQUEST_STATUS = {
     "draft",
@@ -63,6 +66,8 @@ def assert_valid(resource: dict[str, Any]) -> dict[str, Any]:
     model library's ValidationError) if not."""
     resource_type = resource["resourceType"]
     get_fhir_model_class(resource_type).model_validate(resource)
+    r4 = FHIRElementFactory.instantiate(resource_type, resource)  # strict R4 4.0.1
+    assert r4.as_json()["resourceType"] == resource_type
     _no_empty_values(resource, resource_type)
     assert resource_type in REQUIRED_CODES, f"no binding table for {resource_type}"
     for element, allowed in REQUIRED_CODES[resource_type].items():
