@@ -212,9 +212,8 @@ def service_request_resource(item: PrescriptionItem) -> dict[str, Any]:
 
 def document_reference_resource(prescription: Prescription, site_root: str) -> dict[str, Any]:
     """The printable handout of one version, fetched from the REST API with the same key."""
-    superseded = getattr(prescription, "has_successor", False) or (
-        prescription.status == Prescription.Status.ENDED
-    )
+    # An ended version's handout is no longer what the patient follows.
+    superseded = prescription.status == Prescription.Status.ENDED
     resource: dict[str, Any] = {
         "resourceType": "DocumentReference",
         "id": f"handout-{prescription.pk}",

@@ -225,10 +225,8 @@ def _prescriptions(clinic: Clinic) -> QuerySet:
 
 
 def _handouts(clinic: Clinic) -> QuerySet:
-    return _handout_flags(
-        Prescription.objects.for_clinic(clinic).filter(
-            Exists(PrescriptionItem.objects.filter(prescription=OuterRef("pk")))
-        )
+    return Prescription.objects.for_clinic(clinic).filter(
+        Exists(PrescriptionItem.objects.filter(prescription=OuterRef("pk")))
     )
 
 
@@ -465,7 +463,7 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
     """All of one patient's resources and the definitions they point to, as
     (resource, search mode) pairs, in a fixed number of queries."""
     prescriptions = list(
-        _handout_flags(Prescription.objects.filter(patient=patient))
+        Prescription.objects.filter(patient=patient)
         .select_related("prescribed_by", "progression__clinic")
         .prefetch_related(
             Prefetch(
@@ -512,7 +510,3 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
         yield r.plan_definition_resource(progression), "include"
     if logs:
         yield r.questionnaire_resource(), "include"
-
-
-def _handout_flags(rows: QuerySet) -> QuerySet:
-    return rows.annotate(has_successor=Exists(Prescription.objects.filter(replaces=OuterRef("pk"))))

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from clinics.models import AuditEvent
-from tests.factories import make_prescription
+from tests.factories import make_exercise_for, make_prescription
 from tests.fhir.conftest import client_with, log
 from tests.fhir.validation import entries, fhir_get
 
@@ -118,8 +118,6 @@ def test_another_clinics_searches_are_empty(other_fhir, history, patient):
 
 
 def test_another_clinics_own_exercises_are_not_in_our_catalog(fhir, other_clinic):
-    from tests.factories import make_exercise_for
-
     theirs = make_exercise_for(other_clinic, "their-own-stretch")
 
     catalog = fhir_get(fhir, "/fhir/R4/ActivityDefinition?_count=200")

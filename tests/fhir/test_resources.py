@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from prescriptions.models import PrescriptionItem
+from prescriptions.services import start_revision
 from tests.fhir.validation import entries, fhir_get
 
 CODE_SYSTEM = f"{settings.SITE_URL}/fhir/R4/CodeSystem"
@@ -256,3 +257,18 @@ def test_the_capability_statement_states_every_resource_and_parameter(fhir):
     assert resources["Patient"]["operation"][0]["name"] == "everything"
     for entry in resources.values():
         assert [i["code"] for i in entry["interaction"]] == ["read", "search-type"]
+
+
+def test_a_draft_revision_is_a_draft_care_plan_and_leaves_the_active_handout_current(
+    fhir, history, therapist
+):
+    draft = start_revision(prescription=history["second"], by=therapist)
+
+    plan = fhir_get(fhir, f"/fhir/R4/CarePlan/{draft.pk}")
+    draft_handout = fhir_get(fhir, f"/fhir/R4/DocumentReference/handout-{draft.pk}")
+    active_handout = fhir_get(fhir, f"/fhir/R4/DocumentReference/handout-{history['second'].pk}")
+
+    assert plan["status"] == "draft"
+    assert plan["replaces"] == [{"reference": f"CarePlan/{history['second'].pk}"}]
+    assert draft_handout["docStatus"] == "preliminary"
+    assert active_handout["status"] == "current"
