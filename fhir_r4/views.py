@@ -109,6 +109,10 @@ def fhir_endpoint(*, public: bool = False) -> Callable:
                     return operation_outcome(
                         500, "exception", "The server could not build a valid resource."
                     )
+                except Exception:
+                    # A FHIR client expects an OperationOutcome even when we fail.
+                    logger.exception("The FHIR API failed on %s", request.path)
+                    return operation_outcome(500, "exception", "The server failed; try again.")
 
         return wrapper
 
@@ -213,6 +217,12 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
             object_id=resource_id,
         )
     return fhir_json(r.validated(resource))
+
+
+@fhir_endpoint()
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other address under /fhir/R4/ (history, compartments, operations)."""
+    raise FhirError(404, "not-supported", f"{rest!r} is not supported; see /fhir/R4/metadata.")
 
 
 @fhir_endpoint()

@@ -194,3 +194,16 @@ def test_a_key_is_throttled_with_the_rest_apis_budget(settings, fhir, read_only_
     assert throttled.json()["issue"][0]["code"] == "throttled"
     assert int(throttled["Retry-After"]) > 0
     assert read_only_fhir.get("/fhir/R4/Patient").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["Patient/1/_history", "Patient/", "CarePlan/1/$validate", "Patient/1/Observation"]
+)
+def test_an_unsupported_address_answers_404_operation_outcome(fhir, patient, path):
+    outcome = fhir_get(fhir, f"/fhir/R4/{path}", status=404)
+
+    assert outcome["issue"][0]["code"] == "not-supported"
+
+
+def test_an_unsupported_address_still_needs_a_key(patient):
+    assert Client().get("/fhir/R4/Patient/1/_history").status_code == 401
