@@ -282,6 +282,14 @@ def questionnaire_response_resource(log: SymptomLog) -> dict[str, Any]:
     return resource
 
 
+def observation_codes() -> list[dict[str, Any]]:
+    """The codes of the observations each log makes, in order."""
+    return [
+        {"coding": [codes.PAIN_SEVERITY], "text": "Pain now (0 to 10)"},
+        codes.OBSERVATION.concept("pain-location"),
+    ]
+
+
 def observation_resources(log: SymptomLog) -> list[dict[str, Any]]:
     """Pain severity (LOINC 72514-3) and where the pain reaches, from one log."""
     common = {
@@ -297,16 +305,17 @@ def observation_resources(log: SymptomLog) -> list[dict[str, Any]]:
     }
     if log.source == SymptomLog.Source.PORTAL:
         common["performer"] = [ref("Patient", log.patient_id)]
+    pain_code, location_code = observation_codes()
     pain = {
         **common,
         "id": f"pain-{log.pk}",
-        "code": {"coding": [codes.PAIN_SEVERITY], "text": "Pain now (0 to 10)"},
+        "code": pain_code,
         "valueInteger": log.pain,
     }
     location = {
         **common,
         "id": f"location-{log.pk}",
-        "code": codes.OBSERVATION.concept("pain-location"),
+        "code": location_code,
         "valueCodeableConcept": codes.LOCATION.concept(log.location),
         "bodySite": {"coding": [codes.LOW_BACK]},
     }

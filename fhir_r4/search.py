@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -61,6 +61,8 @@ class Search:
     # Sort and _lastUpdated field (or expression); None: sorted by id only.
     updated: Any = None
     filters: dict[str, Filter] = field(default_factory=dict)
+    # Parameters that choose among the resources one row makes (not among rows).
+    narrowers: dict[str, Callable[[Search, str], Search]] = field(default_factory=dict)
     docs: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Resource ids are "<prefix><row id>" for one of these prefixes.
     id_prefixes: tuple[str, ...] = ("",)
@@ -200,6 +202,29 @@ def by_active(rows: QuerySet, value: str, clinic: Clinic) -> QuerySet:
     return rows.filter(archived=value == "false")
 
 
+def by_observation_code(search: Search, value: str) -> Search:
+    """Keeps the observations whose code matches one of `[system|]code`, ..."""
+    wanted = []
+    for part in value.split(","):
+        system, sep, code = part.rpartition("|")
+        if not code:
+            raise SearchError("code needs a value: code=[system|]code.")
+        wanted.append((system if sep and system else None, code))
+
+    def matches(concept: dict[str, Any]) -> bool:
+        return any(
+            coding["code"] == code and system in (None, coding["system"])
+            for coding in concept["coding"]
+            for system, code in wanted
+        )
+
+    return replace(
+        search,
+        build=lambda row, links: [res for res in search.build(row, links) if matches(res["code"])],
+        resources_per_row=sum(matches(concept) for concept in r.observation_codes()),
+    )
+
+
 PATIENT_DOC = {"patient": ("reference", "The patient: `123` or `Patient/123`.")}
 
 
@@ -317,7 +342,15 @@ SEARCHES: dict[str, Search] = {
             build=lambda row, links: r.observation_resources(row),
             updated=F("created_at"),
             filters={"patient": by_patient("patient")},
-            docs=PATIENT_DOC,
+            narrowers={"code": by_observation_code},
+            docs={
+                **PATIENT_DOC,
+                "code": (
+                    "token",
+                    "`http://loinc.org|72514-3` (pain severity) or "
+                    "`pain-location` (where the pain reaches).",
+                ),
+            },
             id_prefixes=("pain-", "location-"),
             resources_per_row=2,
         ),
@@ -418,6 +451,10 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
         next_cursor = encode_cursor(None, 0, skip + count) if more else None
         return Page(found[skip : skip + count], len(found), next_cursor)
 
+    for name, values in params.items():
+        if name in search.narrowers:
+            for value in values:
+                search = search.narrowers[name](search, value)
     rows = annotated(search, clinic)
     for name, values in params.items():
         if name in search.filters:

@@ -254,6 +254,7 @@ def test_the_capability_statement_states_every_resource_and_parameter(fhir):
     params = {p["name"] for p in resources["Patient"]["searchParam"]}
     assert params == {"identifier", "active", "_lastUpdated", "_id", "_count"}
     assert {p["name"] for p in resources["CarePlan"]["searchParam"]} >= {"patient", "status"}
+    assert "code" in {p["name"] for p in resources["Observation"]["searchParam"]}
     assert resources["Patient"]["operation"][0]["name"] == "everything"
     for entry in resources.values():
         assert [i["code"] for i in entry["interaction"]] == ["read", "search-type"]

@@ -125,6 +125,29 @@ def test_observations_page_two_per_log_without_gaps(fhir, patient, therapist):
     assert [r["id"] for page in odd for r in page] == [r["id"] for page in pages for r in page]
 
 
+@pytest.mark.parametrize(
+    ("code", "kinds"),
+    [
+        ("http://loinc.org|72514-3", ["pain"]),
+        ("72514-3", ["pain"]),
+        ("pain-location", ["location"]),
+        ("72514-3,pain-location", ["pain", "location"]),
+        ("http://snomed.info/sct|72514-3", []),
+    ],
+)
+def test_observations_filter_by_code_and_page_correctly(fhir, patient, therapist, code, kinds):
+    program = make_prescription(patient, therapist)
+    logs = [log(patient, program.items.first(), days_ago=5 - n, pain=n) for n in range(3)]
+
+    bundle = fhir_get(fhir, f"/fhir/R4/Observation?code={quote(code)}&_count=1")
+    pages = all_pages(fhir, f"/fhir/R4/Observation?code={quote(code)}&_count=1")
+
+    assert bundle["total"] == len(logs) * len(kinds)
+    assert [r["id"] for page in pages for r in page] == [
+        f"{kind}-{entry.pk}" for entry in logs for kind in kinds
+    ]
+
+
 def test_searches_filter_by_patient(fhir, history, patient, other_patient, therapist):
     make_prescription(other_patient, therapist)
 
