@@ -77,6 +77,8 @@ class Prescription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Any change of the version or its exercises; clinic systems sync from it (FHIR).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PrescriptionQuerySet.as_manager()
 

@@ -145,6 +145,7 @@ def set_items(*, prescription: Prescription, items: Sequence[ItemSpec]) -> None:
     with transaction.atomic():
         prescription.items.all().delete()
         _save_items(prescription, items)
+        prescription.save(update_fields=["updated_at"])
 
 
 def _lock_patient(patient_id: int) -> None:
@@ -173,7 +174,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         if current is not None:
             current.status = Prescription.Status.ENDED
             current.ended_at = now
-            current.save(update_fields=["status", "ended_at"])
+            current.save(update_fields=["status", "ended_at", "updated_at"])
             # A version has at most one successor: an open draft revision of the same
             # version may already claim it, and keeps its claim.
             if (
@@ -183,7 +184,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
                 prescription.replaces = current
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
-        prescription.save(update_fields=["status", "activated_at", "replaces"])
+        prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
     return prescription
 
 
@@ -247,7 +248,7 @@ def end_prescription(*, prescription: Prescription) -> Prescription:
         raise ValidationError(_("Only the active program can be ended."))
     prescription.status = Prescription.Status.ENDED
     prescription.ended_at = timezone.now()
-    prescription.save(update_fields=["status", "ended_at"])
+    prescription.save(update_fields=["status", "ended_at", "updated_at"])
     return prescription
 
 
