@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, clinic_of
 
+from .dosage import RIGHT, Dosage, render_steps
+
 
 class Direction(models.TextChoices):
     EXTENSION = "extension", _("Extension")
@@ -44,6 +46,10 @@ class CatalogQuerySet(models.QuerySet):
         return self.for_clinic(clinic) if clinic is not None else self.none()
 
 
+# The side the built-in drawings of one-sided exercises show.
+DRAWN_SIDE = RIGHT
+
+
 def _image_path(instance: Exercise, filename: str) -> str:
     return f"exercises/{instance.clinic_id or 'builtin'}/{filename}"
 
@@ -64,6 +70,11 @@ class Exercise(models.Model):
     steps = models.JSONField(_("steps"), default=list, help_text=_("One instruction per step."))
     purpose = models.TextField(_("what it is used for"))
     cautions = models.TextField(_("cautions and when to stop"))
+    sided = models.BooleanField(
+        _("done to one side"),
+        default=False,
+        help_text=_("The program names a side (left or right) for each patient."),
+    )
     default_sets = models.PositiveSmallIntegerField(
         _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -137,6 +148,26 @@ class Exercise(models.Model):
     @property
     def is_builtin(self) -> bool:
         return self.clinic_id is None
+
+    @property
+    def default_dosage(self) -> Dosage:
+        return Dosage(
+            sets=self.default_sets,
+            repetitions=self.default_repetitions,
+            hold_seconds=self.default_hold_seconds,
+            times_per_day=self.default_times_per_day,
+            every_hours=self.default_every_hours,
+        )
+
+    @property
+    def catalog_steps(self) -> list[str]:
+        """The steps as the catalog shows them, before a dosage or side is set."""
+        return render_steps(self.steps)
+
+    def drawing_mirrored(self, side: str) -> bool:
+        """Whether the picture is flipped to show `side`: the built-in drawings of
+        one-sided exercises show the right side; an uploaded picture is shown as is."""
+        return self.sided and bool(side) and side != DRAWN_SIDE and not self.image
 
     @property
     def image_url(self) -> str:

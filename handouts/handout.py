@@ -96,7 +96,8 @@ def _item(number: int, item: Any) -> dict[str, Any]:
     return {
         "number": number,
         "name": exercise.name,
-        "steps": [str(step) for step in exercise.steps],
+        "steps": item.steps,
+        "mirrored": item.drawing_mirrored,
         "dosage": _keep_parts_together(item.dosage_text),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),

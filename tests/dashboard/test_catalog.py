@@ -49,7 +49,7 @@ def test_it_shows_the_built_in_exercises_with_steps_cautions_and_dosage(therapis
     lying = Exercise.objects.builtin().get(slug="prone-lying")
     assert lying.name in content
     assert lying.steps[0][:30] in content
-    assert "Stop at once and contact your therapist" in content
+    assert "Stop straight away and contact your therapist" in content
     assert "1 time, hold 3 minutes, every 2 hours" in content
 
 
