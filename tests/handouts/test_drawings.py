@@ -1,5 +1,7 @@
 """Every built-in exercise has its own drawing, as a clean, self-contained SVG."""
 
+import importlib.util
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -8,7 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from exercises.catalog import EXERCISES
-from exercises.models import Exercise
+from exercises.models import DRAWN_SIDE, Exercise
 
 SVG = "{http://www.w3.org/2000/svg}"
 DRAWINGS = Path(settings.BASE_DIR) / "static" / "exercises" / "drawings"
@@ -48,3 +50,34 @@ def test_the_catalog_points_each_exercise_at_its_drawing_for_the_web_pages():
         assert exercise.illustration == f"exercises/drawings/{exercise.slug}.svg"
         assert finders.find(exercise.illustration), exercise.slug
         assert exercise.image_url.endswith(f"/exercises/drawings/{exercise.slug}.svg")
+
+
+def _generator():
+    path = Path(settings.BASE_DIR) / "tools" / "drawings.py"
+    spec = importlib.util.spec_from_file_location("drawings_script", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_drawings_are_what_the_script_makes():
+    made = {drawing.slug: drawing.svg() for drawing in (make() for make in _generator().DRAWINGS)}
+    assert set(made) == set(SLUGS)
+    for slug, svg in made.items():
+        assert (DRAWINGS / f"{slug}.svg").read_text() == svg, f"run `make drawings` ({slug})"
+
+
+@pytest.mark.parametrize(
+    "slug", ["standing-side-glide", "prone-press-up-hips-off-centre", "flexion-rotation"]
+)
+def test_a_one_sided_drawing_shows_the_right_side_that_the_pages_mirror_for_the_left(slug):
+    desc = ElementTree.parse(DRAWINGS / f"{slug}.svg").getroot().findtext(f"{SVG}desc")
+    assert "right" in desc
+    assert DRAWN_SIDE == "right"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_drawing_stays_simple_enough_to_render_fast(slug):
+    root = ElementTree.parse(DRAWINGS / f"{slug}.svg").getroot()
+    assert len(list(root.iter())) <= 60
