@@ -420,10 +420,7 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
                 raise serializers.ValidationError(
                     {
                         "first": [
-                            _(
-                                "Say how many steps of the progression to start with, "
-                                "usually 1."
-                            )
+                            _("Say how many steps of the progression to start with, usually 1.")
                         ]
                     }
                 )

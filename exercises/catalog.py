@@ -104,8 +104,7 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "prone",
         "direction": "extension",
         "steps": [
-            "Lie on your front, elbows bent, palms flat on the surface just below your "
-            "shoulders.",
+            "Lie on your front, elbows bent, palms flat on the surface just below your shoulders.",
             "Let your back, buttocks and hips stay loose. Straighten your arms to push your "
             "shoulders and upper body up as far as is comfortable, while your hips stay down.",
             "Hold the top position {hold}.",
@@ -263,8 +262,7 @@ EXERCISES: list[dict[str, Any]] = [
         "direction": "flexion",
         "steps": [
             "Sit on a steady chair with your feet flat on the floor and apart.",
-            "Slowly bend forward, reaching your hands down towards the floor between your "
-            "knees.",
+            "Slowly bend forward, reaching your hands down towards the floor between your knees.",
             "When you are bent forward as far as you can go, take hold of your ankles and pull "
             "gently to bend a little further.",
             "Slowly sit back up.",
@@ -319,8 +317,7 @@ PROGRESSIONS: list[dict[str, Any]] = [
             ),
             (
                 "prone-press-up-hips-off-centre",
-                "One-sided back or leg pain is still not helped by the exercises lying face "
-                "down.",
+                "One-sided back or leg pain is still not helped by the exercises lying face down.",
             ),
             (
                 "standing-side-glide",

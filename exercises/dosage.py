@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"\{(hold|repetitions|your_side|your_other_side|to_side
 
 
 @dataclass(frozen=True)
-class Dosage:
+class DosageFigures:
     """How much of one exercise: the fields of a prescribed item or a catalog default."""
 
     sets: int = 1
@@ -36,7 +36,7 @@ class Dosage:
     every_hours: int | None = None
 
 
-def repetitions_words(dosage: Dosage) -> str:
+def repetitions_words(dosage: DosageFigures) -> str:
     if dosage.sets > 1:
         return ngettext("%(sets)d sets of %(reps)d", "%(sets)d sets of %(reps)d", dosage.sets) % {
             "sets": dosage.sets,
@@ -56,7 +56,7 @@ def hold_words(seconds: int) -> str:
     return " ".join(parts)
 
 
-def frequency_words(dosage: Dosage) -> str:
+def frequency_words(dosage: DosageFigures) -> str:
     if dosage.every_hours:
         return ngettext("every hour", "every %(n)d hours", dosage.every_hours) % {
             "n": dosage.every_hours
@@ -68,7 +68,7 @@ def frequency_words(dosage: Dosage) -> str:
     return ""
 
 
-def dosage_text(dosage: Dosage) -> str:
+def dosage_text(dosage: DosageFigures) -> str:
     """The dosage in plain words: "10 times, hold 2 seconds, every 2 hours"."""
     parts = [repetitions_words(dosage)]
     if dosage.hold_seconds:
@@ -87,14 +87,15 @@ def _other(side: str) -> str:
     return RIGHT if side == LEFT else LEFT
 
 
-def _placeholder_words(dosage: Dosage | None, side: str) -> dict[str, str]:
+def _placeholder_words(dosage: DosageFigures | None, side: str) -> dict[str, str]:
     if dosage is None:
         # The catalog, before anything is prescribed: say where the number comes from.
         hold = _("for the time your therapist sets")
         repetitions = _("the number of times your therapist sets")
     else:
         hold = (
-            _("for the time your therapist set: %(time)s") % {"time": hold_words(dosage.hold_seconds)}
+            _("for the time your therapist set: %(time)s")
+            % {"time": hold_words(dosage.hold_seconds)}
             if dosage.hold_seconds
             else _("for a moment")
         )
@@ -118,7 +119,9 @@ def _placeholder_words(dosage: Dosage | None, side: str) -> dict[str, str]:
     return {"hold": hold, "repetitions": repetitions, **sides}
 
 
-def render_steps(steps: Iterable[str], *, dosage: Dosage | None = None, side: str = "") -> list[str]:
+def render_steps(
+    steps: Iterable[str], *, dosage: DosageFigures | None = None, side: str = ""
+) -> list[str]:
     """The steps with their placeholders filled in from the prescribed dosage and side.
 
     Without a dosage (the catalog pages) the placeholders say that the therapist sets

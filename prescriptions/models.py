@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, clinic_of
-from exercises.dosage import LEFT, RIGHT, Dosage, dosage_text, render_steps
-from exercises.models import Exercise, Progression
+from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_steps
+from exercises.models import Dosage, Exercise, Progression
 from patients.models import Patient, patient_of
 
 
@@ -122,31 +122,10 @@ class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 
 
-class PrescriptionItem(models.Model):
+class PrescriptionItem(Dosage):
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
-    sets = models.PositiveSmallIntegerField(
-        _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
-    )
-    repetitions = models.PositiveSmallIntegerField(
-        _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
-    )
-    times_per_day = models.PositiveSmallIntegerField(
-        _("times per day"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
-    every_hours = models.PositiveSmallIntegerField(
-        _("every N hours"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
     note = models.TextField(_("note for the patient"), blank=True)
     side = models.CharField(
         _("side"),
@@ -204,8 +183,8 @@ class PrescriptionItem(models.Model):
         return f"{self.position}. {self.exercise}"
 
     @property
-    def dosage(self) -> Dosage:
-        return Dosage(
+    def dosage(self) -> DosageFigures:
+        return DosageFigures(
             sets=self.sets,
             repetitions=self.repetitions,
             hold_seconds=self.hold_seconds,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exercises.catalog import EXERCISES, PROGRESSIONS
-from exercises.dosage import Dosage, dosage_text, render_steps
+from exercises.dosage import DosageFigures, dosage_text, render_steps
 from exercises.models import Exercise
 
 # The article is not ours to publish: the repository keeps only a hash of each run of
@@ -33,7 +33,7 @@ def _builtin_texts() -> list[str]:
     for entry in EXERCISES:
         texts += [entry["name"], entry["purpose"], entry["cautions"], *entry["steps"]]
         # What the patient reads, with numbers and a side filled in.
-        texts += render_steps(entry["steps"], dosage=Dosage(), side="left")
+        texts += render_steps(entry["steps"], dosage=DosageFigures(), side="left")
     for entry in PROGRESSIONS:
         texts += [entry["name"], entry["description"], *(when for _slug, when in entry["steps"])]
     return texts
@@ -79,13 +79,15 @@ def test_no_built_in_step_carries_a_number_of_its_own(slug):
 
 @pytest.mark.parametrize("slug", [s for s, e in BY_SLUG.items() if e["hold"]])
 def test_an_exercise_with_a_hold_says_in_its_steps_how_long_from_the_dosage(slug):
-    steps = render_steps(BY_SLUG[slug]["steps"], dosage=Dosage(repetitions=7, hold_seconds=9))
+    steps = render_steps(
+        BY_SLUG[slug]["steps"], dosage=DosageFigures(repetitions=7, hold_seconds=9)
+    )
     assert any("for the time your therapist set: 9 seconds" in step for step in steps)
 
 
 @pytest.mark.parametrize("slug", [s for s, e in BY_SLUG.items() if e["repetitions"] > 1])
 def test_a_repeated_exercise_says_in_its_steps_how_often_from_the_dosage(slug):
-    steps = render_steps(BY_SLUG[slug]["steps"], dosage=Dosage(sets=2, repetitions=12))
+    steps = render_steps(BY_SLUG[slug]["steps"], dosage=DosageFigures(sets=2, repetitions=12))
     assert any("the number of times your therapist set: 2 sets of 12" in s for s in steps)
 
 
@@ -96,12 +98,12 @@ def test_the_steps_of_the_catalog_say_that_the_therapist_sets_the_numbers():
 
 
 def test_a_step_without_a_hold_prescribed_says_for_a_moment():
-    steps = render_steps(BY_SLUG["prone-press-up"]["steps"], dosage=Dosage(hold_seconds=0))
+    steps = render_steps(BY_SLUG["prone-press-up"]["steps"], dosage=DosageFigures(hold_seconds=0))
     assert "Hold the top position for a moment." in steps
 
 
 def test_braces_that_are_not_placeholders_stay_as_written():
-    assert render_steps(["Count {slowly} {hold}"], dosage=Dosage(hold_seconds=4)) == [
+    assert render_steps(["Count {slowly} {hold}"], dosage=DosageFigures(hold_seconds=4)) == [
         "Count {slowly} for the time your therapist set: 4 seconds"
     ]
 
@@ -109,11 +111,11 @@ def test_braces_that_are_not_placeholders_stay_as_written():
 @pytest.mark.parametrize(
     ("dosage", "words"),
     [
-        (Dosage(repetitions=15, hold_seconds=5, every_hours=1),
+        (DosageFigures(repetitions=15, hold_seconds=5, every_hours=1),
          "15 times, hold 5 seconds, every hour"),
-        (Dosage(repetitions=1, hold_seconds=90, times_per_day=4),
+        (DosageFigures(repetitions=1, hold_seconds=90, times_per_day=4),
          "1 time, hold 1 minute 30 seconds, 4 times a day"),
-        (Dosage(sets=3, repetitions=8, every_hours=3), "3 sets of 8, every 3 hours"),
+        (DosageFigures(sets=3, repetitions=8, every_hours=3), "3 sets of 8, every 3 hours"),
     ],
 )  # fmt: skip
 def test_one_function_puts_a_dosage_into_words(dosage, words):
