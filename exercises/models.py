@@ -185,10 +185,19 @@ class Exercise(DefaultDosage):
         """The steps as the catalog shows them, before a dosage or side is set."""
         return render_steps(self.steps)
 
-    def drawing_mirrored(self, side: str) -> bool:
-        """Whether the picture is flipped to show `side`: the built-in drawings of
-        one-sided exercises show the right side; an uploaded picture is shown as is."""
-        return self.sided and bool(side) and side != DRAWN_SIDE and not self.image
+    def illustration_for(self, side: str) -> str:
+        """The static drawing that shows `side`: the built-in drawings of one-sided
+        exercises show the right side, and <slug>-left.svg the left."""
+        if self.sided and side and side != DRAWN_SIDE and self.illustration.endswith(".svg"):
+            return self.illustration.removesuffix(".svg") + f"-{side}.svg"
+        return self.illustration
+
+    def image_url_for(self, side: str) -> str:
+        """Where a browser finds the picture of this exercise done to `side`."""
+        if self.image:
+            return self.image.url
+        illustration = self.illustration_for(side)
+        return static(illustration) if illustration else ""
 
     @property
     def image_url(self) -> str:

@@ -203,8 +203,9 @@ class PrescriptionItem(Dosage):
         return render_steps(self.exercise.steps, dosage=self.dosage, side=self.side)
 
     @property
-    def drawing_mirrored(self) -> bool:
-        return self.exercise.drawing_mirrored(self.side)
+    def image_url(self) -> str:
+        """The exercise's picture, showing this item's side."""
+        return self.exercise.image_url_for(self.side)
 
 
 class Location(models.TextChoices):

@@ -6,8 +6,9 @@ Pure Python, no downloads. Every drawing uses the same style: a stick figure wit
 round head and thick black limbs (the limbs on the far side in grey), a grey floor,
 black arrows for the movement, and a start and an end position side by side. Black,
 white and one grey, so it prints clearly on any printer; few paths, so PDFs render
-fast. The drawings of one-sided exercises show the patient's RIGHT side (the
-portal and the handout mirror them for a left side; see Exercise.drawing_mirrored).
+fast. The drawings of one-sided exercises show the patient's RIGHT side; for them
+the script also writes <slug>-left.svg, each panel mirrored in place so that the start
+stays on the left (see Exercise.illustration_for).
 
 To change a drawing, edit its pose below and run the script again.
 """
@@ -15,6 +16,7 @@ To change a drawing, edit its pose below and run the script again.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ HEAD = 9
 PANEL = 200  # width of one panel; a drawing has one or two
 
 Point = tuple[float, float]
+_OTHER_SIDE = {"left": "right", "right": "left"}
 
 
 def _fmt(value: float) -> str:
@@ -67,7 +70,15 @@ class Drawing:
         self.slug, self.title, self.desc = slug, title, desc
         self.width = PANEL * panels
         self.height = height
-        self.parts: list[str] = []
+        # What belongs to each panel (mirrored in place for the left side), and what
+        # stands between them.
+        self.panels: list[list[str]] = [[] for _ in range(panels)]
+        self.shared: list[str] = []
+        self.current = 0
+
+    @property
+    def parts(self) -> list[str]:
+        return self.panels[self.current]
 
     # -- primitives --------------------------------------------------------------------
 
@@ -141,7 +152,12 @@ class Drawing:
     def next_panel(self, y: float):
         """The chevron between the start and the end position."""
         x = PANEL
-        self.line([(x - 5, y - 9), (x + 4, y), (x - 5, y + 9)], 3, FAR)
+        d = f"M{_points([(x - 5, y - 9), (x + 4, y), (x - 5, y + 9)])}"
+        self.shared.append(
+            f'<path d="{d}" fill="none" stroke="{FAR}" stroke-width="3" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+        self.current = 1
 
     def figure(self, pose: Pose, dx: float = 0):
         def moved(points):
@@ -168,15 +184,28 @@ class Drawing:
 
     # -- output ------------------------------------------------------------------------
 
-    def svg(self) -> str:
-        slug = self.slug
-        body = "\n".join(self.parts)
+    def svg(self, side: str = "right") -> str:
+        """The drawing, or with side="left" each panel mirrored in place."""
+        slug, desc = self.slug, self.desc
+        body = list(self.shared)
+        for index, parts in enumerate(self.panels):
+            if side == "left" and parts:
+                shift = 2 * index * PANEL + PANEL
+                body.append(f'<g transform="matrix(-1 0 0 1 {shift} 0)">')
+                body.extend(parts)
+                body.append("</g>")
+            else:
+                body.extend(parts)
+        if side == "left":
+            slug += "-left"
+            desc = re.sub(r"\b(left|right)\b", lambda m: _OTHER_SIDE[m.group(1)], desc)
+        body = "\n".join(body)
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" '
             f'width="{self.width}" height="{self.height}" role="img" '
             f'aria-labelledby="{slug}-title {slug}-desc">\n'
             f'<title id="{slug}-title">{self.title}</title>\n'
-            f'<desc id="{slug}-desc">{self.desc}</desc>\n'
+            f'<desc id="{slug}-desc">{desc}</desc>\n'
             f'<rect width="{self.width}" height="{self.height}" fill="#fff"/>\n'
             f"{body}\n</svg>\n"
         )
@@ -507,9 +536,8 @@ def standing_side_glide() -> Drawing:
         "hips sideways towards the wall.",
         height=150,
     )
-    for dx in (0, PANEL):
-        d.floor(dx + 60, dx + 172, GROUND)
-        _wall(d, dx)
+    d.floor(60, 172, GROUND)
+    _wall(d, 0)
     # Start: the whole body leans over so the right shoulder rests on the wall.
     d.figure(
         Pose(
@@ -526,6 +554,8 @@ def standing_side_glide() -> Drawing:
     d.line([(163, 47), (158, 68)], LIMB, halo=True)
     d.line([(148, 85), (142, 112), (136, 138), (146, 139)], LIMB, halo=True)
     d.next_panel(80)
+    d.floor(PANEL + 60, PANEL + 172, GROUND)
+    _wall(d, PANEL)
     # End: the shoulder stays on the wall and the hips glide towards it.
     d.figure(
         Pose(
@@ -624,12 +654,26 @@ DRAWINGS = [
 ]
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+# Done to one side: these also get a drawing for the left side.
+SIDED = {"prone-press-up-hips-off-centre", "standing-side-glide", "flexion-rotation"}
+
+
+def files() -> dict[str, str]:
+    """Every drawing file by name, with its content."""
+    made = {}
     for make in DRAWINGS:
         drawing = make()
-        (OUT / f"{drawing.slug}.svg").write_text(drawing.svg())
-        print(f"wrote {OUT / drawing.slug}.svg")
+        made[f"{drawing.slug}.svg"] = drawing.svg()
+        if drawing.slug in SIDED:
+            made[f"{drawing.slug}-left.svg"] = drawing.svg(side="left")
+    return made
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, content in files().items():
+        (OUT / name).write_text(content)
+        print(f"wrote {OUT / name}")
 
 
 if __name__ == "__main__":

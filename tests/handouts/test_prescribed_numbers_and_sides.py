@@ -12,7 +12,7 @@ from handouts.handout import handout_context
 from handouts.pdf import handout_pdf
 from prescriptions.services import ItemSpec, create_prescription, revise_prescription
 
-from .pdfs import pdf_text
+from .pdfs import drawing_alts, pdf_text
 
 
 def _builtin(slug: str) -> Exercise:
@@ -39,8 +39,8 @@ def _text(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
-def _image_mirrored(markup: str) -> bool:
-    return "is-mirrored" in re.search(r'<img class="([^"]*)"', markup).group(1)
+def _picture(markup: str) -> str:
+    return re.search(r'<img class="[^"]*" src="([^"]*)"', markup).group(1)
 
 
 def _numbers(text: str) -> set[str]:
@@ -125,7 +125,7 @@ def test_a_side_the_therapist_chose_wins_over_the_preference_and_survives_a_revi
     assert second.items.get().side == "right"
 
 
-def test_the_steps_name_the_side_and_a_left_side_flips_the_drawing_on_the_portal(
+def test_the_steps_name_the_side_and_the_portal_shows_the_drawing_of_that_side(
     patient, therapist, patient_client
 ):
     patient.directional_preference = "lateral_left"
@@ -134,19 +134,24 @@ def test_the_steps_name_the_side_and_a_left_side_flips_the_drawing_on_the_portal
     create_prescription(patient=patient, by=therapist, items=specs, activate=True)
     rotation, lying = _article(patient_client, 1), _article(patient_client, 2)
     assert "Lie on your left side with both knees bent." in _text(rotation)
-    assert _image_mirrored(rotation)
-    assert not _image_mirrored(lying)
+    assert _picture(rotation).endswith("/exercises/drawings/flexion-rotation-left.svg")
+    assert _picture(lying).endswith("/exercises/drawings/prone-lying.svg")
 
 
-def test_the_handout_names_the_side_and_flips_the_drawing(patient, therapist):
+def test_the_handout_names_the_side_and_prints_the_drawing_of_that_side(patient, therapist):
     specs = [
         ItemSpec.from_exercise(_builtin("standing-side-glide"), side="left"),
         ItemSpec.from_exercise(_builtin("flexion-rotation"), side="right"),
     ]
     prescription = create_prescription(patient=patient, by=therapist, items=specs)
     items = handout_context(prescription)["items"]
-    assert [item["mirrored"] for item in items] == [True, False]
-    text = pdf_text(handout_pdf(prescription))
+    assert items[0]["drawing_path"].endswith("standing-side-glide-left.svg")
+    assert items[1]["drawing_path"].endswith("flexion-rotation.svg")
+    pdf = handout_pdf(prescription)
+    alts = drawing_alts(pdf)
+    assert "stand with the left side towards a wall" in alts[0]
+    assert "lying on the right side" in alts[1]
+    text = pdf_text(pdf)
     assert "Stand with your left side towards a wall" in text
     assert "Lie on your right side with both knees bent." in text
 
