@@ -186,6 +186,12 @@ class PrescriptionItemSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The exercise's steps with this item's dosage and side filled in.",
     )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="left or right for a one-sided exercise; empty for the others.",
+    )
 
     class Meta:
         model = PrescriptionItem
