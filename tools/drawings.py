@@ -30,6 +30,7 @@ TRUNK = 14
 LIMB = 8
 HEAD = 9
 PANEL = 200  # width of one panel; a drawing has one or two
+MARGIN = 6  # white space around what is drawn
 
 Point = tuple[float, float]
 _OTHER_SIDE = {"left": "right", "right": "left"}
@@ -66,13 +67,16 @@ class Pose:
 
 
 class Drawing:
-    def __init__(self, slug: str, title: str, desc: str, height: int, panels: int = 2):
+    def __init__(self, slug: str, title: str, desc: str, panels: int = 2):
         self.slug, self.title, self.desc = slug, title, desc
         self.width = PANEL * panels
-        self.height = height
+        self.left = 0
         # What belongs to each panel (mirrored in place for the left side), and what
         # stands between them.
         self.panels: list[list[str]] = [[] for _ in range(panels)]
+        # The highest and lowest points drawn: the picture is cropped to them, so that
+        # it fills the space a page gives it.
+        self.ys: list[float] = []
         self.shared: list[str] = []
         self.current = 0
 
@@ -83,6 +87,7 @@ class Drawing:
     # -- primitives --------------------------------------------------------------------
 
     def line(self, points: list[Point], width: float, color: str = INK, halo: bool = False):
+        self.ys += [y for _x, y in points]
         d = "M" + _points(points)
         if halo:
             self.parts.append(
@@ -95,6 +100,7 @@ class Drawing:
         )
 
     def curve(self, start: Point, control: Point, end: Point, width: float, halo=False):
+        self.ys += [start[1], (start[1] + 2 * control[1] + end[1]) / 4, end[1]]
         (x0, y0), (cx, cy), (x1, y1) = start, control, end
         d = f"M{_fmt(x0)} {_fmt(y0)} Q{_fmt(cx)} {_fmt(cy)} {_fmt(x1)} {_fmt(y1)}"
         if halo:
@@ -109,6 +115,7 @@ class Drawing:
 
     def head(self, center: Point, r: float = HEAD, face: Point | None = None):
         x, y = center
+        self.ys += [y - r - 4, y + r + 4]
         if face is not None:
             fx, fy = face
             tip = (x + fx * (r + 3.5), y + fy * (r + 3.5))
@@ -123,12 +130,14 @@ class Drawing:
             self.parts.append(nose)
 
     def floor(self, x1: float, x2: float, y: float, depth: float = 6):
+        self.ys += [y, y + depth]
         self.parts.append(
             f'<rect x="{_fmt(x1)}" y="{_fmt(y)}" width="{_fmt(x2 - x1)}" height="{_fmt(depth)}" '
             f'fill="{FLOOR_FILL}" stroke="{FLOOR_LINE}" stroke-width="1.5"/>'
         )
 
     def polygon(self, points: list[Point], fill: str = FLOOR_FILL, stroke: str = FLOOR_LINE):
+        self.ys += [y for _x, y in points]
         self.parts.append(
             f'<path d="M{_points(points)} Z" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
         )
@@ -200,13 +209,17 @@ class Drawing:
             slug += "-left"
             desc = re.sub(r"\b(left|right)\b", lambda m: _OTHER_SIDE[m.group(1)], desc)
         body = "\n".join(body)
+        top = math.floor(min(self.ys)) - MARGIN
+        height = math.ceil(max(self.ys)) + MARGIN - top
         return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" '
-            f'width="{self.width}" height="{self.height}" role="img" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="{self.left} {top} {self.width} {height}" '
+            f'width="{self.width}" height="{height}" role="img" '
             f'aria-labelledby="{slug}-title {slug}-desc">\n'
             f'<title id="{slug}-title">{self.title}</title>\n'
             f'<desc id="{slug}-desc">{desc}</desc>\n'
-            f'<rect width="{self.width}" height="{self.height}" fill="#fff"/>\n'
+            f'<rect x="{self.left}" y="{top}" width="{self.width}" height="{height}" '
+            'fill="#fff"/>\n'
             f"{body}\n</svg>\n"
         )
 
@@ -258,8 +271,9 @@ def prone_lying() -> Drawing:
         "Prone lying",
         "A person lies face down on a mat, arms resting beside the body, head turned to one "
         "side, completely relaxed.",
-        height=120,
     )
+    # One position only: a narrower picture, so it is not lost in white space.
+    d.left, d.width = 90, 220
     d.floor(106, 294, FLOOR_Y)
     d.figure(prone_lying_pose(), dx=108)
     return d
@@ -271,7 +285,6 @@ def prone_props() -> Drawing:
         "Prone props (lying on elbows)",
         "Start lying face down; then lift the chest and rest on the forearms, elbows under "
         "the shoulders, hips staying on the mat and the lower back sagging.",
-        height=120,
     )
     d.floor(6, 188, FLOOR_Y)
     d.figure(prone_lying_pose())
@@ -300,7 +313,6 @@ def prone_press_up() -> Drawing:
         "Start lying face down with the elbows bent and the palms flat on the mat under the "
         "shoulders; then straighten the arms to push the upper body up while the hips stay "
         "on the mat.",
-        height=120,
     )
     d.floor(6, 188, FLOOR_Y)
     d.figure(prone_lying_pose(arms="palms"))
@@ -318,7 +330,6 @@ def press_up_hips_off_centre() -> Drawing:
         "Seen from above: lying face down, the hips are moved to the right and the feet to "
         "the left, so the body makes a curve; then, seen from the side, the press-up is done "
         "with the hips kept there.",
-        height=120,
     )
     # Seen from above: the mat is a rectangle, the head to the left, the patient's
     # right side at the top.
@@ -359,7 +370,6 @@ def standing_lumbar_extension() -> Drawing:
         "Standing lumbar extension",
         "Start standing upright with both hands on the lower back; then bend backwards over "
         "the hands and come back up.",
-        height=150,
     )
     d.floor(30, 170, GROUND)
     d.figure(
@@ -398,7 +408,6 @@ def standing_lumbar_flexion() -> Drawing:
         "Standing forward bend",
         "Start standing upright, arms by the sides; then let the upper body fold forward "
         "with the arms hanging down towards the floor.",
-        height=150,
     )
     d.floor(30, 170, GROUND)
     d.figure(
@@ -445,7 +454,6 @@ def seated_lumbar_flexion() -> Drawing:
         "Seated forward bend",
         "Start sitting upright on a chair, feet flat and apart, hands on the thighs; then "
         "bend forward so the upper body folds down between the knees and hold the ankles.",
-        height=150,
     )
     d.floor(30, 170, GROUND)
     _chair(d)
@@ -487,7 +495,6 @@ def supine_lumbar_flexion() -> Drawing:
         "Knees to chest",
         "Start lying on the back with the knees bent and the feet flat; then bring both knees "
         "up towards the chest and hold them there with the hands.",
-        height=120,
     )
     d.floor(6, 188, FLOOR_Y)
     d.figure(
@@ -534,7 +541,6 @@ def standing_side_glide() -> Drawing:
         "Seen from behind: stand with the right side towards a wall, feet together, the right "
         "shoulder leaning on the wall and that elbow tucked in; then the left hand pushes the "
         "hips sideways towards the wall.",
-        height=150,
     )
     d.floor(60, 172, GROUND)
     _wall(d, 0)
@@ -604,7 +610,6 @@ def flexion_rotation() -> Drawing:
         "hooked behind the bottom knee, the top hand on the shoulder blade; then the upper "
         "body turns so that the top shoulder goes back and down towards the floor while the "
         "hips stay where they are.",
-        height=130,
     )
     for dx, angle in ((0, 0.0), (PANEL, 1.3)):
 
