@@ -75,6 +75,13 @@ class Therapist(models.Model):
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="therapists")
     is_clinic_admin = models.BooleanField(_("clinic administrator"), default=False)
+    language = models.CharField(
+        _("dashboard language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the language of your browser."),
+    )
 
     class Meta:
         verbose_name = _("therapist")
