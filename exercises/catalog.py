@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
+
+from . import catalog_es
 
 # Steps hold no numbers of their own: "{hold}" and "{repetitions}" are filled in from
 # the prescribed dosage, "{your_side}", "{to_side}" and "{to_other_side}" from the
@@ -370,6 +373,7 @@ def _exercise_fields(entry: dict[str, Any]) -> dict[str, Any]:
         "default_times_per_day": entry.get("times_per_day"),
         "default_every_hours": entry.get("every_hours"),
         "illustration": f"exercises/drawings/{entry['slug']}.svg",
+        **{f"{field}_es": text for field, text in catalog_es.EXERCISES[entry["slug"]].items()},
     }
 
 
@@ -389,7 +393,8 @@ def _sync(model: Any, lookup: dict[str, Any], fields: dict[str, Any], using: str
 def load_catalog(using: str = "default") -> None:
     from exercises.models import Exercise, Progression, ProgressionStep
 
-    with transaction.atomic(using=using):
+    # The plain field names (`name`...) hold English; the Spanish goes to `name_es`...
+    with translation.override("en"), transaction.atomic(using=using):
         by_slug = {
             entry["slug"]: _sync(
                 Exercise,
@@ -407,16 +412,21 @@ def load_catalog(using: str = "default") -> None:
                     "name": entry["name"],
                     "direction": entry["direction"],
                     "description": entry["description"],
+                    "name_es": catalog_es.PROGRESSIONS[entry["slug"]]["name"],
+                    "description_es": catalog_es.PROGRESSIONS[entry["slug"]]["description"],
                 },
                 using,
             )
+            advance_es = catalog_es.PROGRESSIONS[entry["slug"]]["advance_when"]
             wanted = [
-                (position, by_slug[slug].pk, advance_when)
+                (position, by_slug[slug].pk, advance_when, advance_es.get(slug, ""))
                 for position, (slug, advance_when) in enumerate(entry["steps"], start=1)
             ]
             steps = ProgressionStep.objects.using(using).filter(progression=progression)
             current = list(
-                steps.order_by("position").values_list("position", "exercise_id", "advance_when")
+                steps.order_by("position").values_list(
+                    "position", "exercise_id", "advance_when_en", "advance_when_es"
+                )
             )
             if current != wanted:
                 steps.delete()
@@ -425,7 +435,8 @@ def load_catalog(using: str = "default") -> None:
                         progression=progression,
                         position=position,
                         exercise_id=exercise_id,
-                        advance_when=advance_when,
+                        advance_when_en=advance_when,
+                        advance_when_es=advance_when_es,
                     )
-                    for position, exercise_id, advance_when in wanted
+                    for position, exercise_id, advance_when, advance_when_es in wanted
                 )
