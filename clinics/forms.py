@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Clinic
+from .models import Clinic, Therapist
 
 
 class ClinicSettingsForm(forms.ModelForm):
@@ -20,3 +20,11 @@ class ClinicSettingsForm(forms.ModelForm):
         if not number.replace(" ", "").replace("+", "").isdigit():
             raise forms.ValidationError(_("Enter the number as digits, e.g. 112."))
         return number
+
+
+class DashboardLanguageForm(forms.ModelForm):
+    """The language a therapist reads the dashboard in."""
+
+    class Meta:
+        model = Therapist
+        fields = ["language"]

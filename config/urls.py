@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from config import views as clinic_views
+from config.forms import PasswordResetInOwnLanguageForm
 from dashboard.urls import catalog_urls, patient_urls, program_urls
 
 urlpatterns = [
@@ -20,6 +21,11 @@ urlpatterns = [
         "accounts/no-access/",
         TemplateView.as_view(template_name="registration/no_access.html"),
         name="logout_notice",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetInOwnLanguageForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

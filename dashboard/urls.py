@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import catalog, clinic, keys, patients, programs
+from .views import catalog, clinic, keys, language, patients, programs
 
 patient_urls = (
     [
@@ -51,5 +51,6 @@ app_name = "dashboard"
 urlpatterns = [
     path("api-keys/", keys.key_list, name="api_keys"),
     path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
+    path("language/", language.dashboard_language, name="language"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic
 
+from .forms_i18n import OtherLanguageTextsMixin
 from .models import Exercise
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -21,7 +22,7 @@ EVERY_HOURS = "every_hours"
 FREQUENCY_CHOICES = [(PER_DAY, _("times a day")), (EVERY_HOURS, _("hours apart"))]
 
 
-class ExerciseForm(forms.ModelForm):
+class ExerciseForm(OtherLanguageTextsMixin, forms.ModelForm):
     steps_text = forms.CharField(
         label=_("Steps"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -66,6 +67,7 @@ class ExerciseForm(forms.ModelForm):
     def __init__(self, *args, clinic: Clinic, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        self.add_other_language_fields()
         exercise = self.instance
         if exercise.pk:
             self.fields["steps_text"].initial = "\n".join(exercise.steps)
@@ -130,6 +132,7 @@ class ExerciseForm(forms.ModelForm):
         data = self.cleaned_data
         exercise.clinic = self.clinic
         exercise.steps = data["steps_text"]
+        self.apply_other_languages(exercise)
         every = data["default_frequency"] == EVERY_HOURS
         exercise.default_every_hours = data["default_frequency_value"] if every else None
         exercise.default_times_per_day = None if every else data["default_frequency_value"]

@@ -126,7 +126,7 @@ def _own_caution(cautions: str) -> str:
 
 def _long_date(moment: Any) -> str:
     # "12 March 2026" reads the same way on both sides of the Atlantic.
-    return date_format(timezone.localtime(moment).date(), "j F Y")
+    return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
 
 
 def drawing_path(exercise: Exercise, side: str = "") -> Path | None:
