@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # System libraries WeasyPrint needs, by the Debian package that ships them.
+# What makemessages must not read (tests/i18n/catalogs.py ignores the same folders).
+MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean drawings
+.PHONY: run test lint format bench install check-system clean messages drawings
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +61,12 @@ bench: install
 # The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
 drawings: | $(BIN)/python
 	$(BIN)/python tools/drawings.py
+
+# After changing user-facing text: update the catalogs, translate what is new or fuzzy in
+# locale/*/LC_MESSAGES/django.po, then run this again to compile the .mo files (committed).
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
+	$(BIN)/python manage.py compilemessages $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from patients.language import language_of
 # Machines read these in English; a client that wants Spanish error messages says so
 # with Accept-Language, which LocaleMiddleware has already applied.
 MACHINE_PREFIXES = ("/api/", "/fhir/")
+PATIENT_PREFIXES = ("/portal/",)
 
 
 class UserLanguageMiddleware:
@@ -20,7 +21,8 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(MACHINE_PREFIXES):
-            language = language_of(request.user)
+            patient_page = request.path.startswith(PATIENT_PREFIXES)
+            language = language_of(request.user, patient_first=patient_page)
             if language is not None:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

@@ -47,7 +47,7 @@ def test_it_shows_the_link_to_copy_when_there_is_no_email(therapist_client, clin
 
 
 def test_the_email_is_in_the_patients_language(therapist_client, clinic):
-    patient = make_patient(clinic, preferred_language="fr")
+    patient = make_patient(clinic, preferred_language="es")
     therapist_client.post(url(patient))
     assert len(mail.outbox) == 1
 

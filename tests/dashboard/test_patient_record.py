@@ -19,7 +19,7 @@ def details(**overrides):
         "last_name": "Novak",
         "date_of_birth": "1975-04-02",
         "email": "nina@example.test",
-        "preferred_language": "fr",
+        "preferred_language": "es",
         "external_id": "EHR-100",
         "classification": "derangement",
         "directional_preference": "extension",
@@ -38,7 +38,7 @@ def test_it_registers_a_patient_in_the_therapists_clinic(therapist_client, thera
         "derangement",
         "extension",
     )
-    assert patient.preferred_language == "fr"
+    assert patient.preferred_language == "es"
     assert AuditEvent.objects.filter(action="create", patient_id=patient.pk).exists()
 
 

@@ -224,10 +224,10 @@ def test_the_qr_code_is_described_for_screen_readers(prescription):
 
 
 def test_the_handout_speaks_the_patients_language(patient, therapist):
-    patient.preferred_language = "fr"
+    patient.preferred_language = "es"
     patient.save()
     program = make_prescription(patient, therapist, first=1)
-    with translation.override("fr"):
+    with translation.override("es"):
         month = date_format(timezone.localtime(program.activated_at), "F")
     assert month in pdf_text(handout_pdf(program))
 

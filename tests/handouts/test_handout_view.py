@@ -121,7 +121,7 @@ def test_a_renderer_failure_is_logged_and_answered_with_a_clear_page(
 
 
 def test_the_pdf_is_in_the_patients_language_not_the_visitors(therapist_client, prescription):
-    response = therapist_client.get(url(prescription), HTTP_ACCEPT_LANGUAGE="fr")
+    response = therapist_client.get(url(prescription), HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 200
     with translation.override("en"):
         month = date_format(timezone.localtime(prescription.activated_at), "F")
