@@ -200,3 +200,11 @@ def test_a_clinic_exercise_without_spanish_falls_back_to_the_clinics_text(clinic
         exercise.refresh_from_db()
         assert exercise.name == "Pelvic tilt"
         assert exercise.steps == ["Lie on your back."]
+
+
+def test_a_missing_page_is_explained_in_the_patients_language(client, spanish_patient, settings):
+    settings.DEBUG = False
+    client.force_login(spanish_patient.user)
+    response = client.get("/portal/no-such-page/")
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
