@@ -87,6 +87,13 @@ class Adherence:
         return round(100 * min(self.days_logged, self.days_expected) / self.days_expected)
 
     @property
+    def label(self) -> str:
+        return _("%(logged)s of %(expected)s days") % {
+            "logged": self.days_logged,
+            "expected": self.days_expected,
+        }
+
+    @property
     def level(self) -> str:
         percent = self.percent
         if percent is None:
