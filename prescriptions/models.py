@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -418,9 +418,14 @@ class Alert(models.Model):
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""
-        updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=by, acknowledged_at=timezone.now()
-        )
+        from .summary import refresh_summary
+
+        with transaction.atomic():
+            updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
+                acknowledged_by=by, acknowledged_at=timezone.now()
+            )
+            if updated:
+                refresh_summary(self.patient_id)
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)

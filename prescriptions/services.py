@@ -31,6 +31,7 @@ from .models import (
     RedFlagCheck,
     SymptomLog,
 )
+from .summary import refresh_summary
 
 # How many points above the first logged pain count as a sharp rise.
 PAIN_RISE_THRESHOLD = 3
@@ -187,6 +188,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
         prescription.save(update_fields=["status", "activated_at", "replaces"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -248,9 +250,12 @@ def revise_prescription(
 def end_prescription(*, prescription: Prescription) -> Prescription:
     if prescription.status != Prescription.Status.ACTIVE:
         raise ValidationError(_("Only the active program can be ended."))
-    prescription.status = Prescription.Status.ENDED
-    prescription.ended_at = timezone.now()
-    prescription.save(update_fields=["status", "ended_at"])
+    with transaction.atomic():
+        _lock_patient(prescription.patient_id)
+        prescription.status = Prescription.Status.ENDED
+        prescription.ended_at = timezone.now()
+        prescription.save(update_fields=["status", "ended_at"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -414,8 +419,12 @@ def record_symptom_log(
         raise ValidationError({"logged_at": _("A log cannot be in the future.")})
     try:
         with transaction.atomic():
+            # The patient is locked before the log goes in, so that the summary refresh
+            # below never waits on a program change that waits on this log.
+            _lock_patient(patient.pk)
             log.save()
             alerts = [alert for alert in (_stop_alert(log), _pain_rise_alert(log)) if alert]
+            refresh_summary(patient.pk)
     except IntegrityError:
         existing = SymptomLog.objects.filter(patient=patient, client_token=client_token).first()
         if not client_token or existing is None:
@@ -440,6 +449,7 @@ def record_red_flag_check(
         raise ValidationError({"answered_yes": _("Unknown red-flag question.")})
     day = on or timezone.localdate()
     with transaction.atomic():
+        _lock_patient(patient.pk)
         check, created = RedFlagCheck.objects.get_or_create(
             patient=patient, checked_on=day, defaults={"answered_yes": answers}
         )
@@ -459,6 +469,7 @@ def record_red_flag_check(
             message=_("Red flag reported: %(answers)s.") % {"answers": labels},
             red_flag_check=check,
         )
+        refresh_summary(patient.pk)
     return check, alert
 
 
@@ -472,16 +483,17 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
         .exclude(alerts__kind=Alert.Kind.NO_LOGS, alerts__acknowledged_at__isnull=True)
         .select_related("clinic")
         .annotate(
-            last_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
+            latest_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
         )
     )
     created = []
     for patient in candidates:
-        since = max(filter(None, [patient.last_log, patient.started]), default=None)
+        since = max(filter(None, [patient.latest_log, patient.started]), default=None)
         if since is None or now - since < timedelta(days=patient.clinic.inactivity_alert_days):
             continue
         try:
             with transaction.atomic():
+                _lock_patient(patient.pk)
                 created.append(
                     Alert.objects.create(
                         patient=patient,
@@ -491,6 +503,7 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
                         % {"date": timezone.localtime(since).date().isoformat()},
                     )
                 )
+                refresh_summary(patient.pk)
         except IntegrityError:
             continue  # another run raised it first
     return created
