@@ -121,11 +121,20 @@ def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
 
 
 @lru_cache(maxsize=1)
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Setting up fontconfig and loading the faces took tens of milliseconds per
+    # handout; one configuration per process keeps the fonts loaded between renders.
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
 def _stylesheet() -> Any:
     from weasyprint import CSS
 
     # Parsing the stylesheet is a good part of a small render: do it once per process.
-    return CSS(filename=str(STYLESHEET))
+    return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
 @lru_cache(maxsize=1)
@@ -169,6 +178,7 @@ def render_handout(context: dict[str, Any]) -> bytes:
             # Tagged: screen readers get the reading order, the language and the
             # drawings' descriptions, for a few per cent more rendering time.
             stylesheets=[_stylesheet()],
+            font_config=_font_config(),
             dpi=IMAGE_DPI,
             pdf_tags=True,
         )
