@@ -53,8 +53,8 @@ def drop_postgres_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0002_patient_list_summary"),
-        ("prescriptions", "0001_initial"),
+        ("patients", "0003_merge_list_summary_and_starting_location"),
+        ("prescriptions", "0005_merge_safety_and_fhir"),
     ]
 
     operations = [
