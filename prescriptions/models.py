@@ -513,9 +513,10 @@ class Alert(models.Model):
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""
-        from .summary import refresh_summary
+        from .summary import lock_patient, refresh_summary
 
         with transaction.atomic():
+            lock_patient(self.patient_id)  # before the alert, like every write of a patient
             updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
                 acknowledged_by=by, acknowledged_at=timezone.now()
             )

@@ -79,12 +79,18 @@ def summary_values(
     }
 
 
+def lock_patient(patient_id: int) -> None:
+    """Take the patient's row lock: every write of a patient takes it first, so two
+    writes of one patient never wait on each other in opposite orders."""
+    Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk").first()
+
+
 def refresh_summary(patient_id: int) -> None:
     """Recompute one patient's overview. Call it inside the transaction of the
     write, after the write: the patient row is locked first, so two writes of one
     patient (two logs, a log and an acknowledgement) refresh one after the other
     and the last one sees both."""
-    Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk").first()
+    lock_patient(patient_id)
     Patient.objects.filter(pk=patient_id).update(**summary_values())
 
 

@@ -78,7 +78,8 @@ def test_following_next_reads_every_alert_once_while_new_ones_arrive(api, clinic
     ]
 
     def an_alert_arrives():
-        Alert.objects.create(patient=patients[0], kind="red_flag", severity="urgent", message="!")
+        newcomer = make_patient(clinic, first_name="New", last_name="Comer")
+        Alert.objects.create(patient=newcomer, kind="red_flag", severity="urgent", message="!")
 
     seen = _follow(api, "/api/v1/alerts/", {"page_size": 2}, between_pages=an_alert_arrives)
 
