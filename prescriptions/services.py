@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
-from patients.models import Patient
+from patients.models import DirectionalPreference, Patient
 
 from . import safety
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     PrescriptionItem,
     RedFlag,
     RedFlagCheck,
+    Side,
     SymptomLog,
 )
 from .summary import refresh_summary
@@ -45,6 +46,7 @@ class ItemSpec:
     times_per_day: int | None = None
     every_hours: int | None = None
     note: str = ""
+    side: str = ""
 
     @classmethod
     def from_exercise(cls, exercise: Exercise, **overrides: Any) -> ItemSpec:
@@ -69,7 +71,23 @@ class ItemSpec:
             times_per_day=item.times_per_day,
             every_hours=item.every_hours,
             note=item.note,
+            side=item.side,
         )
+
+
+def default_side(patient: Patient) -> str:
+    """The side a one-sided exercise is done to unless the therapist says otherwise:
+    the side of a lateral directional preference, else none."""
+    return {
+        DirectionalPreference.LATERAL_LEFT: Side.LEFT,
+        DirectionalPreference.LATERAL_RIGHT: Side.RIGHT,
+    }.get(patient.directional_preference, "")
+
+
+def _side_for(spec: ItemSpec, patient: Patient) -> str:
+    if not spec.exercise.sided:
+        return ""
+    return spec.side or default_side(patient)
 
 
 def progression_items(progression: Progression, *, first: int | None = None) -> list[ItemSpec]:
@@ -81,7 +99,8 @@ def progression_items(progression: Progression, *, first: int | None = None) -> 
 
 
 def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[PrescriptionItem]:
-    clinic_id = prescription.patient.clinic_id
+    patient = prescription.patient
+    clinic_id = patient.clinic_id
     errors = []
     for index, spec in enumerate(items, start=1):
         if spec.exercise.clinic_id not in (None, clinic_id):
@@ -103,6 +122,7 @@ def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[P
             times_per_day=spec.times_per_day,
             every_hours=spec.every_hours,
             note=spec.note,
+            side=_side_for(spec, patient),
         )
         for position, spec in enumerate(items, start=1)
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
+from exercises.dosage import dosage_text
 from exercises.models import Exercise
 from prescriptions.models import Location
 
@@ -69,15 +70,7 @@ def pain_level(pain: float | int | None) -> str:
 @register.filter
 def default_dosage(exercise: Exercise) -> str:
     """The catalog's default dosage in the same words as a prescribed item."""
-    from prescriptions.models import PrescriptionItem
-
-    return PrescriptionItem(
-        sets=exercise.default_sets,
-        repetitions=exercise.default_repetitions,
-        hold_seconds=exercise.default_hold_seconds,
-        times_per_day=exercise.default_times_per_day,
-        every_hours=exercise.default_every_hours,
-    ).dosage_text
+    return dosage_text(exercise.default_dosage)
 
 
 # The patient list's rows use these plain-Python filters instead of a
