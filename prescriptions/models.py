@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -522,9 +522,15 @@ class Alert(models.Model):
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""
-        updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=by, acknowledged_at=timezone.now()
-        )
+        from .summary import lock_patient, refresh_summary
+
+        with transaction.atomic():
+            lock_patient(self.patient_id)  # before the alert, like every write of a patient
+            updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
+                acknowledged_by=by, acknowledged_at=timezone.now()
+            )
+            if updated:
+                refresh_summary(self.patient_id)
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)

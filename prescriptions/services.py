@@ -32,6 +32,7 @@ from .models import (
     Side,
     SymptomLog,
 )
+from .summary import refresh_summary
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
         prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -266,9 +268,12 @@ def revise_prescription(
 def end_prescription(*, prescription: Prescription) -> Prescription:
     if prescription.status != Prescription.Status.ACTIVE:
         raise ValidationError(_("Only the active program can be ended."))
-    prescription.status = Prescription.Status.ENDED
-    prescription.ended_at = timezone.now()
-    prescription.save(update_fields=["status", "ended_at", "updated_at"])
+    with transaction.atomic():
+        _lock_patient(prescription.patient_id)
+        prescription.status = Prescription.Status.ENDED
+        prescription.ended_at = timezone.now()
+        prescription.save(update_fields=["status", "ended_at", "updated_at"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -349,6 +354,8 @@ def raise_alert(
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # Patient first, then the alert: the order every write of a patient takes.
+                _lock_patient(patient.pk)
                 alert = (
                     Alert.objects.select_for_update()
                     .open()
@@ -385,6 +392,7 @@ def raise_alert(
                     )
                 if log is not None:
                     alert.logs.add(log)
+                refresh_summary(patient.pk)
                 return alert
         except IntegrityError:
             continue  # another request opened the group first; join it
@@ -393,11 +401,15 @@ def raise_alert(
 
 def acknowledge_alerts(*, patient: Patient, by: Any) -> int:
     """Acknowledge every open alert of the patient at once; how many there were."""
-    return (
-        Alert.objects.open()
-        .filter(patient=patient)
-        .update(acknowledged_by=by, acknowledged_at=timezone.now())
-    )
+    with transaction.atomic():
+        _lock_patient(patient.pk)
+        count = (
+            Alert.objects.open()
+            .filter(patient=patient)
+            .update(acknowledged_by=by, acknowledged_at=timezone.now())
+        )
+        refresh_summary(patient.pk)
+    return count
 
 
 def urgent_alert_open(patient: Patient) -> bool:
@@ -548,7 +560,9 @@ def record_symptom_log(
     try:
         with transaction.atomic():
             # One patient's logs are judged one at a time, so "the previous log" and
-            # "the recent level" are what the database holds.
+            # "the recent level" are what the database holds. The lock also comes before
+            # the log goes in, so the summary refresh never waits on a program change
+            # that waits on this log.
             _lock_patient(patient.pk)
             replay = _replayed(patient, client_id, client_token)
             if replay is not None:
@@ -561,6 +575,7 @@ def record_symptom_log(
             log.stop_exercise = safety.stops(findings)
             log.save()
             alerts = _alerts_for(log, findings)
+            refresh_summary(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
         if replay is None:
@@ -658,16 +673,17 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
         .exclude(alerts__kind=Alert.Kind.NO_LOGS, alerts__acknowledged_at__isnull=True)
         .select_related("clinic")
         .annotate(
-            last_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
+            latest_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
         )
     )
     created = []
     for patient in candidates:
-        since = max(filter(None, [patient.last_log, patient.started]), default=None)
+        since = max(filter(None, [patient.latest_log, patient.started]), default=None)
         if since is None or now - since < timedelta(days=patient.clinic.inactivity_alert_days):
             continue
         try:
             with transaction.atomic():
+                _lock_patient(patient.pk)
                 created.append(
                     Alert.objects.create(
                         patient=patient,
@@ -677,6 +693,7 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
                         % {"date": timezone.localtime(since).date().isoformat()},
                     )
                 )
+                refresh_summary(patient.pk)
         except IntegrityError:
             continue  # another run raised it first
     return created

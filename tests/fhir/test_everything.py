@@ -95,9 +95,20 @@ def with_logs(clinic, therapist, days: int):
         for day in range(days)
         for item in program.items.all()
     )
+    # Warnings on one exercise group into one open alert; the earlier weeks' alerts
+    # were acknowledged, so each week has its own.
+    weekly = logs[::21]
     Alert.objects.bulk_create(
-        Alert(patient=patient, kind="worse", severity="warning", message="Worse", symptom_log=entry)
-        for entry in logs[::21]
+        Alert(
+            patient=patient,
+            kind="worse",
+            severity="warning",
+            message="Worse",
+            symptom_log=entry,
+            exercise=entry.item.exercise,
+            acknowledged_at=None if entry is weekly[-1] else now,
+        )
+        for entry in weekly
     )
     return patient
 
