@@ -13,7 +13,7 @@ def untranslated_languages_read_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0002_starting_location'),
+        ('patients', '0003_merge_list_summary_and_starting_location'),
     ]
 
     operations = [
