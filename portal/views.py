@@ -20,7 +20,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -324,6 +324,9 @@ def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     """Turn a one-time invitation link into the patient's own portal login."""
     invitation = PortalInvitation.find(token)
+    if invitation is not None:
+        # The invitation is for this patient: their language, not the browser's.
+        translation.activate(invitation.patient.preferred_language)
     problem = _invitation_problem(invitation)
     if problem:
         return render(

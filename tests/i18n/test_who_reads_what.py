@@ -208,3 +208,14 @@ def test_a_missing_page_is_explained_in_the_patients_language(client, spanish_pa
     response = client.get("/portal/no-such-page/")
     assert response.status_code == 404
     assert "Página no encontrada" in response.content.decode()
+
+
+def test_the_invitation_link_opens_in_the_patients_language(client, clinic, therapist):
+    patient = make_patient(clinic, first_name="Lucía", preferred_language="es")
+    _invitation, token = patient.invite(by=therapist)
+    response = client.get(
+        reverse("portal:activate", kwargs={"token": token}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    content = response.content.decode()
+    assert "Le damos la bienvenida, Lucía" in content
+    assert "Crear mi acceso" in content
