@@ -1,7 +1,8 @@
 """Centra settings: one module, configured through environment variables.
 
 Local runs need nothing set. Production (`CENTRA_ENV=production`) refuses to
-start without `SECRET_KEY` and `ALLOWED_HOSTS`.
+start with a weak `SECRET_KEY`, without `ALLOWED_HOSTS`, with `DEBUG` on or an
+`http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
 """
 
 import os
@@ -35,25 +36,38 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-PRODUCTION = env_str("CENTRA_ENV", "development") == "production"
+CENTRA_ENV = env_str("CENTRA_ENV", "development")
+if CENTRA_ENV not in {"development", "production"}:
+    # A typo must never fall back to development's public key and plain cookies.
+    raise ImproperlyConfigured(
+        f"CENTRA_ENV={CENTRA_ENV!r} is not known: use 'development' or 'production'."
+    )
+PRODUCTION = CENTRA_ENV == "production"
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The address patients type or scan to reach the portal (handouts, invitations).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when CENTRA_ENV=production.")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 characters with at least 5 different characters "
+            'when CENTRA_ENV=production (for example: python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))").'
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CENTRA_ENV=production.")
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when CENTRA_ENV=production.")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SITE_URL must start with https:// when CENTRA_ENV=production.")
 else:
     # A fixed key is fine for a local demo database; production refuses it above.
     SECRET_KEY = SECRET_KEY or "django-insecure-centra-local-development-key-not-for-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-
-# The address patients type or scan to reach the portal (handouts, invitations).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
