@@ -185,6 +185,14 @@
     });
   });
 
+  /* A button that cannot be undone asks first; the question is in data-confirm. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.querySelectorAll("[data-builder]").forEach(initBuilder);
   document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
   document.querySelectorAll("[data-copy]").forEach(initCopy);
