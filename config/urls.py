@@ -6,13 +6,16 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from clinics import views as clinic_views
+from clinics.forms import SignInForm
 
 urlpatterns = [
     path("", clinic_views.home, name="home"),
     path("healthz", clinic_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path(
@@ -26,6 +29,7 @@ urlpatterns = [
     # every app server needs MEDIA_ROOT on shared storage (see README).
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include("patients.urls")),
+    path("", include("patients.access_urls")),
     path("", include("prescriptions.urls")),
     path("", include("exercises.urls")),
     path("", include("handouts.urls")),

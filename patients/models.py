@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q
@@ -127,6 +128,28 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def has_portal_access(self) -> bool:
+        return self.user is not None and self.user.is_active
+
+    def revoke_portal_access(self) -> bool:
+        """End the patient's portal access: their login is switched off (which ends
+        every session it has at the next request) and unused links are voided.
+        The login stays tied to the record; a new invitation switches it back on.
+        Returns whether anything changed."""
+        now = timezone.now()
+        with transaction.atomic():
+            voided = self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
+                voided_at=now
+            )
+            user = self.user
+            if user is None or not user.is_active:
+                return bool(voided)
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        end_sessions_of(user)
+        return True
+
     def invite(self, *, by: Any) -> tuple[PortalInvitation, str]:
         """Make a one-time portal link and void every earlier one.
 
@@ -146,6 +169,20 @@ class Patient(models.Model):
                 expires_at=now + PortalInvitation.LIFETIME,
             )
         return invitation, token
+
+
+def end_sessions_of(user: Any) -> None:
+    """Delete the user's stored sessions, so a stolen cookie is worthless at once.
+
+    Sessions are stored by key, not by user, so each live one is read; the portal
+    has few per patient, and this runs only when access is revoked."""
+    user_id = str(user.pk)
+    stale = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(session_key__in=stale).delete()
 
 
 class PortalInvitationQuerySet(models.QuerySet):

@@ -30,10 +30,22 @@ def activate_portal_login(
         patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
         if not invitation.is_usable:
             raise ValidationError(_("This invitation link can no longer be used."))
-        if patient.user_id is not None:
+        previous = User.objects.filter(pk=patient.user_id).first() if patient.user_id else None
+        if previous is not None and previous.is_active:
             raise ValidationError(_("You already have a login for the portal."))
-        if User.objects.filter(username__iexact=username).exists():
+        others = User.objects.exclude(pk=patient.user_id) if previous else User.objects
+        if others.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("This username is taken. Please choose another.")})
+        if previous is not None:
+            # Access was revoked; the new invitation switches the same login back on,
+            # so the patient's history stays theirs.
+            previous.username = username
+            previous.set_password(password)
+            previous.is_active = True
+            previous.save(update_fields=["username", "password", "is_active"])
+            invitation.used_at = timezone.now()
+            invitation.save(update_fields=["used_at"])
+            return previous
         try:
             with transaction.atomic():
                 user = User.objects.create_user(

@@ -392,7 +392,7 @@ def _invitation_problem(invitation: PortalInvitation | None) -> str:
     """Why a link cannot be used, as a key the template explains; '' if it can."""
     if invitation is None:
         return "unknown"
-    if invitation.patient.user_id is not None:
+    if invitation.patient.has_portal_access:
         return "has_login"
     if invitation.used_at is not None:
         return "used"
