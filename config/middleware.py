@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class NoStoreMiddleware:
@@ -24,3 +26,30 @@ class NoStoreMiddleware:
         patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
         response.headers.pop("Expires", None)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is over `REQUEST_MAX_BYTES` before
+    anything reads it (413), so a 50 MB upload costs nothing. The reverse proxy
+    should enforce the same limit (see README)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.REQUEST_MAX_BYTES
+        if declared > limit:
+            megabytes = limit // (1024 * 1024)
+            message = _("The request is too large: at most %(n)d MB.") % {"n": megabytes}
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"type": "about:blank", "title": str(message), "status": 413},
+                    status=413,
+                    content_type="application/problem+json",
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

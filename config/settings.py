@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "config.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,6 +196,19 @@ AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "clinics.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
+
+# Request size: a declared body over REQUEST_MAX_MB is refused (413) before it is read;
+# form fields (not files) over 2.5 MB are refused by Django. The proxy enforces the same.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 3) * 1024 * 1024
+# Files up to this size stay in memory while a request is handled, larger ones go to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
+# Password resets and portal activations allowed per hour, per address (or link) and per IP.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env_int("PASSWORD_RESET_PER_IP_PER_HOUR", 10)
+ACTIVATION_PER_LINK_PER_HOUR = env_int("ACTIVATION_PER_LINK_PER_HOUR", 10)
+ACTIVATION_PER_IP_PER_HOUR = env_int("ACTIVATION_PER_IP_PER_HOUR", 30)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("de", _("German"))]

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from clinics import views as clinic_views
+from clinics.auth_views import ThrottledPasswordResetView
 from clinics.forms import SignInForm
 
 urlpatterns = [
@@ -22,6 +23,11 @@ urlpatterns = [
         "accounts/no-access/",
         TemplateView.as_view(template_name="registration/no_access.html"),
         name="logout_notice",
+    ),
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinics.throttle import client_ip, too_many
 from patients.models import Patient, PortalInvitation
+
+
+def activation_throttled(request: HttpRequest, token: str) -> bool:
+    """Count one activation attempt for the link and the IP; True when over the limit."""
+    return too_many(
+        "portal-activation",
+        {
+            "link": (token, settings.ACTIVATION_PER_LINK_PER_HOUR),
+            "ip": (client_ip(request), settings.ACTIVATION_PER_IP_PER_HOUR),
+        },
+    )
 
 
 def activate_portal_login(

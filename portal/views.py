@@ -56,7 +56,7 @@ from .forms import (
     plain_label,
     suggested_username,
 )
-from .services import activate_portal_login
+from .services import activate_portal_login, activation_throttled
 
 View = Callable[..., HttpResponse]
 
@@ -319,6 +319,8 @@ def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     """Turn a one-time invitation link into the patient's own portal login."""
+    if request.method == "POST" and activation_throttled(request, token):
+        return render(request, "portal/activate_throttled.html", status=429)
     invitation = PortalInvitation.find(token)
     problem = _invitation_problem(invitation)
     if problem:
