@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "patients",
     "prescriptions",
     "portal",
+    "dashboard",
     "handouts",
     "api",
 ]
@@ -193,7 +194,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Every spelling of one account (username or email, any case) shares one counter.
 AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
-AXES_LOCKOUT_CALLABLE = "clinics.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
 

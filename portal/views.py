@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit, therapist_of
 from patients.models import Patient, PortalInvitation, patient_of
+from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
     AfterResponse,
     Alert,
@@ -293,7 +294,7 @@ PROGRESS_PAGE_SIZE = 10
 @require_GET
 def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
     logs = SymptomLog.objects.for_user(request.user)
-    days = charts.daily_progress(logs)
+    days = daily_symptoms(patient, days=60)
     page = Paginator(
         logs.select_related("item__exercise").order_by("-logged_at", "-id"), PROGRESS_PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinics.models import Clinic, clinic_of
-from exercises.models import Exercise, Progression
+from exercises.models import Dosage, Exercise, Progression
 from patients.models import Patient, patient_of
 
 
@@ -117,31 +117,10 @@ class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 
 
-class PrescriptionItem(models.Model):
+class PrescriptionItem(Dosage):
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
-    sets = models.PositiveSmallIntegerField(
-        _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
-    )
-    repetitions = models.PositiveSmallIntegerField(
-        _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
-    )
-    times_per_day = models.PositiveSmallIntegerField(
-        _("times per day"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
-    every_hours = models.PositiveSmallIntegerField(
-        _("every N hours"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
     note = models.TextField(_("note for the patient"), blank=True)
 
     objects = PrescriptionItemQuerySet.as_manager()

@@ -1,7 +1,10 @@
 """The standing personas: a therapist, a colleague in the same clinic, a
 therapist of another clinic, a patient with a portal login and another patient."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from tests.factories import (
     PASSWORD,
@@ -17,6 +20,38 @@ def fast_password_hashing(settings):
     """Every persona's password is hashed at setup; a fast hasher keeps the suite
     quick. Production keeps Django's default hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The instant every test starts at: a Wednesday afternoon. Tests marked `any_hour`
+# run instead just after midnight and just before midnight, where "today",
+# "yesterday" and "n days ago" are easiest to get wrong.
+FROZEN_DAY = (2026, 3, 11)
+DEFAULT_HOUR = "14:00"
+ANY_HOUR = ["00:30", "23:50"]
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("any_hour"):
+        metafunc.parametrize("clock_at", ANY_HOUR)
+
+
+@pytest.fixture
+def clock_at() -> str:
+    return DEFAULT_HOUR
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request, clock_at):
+    """No test depends on the wall clock: the clock starts at a fixed instant and
+    ticks from there. Browser tests keep the real clock, because Chromium drops
+    cookies that the server stamped with an expiry in the browser's past."""
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    hour, minute = (int(part) for part in clock_at.split(":"))
+    start = datetime(*FROZEN_DAY, hour, minute, tzinfo=UTC)
+    with time_machine.travel(start, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import Prescription, SymptomLog
 
+pytestmark = pytest.mark.any_hour
+
 PATIENTS = "/api/v1/patients/"
 ANN = {"first_name": "Ann", "last_name": "Lee", "external_id": "EHR-1"}
 

@@ -11,6 +11,8 @@ from prescriptions.models import Alert, SymptomLog
 from prescriptions.services import record_red_flag_check, record_symptom_log
 from tests.factories import make_patient, make_prescription
 
+pytestmark = pytest.mark.any_hour
+
 URL = "/api/v1/symptom-logs/"
 
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from clinics.models import AuditEvent
 from prescriptions.models import Alert
 
+pytestmark = pytest.mark.any_hour
+
 
 @pytest.fixture
 def alert(patient, item, add_log):

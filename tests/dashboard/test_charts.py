@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from django.utils import timezone
 
 from prescriptions.charts import DaySymptoms, daily_symptoms, symptom_chart
@@ -38,6 +39,7 @@ def test_it_draws_a_single_day():
     assert svg.count("<circle") == 1
 
 
+@pytest.mark.any_hour
 def test_it_sums_up_each_day_with_the_most_distal_location(patient, item, add_log):
     add_log(patient, item, days_ago=0, pain=2, location="central")
     add_log(patient, item, days_ago=0, pain=6, location="thigh")
@@ -47,6 +49,7 @@ def test_it_sums_up_each_day_with_the_most_distal_location(patient, item, add_lo
     assert float(today.pain_mean) == 4
 
 
+@pytest.mark.any_hour
 def test_it_marks_where_each_version_started(patient, prescription, item, add_log):
     add_log(patient, item, days_ago=3, pain=5)
     add_log(patient, item, days_ago=1, pain=3)

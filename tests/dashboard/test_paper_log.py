@@ -11,6 +11,8 @@ from clinics.models import AuditEvent
 from prescriptions.models import Alert, SymptomLog
 from tests.factories import make_prescription
 
+pytestmark = pytest.mark.any_hour
+
 
 def url(patient) -> str:
     return reverse("prescriptions:log_create", kwargs={"patient_pk": patient.pk})

@@ -34,6 +34,7 @@ def test_it_shows_no_patient_of_another_clinic(therapist_client, patient, other_
     assert "Stone" not in content
 
 
+@pytest.mark.any_hour
 def test_it_shows_last_log_adherence_and_where_the_pain_reaches(
     therapist_client, patient, item, add_log
 ):
@@ -49,14 +50,25 @@ def test_it_shows_last_log_adherence_and_where_the_pain_reaches(
     assert row.last_log is not None
 
 
+@pytest.mark.any_hour
 def test_adherence_counts_days_with_a_log_over_the_last_seven(
     therapist_client, patient, prescription, item, add_log
 ):
     Prescription.objects.filter(pk=prescription.pk).update(
         activated_at=timezone.now() - timedelta(days=30)
     )
-    for days_ago in (0.01, 1, 1.1, 3, 9):
-        add_log(patient, item, days_ago=days_ago)
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # Today, twice yesterday (early and late), three days ago, and nine days ago
+    # (outside the week): three days of the last seven have a log.
+    for logged_at in (
+        now - timedelta(minutes=1),
+        midnight - timedelta(hours=23, minutes=50),
+        midnight - timedelta(minutes=10),
+        midnight - timedelta(days=3) + timedelta(hours=12),
+        midnight - timedelta(days=9) + timedelta(hours=12),
+    ):
+        add_log(patient, item, days_ago=(timezone.now() - logged_at).total_seconds() / 86400)
     row = therapist_client.get(URL).context["page"][0]
     assert (row.adherence.days_logged, row.adherence.days_expected) == (3, 7)
 
@@ -89,6 +101,7 @@ def test_it_searches_by_name_and_by_external_id(therapist_client, clinic):
     assert "No patient matches" in response.content.decode()
 
 
+@pytest.mark.any_hour
 def test_it_sorts_by_name_or_by_the_most_recent_log(therapist_client, therapist, clinic, add_log):
     early = make_patient(clinic, first_name="Ada", last_name="Early")
     late = make_patient(clinic, first_name="Zoe", last_name="Late")

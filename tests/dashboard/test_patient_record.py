@@ -48,6 +48,7 @@ def test_the_form_has_a_label_for_every_field(therapist_client):
         assert f'for="id_{name}"' in content
 
 
+@pytest.mark.any_hour
 def test_it_refuses_a_date_of_birth_that_is_not_in_the_past(therapist_client):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = therapist_client.post(CREATE, details(date_of_birth=tomorrow))

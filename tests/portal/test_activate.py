@@ -9,6 +9,8 @@ from clinics.models import AuditEvent
 from patients.models import PortalInvitation
 from tests.factories import make_patient
 
+pytestmark = pytest.mark.any_hour
+
 NEW_PASSWORD = "lumbar-roll-sunrise-81"
 
 

@@ -1,10 +1,13 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.services import record_symptom_log
+
+pytestmark = pytest.mark.any_hour
 
 
 def log(patient, item, *, days_ago, pain, location, during="no_effect", after="no_effect"):

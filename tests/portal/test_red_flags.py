@@ -1,9 +1,12 @@
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.models import Alert, RedFlag, RedFlagCheck
 from tests.portal.html import checked
+
+pytestmark = pytest.mark.any_hour
 
 
 def all_no(**yes):

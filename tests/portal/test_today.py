@@ -1,8 +1,11 @@
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.services import end_prescription, record_red_flag_check, record_symptom_log
+
+pytestmark = pytest.mark.any_hour
 
 
 def test_it_shows_the_active_program_in_order_with_dosage_steps_and_stop_rules(

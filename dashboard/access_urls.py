@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_views
+from .views import access as access_views
 
 app_name = "patient_access"
 

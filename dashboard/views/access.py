@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinics.models import AuditEvent, audit
+from dashboard.decorators import therapist_required
 from patients.models import Patient
-from patients.views import therapist_required
 
 
 @require_POST
