@@ -4,8 +4,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .audit_chain import GENESIS, event_hash, fields_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -94,6 +97,13 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("deleted")
         DOWNLOAD = "download", _("downloaded")
         LOGIN = "login", _("signed in")
+        LOGOUT = "logout", _("signed out")
+        LOGIN_FAILED = "login_failed", _("failed to sign in")
+        LOCKOUT = "lockout", _("was locked out")
+        PASSWORD = "password", _("changed the password")
+        MFA = "mfa", _("used two-step verification")
+        DENIED = "denied", _("was denied")
+        EXPORT = "export", _("exported")
 
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -107,13 +117,17 @@ class AuditEvent(models.Model):
     )
     # Who acted, as text that survives the user's deletion (or names an API key).
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=10, choices=Action)
+    action = models.CharField(max_length=20, choices=Action)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add), because the hash covers it.
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The chain: the previous event of the same clinic, and this event's own hash.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -128,10 +142,38 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            _lock_chain(self.clinic_id)
+            last = (
+                AuditEvent.objects.filter(clinic_id=self.clinic_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            self.prev_hash = last or GENESIS
+            # Stored as the database will give it back, so the hash can be recomputed.
+            self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
+            self.hash = event_hash(**fields_of(self))
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+def _lock_chain(clinic_id: int | None) -> None:
+    """Hold the clinic's chain until the transaction ends, so two events written at
+    once cannot both link to the same predecessor (a fork)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writing transaction at a time (IMMEDIATE)
+    if clinic_id is not None:
+        list(Clinic.objects.select_for_update().filter(pk=clinic_id).values_list("pk"))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
+
+
+# An arbitrary number naming the advisory lock of the chain of events without a clinic.
+GLOBAL_CHAIN_LOCK = 7_140_812
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
