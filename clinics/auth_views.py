@@ -7,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from clinics.models import AuditEvent, audit
+from clinics.signals import home_clinic
 from clinics.throttle import client_ip, too_many
 
 
@@ -34,3 +36,29 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        _audit_password(self.request, form.user, "changed")
+        return response
+
+
+class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        _audit_password(self.request, form.user, "reset")
+        return response
+
+
+def _audit_password(request, user, how: str) -> None:
+    audit(
+        action=AuditEvent.Action.PASSWORD,
+        request=request,
+        actor=user,
+        clinic=home_clinic(user),
+        object_type="user",
+        object_id=user.pk,
+        detail={"how": how},
+    )

@@ -5,7 +5,11 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from clinics.auth_views import ThrottledPasswordResetView
+from clinics.auth_views import (
+    AuditedPasswordChangeView,
+    AuditedPasswordResetConfirmView,
+    ThrottledPasswordResetView,
+)
 from clinics.forms import SignInForm
 from config import views as clinic_views
 from dashboard.urls import catalog_urls, patient_urls, program_urls
@@ -29,6 +33,16 @@ urlpatterns = [
         "accounts/password_reset/",
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        AuditedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        AuditedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from clinics.admin_audit import AuditedAdmin
+
 from .models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
 
 
@@ -9,7 +11,7 @@ class PrescriptionItemInline(admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(AuditedAdmin):
     list_display = ["patient", "version", "status", "prescribed_by", "activated_at"]
     list_filter = ["status"]
     raw_id_fields = ["patient", "prescribed_by", "replaces"]
@@ -17,20 +19,20 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SymptomLog)
-class SymptomLogAdmin(admin.ModelAdmin):
+class SymptomLogAdmin(AuditedAdmin):
     list_display = ["patient", "logged_at", "pain", "location", "during", "after", "source"]
     list_filter = ["source", "during", "after"]
     raw_id_fields = ["patient", "item", "entered_by"]
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(AuditedAdmin):
     list_display = ["patient", "kind", "severity", "created_at", "acknowledged_at"]
     list_filter = ["kind", "severity"]
     raw_id_fields = ["patient", "symptom_log", "red_flag_check", "acknowledged_by"]
 
 
 @admin.register(RedFlagCheck)
-class RedFlagCheckAdmin(admin.ModelAdmin):
+class RedFlagCheckAdmin(AuditedAdmin):
     list_display = ["patient", "checked_on", "answered_yes"]
     raw_id_fields = ["patient"]
