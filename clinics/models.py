@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,63 @@ def clinic_of(user: Any) -> Clinic | None:
     return therapist.clinic if therapist else None
 
 
+# The request being answered, so that rules deep in a queryset can name who asked
+# and from where (set by config.middleware.CurrentRequestMiddleware).
+current_request: ContextVar[HttpRequest | None] = ContextVar("centra_request", default=None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows whose view it is (`scoped_to`). When a scoped `get()`
+    finds nothing but the row exists outside the scope (another clinic's or
+    another patient's), a "denied" audit event records the id asked for. The
+    answer stays the same: DoesNotExist, hence 404. Every scoped get in the app
+    goes through here, so the rule lives in one place."""
+
+    _scope_clinic_id: int | None = None
+    _scoped: bool = False
+
+    def scoped_to(self, clinic_id: int | None) -> Any:
+        clone = self._chain()
+        clone._scoped = True
+        clone._scope_clinic_id = clinic_id
+        return clone
+
+    def _clone(self) -> Any:
+        clone = super()._clone()
+        clone._scoped = self._scoped
+        clone._scope_clinic_id = self._scope_clinic_id
+        return clone
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist:
+            if self._scoped:
+                _audit_denied(self.model, kwargs, self._scope_clinic_id)
+            raise
+
+
+def _audit_denied(model: type[models.Model], lookup: dict[str, Any], clinic_id: int | None) -> None:
+    asked = lookup.get("pk", lookup.get("id"))
+    if asked is None:
+        return
+    try:
+        exists = model._default_manager.filter(pk=asked).exists()
+    except (ValueError, TypeError, ValidationError):
+        return  # not even a valid id
+    if not exists:
+        return
+    request = current_request.get()
+    audit(
+        action=AuditEvent.Action.DENIED,
+        request=request,
+        clinic=Clinic.objects.filter(pk=clinic_id).first() if clinic_id else None,
+        object_type=model._meta.model_name,
+        object_id=str(asked),
+        detail={"asked_for": str(asked), "path": request.path if request is not None else ""},
+    )
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")
@@ -142,7 +200,8 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
-        with transaction.atomic():
+        # No savepoint of its own: inside a request's transaction it adds no queries.
+        with transaction.atomic(savepoint=False):
             _lock_chain(self.clinic_id)
             last = (
                 AuditEvent.objects.filter(clinic_id=self.clinic_id)
@@ -163,11 +222,10 @@ class AuditEvent(models.Model):
 def _lock_chain(clinic_id: int | None) -> None:
     """Hold the clinic's chain until the transaction ends, so two events written at
     once cannot both link to the same predecessor (a fork)."""
-    if connection.vendor != "postgresql":
-        return  # SQLite runs one writing transaction at a time (IMMEDIATE)
     if clinic_id is not None:
+        # SQLite ignores FOR UPDATE: it runs one writing transaction at a time anyway.
         list(Clinic.objects.select_for_update().filter(pk=clinic_id).values_list("pk"))
-    else:
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
 

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from clinics.models import current_request
+
 
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every answer the app builds.
@@ -53,3 +55,17 @@ class RequestSizeLimitMiddleware:
                 )
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class CurrentRequestMiddleware:
+    """Make the request being answered known to the audit of denied look-ups."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, clinic_of
+from clinics.models import Clinic, ScopedQuerySet, clinic_of
 
 
 class Classification(models.TextChoices):
@@ -41,9 +41,9 @@ def patient_of(user: Any) -> Patient | None:
         return None
 
 
-class PatientQuerySet(models.QuerySet):
+class PatientQuerySet(ScopedQuerySet):
     def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
-        return self.filter(clinic=clinic)
+        return self.filter(clinic=clinic).scoped_to(clinic.pk)
 
     def for_user(self, user: Any) -> PatientQuerySet:
         """What `user` may see: a therapist their clinic's patients, a patient
@@ -51,8 +51,9 @@ class PatientQuerySet(models.QuerySet):
         clinic = clinic_of(user)
         if clinic is not None:
             return self.for_clinic(clinic)
-        if patient_of(user) is not None:
-            return self.filter(user=user)
+        patient = patient_of(user)
+        if patient is not None:
+            return self.filter(user=user).scoped_to(patient.clinic_id)
         return self.none()
 
     def active(self) -> PatientQuerySet:
