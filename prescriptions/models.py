@@ -4,16 +4,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from clinics.models import Clinic, clinic_of
 from clinics.models import ScopedQuerySet as ClinicScopedQuerySet
+from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_steps
 from exercises.models import Dosage, Exercise, Progression
-from patients.models import Patient, patient_of
+from patients.models import LOCATION_RANK, Location, Patient, patient_of
 
 
 class ScopedQuerySet(ClinicScopedQuerySet):
@@ -77,6 +78,8 @@ class Prescription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Any change of the version or its exercises; clinic systems sync from it (FHIR).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PrescriptionQuerySet.as_manager()
 
@@ -114,6 +117,11 @@ class Prescription(models.Model):
         return (latest["version__max"] or 0) + 1
 
 
+class Side(models.TextChoices):
+    LEFT = LEFT, _("Left")
+    RIGHT = RIGHT, _("Right")
+
+
 class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 
@@ -123,6 +131,13 @@ class PrescriptionItem(Dosage):
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
     note = models.TextField(_("note for the patient"), blank=True)
+    side = models.CharField(
+        _("side"),
+        max_length=5,
+        choices=Side,
+        blank=True,
+        help_text=_("For an exercise done to one side; empty for the others."),
+    )
 
     objects = PrescriptionItemQuerySet.as_manager()
 
@@ -163,57 +178,38 @@ class PrescriptionItem(Dosage):
                 condition=Q(every_hours__isnull=True) | Q(every_hours__gte=1, every_hours__lte=24),
                 name="prescription_item_every_hours_range",
             ),
+            models.CheckConstraint(
+                condition=Q(side__in=["", *Side.values]), name="prescription_item_side_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.exercise}"
 
     @property
+    def dosage(self) -> DosageFigures:
+        return DosageFigures(
+            sets=self.sets,
+            repetitions=self.repetitions,
+            hold_seconds=self.hold_seconds,
+            times_per_day=self.times_per_day,
+            every_hours=self.every_hours,
+        )
+
+    @property
     def dosage_text(self) -> str:
         """The dosage in plain words: "10 times, hold 2 seconds, every 2 hours"."""
-        parts = [ngettext("%(n)d time", "%(n)d times", self.repetitions) % {"n": self.repetitions}]
-        if self.sets > 1:
-            parts[0] = ngettext(
-                "%(sets)d sets of %(reps)d", "%(sets)d sets of %(reps)d", self.sets
-            ) % {"sets": self.sets, "reps": self.repetitions}
-        if self.hold_seconds:
-            if self.hold_seconds >= 60 and self.hold_seconds % 60 == 0:
-                minutes = self.hold_seconds // 60
-                parts.append(
-                    ngettext("hold %(n)d minute", "hold %(n)d minutes", minutes) % {"n": minutes}
-                )
-            else:
-                parts.append(
-                    ngettext("hold %(n)d second", "hold %(n)d seconds", self.hold_seconds)
-                    % {"n": self.hold_seconds}
-                )
-        if self.every_hours:
-            parts.append(
-                ngettext("every hour", "every %(n)d hours", self.every_hours)
-                % {"n": self.every_hours}
-            )
-        elif self.times_per_day:
-            parts.append(
-                ngettext("%(n)d time a day", "%(n)d times a day", self.times_per_day)
-                % {"n": self.times_per_day}
-            )
-        return ", ".join(parts)
+        return dosage_text(self.dosage)
 
+    @property
+    def steps(self) -> list[str]:
+        """The exercise's steps with this item's numbers and side filled in."""
+        return render_steps(self.exercise.steps, dosage=self.dosage, side=self.side)
 
-class Location(models.TextChoices):
-    """Where the pain reaches (the most distal symptom), from the centre outwards."""
-
-    NONE = "none", _("No pain")
-    CENTRAL = "central", _("Centre of the low back")
-    ONE_SIDE = "one_side", _("One side of the low back")
-    BUTTOCK = "buttock", _("Buttock")
-    THIGH = "thigh", _("Thigh")
-    BELOW_KNEE = "below_knee", _("Below the knee")
-    FOOT = "foot", _("Foot")
-
-
-# How far from the spine each location is: a rising rank is peripheralization.
-LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
+    @property
+    def image_url(self) -> str:
+        """The exercise's picture, showing this item's side."""
+        return self.exercise.image_url_for(self.side)
 
 
 class DuringResponse(models.TextChoices):
@@ -232,6 +228,25 @@ class AfterResponse(models.TextChoices):
     NO_BETTER = "no_better", _("No better")
     NO_WORSE = "no_worse", _("No worse")
     NO_EFFECT = "no_effect", _("No effect")
+
+
+class NeuroSymptom(models.TextChoices):
+    """New nerve symptoms, asked on every log; any yes stops the exercise."""
+
+    NUMBNESS = "numbness", _("New numbness in a leg or foot")
+    PINS_NEEDLES = "pins_needles", _("New pins and needles in a leg or foot")
+    WEAKNESS = (
+        "weakness",
+        _("New weakness in a leg or foot (for example, your foot drags or your knee gives way)"),
+    )
+    BOTH_LEGS = "both_legs", _("Pain, numbness or tingling in both legs")
+
+
+class ReferenceSource(models.TextChoices):
+    """What a log's location was compared with."""
+
+    PREVIOUS_LOG = "previous_log", _("the previous log")
+    STARTING_LOCATION = "starting_location", _("the starting location the therapist recorded")
 
 
 class SymptomLogQuerySet(ScopedQuerySet):
@@ -267,8 +282,26 @@ class SymptomLog(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    new_symptoms = models.JSONField(
+        _("new nerve symptoms reported"),
+        default=list,
+        blank=True,
+        help_text=_("NeuroSymptom codes the patient answered yes to."),
+    )
     # A token the form or client sends once per submission, so a retry stores nothing new.
     client_token = models.CharField(max_length=64, blank=True)
+    # The same idea for clinic systems: a UUID the client makes once per log.
+    client_id = models.UUIDField(null=True, blank=True)
+    # What the safety rules made of this log, kept beside the answers so anyone can
+    # see later why a stop fired (see prescriptions/safety.py).
+    reference_location = models.CharField(
+        _("compared with location"), max_length=10, choices=Location, blank=True
+    )
+    reference_source = models.CharField(
+        _("compared with"), max_length=17, choices=ReferenceSource, blank=True
+    )
+    findings = models.JSONField(_("safety findings"), default=list, blank=True)
+    stop_exercise = models.BooleanField(_("told to stop"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SymptomLogQuerySet.as_manager()
@@ -300,6 +333,11 @@ class SymptomLog(models.Model):
                 condition=~Q(client_token=""),
                 name="symptom_log_client_token_unique",
             ),
+            models.UniqueConstraint(
+                fields=["patient", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="symptom_log_client_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,17 +347,51 @@ class SymptomLog(models.Model):
     def location_rank(self) -> int:
         return LOCATION_RANK[self.location]
 
+    @property
+    def finding_reasons(self) -> list[str]:
+        """The stored reasons the safety rules gave, in plain words."""
+        return [finding["reason"] for finding in self.findings]
+
+    @property
+    def new_symptom_labels(self) -> list[str]:
+        return [str(NeuroSymptom(code).label) for code in self.new_symptoms]
+
 
 class RedFlag(models.TextChoices):
-    BLADDER_BOWEL = "bladder_bowel", _("New trouble controlling your bladder or bowel")
+    """The daily screen for cauda equina syndrome and serious disease behind back pain.
+
+    Any yes means: seek urgent medical care now.
+    """
+
+    BLADDER_BOWEL = (
+        "bladder_bowel",
+        _("New trouble controlling your bladder or bowel, or leaking you cannot stop"),
+    )
+    URINATION = (
+        "urination",
+        _("New difficulty passing urine, or you cannot feel the urine passing"),
+    )
     SADDLE_NUMBNESS = (
         "saddle_numbness",
-        _("Numbness between your legs or around your bottom (where you would sit on a saddle)"),
+        _(
+            "Numbness around your back passage or genitals, or between your legs (where you "
+            "would sit on a saddle)"
+        ),
     )
+    SEXUAL_DYSFUNCTION = (
+        "sexual_dysfunction",
+        _("New problems with sex, such as loss of feeling in your genitals or no erection"),
+    )
+    BOTH_LEGS = "both_legs", _("Pain, numbness, tingling or weakness in both legs")
     LEG_WEAKNESS = "leg_weakness", _("Weakness in a leg that is getting worse")
     FEVER_WEIGHT_LOSS = (
         "fever_weight_loss",
         _("Fever, or weight loss you cannot explain, together with your back pain"),
+    )
+    CANCER = "cancer", _("You have or have had cancer")
+    NIGHT_PAIN = (
+        "night_pain",
+        _("Constant pain at night that does not ease when you rest or change position"),
     )
 
 
@@ -365,6 +437,7 @@ class Alert(models.Model):
         RED_FLAG = "red_flag", _("Red-flag answer")
         PAIN_RISE = "pain_rise", _("Sharp rise in pain")
         NO_LOGS = "no_logs", _("No logs for several days")
+        NEUROLOGICAL = "neurological", _("New nerve symptoms")
 
     class Severity(models.TextChoices):
         WARNING = "warning", _("Needs attention")
@@ -379,6 +452,16 @@ class Alert(models.Model):
     )
     red_flag_check = models.ForeignKey(
         RedFlagCheck, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    # Repeats of the same warning group into one open alert per patient, kind and
+    # exercise (no exercise for the patient-wide kinds).
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("times seen"), default=1)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    logs = models.ManyToManyField(
+        SymptomLog, blank=True, related_name="grouped_alerts", verbose_name=_("logs")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_by = models.ForeignKey(
@@ -395,19 +478,32 @@ class Alert(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["peripheralization", "worse", "red_flag", "pain_rise", "no_logs"]
+                    kind__in=[
+                        "peripheralization",
+                        "worse",
+                        "red_flag",
+                        "pain_rise",
+                        "no_logs",
+                        "neurological",
+                    ]
                 ),
                 name="alert_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(severity__in=["warning", "urgent"]), name="alert_severity_valid"
             ),
-            # "No logs" and "pain rise" describe a state, so one open alert of each suffices.
+            # One open alert per patient, kind and exercise: repeats raise its count.
+            models.UniqueConstraint(
+                fields=["patient", "kind", "exercise"],
+                condition=Q(acknowledged_at__isnull=True, exercise__isnull=False),
+                name="alert_one_open_per_exercise",
+            ),
             models.UniqueConstraint(
                 fields=["patient", "kind"],
-                condition=Q(acknowledged_at__isnull=True, kind__in=["no_logs", "pain_rise"]),
-                name="alert_one_open_state_alert",
+                condition=Q(acknowledged_at__isnull=True, exercise__isnull=True),
+                name="alert_one_open_per_kind",
             ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="alert_count_min"),
         ]
 
     def __str__(self) -> str:
@@ -417,11 +513,25 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    @property
+    def first_seen_day(self) -> str:
+        """When the group began, as the therapist says it: "Tuesday" within the week."""
+        first = timezone.localtime(self.created_at)
+        if (timezone.localdate() - first.date()).days < 7:
+            return date_format(first, "l")
+        return date_format(first, "j M Y")
+
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""
-        updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=by, acknowledged_at=timezone.now()
-        )
+        from .summary import lock_patient, refresh_summary
+
+        with transaction.atomic():
+            lock_patient(self.patient_id)  # before the alert, like every write of a patient
+            updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
+                acknowledged_by=by, acknowledged_at=timezone.now()
+            )
+            if updated:
+                refresh_summary(self.patient_id)
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)

@@ -16,15 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # The core, lowest first: an app may import itself and the apps before it.
 CORE = ["clinics", "exercises", "patients", "prescriptions"]
 # One app per kind of user; each may import the core.
-SURFACES = ["dashboard", "portal", "handouts", "api", "fhir"]
+# The FHIR app is `fhir_r4`: `fhir` is the package of the `fhir.resources` library.
+SURFACES = ["dashboard", "portal", "handouts", "api", "fhir_r4"]
 # What one surface may take from another: shared machinery that is not a page.
 # Anything else crossing between surfaces belongs in the core.
 SURFACE_SHARING = {
     ("api", "handouts.pdf"),  # the API serves the same PDF the dashboard links to
     ("dashboard", "api.models"),  # the keys page manages the API's keys
-    ("fhir", "api.auth"),  # FHIR accepts the same clinic API keys
-    ("fhir", "api.models"),
-    ("fhir", "handouts.pdf"),
+    ("fhir_r4", "api.models"),  # FHIR accepts the same clinic API keys
 }
 
 

@@ -67,7 +67,7 @@ def test_it_prints_each_steps_and_the_therapists_note(prescription):
     item.save()
     text = pdf_text(handout_pdf(prescription))
     assert "Note from your therapist: Breathe out as you press up." in text
-    assert "Hold the top position for two seconds." in text
+    assert "Hold the top position for the time your therapist set: 2 seconds." in text
 
 
 def test_it_carries_a_two_week_paper_log(prescription):
@@ -267,3 +267,13 @@ class TestTheFileFetcher:
         sneaky = Path(settings.BASE_DIR, "static", "..", "config", "settings.py")
         with pytest.raises(ValueError):
             LocalFileFetcher()(sneaky.as_uri())
+
+
+def test_it_prints_the_clinics_emergency_number_and_the_full_red_flag_screen(prescription):
+    clinic = prescription.patient.clinic
+    clinic.emergency_number = "999"
+    clinic.save()
+    text = pdf_text(handout_pdf(prescription))
+    assert "Call the emergency number 999" in text
+    assert "constant pain at night" in text.lower()
+    assert "back passage or genitals" in text
