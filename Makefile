@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address invitations, emails and the handout's QR code point at: the server
+# `make run` starts, unless SITE_URL is set. A server listening on every interface
+# (0.0.0.0) is reached through the machine's first network address.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),$(HOST))
+RUN_SITE_URL := $(or $(SITE_URL),http://$(or $(SITE_HOST),127.0.0.1):$(PORT))
 # System libraries WeasyPrint needs, by the Debian package that ships them.
 # What makemessages must not read (tests/i18n/catalogs.py ignores the same folders).
 MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
@@ -35,8 +40,8 @@ check-system:
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	@echo "Centra is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Centra is starting on $(RUN_SITE_URL)/  (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-1} SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/ruff check .

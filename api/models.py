@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -86,13 +86,30 @@ class ClinicAPIKey(AbstractAPIKey):
 
 
 def create_api_key(
-    *, clinic: Clinic, name: str, read_only: bool = False, created_by: Any = None
+    *,
+    clinic: Clinic,
+    name: str,
+    read_only: bool = False,
+    created_by: Any = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ClinicAPIKey, str]:
     """A new key for `clinic`; returns the key row and the key itself, which is
-    never stored and must be shown now."""
+    never stored and must be shown now. After `expires_at` (if given) the key
+    answers 401, like a revoked one."""
     return ClinicAPIKey.objects.create_key(
-        clinic=clinic, name=name, read_only=read_only, created_by=created_by
+        clinic=clinic,
+        name=name,
+        read_only=read_only,
+        created_by=created_by,
+        expiry_date=expires_at,
     )
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """The last moment of `day` in the clinic's time zone (None stays None)."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 class IdempotencyRecord(models.Model):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_audit import ReadOnlyHistoryAdmin
 from .models import AuditEvent, Clinic, Therapist
 
 
@@ -26,17 +27,25 @@ class TherapistAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyHistoryAdmin):
     list_display = ["at", "clinic", "actor_label", "action", "object_type", "object_id", "ip"]
     list_filter = ["action", "object_type", "clinic"]
     search_fields = ["actor_label", "object_id"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+def _sign_in_history_read_only() -> None:
+    """django-axes' attempts and logs are sign-in history: readable, never deletable."""
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label != "axes":
+            continue
+        admin.site.unregister(model)
+        read_only = type(
+            f"ReadOnly{type(model_admin).__name__}",
+            (ReadOnlyHistoryAdmin, type(model_admin)),
+            {"actions": []},
+        )
+        admin.site.register(model, read_only)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+_sign_in_history_read_only()

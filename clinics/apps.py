@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClinicsConfig(AppConfig):
     name = "clinics"
     verbose_name = _("Clinics")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the audit receivers)

@@ -30,3 +30,39 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def account_username(typed: str) -> str:
+    """The username of the one account that `typed` names (its username in any case,
+    or its email address in any case), else `typed` itself, lower-cased.
+
+    The sign-in pause counts failures per account: every spelling of one account
+    (`anna`, `Anna@Clinic.test`, `ANNA@clinic.test`) must share one counter, or each
+    spelling would get its own fresh guesses.
+    """
+    typed = (typed or "").strip()
+    if not typed:
+        return ""
+    User = get_user_model()
+    users = User._default_manager
+    exact = users.filter(username=typed).values_list("username", flat=True).first()
+    if exact is not None:
+        return exact
+    by_name = list(users.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+    if len(by_name) == 1:
+        return by_name[0]
+    if "@" in typed:
+        by_email = list(users.filter(email__iexact=typed).values_list("username", flat=True)[:2])
+        if len(by_email) == 1:
+            return by_email[0]
+    return typed.lower()
+
+
+def lockout_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """AXES_USERNAME_CALLABLE: the account behind what was typed on the login form."""
+    typed = ""
+    if credentials:
+        typed = credentials.get("username") or ""
+    if not typed and request is not None:
+        typed = request.POST.get("username", "")
+    return account_username(str(typed))

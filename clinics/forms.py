@@ -1,7 +1,16 @@
+"""The clinic settings form, the sign-in form and the dashboard language form."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from clinics.backends import account_username
 
 from .models import Clinic, Therapist
 
@@ -20,6 +29,35 @@ class ClinicSettingsForm(forms.ModelForm):
         if not number.replace(" ", "").replace("+", "").isdigit():
             raise forms.ValidationError(_("Enter the number as digits, e.g. 112."))
         return number
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form that says plainly when an account was switched off
+    (a patient archived or whose portal access was revoked) instead of "wrong
+    password". It says so only to someone who typed the right password."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "access_ended": _(
+            "This login no longer gives access. If you are a patient, ask your clinic "
+            "for a new invitation to the portal."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) != "invalid_login":
+                raise
+            username = account_username(self.cleaned_data.get("username") or "")
+            password = self.cleaned_data.get("password") or ""
+            user = get_user_model()._default_manager.filter(username=username).first()
+            if user is not None and not user.is_active and user.check_password(password):
+                raise ValidationError(
+                    self.error_messages["access_ended"], code="access_ended"
+                ) from error
+            raise
 
 
 class DashboardLanguageForm(forms.ModelForm):

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .audit_chain import GENESIS, event_hash, fields_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -106,6 +110,63 @@ def clinic_of(user: Any) -> Clinic | None:
     return therapist.clinic if therapist else None
 
 
+# The request being answered, so that rules deep in a queryset can name who asked
+# and from where (set by config.middleware.CurrentRequestMiddleware).
+current_request: ContextVar[HttpRequest | None] = ContextVar("centra_request", default=None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows whose view it is (`scoped_to`). When a scoped `get()`
+    finds nothing but the row exists outside the scope (another clinic's or
+    another patient's), a "denied" audit event records the id asked for. The
+    answer stays the same: DoesNotExist, hence 404. Every scoped get in the app
+    goes through here, so the rule lives in one place."""
+
+    _scope_clinic_id: int | None = None
+    _scoped: bool = False
+
+    def scoped_to(self, clinic_id: int | None) -> Any:
+        clone = self._chain()
+        clone._scoped = True
+        clone._scope_clinic_id = clinic_id
+        return clone
+
+    def _clone(self) -> Any:
+        clone = super()._clone()
+        clone._scoped = self._scoped
+        clone._scope_clinic_id = self._scope_clinic_id
+        return clone
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist:
+            if self._scoped:
+                _audit_denied(self.model, kwargs, self._scope_clinic_id)
+            raise
+
+
+def _audit_denied(model: type[models.Model], lookup: dict[str, Any], clinic_id: int | None) -> None:
+    asked = lookup.get("pk", lookup.get("id"))
+    if asked is None:
+        return
+    try:
+        exists = model._default_manager.filter(pk=asked).exists()
+    except (ValueError, TypeError, ValidationError):
+        return  # not even a valid id
+    if not exists:
+        return
+    request = current_request.get()
+    audit(
+        action=AuditEvent.Action.DENIED,
+        request=request,
+        clinic=Clinic.objects.filter(pk=clinic_id).first() if clinic_id else None,
+        object_type=model._meta.model_name,
+        object_id=str(asked),
+        detail={"asked_for": str(asked), "path": request.path if request is not None else ""},
+    )
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")
@@ -124,6 +185,13 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("deleted")
         DOWNLOAD = "download", _("downloaded")
         LOGIN = "login", _("signed in")
+        LOGOUT = "logout", _("signed out")
+        LOGIN_FAILED = "login_failed", _("failed to sign in")
+        LOCKOUT = "lockout", _("was locked out")
+        PASSWORD = "password", _("changed the password")
+        MFA = "mfa", _("used two-step verification")
+        DENIED = "denied", _("was denied")
+        EXPORT = "export", _("exported")
 
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -137,13 +205,17 @@ class AuditEvent(models.Model):
     )
     # Who acted, as text that survives the user's deletion (or names an API key).
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=10, choices=Action)
+    action = models.CharField(max_length=20, choices=Action)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add), because the hash covers it.
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The chain: the previous event of the same clinic, and this event's own hash.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -158,10 +230,38 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        # No savepoint of its own: inside a request's transaction it adds no queries.
+        with transaction.atomic(savepoint=False):
+            _lock_chain(self.clinic_id)
+            last = (
+                AuditEvent.objects.filter(clinic_id=self.clinic_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            self.prev_hash = last or GENESIS
+            # Stored as the database will give it back, so the hash can be recomputed.
+            self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
+            self.hash = event_hash(**fields_of(self))
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+def _lock_chain(clinic_id: int | None) -> None:
+    """Hold the clinic's chain until the transaction ends, so two events written at
+    once cannot both link to the same predecessor (a fork)."""
+    if clinic_id is not None:
+        # SQLite ignores FOR UPDATE: it runs one writing transaction at a time anyway.
+        list(Clinic.objects.select_for_update().filter(pk=clinic_id).values_list("pk"))
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
+
+
+# An arbitrary number naming the advisory lock of the chain of events without a clinic.
+GLOBAL_CHAIN_LOCK = 7_140_812
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

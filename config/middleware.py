@@ -1,29 +1,71 @@
-"""After sign-in, the person's own language wins over the browser's."""
+"""Response headers every dynamic answer carries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
-from patients.language import language_of
-
-# Machines read these in English; a client that wants Spanish error messages says so
-# with Accept-Language, which LocaleMiddleware has already applied.
-MACHINE_PREFIXES = ("/api/", "/fhir/")
-PATIENT_PREFIXES = ("/portal/",)
+from clinics.models import current_request
 
 
-class UserLanguageMiddleware:
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer the app builds.
+
+    Pages, PDFs and API answers carry patient data; neither the browser's
+    back-button cache nor a shared proxy may keep them. Static files never reach
+    this (WhiteNoise answers them first, with its own long caching).
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(MACHINE_PREFIXES):
-            patient_page = request.path.startswith(PATIENT_PREFIXES)
-            language = language_of(request.user, patient_first=patient_page)
-            if language is not None:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        response.headers.pop("Expires", None)
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is over `REQUEST_MAX_BYTES` before
+    anything reads it (413), so a 50 MB upload costs nothing. The reverse proxy
+    should enforce the same limit (see README)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.REQUEST_MAX_BYTES
+        if declared > limit:
+            megabytes = limit // (1024 * 1024)
+            message = _("The request is too large: at most %(n)d MB.") % {"n": megabytes}
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"type": "about:blank", "title": str(message), "status": 413},
+                    status=413,
+                    content_type="application/problem+json",
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class CurrentRequestMiddleware:
+    """Make the request being answered known to the audit of denied look-ups."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

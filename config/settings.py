@@ -1,7 +1,8 @@
 """Centra settings: one module, configured through environment variables.
 
 Local runs need nothing set. Production (`CENTRA_ENV=production`) refuses to
-start without `SECRET_KEY` and `ALLOWED_HOSTS`.
+start with a weak `SECRET_KEY`, without `ALLOWED_HOSTS`, with `DEBUG` on or an
+`http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
 """
 
 import os
@@ -9,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,25 +37,38 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-PRODUCTION = env_str("CENTRA_ENV", "development") == "production"
+CENTRA_ENV = env_str("CENTRA_ENV", "development")
+if CENTRA_ENV not in {"development", "production"}:
+    # A typo must never fall back to development's public key and plain cookies.
+    raise ImproperlyConfigured(
+        f"CENTRA_ENV={CENTRA_ENV!r} is not known: use 'development' or 'production'."
+    )
+PRODUCTION = CENTRA_ENV == "production"
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The address patients type or scan to reach the portal (handouts, invitations).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when CENTRA_ENV=production.")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 characters with at least 5 different characters "
+            'when CENTRA_ENV=production (for example: python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))").'
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CENTRA_ENV=production.")
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when CENTRA_ENV=production.")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SITE_URL must start with https:// when CENTRA_ENV=production.")
 else:
     # A fixed key is fine for a local demo database; production refuses it above.
     SECRET_KEY = SECRET_KEY or "django-insecure-centra-local-development-key-not-for-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-
-# The address patients type or scan to reach the portal (handouts, invitations).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Before the admin, which it extends.
@@ -70,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "clinics",
     "exercises",
     "patients",
@@ -84,13 +100,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
+    "config.middleware.NoStoreMiddleware",
+    "config.middleware.CurrentRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clinics.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.UserLanguageMiddleware",
+    "config.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
@@ -182,9 +202,24 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Every spelling of one account (username or email, any case) shares one counter.
+AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
+
+# Request size: a declared body over REQUEST_MAX_MB is refused (413) before it is read;
+# form fields (not files) over 2.5 MB are refused by Django. The proxy enforces the same.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 3) * 1024 * 1024
+# Files up to this size stay in memory while a request is handled, larger ones go to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
+# Password resets and portal activations allowed per hour, per address (or link) and per IP.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env_int("PASSWORD_RESET_PER_IP_PER_HOUR", 10)
+ACTIVATION_PER_LINK_PER_HOUR = env_int("ACTIVATION_PER_LINK_PER_HOUR", 10)
+ACTIVATION_PER_IP_PER_HOUR = env_int("ACTIVATION_PER_IP_PER_HOUR", 30)
 
 LANGUAGE_CODE = "en"
 # Only languages whose catalogs are complete (tests/i18n checks it): add one here
@@ -253,6 +288,23 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
 }
 
+# No inline script or style anywhere: every script and style sheet is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI draws its icons from data: URLs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Centra API",
     "DESCRIPTION": (
@@ -286,7 +338,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
+    # A key pasted into the docs lives only as long as the page: never in localStorage.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayRequestDuration": True},
 }
 
 LOGGING = {

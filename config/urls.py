@@ -5,6 +5,12 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from clinics.auth_views import (
+    AuditedPasswordChangeView,
+    AuditedPasswordResetConfirmView,
+    ThrottledPasswordResetView,
+)
+from clinics.forms import SignInForm
 from config import views as clinic_views
 from config.forms import PasswordResetInOwnLanguageForm
 from dashboard.urls import catalog_urls, patient_urls, program_urls
@@ -14,7 +20,9 @@ urlpatterns = [
     path("healthz", clinic_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path(
@@ -24,8 +32,18 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetInOwnLanguageForm),
+        ThrottledPasswordResetView.as_view(form_class=PasswordResetInOwnLanguageForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        AuditedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        AuditedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
@@ -36,6 +54,7 @@ urlpatterns = [
     path("", include(program_urls)),
     path("", include(catalog_urls)),
     path("", include("dashboard.urls")),
+    path("", include("dashboard.access_urls")),
     path("", include("handouts.urls")),
     path("portal/", include("portal.urls")),
     path("", include("api.urls")),

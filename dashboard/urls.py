@@ -3,7 +3,17 @@
 
 from django.urls import path
 
-from .views import catalog, clinic, keys, language, patients, programs
+from .views import (
+    alerts,
+    builder,
+    catalog,
+    clinic,
+    keys,
+    language,
+    paper_logs,
+    patients,
+    programs,
+)
 
 patient_urls = (
     [
@@ -19,18 +29,18 @@ patient_urls = (
 
 program_urls = (
     [
-        path("patients/<int:patient_pk>/programs/new/", programs.program_new, name="new"),
-        path("patients/<int:patient_pk>/logs/new/", programs.log_create, name="log_create"),
+        path("patients/<int:patient_pk>/programs/new/", builder.program_new, name="new"),
+        path("patients/<int:patient_pk>/logs/new/", paper_logs.log_create, name="log_create"),
         path("programs/<int:pk>/", programs.program_detail, name="detail"),
-        path("programs/<int:pk>/edit/", programs.program_edit, name="edit"),
+        path("programs/<int:pk>/edit/", builder.program_edit, name="edit"),
         path("programs/<int:pk>/activate/", programs.program_activate, name="activate"),
         path("programs/<int:pk>/revise/", programs.program_revise, name="revise"),
         path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
         path("programs/<int:pk>/end/", programs.program_end, name="end"),
-        path("alerts/<int:pk>/acknowledge/", programs.alert_acknowledge, name="acknowledge_alert"),
+        path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="acknowledge_alert"),
         path(
             "patients/<int:patient_pk>/alerts/acknowledge/",
-            programs.alerts_acknowledge_all,
+            alerts.alerts_acknowledge_all,
             name="acknowledge_all_alerts",
         ),
     ],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from clinics.models import Clinic
 
 from .forms_i18n import OtherLanguageTextsMixin
+from .images import reencode
 from .models import Exercise
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -124,8 +125,9 @@ class ExerciseForm(OtherLanguageTextsMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _("The picture is too large: at most %(n)d pixels a side.") % {"n": MAX_IMAGE_SIDE}
             )
-        image.name = f"{uuid.uuid4().hex}.{extension}"
-        return image
+        clean = reencode(image, found.format)
+        clean.name = f"{uuid.uuid4().hex}.{extension}"
+        return clean
 
     def save(self, commit: bool = True) -> Exercise:
         exercise = super().save(commit=False)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, clinic_of
+from clinics.models import Clinic, ScopedQuerySet, clinic_of
 
 from .dosage import RIGHT, DosageFigures, render_steps
 
@@ -70,7 +70,7 @@ class Position(models.TextChoices):
     STANDING = "standing", _("Standing")
 
 
-class CatalogQuerySet(models.QuerySet):
+class CatalogQuerySet(ScopedQuerySet):
     """Catalog entries are built in (no clinic) or belong to exactly one clinic."""
 
     def builtin(self) -> CatalogQuerySet:
@@ -79,7 +79,7 @@ class CatalogQuerySet(models.QuerySet):
     def for_clinic(self, clinic: Clinic | None) -> CatalogQuerySet:
         if clinic is None:
             return self.builtin()
-        return self.filter(Q(clinic__isnull=True) | Q(clinic=clinic))
+        return self.filter(Q(clinic__isnull=True) | Q(clinic=clinic)).scoped_to(clinic.pk)
 
     def for_user(self, user: Any) -> CatalogQuerySet:
         """Therapists see the built-in entries and their clinic's own; patients

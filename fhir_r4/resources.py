@@ -342,7 +342,7 @@ def flag_resource(alert: Alert) -> dict[str, Any]:
     return {
         "resourceType": "Flag",
         "id": str(alert.pk),
-        "meta": meta(alert.acknowledged_at or alert.created_at),
+        "meta": meta(alert.acknowledged_at or alert.last_seen_at),
         "extension": extensions,
         "status": "active" if alert.acknowledged_at is None else "inactive",
         "category": [{"coding": [codes.CLINICAL_FLAG]}],
@@ -356,7 +356,7 @@ def flag_resource(alert: Alert) -> dict[str, Any]:
 
 
 def activity_definition_resource(exercise: Exercise, site_root: str) -> dict[str, Any]:
-    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(exercise.steps, start=1))
+    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(exercise.catalog_steps, start=1))
     resource: dict[str, Any] = {
         "resourceType": "ActivityDefinition",
         "id": str(exercise.pk),

@@ -358,7 +358,7 @@ SEARCHES: dict[str, Search] = {
             "Flag",
             rows=lambda clinic: Alert.objects.for_clinic(clinic),
             build=_one(r.flag_resource),
-            updated=Coalesce("acknowledged_at", "created_at"),
+            updated=Coalesce("acknowledged_at", "last_seen_at"),
             filters={
                 "patient": by_patient("patient"),
                 "status": by_status(

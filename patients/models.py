@@ -6,13 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, clinic_of
+from clinics.models import Clinic, ScopedQuerySet, clinic_of
 
 
 class Classification(models.TextChoices):
@@ -56,9 +57,9 @@ def patient_of(user: Any) -> Patient | None:
         return None
 
 
-class PatientQuerySet(models.QuerySet):
+class PatientQuerySet(ScopedQuerySet):
     def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
-        return self.filter(clinic=clinic)
+        return self.filter(clinic=clinic).scoped_to(clinic.pk)
 
     def for_user(self, user: Any) -> PatientQuerySet:
         """What `user` may see: a therapist their clinic's patients, a patient
@@ -66,8 +67,9 @@ class PatientQuerySet(models.QuerySet):
         clinic = clinic_of(user)
         if clinic is not None:
             return self.for_clinic(clinic)
-        if patient_of(user) is not None:
-            return self.filter(user=user)
+        patient = patient_of(user)
+        if patient is not None:
+            return self.filter(user=user).scoped_to(patient.clinic_id)
         return self.none()
 
     def active(self) -> PatientQuerySet:
@@ -200,6 +202,28 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def has_portal_access(self) -> bool:
+        return self.user is not None and self.user.is_active
+
+    def revoke_portal_access(self) -> bool:
+        """End the patient's portal access: their login is switched off (which ends
+        every session it has at the next request) and unused links are voided.
+        The login stays tied to the record; a new invitation switches it back on.
+        Returns whether anything changed."""
+        now = timezone.now()
+        with transaction.atomic():
+            voided = self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
+                voided_at=now
+            )
+            user = self.user
+            if user is None or not user.is_active:
+                return bool(voided)
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        end_sessions_of(user)
+        return True
+
     def invite(self, *, by: Any) -> tuple[PortalInvitation, str]:
         """Make a one-time portal link and void every earlier one.
 
@@ -219,6 +243,20 @@ class Patient(models.Model):
                 expires_at=now + PortalInvitation.LIFETIME,
             )
         return invitation, token
+
+
+def end_sessions_of(user: Any) -> None:
+    """Delete the user's stored sessions, so a stolen cookie is worthless at once.
+
+    Sessions are stored by key, not by user, so each live one is read; the portal
+    has few per patient, and this runs only when access is revoked."""
+    user_id = str(user.pk)
+    stale = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(session_key__in=stale).delete()
 
 
 class PortalInvitationQuerySet(models.QuerySet):

@@ -213,7 +213,8 @@ class ActivationForm(forms.Form):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
+        others = get_user_model().objects.exclude(pk=self.patient.user_id)
+        if others.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken. Please choose another."))
         return username
 
@@ -240,6 +241,8 @@ class ActivationForm(forms.Form):
 
 def suggested_username(patient: Patient) -> str:
     """The patient's email if it is free, else nothing: they choose."""
+    if patient.user is not None:
+        return patient.user.get_username()  # a login whose access was revoked: the same name
     email = (patient.email or "").strip()
     if email and not get_user_model().objects.filter(username__iexact=email).exists():
         return email

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinics.throttle import client_ip, too_many
 from patients.models import Patient, PortalInvitation
+
+
+def activation_throttled(request: HttpRequest, token: str) -> bool:
+    """Count one activation attempt for the link and the IP; True when over the limit."""
+    return too_many(
+        "portal-activation",
+        {
+            "link": (token, settings.ACTIVATION_PER_LINK_PER_HOUR),
+            "ip": (client_ip(request), settings.ACTIVATION_PER_IP_PER_HOUR),
+        },
+    )
 
 
 def activate_portal_login(
@@ -30,10 +44,22 @@ def activate_portal_login(
         patient = Patient.objects.select_for_update().get(pk=invitation.patient_id)
         if not invitation.is_usable:
             raise ValidationError(_("This invitation link can no longer be used."))
-        if patient.user_id is not None:
+        previous = User.objects.filter(pk=patient.user_id).first() if patient.user_id else None
+        if previous is not None and previous.is_active:
             raise ValidationError(_("You already have a login for the portal."))
-        if User.objects.filter(username__iexact=username).exists():
+        others = User.objects.exclude(pk=patient.user_id) if previous else User.objects
+        if others.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("This username is taken. Please choose another.")})
+        if previous is not None:
+            # Access was revoked; the new invitation switches the same login back on,
+            # so the patient's history stays theirs.
+            previous.username = username
+            previous.set_password(password)
+            previous.is_active = True
+            previous.save(update_fields=["username", "password", "is_active"])
+            invitation.used_at = timezone.now()
+            invitation.save(update_fields=["used_at"])
+            return previous
         try:
             with transaction.atomic():
                 user = User.objects.create_user(

@@ -58,7 +58,7 @@ from .forms import (
     stop_reasons,
     suggested_username,
 )
-from .services import activate_portal_login
+from .services import activate_portal_login, activation_throttled
 
 View = Callable[..., HttpResponse]
 
@@ -323,6 +323,8 @@ def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     """Turn a one-time invitation link into the patient's own portal login."""
+    if request.method == "POST" and activation_throttled(request, token):
+        return render(request, "portal/activate_throttled.html", status=429)
     invitation = PortalInvitation.find(token)
     if invitation is not None:
         # The invitation is for this patient: their language, not the browser's.
@@ -399,7 +401,7 @@ def _invitation_problem(invitation: PortalInvitation | None) -> str:
     """Why a link cannot be used, as a key the template explains; '' if it can."""
     if invitation is None:
         return "unknown"
-    if invitation.patient.user_id is not None:
+    if invitation.patient.has_portal_access:
         return "has_login"
     if invitation.used_at is not None:
         return "used"

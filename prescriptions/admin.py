@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from clinics.admin_audit import AuditedAdmin
+
 from .models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
 
 
@@ -9,7 +11,7 @@ class PrescriptionItemInline(admin.TabularInline):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(admin.ModelAdmin):
+class PrescriptionAdmin(AuditedAdmin):
     list_display = ["patient", "version", "status", "prescribed_by", "activated_at"]
     list_filter = ["status"]
     raw_id_fields = ["patient", "prescribed_by", "replaces"]
@@ -17,7 +19,7 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SymptomLog)
-class SymptomLogAdmin(admin.ModelAdmin):
+class SymptomLogAdmin(AuditedAdmin):
     list_display = [
         "patient",
         "logged_at",
@@ -33,7 +35,7 @@ class SymptomLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(AuditedAdmin):
     list_display = ["patient", "kind", "severity", "count", "created_at", "acknowledged_at"]
     list_filter = ["kind", "severity"]
     raw_id_fields = [
@@ -47,6 +49,6 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(RedFlagCheck)
-class RedFlagCheckAdmin(admin.ModelAdmin):
+class RedFlagCheckAdmin(AuditedAdmin):
     list_display = ["patient", "checked_on", "answered_yes"]
     raw_id_fields = ["patient"]

@@ -11,12 +11,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, clinic_of
+from clinics.models import ScopedQuerySet as ClinicScopedQuerySet
 from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_steps
 from exercises.models import Dosage, Exercise, Progression
 from patients.models import LOCATION_RANK, Location, Patient, patient_of
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(ClinicScopedQuerySet):
     """Rows that hang off a patient, scoped the same way as the patient list.
 
     Subclasses name the path to the patient in `patient_path`.
@@ -25,7 +26,7 @@ class ScopedQuerySet(models.QuerySet):
     patient_path = "patient"
 
     def for_clinic(self, clinic: Clinic) -> ScopedQuerySet:
-        return self.filter(**{f"{self.patient_path}__clinic": clinic})
+        return self.filter(**{f"{self.patient_path}__clinic": clinic}).scoped_to(clinic.pk)
 
     def for_user(self, user: Any) -> ScopedQuerySet:
         clinic = clinic_of(user)
@@ -33,7 +34,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.for_clinic(clinic)
         patient = patient_of(user)
         if patient is not None:
-            return self.filter(**{self.patient_path: patient})
+            return self.filter(**{self.patient_path: patient}).scoped_to(patient.clinic_id)
         return self.none()
 
 

@@ -54,6 +54,16 @@ def frozen_clock(request, clock_at):
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def _fresh_attempt_counts():
+    """Reset and activation limits count in the cache, which outlives a test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

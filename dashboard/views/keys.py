@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from api.models import ClinicAPIKey, create_api_key
+from api.models import ClinicAPIKey, create_api_key, end_of_day
 from clinics.models import AuditEvent, Clinic, audit, therapist_of
 
 
@@ -28,6 +29,18 @@ class KeyForm(forms.Form):
         required=False,
         help_text=gettext_lazy("The key can read but not create or change anything."),
     )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The key stops working at the end of this day. Empty: never."),
+    )
+
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day."))
+        return day
 
 
 def _admin_clinic(request: HttpRequest) -> Clinic:
@@ -62,8 +75,15 @@ def key_list(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             read_only=form.cleaned_data["read_only"],
             created_by=request.user,
+            expires_at=end_of_day(form.cleaned_data["expires_on"]),
         )
-        _audit_key(request, AuditEvent.Action.CREATE, api_key, read_only=api_key.read_only)
+        _audit_key(
+            request,
+            AuditEvent.Action.CREATE,
+            api_key,
+            read_only=api_key.read_only,
+            expires=api_key.expiry_date.isoformat() if api_key.expiry_date else None,
+        )
         form = KeyForm()
     keys = ClinicAPIKey.objects.for_clinic(clinic).select_related("created_by")
     # The new key is rendered in this response only (never stored, never redirected

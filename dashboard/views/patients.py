@@ -162,6 +162,8 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user), pk=pk)
     archive = request.POST.get("archived", "1") == "1"
+    if archive:
+        patient.revoke_portal_access()  # an archived patient has no portal
     if patient.archived != archive:
         patient.archived = archive
         patient.save(update_fields=["archived", "updated_at"])
@@ -206,7 +208,7 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if patient.archived:
         messages.error(request, _("Restore the patient before inviting them to the portal."))
         return redirect("patients:detail", pk=patient.pk)
-    if patient.user_id is not None:
+    if patient.has_portal_access:
         messages.info(request, _("%(name)s already has portal access.") % {"name": patient})
         return redirect("patients:detail", pk=patient.pk)
     invitation, token = patient.invite(by=request.user)

@@ -185,6 +185,19 @@
     });
   });
 
+  /* A field to copy from selects all of itself when it gets the focus. */
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
+    field.addEventListener("focus", function () { field.select(); });
+  });
+
+  /* A button that cannot be undone asks first; the question is in data-confirm. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.querySelectorAll("[data-builder]").forEach(initBuilder);
   document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
   document.querySelectorAll("[data-copy]").forEach(initCopy);

@@ -100,8 +100,20 @@ def test_the_docs_page_uses_local_assets_only(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "/api/schema/" in page
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources and all(src.startswith("/") for src in sources), sources
     bundle = next(src for src in sources if src.endswith("swagger-ui-bundle.js"))
     assert client.get(bundle).status_code == 200
+
+
+def test_the_docs_page_runs_no_inline_script_and_forgets_pasted_keys(client):
+    page = client.get("/api/docs/").content.decode()
+
+    assert "<style" not in page
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all('src="' in attributes for attributes in scripts), scripts
+    settings_script = re.findall(r'<script src="([^"]+)"', page)[-1]
+    script = client.get(settings_script).content.decode()
+    assert "/api/schema/" in script
+    assert '"persistAuthorization": false' in script
+    assert '"persistAuthorization": true' not in script

@@ -213,3 +213,30 @@ def test_failed_email_sign_ins_count_towards_the_pause(client, therapist, passwo
     for _attempt in range(5):
         sign_in(client, therapist.email, "wrong-password")
     assert sign_in(client, therapist.email, password).status_code == 429
+
+
+def test_every_spelling_of_an_account_shares_one_failure_counter(client, therapist, password):
+    for spelling in ["tess@example.test", "Tess@example.test", "TESS@EXAMPLE.TEST", "Tess", "tess"]:
+        sign_in(client, spelling, "wrong-password")
+    for spelling in ["tEsS@Example.Test", "tess", "TESS@example.test"]:
+        response = sign_in(client, spelling, password)
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+
+def test_failures_on_another_account_do_not_pause_this_one(client, therapist, colleague, password):
+    for _attempt in range(5):
+        sign_in(client, colleague.email.upper(), "wrong-password")
+    response = sign_in(client, therapist.email.upper(), password)
+    assert response.status_code == 302
+
+
+def test_the_pause_on_every_spelling_lifts_after_the_cool_off(client, therapist, password):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _attempt in range(5):
+            sign_in(client, therapist.email.upper(), "wrong-password")
+        assert sign_in(client, therapist.email.lower(), password).status_code == 429
+        traveller.shift(settings.AXES_COOLOFF_TIME + timedelta(seconds=1))
+        response = sign_in(client, therapist.email.lower(), password)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(therapist.pk)

@@ -8,24 +8,75 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parents[2]
 
 
+GOOD_KEY = "a-long-random-production-secret-" + "x7Q9" * 10
+SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "CENTRA_ENV", "DEBUG", "SITE_URL"}
+
+
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )
 
 
+def _production(**env: str) -> subprocess.CompletedProcess:
+    settings = {
+        "CENTRA_ENV": "production",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "centra.example.org",
+        "SITE_URL": "https://centra.example.org",
+        **env,
+    }
+    return _run("import django; django.setup(); print('started')", **settings)
+
+
+def test_production_starts_with_a_complete_configuration():
+    result = _production()
+    assert result.stdout.strip() == "started", result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _run("import django; django.setup()", CENTRA_ENV="production", ALLOWED_HOSTS="x.test")
+    result = _production(SECRET_KEY="")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _production(SECRET_KEY="short")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_refuses_a_long_secret_key_made_of_few_characters():
+    result = _production(SECRET_KEY="ab" * 40)
+    assert result.returncode != 0
+    assert "at least 5 different characters" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run("import django; django.setup()", CENTRA_ENV="production", SECRET_KEY="k" * 60)
+    result = _production(ALLOWED_HOSTS="")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = _production(DEBUG="1")
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_a_plain_http_site_url():
+    result = _production(SITE_URL="http://centra.example.org")
+    assert result.returncode != 0
+    assert "SITE_URL must start with https://" in result.stderr
+
+
+def test_a_misspelt_environment_refuses_to_start_instead_of_running_as_development():
+    result = _run("import django; django.setup(); print('started')", CENTRA_ENV="prod")
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "CENTRA_ENV='prod' is not known" in result.stderr
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -34,10 +85,15 @@ def test_production_settings_pass_the_deploy_check():
         cwd=ROOT,
         env={
             # The browser tests allow the ORM under an event loop; production does not.
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in SETTINGS_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+            },
             "CENTRA_ENV": "production",
-            "SECRET_KEY": "a-long-random-production-secret-" + "x7Q9" * 10,
+            "SECRET_KEY": GOOD_KEY,
             "ALLOWED_HOSTS": "centra.example.org",
+            "SITE_URL": "https://centra.example.org",
         },
         capture_output=True,
         text=True,

@@ -87,11 +87,15 @@ def test_every_exercise_has_its_drawing_in_the_pdf(prescription):
     assert alts[0].startswith("A person lies face down")
 
 
-def test_a_one_exercise_program_is_one_page_and_the_log_sheet(patient, therapist):
+def test_a_one_exercise_program_is_the_safety_page_its_exercise_and_the_log_sheet(
+    patient, therapist
+):
+    # The full red-flag screen fills most of the first page, so the exercise starts
+    # on the second.
     one = make_prescription(patient, therapist, first=1)
     data = handout_pdf(one)
-    assert len(read_pdf(data).pages) == 2
-    assert "Page 1 of 2" in pdf_text(data)
+    assert len(read_pdf(data).pages) == 3
+    assert "Page 1 of 3" in pdf_text(data)
 
 
 def test_a_ten_exercise_program_stays_a_short_booklet(patient, therapist):

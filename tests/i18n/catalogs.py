@@ -26,14 +26,22 @@ def committed_po(language: str, domain: str = "django") -> Path:
 
 def fresh_catalog(source: Path, language: str, workdir: Path, domain: str = "django") -> Path:
     """The committed catalog updated by makemessages from the files under `source`,
-    written under `workdir` (the committed files are left alone)."""
+    written under `workdir`. makemessages writes into any `locale` folder beside the
+    files it reads, so it reads a copy of the source without one: the committed
+    catalogs are never touched."""
     target = workdir / "locale" / language / "LC_MESSAGES"
     target.mkdir(parents=True)
     committed = committed_po(language, domain)
     if committed.exists():
         shutil.copy(committed, target / committed.name)
+    copy = workdir / "source"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(*IGNORED, ".*", "__pycache__", "*.sqlite3*", "*.mo"),
+    )
     previous = Path.cwd()
-    os.chdir(source)
+    os.chdir(copy)
     try:
         with override_settings(LOCALE_PATHS=[workdir / "locale"]):
             call_command(

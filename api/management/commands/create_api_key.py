@@ -1,8 +1,10 @@
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from api.models import create_api_key
+from api.models import create_api_key, end_of_day
 from clinics.models import Clinic
 
 
@@ -15,8 +17,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--read-only", action="store_true", help="The key may read but not write."
         )
+        parser.add_argument(
+            "--expires",
+            type=date.fromisoformat,
+            help="YYYY-MM-DD: the key stops working at the end of this day.",
+        )
 
-    def handle(self, *args: Any, clinic: str, name: str, read_only: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        clinic: str,
+        name: str,
+        read_only: bool,
+        expires: date | None = None,
+        **options: Any,
+    ) -> None:
         name = name.strip()
         if not name or len(name) > 50:
             raise CommandError("The name must be 1 to 50 characters.")
@@ -24,7 +39,11 @@ class Command(BaseCommand):
         if found is None:
             known = ", ".join(Clinic.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No clinic with the slug {clinic!r} (known: {known}).")
-        api_key, key = create_api_key(clinic=found, name=name, read_only=read_only)
+        if expires is not None and expires < timezone.localdate():
+            raise CommandError("The expiry day is in the past.")
+        api_key, key = create_api_key(
+            clinic=found, name=name, read_only=read_only, expires_at=end_of_day(expires)
+        )
         access = "read-only" if read_only else "read and write"
         self.stderr.write(
             f"Created {access} key {name!r} ({api_key.prefix}…) for {found.name}. "

@@ -415,12 +415,23 @@ def _insert_logs(rows: list[tuple]) -> None:
             batch_size=5000,
         )
         return
+    from psycopg.types.json import Jsonb
+
+    # Columns whose model default is not a database default: COPY must give them.
+    extra = {
+        "new_symptoms": ("jsonb", Jsonb([])),
+        "reference_location": ("varchar", ""),
+        "reference_source": ("varchar", ""),
+        "findings": ("jsonb", Jsonb([])),
+        "stop_exercise": ("bool", False),
+    }
+    extra_values = tuple(value for _type, value in extra.values())
     table = SymptomLog._meta.db_table
-    columns = ", ".join(f'"{column}"' for column in LOG_COLUMNS)
+    columns = ", ".join(f'"{column}"' for column in [*LOG_COLUMNS, *extra])
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
-        copy.set_types(LOG_TYPES)
+        copy.set_types([*LOG_TYPES, *(kind for kind, _value in extra.values())])
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(row + extra_values)

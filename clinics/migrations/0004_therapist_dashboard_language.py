@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinics', '0002_safety_settings'),
+        ('clinics', '0003_merge_0002_audit_hash_chain_0002_safety_settings'),
     ]
 
     operations = [

@@ -1,0 +1,61 @@
+"""What the API reads and writes, one module per resource. Output serializers describe
+resources; input serializers validate a write and hand the domain services ready-made
+values."""
+
+from .catalog import (
+    ExerciseRefSerializer,
+    ExerciseSerializer,
+    ProgressionSerializer,
+    ProgressionStepSerializer,
+)
+from .filters import (
+    AlertFilter,
+    PatientFilter,
+    PrescriptionFilter,
+    QueryDateTimeField,
+    QueryFilter,
+    RedFlagCheckFilter,
+    SymptomLogFilter,
+)
+from .logs import (
+    AlertSerializer,
+    RedFlagCheckInputSerializer,
+    RedFlagCheckSerializer,
+    SymptomLogInputSerializer,
+    SymptomLogOutcomeSerializer,
+    SymptomLogSerializer,
+)
+from .patients import PatientSerializer
+from .prescriptions import (
+    ItemInputSerializer,
+    PrescriptionInputSerializer,
+    PrescriptionItemSerializer,
+    PrescriptionSerializer,
+    RevisionInputSerializer,
+)
+
+__all__ = [
+    "AlertFilter",
+    "AlertSerializer",
+    "ExerciseRefSerializer",
+    "ExerciseSerializer",
+    "ItemInputSerializer",
+    "PatientFilter",
+    "PatientSerializer",
+    "PrescriptionFilter",
+    "PrescriptionInputSerializer",
+    "PrescriptionItemSerializer",
+    "PrescriptionSerializer",
+    "ProgressionSerializer",
+    "ProgressionStepSerializer",
+    "QueryDateTimeField",
+    "QueryFilter",
+    "RedFlagCheckFilter",
+    "RedFlagCheckInputSerializer",
+    "RedFlagCheckSerializer",
+    "RevisionInputSerializer",
+    "SymptomLogFilter",
+    "SymptomLogInputSerializer",
+    "SymptomLogOutcomeSerializer",
+    "SymptomLogSerializer",
+]

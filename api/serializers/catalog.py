@@ -1,0 +1,78 @@
+"""The catalog: exercises and progressions."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from exercises.models import Exercise, Progression, ProgressionStep
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    steps = serializers.ListField(
+        child=serializers.CharField(),
+        source="catalog_steps",
+        read_only=True,
+        help_text=(
+            "In order. The numbers and the side are the prescribed item's; here the steps "
+            "say that the therapist sets them."
+        ),
+    )
+    sided = serializers.BooleanField(
+        read_only=True, help_text="Done to one side: each prescribed item names the side."
+    )
+    image_url = serializers.SerializerMethodField(help_text="Absolute URL of the picture, if any.")
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "builtin",
+            "position",
+            "direction",
+            "sided",
+            "steps",
+            "purpose",
+            "cautions",
+            "default_sets",
+            "default_repetitions",
+            "default_hold_seconds",
+            "default_times_per_day",
+            "default_every_hours",
+            "image_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_image_url(self, exercise: Exercise) -> str | None:
+        url = exercise.image_url
+        return self.context["request"].build_absolute_uri(url) if url else None
+
+
+class ExerciseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exercise
+        fields = ["id", "slug", "name"]
+        read_only_fields = fields
+
+
+class ProgressionStepSerializer(serializers.ModelSerializer):
+    exercise = ExerciseRefSerializer(read_only=True)
+
+    class Meta:
+        model = ProgressionStep
+        fields = ["position", "exercise", "advance_when"]
+        read_only_fields = fields
+
+
+class ProgressionSerializer(serializers.ModelSerializer):
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    steps = ProgressionStepSerializer(many=True, read_only=True, help_text="In order.")
+
+    class Meta:
+        model = Progression
+        fields = ["id", "slug", "name", "builtin", "direction", "description", "steps"]
+        read_only_fields = fields

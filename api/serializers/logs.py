@@ -1,0 +1,257 @@
+"""Symptom logs, red-flag checks and alerts: what patients report and what it raised."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from patients.models import Patient
+from prescriptions.models import (
+    AfterResponse,
+    Alert,
+    DuringResponse,
+    Location,
+    NeuroSymptom,
+    PrescriptionItem,
+    RedFlag,
+    RedFlagCheck,
+    SymptomLog,
+)
+from prescriptions.services import LogOutcome, red_flags_due
+
+from .common import MAX_ID, clinic_of
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    """An alert groups repeats: one open alert per patient, kind and exercise, with
+    `count`, `last_seen_at` and the ids of the `logs` that raised it."""
+
+    acknowledged = serializers.SerializerMethodField()
+    exercise = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the exercise the alert is about; null for patient-wide alerts.",
+    )
+    logs = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the symptom logs grouped in this alert."
+    )
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the therapist who acknowledged it; null for an API key.",
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "severity",
+            "message",
+            "symptom_log",
+            "exercise",
+            "count",
+            "logs",
+            "last_seen_at",
+            "created_at",
+            "acknowledged",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
+        read_only_fields = fields
+
+    def get_acknowledged(self, alert: Alert) -> bool:
+        return not alert.is_open
+
+
+class SymptomLogSerializer(serializers.ModelSerializer):
+    prescription = serializers.IntegerField(source="item.prescription_id", read_only=True)
+    # Plain strings: empty when the log had nothing to be compared with.
+    reference_location = serializers.CharField(
+        read_only=True,
+        help_text="The location code this log was compared with; empty if none.",
+    )
+    reference_source = serializers.CharField(
+        read_only=True,
+        help_text="`previous_log` or `starting_location`; empty if nothing was compared.",
+    )
+    exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
+
+    class Meta:
+        model = SymptomLog
+        fields = [
+            "id",
+            "patient",
+            "prescription",
+            "item",
+            "exercise",
+            "logged_at",
+            "sets_done",
+            "repetitions_done",
+            "pain",
+            "location",
+            "during",
+            "after",
+            "note",
+            "new_symptoms",
+            "source",
+            "client_id",
+            "reference_location",
+            "reference_source",
+            "findings",
+            "stop_exercise",
+            "created_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "findings": {
+                "help_text": (
+                    "What the safety rules concluded, stored with the log: a list of "
+                    "{rule, kind, reason, stop, urgent, alert}."
+                )
+            },
+        }
+
+
+class SymptomLogOutcomeSerializer(SymptomLogSerializer):
+    """The stored log, with what the safety rules made of it."""
+
+    alerts = AlertSerializer(
+        source="alerts_raised", many=True, read_only=True, help_text="Alerts this log raised."
+    )
+    stop_exercise = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "True when the safety rules say the patient must stop this exercise and contact "
+            "the therapist (pain reaching further from the spine than before, pain spreading, "
+            "worse afterwards, new nerve symptoms). Tell them at once."
+        ),
+    )
+    urgent = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the patient must seek urgent medical care now.",
+    )
+    red_flags_due = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "True while the patient has not answered today's red-flag questions: ask them and "
+            "send the answers to `red-flag-checks/`."
+        ),
+    )
+
+    class Meta(SymptomLogSerializer.Meta):
+        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "urgent", "red_flags_due"]
+        read_only_fields = fields
+
+    def to_representation(self, outcome: LogOutcome) -> dict[str, Any]:
+        log = outcome.log
+        log.alerts_raised = outcome.alerts
+        log.urgent = outcome.urgent
+        log.red_flags_due = red_flags_due(log.patient)
+        return super().to_representation(log)
+
+
+class SymptomLogInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of the exercise of the program (`items[].id` of a prescription).",
+    )
+    logged_at = serializers.DateTimeField(
+        required=False, help_text="When the exercise was done; now if left out."
+    )
+    sets_done = serializers.IntegerField(min_value=0, max_value=50)
+    repetitions_done = serializers.IntegerField(min_value=0, max_value=500)
+    pain = serializers.IntegerField(min_value=0, max_value=10, help_text="Pain now, 0 to 10.")
+    location = serializers.ChoiceField(
+        choices=Location.choices, help_text="Where the pain reaches (the most distal symptom)."
+    )
+    during = serializers.ChoiceField(choices=DuringResponse.choices)
+    after = serializers.ChoiceField(choices=AfterResponse.choices)
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    new_symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeuroSymptom.choices),
+        required=False,
+        default=list,
+        max_length=len(NeuroSymptom.values),
+        help_text=(
+            "New nerve symptoms the patient answered yes to (ask each time): any one stops "
+            "the exercise and raises an alert."
+        ),
+    )
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text=(
+            "A UUID the client makes once per log. Sending the same one again for the same "
+            "patient returns the first log (200) and stores nothing."
+        ),
+    )
+
+    def validate_item(self, value: int) -> PrescriptionItem:
+        item = (
+            PrescriptionItem.objects.forclinic_of(clinic_of(self))
+            .select_related("prescription__patient", "exercise")
+            .filter(pk=value)
+            .first()
+        )
+        if item is None:
+            raise serializers.ValidationError(
+                _("No exercise of a program of your clinic has this id.")
+            )
+        return item
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A day of slack for clocks and time zones; older is a typo, not a session.
+        earliest = attrs["item"].prescription.created_at - timedelta(days=1)
+        if "logged_at" in attrs and attrs["logged_at"] < earliest:
+            raise serializers.ValidationError(
+                {"logged_at": [_("A log cannot be older than its program.")]}
+            )
+        return attrs
+
+
+class RedFlagCheckSerializer(serializers.ModelSerializer):
+    """The patient's answers to the red-flag questions of one day."""
+
+    alerts = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the urgent alerts these answers raised."
+    )
+
+    class Meta:
+        model = RedFlagCheck
+        fields = ["id", "patient", "checked_on", "answered_yes", "alerts", "created_at"]
+        read_only_fields = fields
+
+
+class RedFlagCheckInputSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    answered_yes = serializers.ListField(
+        child=serializers.ChoiceField(choices=RedFlag.choices),
+        allow_empty=True,
+        max_length=len(RedFlag.values),
+        help_text=(
+            "Codes of the red-flag questions answered yes; `[]` when all were answered no. "
+            "Ask every question: any yes raises an urgent alert."
+        ),
+    )
+    checked_on = serializers.DateField(
+        required=False, help_text="The day the questions were answered; today if left out."
+    )
+
+    def validate_patient(self, value: int) -> Patient:
+        patient = Patient.objects.forclinic_of(clinic_of(self)).filter(pk=value).first()
+        if patient is None:
+            raise serializers.ValidationError(_("No patient of your clinic has this id."))
+        return patient
+
+    def validate_checked_on(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("A check cannot be in the future."))
+        return value
