@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
@@ -439,6 +440,12 @@ def _log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
     )
 
 
+def _records_language() -> translation.override:
+    """What is stored for the clinic (alert messages, a log's findings) is written in
+    the site's language, not in that of the patient whose request caused it."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _alerts_for(log: SymptomLog, findings: list[safety.Finding]) -> list[Alert]:
     exercise = log.item.exercise
     alerting = [finding for finding in findings if finding.alert]
@@ -568,13 +575,15 @@ def record_symptom_log(
             if replay is not None:
                 return replay
             facts = _log_facts(log, patient)
-            findings = safety.evaluate_log(facts)
+            with _records_language():
+                findings = safety.evaluate_log(facts)
             if facts.reference is not None:
                 log.reference_location, log.reference_source = facts.reference
             log.findings = [finding.as_dict() for finding in findings]
             log.stop_exercise = safety.stops(findings)
             log.save()
-            alerts = _alerts_for(log, findings)
+            with _records_language():
+                alerts = _alerts_for(log, findings)
             refresh_summary(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
@@ -648,9 +657,10 @@ def record_red_flag_check(
                 return check, check.alerts.first()
             check.answered_yes = new
             check.save(update_fields=["answered_yes"])
-        finding = safety.red_flag_answers(
-            check.answered_yes, {code: str(label) for code, label in RedFlag.choices}
-        )
+        with _records_language():
+            finding = safety.red_flag_answers(
+                check.answered_yes, {code: str(label) for code, label in RedFlag.choices}
+            )
         if finding is None:
             return check, None
         alert = raise_alert(

@@ -219,3 +219,31 @@ def test_the_invitation_link_opens_in_the_patients_language(client, clinic, ther
     content = response.content.decode()
     assert "Le damos la bienvenida, Lucía" in content
     assert "Crear mi acceso" in content
+
+
+def test_a_spanish_patients_warning_reaches_the_clinic_in_the_sites_language(
+    client, spanish_patient, prescription
+):
+    from prescriptions.models import Alert, NeuroSymptom
+    from prescriptions.services import record_red_flag_check
+
+    record_red_flag_check(patient=spanish_patient, answered_yes=[])
+    client.force_login(spanish_patient.user)
+    item = prescription.items.order_by("position").first()
+    response = client.post(
+        reverse("portal:log", kwargs={"item_id": item.pk}),
+        {
+            "sets_done": 1,
+            "repetitions_done": 1,
+            "pain": 6,
+            "location": "buttock",
+            "during": "peripheralize",
+            "after": "no_effect",
+            **{f"neuro_{code}": "no" for code in NeuroSymptom.values},
+        },
+        follow=True,
+    )
+    assert "Deje de hacer" in response.content.decode()
+    alert = Alert.objects.get(patient=spanish_patient)
+    assert alert.message.startswith("Prone lying: ")
+    assert "Peripheralization" in alert.message
