@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import pages, views
+from . import views
 
 app_name = "api"
 
@@ -24,6 +24,4 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("api-keys/", pages.key_list, name="keys"),
-    path("api-keys/<slug:prefix>/revoke/", pages.key_revoke, name="key_revoke"),
 ]

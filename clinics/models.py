@@ -171,9 +171,9 @@ def audit(
             actor_label = f"api-key:{api_key.name}"
     patient = None
     if target is not None:
-        from patients.models import Patient
-
-        patient = target if isinstance(target, Patient) else getattr(target, "patient", None)
+        # Matched by label: the audit log sits below the patients app and must not import it.
+        is_patient = target._meta.label_lower == "patients.patient"
+        patient = target if is_patient else getattr(target, "patient", None)
         object_type = object_type or target._meta.model_name
         object_id = object_id or target.pk
     if clinic is None and patient is not None:

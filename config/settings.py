@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "patients",
     "prescriptions",
     "portal",
+    "dashboard",
     "handouts",
     "api",
 ]
@@ -172,7 +173,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "clinics.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
 

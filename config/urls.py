@@ -5,7 +5,8 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from clinics import views as clinic_views
+from config import views as clinic_views
+from dashboard.urls import catalog_urls, patient_urls, program_urls
 
 urlpatterns = [
     path("", clinic_views.home, name="home"),
@@ -25,9 +26,10 @@ urlpatterns = [
     # Uploaded exercise pictures: few and small, so the app serves them itself and
     # every app server needs MEDIA_ROOT on shared storage (see README).
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    path("", include("patients.urls")),
-    path("", include("prescriptions.urls")),
-    path("", include("exercises.urls")),
+    path("", include(patient_urls)),
+    path("", include(program_urls)),
+    path("", include(catalog_urls)),
+    path("", include("dashboard.urls")),
     path("", include("handouts.urls")),
     path("portal/", include("portal.urls")),
     path("", include("api.urls")),

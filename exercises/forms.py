@@ -8,7 +8,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic
-from prescriptions.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
 
 from .models import Exercise
 
@@ -16,6 +15,10 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 6000
 # Raster formats only: an SVG can carry scripts, and these three cover photos and drawings.
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+# How a dosage's frequency is entered: so many times a day, or every so many hours.
+PER_DAY = "per_day"
+EVERY_HOURS = "every_hours"
+FREQUENCY_CHOICES = [(PER_DAY, _("times a day")), (EVERY_HOURS, _("hours apart"))]
 
 
 class ExerciseForm(forms.ModelForm):

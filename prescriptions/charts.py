@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from patients.models import Patient
-from patients.progress import location_rank_expression
 
 from .models import LOCATION_RANK, Location, Prescription, SymptomLog
+from .progress import location_rank_expression
 
 WIDTH = 700
 LEFT = 112

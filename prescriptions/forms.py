@@ -8,15 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exercises.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
 from exercises.models import Direction, Exercise, Position, Progression
 
 from .models import AfterResponse, DuringResponse, Location, PrescriptionItem
 from .services import ItemSpec
 
 MAX_ITEMS = 20
-PER_DAY = "per_day"
-EVERY_HOURS = "every_hours"
-FREQUENCY_CHOICES = [(PER_DAY, _("times a day")), (EVERY_HOURS, _("hours apart"))]
 HAND_PICK = "catalog"
 
 

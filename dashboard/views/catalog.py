@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit
-from patients.views import therapist_required
+from exercises.forms import ExerciseForm
+from exercises.models import Exercise, Progression, ProgressionStep
 from prescriptions.forms import CatalogFilterForm
 
-from .forms import ExerciseForm
-from .models import Exercise, Progression, ProgressionStep
+from ..decorators import therapist_required
 
 
 @require_GET

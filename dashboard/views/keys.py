@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from api.models import ClinicAPIKey, create_api_key
 from clinics.models import AuditEvent, Clinic, audit, therapist_of
-
-from .models import ClinicAPIKey, create_api_key
 
 
 class KeyForm(forms.Form):
@@ -69,7 +68,9 @@ def key_list(request: HttpRequest) -> HttpResponse:
     keys = ClinicAPIKey.objects.for_clinic(clinic).select_related("created_by")
     # The new key is rendered in this response only (never stored, never redirected
     # through the session), and `never_cache` keeps it out of the browser's cache.
-    return render(request, "api/keys.html", {"keys": keys, "form": form, "new_key": new_key})
+    return render(
+        request, "dashboard/api_keys.html", {"keys": keys, "form": form, "new_key": new_key}
+    )
 
 
 @login_required
@@ -80,4 +81,4 @@ def key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     if api_key.revoke():
         _audit_key(request, AuditEvent.Action.UPDATE, api_key, revoked=True)
         messages.success(request, _("The key “%(name)s” is revoked.") % {"name": api_key.name})
-    return redirect("api:keys")
+    return redirect("dashboard:api_keys")

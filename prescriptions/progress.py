@@ -24,9 +24,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prescriptions.models import LOCATION_RANK, Alert, Location, Prescription, SymptomLog
+from patients.models import Patient
 
-from .models import Patient
+from .models import LOCATION_RANK, Alert, Location, Prescription, SymptomLog
 
 ADHERENCE_DAYS = 7
 

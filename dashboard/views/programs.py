@@ -16,9 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clinics.models import AuditEvent, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
-from patients.views import therapist_required
-
-from .forms import (
+from prescriptions.forms import (
     HAND_PICK,
     MAX_ITEMS,
     CatalogFilterForm,
@@ -28,8 +26,8 @@ from .forms import (
     ProgramStartForm,
     item_formset,
 )
-from .models import Alert, Prescription, PrescriptionItem, SymptomLog
-from .services import (
+from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.services import (
     ItemSpec,
     activate_prescription,
     compare_versions,
@@ -41,6 +39,8 @@ from .services import (
     set_items,
     start_revision,
 )
+
+from ..decorators import therapist_required
 
 
 def _show_refusal(request: HttpRequest, error: ValidationError) -> None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -22,37 +18,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinics.models import AuditEvent, audit, therapist_of
+from clinics.models import AuditEvent, audit
+from patients.forms import PatientForm, PatientSearchForm
+from patients.models import Patient
 from prescriptions.charts import daily_symptoms, symptom_chart
 from prescriptions.forms import PaperLogForm
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.progress import attach_adherence, location_trend, with_overview
 
-from .forms import PatientForm, PatientSearchForm
-from .models import Patient
-from .progress import attach_adherence, location_trend, with_overview
+from ..decorators import therapist_required
 
 PATIENTS_PER_PAGE = 25
 LOGS_PER_PAGE = 30
 ACKNOWLEDGED_ALERTS_SHOWN = 10
 INVITATION_SESSION_KEY = "portal-invitation"
-
-
-def therapist_required(view: Callable) -> Callable:
-    """Signed-in therapists only. Anyone else signed in is sent home (a patient
-    lands on the portal) or, for a form post, refused."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        therapist = therapist_of(request.user)
-        if therapist is None:
-            if request.method in ("GET", "HEAD"):
-                return redirect("home")
-            raise PermissionDenied
-        request.therapist = therapist
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _ordering(sort: str) -> list:

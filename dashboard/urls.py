@@ -1,0 +1,49 @@
+"""The therapist's pages. Each group keeps the URL namespace it has always had
+(`patients:`, `prescriptions:`, `exercises:`), so links and bookmarks still work."""
+
+from django.urls import path
+
+from .views import catalog, keys, patients, programs
+
+patient_urls = (
+    [
+        path("patients/", patients.patient_list, name="list"),
+        path("patients/new/", patients.patient_create, name="create"),
+        path("patients/<int:pk>/", patients.patient_detail, name="detail"),
+        path("patients/<int:pk>/edit/", patients.patient_edit, name="edit"),
+        path("patients/<int:pk>/archive/", patients.patient_archive, name="archive"),
+        path("patients/<int:pk>/invite/", patients.patient_invite, name="invite"),
+    ],
+    "patients",
+)
+
+program_urls = (
+    [
+        path("patients/<int:patient_pk>/programs/new/", programs.program_new, name="new"),
+        path("patients/<int:patient_pk>/logs/new/", programs.log_create, name="log_create"),
+        path("programs/<int:pk>/", programs.program_detail, name="detail"),
+        path("programs/<int:pk>/edit/", programs.program_edit, name="edit"),
+        path("programs/<int:pk>/activate/", programs.program_activate, name="activate"),
+        path("programs/<int:pk>/revise/", programs.program_revise, name="revise"),
+        path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
+        path("programs/<int:pk>/end/", programs.program_end, name="end"),
+        path("alerts/<int:pk>/acknowledge/", programs.alert_acknowledge, name="acknowledge_alert"),
+    ],
+    "prescriptions",
+)
+
+catalog_urls = (
+    [
+        path("exercises/", catalog.catalog, name="catalog"),
+        path("exercises/new/", catalog.exercise_create, name="create"),
+        path("exercises/<int:pk>/edit/", catalog.exercise_edit, name="edit"),
+    ],
+    "exercises",
+)
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("api-keys/", keys.key_list, name="api_keys"),
+    path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
+]
