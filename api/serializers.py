@@ -23,11 +23,14 @@ from prescriptions.models import (
     Alert,
     DuringResponse,
     Location,
+    NeuroSymptom,
     Prescription,
     PrescriptionItem,
+    RedFlag,
+    RedFlagCheck,
     SymptomLog,
 )
-from prescriptions.services import ItemSpec, LogOutcome, progression_items
+from prescriptions.services import ItemSpec, LogOutcome, progression_items, red_flags_due
 
 from .auth import request_clinic
 
@@ -122,6 +125,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "preferred_language",
             "classification",
             "directional_preference",
+            "starting_location",
             "archived",
             "has_portal_login",
             "created_at",
@@ -379,7 +383,19 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
+    """An alert groups repeats: one open alert per patient, kind and exercise, with
+    `count`, `last_seen_at` and the ids of the `logs` that raised it."""
+
     acknowledged = serializers.SerializerMethodField()
+    exercise = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the exercise the alert is about; null for patient-wide alerts.",
+    )
+    logs = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the symptom logs grouped in this alert."
+    )
     acknowledged_by = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -396,6 +412,10 @@ class AlertSerializer(serializers.ModelSerializer):
             "severity",
             "message",
             "symptom_log",
+            "exercise",
+            "count",
+            "logs",
+            "last_seen_at",
             "created_at",
             "acknowledged",
             "acknowledged_at",
@@ -409,6 +429,15 @@ class AlertSerializer(serializers.ModelSerializer):
 
 class SymptomLogSerializer(serializers.ModelSerializer):
     prescription = serializers.IntegerField(source="item.prescription_id", read_only=True)
+    # Plain strings: empty when the log had nothing to be compared with.
+    reference_location = serializers.CharField(
+        read_only=True,
+        help_text="The location code this log was compared with; empty if none.",
+    )
+    reference_source = serializers.CharField(
+        read_only=True,
+        help_text="`previous_log` or `starting_location`; empty if nothing was compared.",
+    )
     exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
 
     class Meta:
@@ -427,10 +456,24 @@ class SymptomLogSerializer(serializers.ModelSerializer):
             "during",
             "after",
             "note",
+            "new_symptoms",
             "source",
+            "client_id",
+            "reference_location",
+            "reference_source",
+            "findings",
+            "stop_exercise",
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "findings": {
+                "help_text": (
+                    "What the safety rules concluded, stored with the log: a list of "
+                    "{rule, kind, reason, stop, urgent, alert}."
+                )
+            },
+        }
 
 
 class SymptomLogOutcomeSerializer(SymptomLogSerializer):
@@ -442,19 +485,32 @@ class SymptomLogOutcomeSerializer(SymptomLogSerializer):
     stop_exercise = serializers.BooleanField(
         read_only=True,
         help_text=(
-            "True when the answer (pain spreading outwards, or worse afterwards) means the "
-            "patient must stop this exercise and contact the therapist. Tell them at once."
+            "True when the safety rules say the patient must stop this exercise and contact "
+            "the therapist (pain reaching further from the spine than before, pain spreading, "
+            "worse afterwards, new nerve symptoms). Tell them at once."
+        ),
+    )
+    urgent = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the patient must seek urgent medical care now.",
+    )
+    red_flags_due = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "True while the patient has not answered today's red-flag questions: ask them and "
+            "send the answers to `red-flag-checks/`."
         ),
     )
 
     class Meta(SymptomLogSerializer.Meta):
-        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "stop_exercise"]
+        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "urgent", "red_flags_due"]
         read_only_fields = fields
 
     def to_representation(self, outcome: LogOutcome) -> dict[str, Any]:
         log = outcome.log
         log.alerts_raised = outcome.alerts
-        log.stop_exercise = outcome.stop_exercise
+        log.urgent = outcome.urgent
+        log.red_flags_due = red_flags_due(log.patient)
         return super().to_representation(log)
 
 
@@ -476,6 +532,23 @@ class SymptomLogInputSerializer(serializers.Serializer):
     during = serializers.ChoiceField(choices=DuringResponse.choices)
     after = serializers.ChoiceField(choices=AfterResponse.choices)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    new_symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeuroSymptom.choices),
+        required=False,
+        default=list,
+        max_length=len(NeuroSymptom.values),
+        help_text=(
+            "New nerve symptoms the patient answered yes to (ask each time): any one stops "
+            "the exercise and raises an alert."
+        ),
+    )
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text=(
+            "A UUID the client makes once per log. Sending the same one again for the same "
+            "patient returns the first log (200) and stores nothing."
+        ),
+    )
 
     def validate_item(self, value: int) -> PrescriptionItem:
         item = (
@@ -498,6 +571,46 @@ class SymptomLogInputSerializer(serializers.Serializer):
                 {"logged_at": [_("A log cannot be older than its program.")]}
             )
         return attrs
+
+
+class RedFlagCheckSerializer(serializers.ModelSerializer):
+    """The patient's answers to the red-flag questions of one day."""
+
+    alerts = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the urgent alerts these answers raised."
+    )
+
+    class Meta:
+        model = RedFlagCheck
+        fields = ["id", "patient", "checked_on", "answered_yes", "alerts", "created_at"]
+        read_only_fields = fields
+
+
+class RedFlagCheckInputSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    answered_yes = serializers.ListField(
+        child=serializers.ChoiceField(choices=RedFlag.choices),
+        allow_empty=True,
+        max_length=len(RedFlag.values),
+        help_text=(
+            "Codes of the red-flag questions answered yes; `[]` when all were answered no. "
+            "Ask every question: any yes raises an urgent alert."
+        ),
+    )
+    checked_on = serializers.DateField(
+        required=False, help_text="The day the questions were answered; today if left out."
+    )
+
+    def validate_patient(self, value: int) -> Patient:
+        patient = Patient.objects.for_clinic(_clinic(self)).filter(pk=value).first()
+        if patient is None:
+            raise serializers.ValidationError(_("No patient of your clinic has this id."))
+        return patient
+
+    def validate_checked_on(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("A check cannot be in the future."))
+        return value
 
 
 # --- Query filters ---------------------------------------------------------------------
@@ -583,3 +696,8 @@ class AlertFilter(QueryFilter):
             # The column stores when, not whether: acknowledged means "not null".
             filters["acknowledged"] = not filters["acknowledged"]
         return queryset.filter(**{self.lookups[name]: value for name, value in filters.items()})
+
+
+class RedFlagCheckFilter(QueryFilter):
+    patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
+    lookups = {"patient": "patient_id"}

@@ -26,10 +26,11 @@ from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
 from prescriptions.services import (
     create_prescription,
     end_prescription,
+    record_red_flag_check,
     record_symptom_log,
     revise_prescription,
 )
@@ -304,13 +305,21 @@ class SymptomLogViewSet(ClinicViewSet):
     @extend_schema(
         summary="Record a symptom log",
         description=(
-            "Stores the log and applies the same safety rules as the patient portal: pain "
-            "spreading outwards (peripheralize) or worse afterwards raises an alert and sets "
-            "`stop_exercise`; a sharp rise in pain raises an alert."
+            "Stores the log and applies the same safety rules as the patient portal (see the "
+            "README's Safety rules): pain reaching further from the spine than the previous "
+            "log or the patient's starting location, an answer that it spread, worse "
+            "afterwards, or new nerve symptoms set `stop_exercise` and raise an alert; a "
+            "rise in pain above its recent level raises an alert. Repeats join the open "
+            "alert of the same kind and exercise. `red_flags_due` says whether today's "
+            "red-flag questions still need asking."
         ),
         request=s.SymptomLogInputSerializer,
         responses={
             201: s.SymptomLogOutcomeSerializer,
+            200: OpenApiResponse(
+                s.SymptomLogOutcomeSerializer,
+                description="A log with this `client_id` was already stored: the first one.",
+            ),
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer,
                 description=(
@@ -338,17 +347,49 @@ class SymptomLogViewSet(ClinicViewSet):
             raise Conflict(
                 _("Another log of this patient was stored at the same moment; send it again.")
             ) from exc
-        self.audit(AuditEvent.Action.CREATE, outcome.log, alerts=[a.pk for a in outcome.alerts])
+        if outcome.created:
+            self.audit(AuditEvent.Action.CREATE, outcome.log, alerts=[a.pk for a in outcome.alerts])
         return Response(
             s.SymptomLogOutcomeSerializer(outcome, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
         )
+
+
+class RedFlagCheckViewSet(ClinicViewSet):
+    """The daily red-flag questions and the patient's answers: any yes raises an
+    urgent alert and pauses the patient's program in the portal."""
+
+    queryset = RedFlagCheck.objects.all()
+    serializer_class = s.RedFlagCheckSerializer
+    filter_class = s.RedFlagCheckFilter
+    audit_type = "redflagcheck"
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("alerts")
+
+    @extend_schema(
+        summary="Record red-flag answers",
+        description=(
+            "Stores the day's answers (added to any given earlier that day). Any yes raises "
+            "an urgent alert: tell the patient to seek urgent medical care now."
+        ),
+        request=s.RedFlagCheckInputSerializer,
+        responses={201: s.RedFlagCheckSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = self.validated(s.RedFlagCheckInputSerializer)
+        check, alert = record_red_flag_check(
+            patient=data["patient"], answered_yes=data["answered_yes"], on=data.get("checked_on")
+        )
+        self.audit(AuditEvent.Action.CREATE, check, alert=alert.pk if alert else None)
+        check = self.get_queryset().get(pk=check.pk)
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
 class AlertViewSet(ClinicViewSet):
     """What a therapist must look at, until someone acknowledges it."""
 
-    queryset = Alert.objects.select_related("acknowledged_by")
+    queryset = Alert.objects.select_related("acknowledged_by", "exercise").prefetch_related("logs")
     serializer_class = s.AlertSerializer
     filter_class = s.AlertFilter
     audit_type = "alert"

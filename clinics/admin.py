@@ -11,7 +11,7 @@ class TherapistInline(admin.TabularInline):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "paper_size"]
+    list_display = ["name", "slug", "paper_size", "emergency_number", "pain_rise_threshold"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
     inlines = [TherapistInline]

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,21 @@ class Clinic(models.Model):
     inactivity_alert_days = models.PositiveSmallIntegerField(
         _("alert after this many days without a log"), default=3
     )
+    emergency_number = models.CharField(
+        _("emergency number"),
+        max_length=20,
+        default="112",
+        help_text=_("The number patients call in an emergency; shown on the portal and handout."),
+    )
+    pain_rise_threshold = models.PositiveSmallIntegerField(
+        _("pain rise that raises an alert (points)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "An alert is raised when pain rises this many points above the lowest of the "
+            "last 7 days, or above the first log."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,6 +53,13 @@ class Clinic(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(inactivity_alert_days__gte=1), name="clinic_inactivity_days_min"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_rise_threshold__gte=1, pain_rise_threshold__lte=10),
+                name="clinic_pain_rise_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(emergency_number=""), name="clinic_emergency_number_set"
             ),
         ]
 

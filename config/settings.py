@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dashboard",
     "handouts",
     "api",
+    "fhir_r4",
 ]
 
 MIDDLEWARE = [
@@ -249,7 +250,9 @@ SPECTACULAR_SETTINGS = {
         "**Retries**: send an `Idempotency-Key` header with every POST; a retry with the "
         "same key returns the first answer instead of writing twice.\n\n"
         "**Errors** are RFC 9457 problem documents (`application/problem+json`); "
-        "validation errors list the messages per field in `errors`."
+        "validation errors list the messages per field in `errors`.\n\n"
+        "**FHIR R4**: the same data, read-only, as FHIR resources under `/fhir/R4/` with the "
+        "same keys; its endpoints are listed at [/fhir/R4/](/fhir/R4/)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -260,6 +263,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DirectionEnum": "exercises.models.Direction",
         "PositionEnum": "exercises.models.Position",
+        "LocationEnum": "patients.models.Location",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

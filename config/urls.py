@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("handouts.urls")),
     path("portal/", include("portal.urls")),
     path("", include("api.urls")),
+    path("fhir/R4/", include("fhir_r4.urls")),
 ]

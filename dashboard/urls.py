@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import catalog, keys, patients, programs
+from .views import catalog, clinic, keys, patients, programs
 
 patient_urls = (
     [
@@ -28,6 +28,11 @@ program_urls = (
         path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
         path("programs/<int:pk>/end/", programs.program_end, name="end"),
         path("alerts/<int:pk>/acknowledge/", programs.alert_acknowledge, name="acknowledge_alert"),
+        path(
+            "patients/<int:patient_pk>/alerts/acknowledge/",
+            programs.alerts_acknowledge_all,
+            name="acknowledge_all_alerts",
+        ),
     ],
     "prescriptions",
 )
@@ -45,5 +50,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("api-keys/", keys.key_list, name="api_keys"),
+    path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
 ]

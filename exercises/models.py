@@ -11,6 +11,48 @@ from django.utils.translation import gettext_lazy as _
 from clinics.models import Clinic, clinic_of
 
 
+def _dosage_model(prefix: str) -> type[models.Model]:
+    """An abstract model with the five dosage fields, named with `prefix`.
+
+    The catalog's default dosage (`default_sets`, ...) and a prescribed item's dosage
+    (`sets`, ...) are the same five numbers with the same limits, declared here once.
+    """
+    fields: dict[str, Any] = {
+        "sets": models.PositiveSmallIntegerField(
+            _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+        ),
+        "repetitions": models.PositiveSmallIntegerField(
+            _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        ),
+        "hold_seconds": models.PositiveSmallIntegerField(
+            _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
+        ),
+        "times_per_day": models.PositiveSmallIntegerField(
+            _("times per day"),
+            null=True,
+            blank=True,
+            validators=[MinValueValidator(1), MaxValueValidator(24)],
+        ),
+        "every_hours": models.PositiveSmallIntegerField(
+            _("every N hours"),
+            null=True,
+            blank=True,
+            validators=[MinValueValidator(1), MaxValueValidator(24)],
+        ),
+    }
+    attrs: dict[str, Any] = {f"{prefix}{name}": field for name, field in fields.items()}
+    attrs["__module__"] = __name__
+    attrs["Meta"] = type("Meta", (), {"abstract": True})
+    name = "DefaultDosage" if prefix else "Dosage"
+    return type(name, (models.Model,), attrs)
+
+
+# What a therapist prescribes for one exercise (PrescriptionItem) ...
+Dosage = _dosage_model("")
+# ... and what the catalog suggests for it (Exercise).
+DefaultDosage = _dosage_model("default_")
+
+
 class Direction(models.TextChoices):
     EXTENSION = "extension", _("Extension")
     FLEXION = "flexion", _("Flexion")
@@ -48,7 +90,7 @@ def _image_path(instance: Exercise, filename: str) -> str:
     return f"exercises/{instance.clinic_id or 'builtin'}/{filename}"
 
 
-class Exercise(models.Model):
+class Exercise(DefaultDosage):
     clinic = models.ForeignKey(
         Clinic,
         on_delete=models.PROTECT,
@@ -64,27 +106,6 @@ class Exercise(models.Model):
     steps = models.JSONField(_("steps"), default=list, help_text=_("One instruction per step."))
     purpose = models.TextField(_("what it is used for"))
     cautions = models.TextField(_("cautions and when to stop"))
-    default_sets = models.PositiveSmallIntegerField(
-        _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
-    )
-    default_repetitions = models.PositiveSmallIntegerField(
-        _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    default_hold_seconds = models.PositiveSmallIntegerField(
-        _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
-    )
-    default_times_per_day = models.PositiveSmallIntegerField(
-        _("times per day"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
-    default_every_hours = models.PositiveSmallIntegerField(
-        _("every N hours"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
     # Built-in drawings are static SVG files named after the slug; a clinic's own
     # exercise may carry an uploaded picture instead.
     illustration = models.CharField(_("drawing (static path)"), max_length=200, blank=True)

@@ -66,6 +66,7 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
             "page_size": PAGE_SIZES.get(clinic.paper_size, "A4"),
             "clinic_name": clinic.name,
             "clinic_phone": clinic.phone,
+            "emergency_number": clinic.emergency_number,
             "patient_name": patient.full_name,
             "therapist_name": therapist.get_full_name() or therapist.get_username(),
             "version": prescription.version,
@@ -76,7 +77,7 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
             "items": [_item(number, item) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
-                _("Numbness or tingling appears."),
+                _("New numbness, pins and needles or weakness appears in a leg or foot."),
                 _("The pain gets worse during an exercise and stays worse afterwards."),
             ],
             "red_flags": [str(label) for label in RedFlag.labels],

@@ -25,6 +25,7 @@ class PatientForm(forms.ModelForm):
             "external_id",
             "classification",
             "directional_preference",
+            "starting_location",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -51,6 +52,10 @@ class PatientForm(forms.ModelForm):
         self.fields["directional_preference"].choices = [
             ("", _("Not established yet")),
             *self.fields["directional_preference"].choices[1:],
+        ]
+        self.fields["starting_location"].choices = [
+            ("", _("Not recorded")),
+            *self.fields["starting_location"].choices[1:],
         ]
 
     def clean_first_name(self) -> str:

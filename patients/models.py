@@ -30,6 +30,22 @@ class DirectionalPreference(models.TextChoices):
     NONE = "none", _("None")
 
 
+class Location(models.TextChoices):
+    """Where the pain reaches (the most distal symptom), from the centre outwards."""
+
+    NONE = "none", _("No pain")
+    CENTRAL = "central", _("Centre of the low back")
+    ONE_SIDE = "one_side", _("One side of the low back")
+    BUTTOCK = "buttock", _("Buttock")
+    THIGH = "thigh", _("Thigh")
+    BELOW_KNEE = "below_knee", _("Below the knee")
+    FOOT = "foot", _("Foot")
+
+
+# How far from the spine each location is: a rising rank is peripheralization.
+LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
+
+
 def patient_of(user: Any) -> Patient | None:
     """The patient record behind a portal login, or None."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -79,6 +95,16 @@ class Patient(models.Model):
     directional_preference = models.CharField(
         _("directional preference"), max_length=14, choices=DirectionalPreference, blank=True
     )
+    starting_location = models.CharField(
+        _("where the pain reached at the start"),
+        max_length=10,
+        choices=Location,
+        blank=True,
+        help_text=_(
+            "Recorded at assessment. Until the patient's first log, a log reaching further "
+            "from the spine than this counts as peripheralization."
+        ),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -117,6 +143,10 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(directional_preference__in=["", *DirectionalPreference.values]),
                 name="patient_directional_preference_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(starting_location__in=["", *Location.values]),
+                name="patient_starting_location_valid",
             ),
         ]
 

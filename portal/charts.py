@@ -1,57 +1,15 @@
-"""The two small charts of My progress: the data is gathered by `daily_progress`
-and turned into coordinates by `line_chart`; a template draws the SVG."""
+"""The two small charts of My progress: the days come from the core's
+`prescriptions.charts.daily_symptoms` (the same figures as the therapist's chart),
+`line_chart` places them for a phone screen and a template draws the SVG."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Avg, Case, IntegerField, Max, QuerySet, Value, When
-from django.db.models.functions import TruncDate
-from django.utils import formats, timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats
 
-from prescriptions.models import LOCATION_RANK, Location
-
-# Short labels: the chart is read on a 375 px phone.
-LOCATION_SHORT = {
-    Location.NONE: _("No pain"),
-    Location.CENTRAL: _("Middle of back"),
-    Location.ONE_SIDE: _("Side of back"),
-    Location.BUTTOCK: _("Buttock"),
-    Location.THIGH: _("Thigh"),
-    Location.BELOW_KNEE: _("Below knee"),
-    Location.FOOT: _("Foot"),
-}
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    pain: float  # the day's average
-    rank: int  # the furthest the pain reached that day
-
-    @property
-    def where(self) -> str:
-        return str(LOCATION_SHORT[list(LOCATION_RANK)[self.rank]])
-
-
-def daily_progress(logs: QuerySet, *, days: int = 60) -> list[Day]:
-    """One point per day with logs in the last `days` days, oldest first."""
-    since = timezone.now() - timedelta(days=days)
-    rank = Case(
-        *(When(location=code, then=Value(n)) for code, n in LOCATION_RANK.items()),
-        output_field=IntegerField(),
-    )
-    rows = (
-        logs.filter(logged_at__gte=since)
-        .annotate(day=TruncDate("logged_at"), rank=rank)
-        .order_by()
-        .values("day")
-        .annotate(pain=Avg("pain"), furthest=Max("rank"))
-        .order_by("day")
-    )
-    return [Day(row["day"], round(float(row["pain"]), 1), row["furthest"]) for row in rows]
+from prescriptions.charts import DaySymptoms, short_location_labels
 
 
 @dataclass
@@ -107,7 +65,7 @@ def line_chart(
     return chart
 
 
-def pain_chart(days: list[Day]) -> Chart:
+def pain_chart(days: list[DaySymptoms]) -> Chart:
     return line_chart(
         [(d.day, d.pain, f"{d.pain:g}/10") for d in days],
         y_max=10,
@@ -115,11 +73,11 @@ def pain_chart(days: list[Day]) -> Chart:
     )
 
 
-def location_chart(days: list[Day]) -> Chart:
-    codes = list(LOCATION_RANK)
+def location_chart(days: list[DaySymptoms]) -> Chart:
+    labels = short_location_labels()
     return line_chart(
-        [(d.day, d.rank, str(LOCATION_SHORT[codes[d.rank]])) for d in days],
-        y_max=len(codes) - 1,
-        y_ticks=[(rank, LOCATION_SHORT[code]) for code, rank in LOCATION_RANK.items()],
+        [(d.day, d.worst_rank, d.where) for d in days],
+        y_max=len(labels) - 1,
+        y_ticks=list(enumerate(labels)),
         left=100,
     )

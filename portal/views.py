@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit, therapist_of
 from patients.models import Patient, PortalInvitation, patient_of
+from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
     AfterResponse,
-    Alert,
     DuringResponse,
     Prescription,
     PrescriptionItem,
@@ -43,6 +43,7 @@ from prescriptions.services import (
     record_red_flag_check,
     record_symptom_log,
     red_flags_due,
+    urgent_alert_open,
 )
 
 from . import charts
@@ -54,6 +55,7 @@ from .forms import (
     LogForm,
     RedFlagForm,
     plain_label,
+    stop_reasons,
     suggested_username,
 )
 from .services import activate_portal_login
@@ -92,6 +94,14 @@ def _portal_audit(request: HttpRequest, action: str, target: Any, page: str) -> 
 @patient_required
 @require_GET
 def today(request: HttpRequest, patient: Patient) -> HttpResponse:
+    if urgent_alert_open(patient):
+        # After an urgent answer the program waits until a therapist has looked.
+        _portal_audit(request, AuditEvent.Action.VIEW, patient, "today-urgent")
+        return render(
+            request,
+            "portal/today_urgent.html",
+            {"patient": patient, "clinic": patient.clinic, "answers": _urgent_answers(request)},
+        )
     prescription = (
         Prescription.objects.for_user(request.user)
         .active()
@@ -104,8 +114,7 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
         items = list(
             prescription.items.select_related("exercise")
             .annotate(
-                last_during=Subquery(latest.values("during")[:1]),
-                last_after=Subquery(latest.values("after")[:1]),
+                stopped=Subquery(latest.values("stop_exercise")[:1]),
                 logged_today=Count(
                     "symptom_logs",
                     filter=Q(symptom_logs__logged_at__date=timezone.localdate()),
@@ -113,17 +122,6 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             .order_by("position")
         )
-        for item in items:
-            item.stopped = (
-                item.last_during == DuringResponse.PERIPHERALIZE
-                or item.last_after == AfterResponse.WORSE
-            )
-    urgent_today = (
-        RedFlagCheck.objects.for_user(request.user)
-        .filter(checked_on=timezone.localdate())
-        .exclude(answered_yes=[])
-        .exists()
-    )
     _portal_audit(request, AuditEvent.Action.VIEW, prescription or patient, "today")
     return render(
         request,
@@ -133,9 +131,19 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             "clinic": patient.clinic,
             "prescription": prescription,
             "items": items,
-            "urgent_today": urgent_today,
         },
     )
+
+
+def _urgent_answers(request: HttpRequest) -> list[str]:
+    """What the patient said yes to today, for the urgent page."""
+    check = (
+        RedFlagCheck.objects.for_user(request.user)
+        .filter(checked_on=timezone.localdate())
+        .exclude(answered_yes=[])
+        .first()
+    )
+    return [RedFlag(code).label for code in check.answered_yes] if check else []
 
 
 @patient_required
@@ -173,8 +181,11 @@ def log_exercise(request: HttpRequest, patient: Patient, item_id: int) -> HttpRe
         # Keep the token of a rejected submission: nothing was stored under it yet.
         token = form.cleaned_data.get("client_token") or uuid.uuid4().hex
     else:
-        if item.prescription.status != Prescription.Status.ACTIVE:
-            messages.info(request, _("Your program has changed. Here is the one to follow now."))
+        if item.prescription.status != Prescription.Status.ACTIVE or urgent_alert_open(patient):
+            if item.prescription.status != Prescription.Status.ACTIVE:
+                messages.info(
+                    request, _("Your program has changed. Here is the one to follow now.")
+                )
             return redirect("portal:today")
         if red_flags_due(patient):
             return redirect(f"{reverse('portal:red_flags')}?{urlencode({'next': request.path})}")
@@ -205,10 +216,11 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
         ),
         pk=log_id,
     )
-    alerts = list(log.alerts.all())
+    alerts = list(log.grouped_alerts.all())
     outcome = LogOutcome(log, created=False, alerts=alerts)
+    kinds = {finding["kind"] for finding in log.findings}
     next_item = None
-    if log.item.prescription.status == Prescription.Status.ACTIVE:
+    if log.item.prescription.status == Prescription.Status.ACTIVE and not outcome.stop_exercise:
         next_item = (
             log.item.prescription.items.filter(position__gt=log.item.position)
             .select_related("exercise")
@@ -224,8 +236,12 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
             "exercise": log.item.exercise,
             "clinic": patient.clinic,
             "stop": outcome.stop_exercise,
-            "pain_rise": any(alert.kind == Alert.Kind.PAIN_RISE for alert in alerts),
-            "encourage": log.during in GOOD_DURING or log.after == AfterResponse.BETTER,
+            "urgent": outcome.urgent,
+            "stop_reasons": stop_reasons(log),
+            "pain_rise": "pain_rise" in kinds,
+            "centralized": "centralization" in kinds,
+            "encourage": not outcome.stop_exercise
+            and (log.during in GOOD_DURING or log.after == AfterResponse.BETTER),
             "next_item": next_item,
             "where": plain_label(LOCATION_CHOICES, log.location),
             "during_text": plain_label(DURING_CHOICES, log.during),
@@ -267,23 +283,11 @@ def red_flags(request: HttpRequest, patient: Patient) -> HttpResponse:
 @patient_required
 @require_GET
 def urgent(request: HttpRequest, patient: Patient) -> HttpResponse:
-    check = (
-        RedFlagCheck.objects.for_user(request.user)
-        .filter(checked_on=timezone.localdate())
-        .exclude(answered_yes=[])
-        .first()
-    )
-    if check is None:
+    answers = _urgent_answers(request)
+    if not answers and not urgent_alert_open(patient):
         return redirect("portal:today")
-    _portal_audit(request, AuditEvent.Action.VIEW, check, "urgent")
-    return render(
-        request,
-        "portal/urgent.html",
-        {
-            "clinic": patient.clinic,
-            "answers": [RedFlag(code).label for code in check.answered_yes],
-        },
-    )
+    _portal_audit(request, AuditEvent.Action.VIEW, patient, "urgent")
+    return render(request, "portal/urgent.html", {"clinic": patient.clinic, "answers": answers})
 
 
 PROGRESS_PAGE_SIZE = 10
@@ -293,7 +297,7 @@ PROGRESS_PAGE_SIZE = 10
 @require_GET
 def progress(request: HttpRequest, patient: Patient) -> HttpResponse:
     logs = SymptomLog.objects.for_user(request.user)
-    days = charts.daily_progress(logs)
+    days = daily_symptoms(patient, days=60)
     page = Paginator(
         logs.select_related("item__exercise").order_by("-logged_at", "-id"), PROGRESS_PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -18,16 +18,32 @@ class PrescriptionAdmin(admin.ModelAdmin):
 
 @admin.register(SymptomLog)
 class SymptomLogAdmin(admin.ModelAdmin):
-    list_display = ["patient", "logged_at", "pain", "location", "during", "after", "source"]
+    list_display = [
+        "patient",
+        "logged_at",
+        "pain",
+        "location",
+        "during",
+        "after",
+        "stop_exercise",
+        "source",
+    ]
     list_filter = ["source", "during", "after"]
     raw_id_fields = ["patient", "item", "entered_by"]
 
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["patient", "kind", "severity", "created_at", "acknowledged_at"]
+    list_display = ["patient", "kind", "severity", "count", "created_at", "acknowledged_at"]
     list_filter = ["kind", "severity"]
-    raw_id_fields = ["patient", "symptom_log", "red_flag_check", "acknowledged_by"]
+    raw_id_fields = [
+        "patient",
+        "symptom_log",
+        "red_flag_check",
+        "acknowledged_by",
+        "exercise",
+        "logs",
+    ]
 
 
 @admin.register(RedFlagCheck)

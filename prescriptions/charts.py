@@ -45,6 +45,16 @@ class DaySymptoms:
     logs: int
 
     @property
+    def pain(self) -> float:
+        """The day's average pain, to one decimal."""
+        return round(float(self.pain_mean), 1)
+
+    @property
+    def where(self) -> str:
+        """The furthest the pain reached that day, in a short label for a chart."""
+        return str(short_location_labels()[self.worst_rank])
+
+    @property
     def worst_location(self) -> str:
         return Location.values[self.worst_rank]
 
@@ -53,11 +63,17 @@ class DaySymptoms:
         return Location(self.worst_location).label
 
 
-def daily_symptoms(patient: Patient) -> list[DaySymptoms]:
-    """One row per day with logs: pain (mean, lowest, highest) and the most distal location."""
+def daily_symptoms(patient: Patient, *, days: int | None = None) -> list[DaySymptoms]:
+    """One row per day with logs: pain (mean, lowest, highest) and the most distal location.
+
+    The dashboard's chart and the patient's own progress charts both read it; `days`
+    keeps only the last so many days.
+    """
+    logs = SymptomLog.objects.filter(patient=patient)
+    if days is not None:
+        logs = logs.filter(logged_at__gte=timezone.now() - timedelta(days=days))
     rows = (
-        SymptomLog.objects.filter(patient=patient)
-        .annotate(day=TruncDate("logged_at"), rank=location_rank_expression())
+        logs.annotate(day=TruncDate("logged_at"), rank=location_rank_expression())
         .order_by()
         .values("day")
         .annotate(
@@ -72,11 +88,12 @@ def daily_symptoms(patient: Patient) -> list[DaySymptoms]:
     return [DaySymptoms(**row) for row in rows]
 
 
-def _short_location_labels() -> list[str]:
+def short_location_labels() -> list[str]:
+    """Chart labels for the locations, from the spine outwards: short enough for a phone."""
     labels = {
         Location.NONE: pgettext("chart axis", "No pain"),
-        Location.CENTRAL: pgettext("chart axis", "Centre of back"),
-        Location.ONE_SIDE: pgettext("chart axis", "One side"),
+        Location.CENTRAL: pgettext("chart axis", "Middle of back"),
+        Location.ONE_SIDE: pgettext("chart axis", "Side of back"),
         Location.BUTTOCK: pgettext("chart axis", "Buttock"),
         Location.THIGH: pgettext("chart axis", "Thigh"),
         Location.BELOW_KNEE: pgettext("chart axis", "Below knee"),
@@ -193,7 +210,7 @@ def symptom_chart(
         f'<text x="{LEFT}" y="{LOCATION_TOP - 14}" font-weight="600" fill="#1c2629">'
         f"{escape(_('Where the pain reaches: the furthest point each day'))}</text>"
     )
-    for rank, label in enumerate(_short_location_labels()):
+    for rank, label in enumerate(short_location_labels()):
         y = y_location(rank)
         add(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '

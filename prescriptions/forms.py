@@ -12,6 +12,14 @@ from exercises.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
 from exercises.models import Direction, Exercise, Position, Progression
 
 from .models import AfterResponse, DuringResponse, Location, PrescriptionItem
+from .safety_forms import (
+    add_neuro_questions,
+    add_red_flag_questions,
+    neuro_answers,
+    neuro_fields,
+    red_flag_answers,
+    red_flag_fields,
+)
 from .services import ItemSpec
 
 MAX_ITEMS = 20
@@ -191,12 +199,17 @@ class CatalogFilterForm(forms.Form):
         return exercises
 
 
-def _local_now() -> datetime:
-    return timezone.localtime().replace(second=0, microsecond=0)
+def _blank_first(choices, label) -> list:
+    return [("", label), *choices]
 
 
 class PaperLogForm(forms.Form):
-    """A log the patient kept on paper, typed in by the therapist."""
+    """A log the patient kept on paper, typed in by the therapist.
+
+    Nothing is filled in beforehand: every answer is the patient's, so a form sent
+    empty gives an error on each field and stores nothing. It also asks the nerve
+    questions of every log and the red-flag questions of the log's day.
+    """
 
     item = forms.TypedChoiceField(label=_("Exercise"), coerce=int)
     logged_at = forms.DateTimeField(
@@ -206,11 +219,19 @@ class PaperLogForm(forms.Form):
     sets_done = forms.IntegerField(label=_("Sets done"), min_value=0, max_value=50)
     repetitions_done = forms.IntegerField(label=_("Repetitions done"), min_value=0, max_value=500)
     pain = forms.TypedChoiceField(
-        label=_("Pain now (0 to 10)"), coerce=int, choices=[(n, str(n)) for n in range(11)]
+        label=_("Pain now (0 to 10)"),
+        coerce=int,
+        choices=_blank_first([(n, str(n)) for n in range(11)], _("Choose…")),
     )
-    location = forms.ChoiceField(label=_("Where the pain reaches"), choices=Location.choices)
-    during = forms.ChoiceField(label=_("During the exercise"), choices=DuringResponse.choices)
-    after = forms.ChoiceField(label=_("After the exercise"), choices=AfterResponse.choices)
+    location = forms.ChoiceField(
+        label=_("Where the pain reaches"), choices=_blank_first(Location.choices, _("Choose…"))
+    )
+    during = forms.ChoiceField(
+        label=_("During the exercise"), choices=_blank_first(DuringResponse.choices, _("Choose…"))
+    )
+    after = forms.ChoiceField(
+        label=_("After the exercise"), choices=_blank_first(AfterResponse.choices, _("Choose…"))
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -218,19 +239,29 @@ class PaperLogForm(forms.Form):
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, items: Sequence[PrescriptionItem], **kwargs) -> None:
-        kwargs.setdefault(
-            "initial",
-            {"logged_at": _local_now(), "client_token": uuid.uuid4().hex},
-        )
+        kwargs.setdefault("initial", {"client_token": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
         self.items = {item.pk: item for item in items}
-        self.fields["item"].choices = [
-            (item.pk, f"{item.position}. {item.exercise.name}") for item in items
-        ]
-        if items:
-            first = items[0]
-            self.fields["sets_done"].initial = first.sets
-            self.fields["repetitions_done"].initial = first.repetitions
+        self.fields["item"].choices = _blank_first(
+            [(item.pk, f"{item.position}. {item.exercise.name}") for item in items],
+            _("Choose…"),
+        )
+        add_neuro_questions(self)
+        add_red_flag_questions(self)
+
+    @property
+    def neuro_fields(self) -> list[forms.BoundField]:
+        return neuro_fields(self)
+
+    @property
+    def red_flag_fields(self) -> list[forms.BoundField]:
+        return red_flag_fields(self)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["new_symptoms"] = neuro_answers(cleaned)
+        cleaned["red_flags"] = red_flag_answers(cleaned)
+        return cleaned
 
     def clean_logged_at(self) -> datetime:
         logged_at = self.cleaned_data["logged_at"]

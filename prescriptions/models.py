@@ -7,12 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinics.models import Clinic, clinic_of
-from exercises.models import Exercise, Progression
-from patients.models import Patient, patient_of
+from exercises.models import Dosage, Exercise, Progression
+from patients.models import LOCATION_RANK, Location, Patient, patient_of
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -76,6 +77,8 @@ class Prescription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Any change of the version or its exercises; clinic systems sync from it (FHIR).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = PrescriptionQuerySet.as_manager()
 
@@ -117,31 +120,10 @@ class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 
 
-class PrescriptionItem(models.Model):
+class PrescriptionItem(Dosage):
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
-    sets = models.PositiveSmallIntegerField(
-        _("sets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
-    )
-    repetitions = models.PositiveSmallIntegerField(
-        _("repetitions"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
-    hold_seconds = models.PositiveSmallIntegerField(
-        _("hold (seconds)"), default=0, validators=[MaxValueValidator(600)]
-    )
-    times_per_day = models.PositiveSmallIntegerField(
-        _("times per day"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
-    every_hours = models.PositiveSmallIntegerField(
-        _("every N hours"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
     note = models.TextField(_("note for the patient"), blank=True)
 
     objects = PrescriptionItemQuerySet.as_manager()
@@ -220,22 +202,6 @@ class PrescriptionItem(models.Model):
         return ", ".join(parts)
 
 
-class Location(models.TextChoices):
-    """Where the pain reaches (the most distal symptom), from the centre outwards."""
-
-    NONE = "none", _("No pain")
-    CENTRAL = "central", _("Centre of the low back")
-    ONE_SIDE = "one_side", _("One side of the low back")
-    BUTTOCK = "buttock", _("Buttock")
-    THIGH = "thigh", _("Thigh")
-    BELOW_KNEE = "below_knee", _("Below the knee")
-    FOOT = "foot", _("Foot")
-
-
-# How far from the spine each location is: a rising rank is peripheralization.
-LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
-
-
 class DuringResponse(models.TextChoices):
     PRODUCE = "produce", _("Produce")
     ABOLISH = "abolish", _("Abolish")
@@ -252,6 +218,25 @@ class AfterResponse(models.TextChoices):
     NO_BETTER = "no_better", _("No better")
     NO_WORSE = "no_worse", _("No worse")
     NO_EFFECT = "no_effect", _("No effect")
+
+
+class NeuroSymptom(models.TextChoices):
+    """New nerve symptoms, asked on every log; any yes stops the exercise."""
+
+    NUMBNESS = "numbness", _("New numbness in a leg or foot")
+    PINS_NEEDLES = "pins_needles", _("New pins and needles in a leg or foot")
+    WEAKNESS = (
+        "weakness",
+        _("New weakness in a leg or foot (for example, your foot drags or your knee gives way)"),
+    )
+    BOTH_LEGS = "both_legs", _("Pain, numbness or tingling in both legs")
+
+
+class ReferenceSource(models.TextChoices):
+    """What a log's location was compared with."""
+
+    PREVIOUS_LOG = "previous_log", _("the previous log")
+    STARTING_LOCATION = "starting_location", _("the starting location the therapist recorded")
 
 
 class SymptomLogQuerySet(ScopedQuerySet):
@@ -287,8 +272,26 @@ class SymptomLog(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    new_symptoms = models.JSONField(
+        _("new nerve symptoms reported"),
+        default=list,
+        blank=True,
+        help_text=_("NeuroSymptom codes the patient answered yes to."),
+    )
     # A token the form or client sends once per submission, so a retry stores nothing new.
     client_token = models.CharField(max_length=64, blank=True)
+    # The same idea for clinic systems: a UUID the client makes once per log.
+    client_id = models.UUIDField(null=True, blank=True)
+    # What the safety rules made of this log, kept beside the answers so anyone can
+    # see later why a stop fired (see prescriptions/safety.py).
+    reference_location = models.CharField(
+        _("compared with location"), max_length=10, choices=Location, blank=True
+    )
+    reference_source = models.CharField(
+        _("compared with"), max_length=17, choices=ReferenceSource, blank=True
+    )
+    findings = models.JSONField(_("safety findings"), default=list, blank=True)
+    stop_exercise = models.BooleanField(_("told to stop"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SymptomLogQuerySet.as_manager()
@@ -320,6 +323,11 @@ class SymptomLog(models.Model):
                 condition=~Q(client_token=""),
                 name="symptom_log_client_token_unique",
             ),
+            models.UniqueConstraint(
+                fields=["patient", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="symptom_log_client_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,17 +337,51 @@ class SymptomLog(models.Model):
     def location_rank(self) -> int:
         return LOCATION_RANK[self.location]
 
+    @property
+    def finding_reasons(self) -> list[str]:
+        """The stored reasons the safety rules gave, in plain words."""
+        return [finding["reason"] for finding in self.findings]
+
+    @property
+    def new_symptom_labels(self) -> list[str]:
+        return [str(NeuroSymptom(code).label) for code in self.new_symptoms]
+
 
 class RedFlag(models.TextChoices):
-    BLADDER_BOWEL = "bladder_bowel", _("New trouble controlling your bladder or bowel")
+    """The daily screen for cauda equina syndrome and serious disease behind back pain.
+
+    Any yes means: seek urgent medical care now.
+    """
+
+    BLADDER_BOWEL = (
+        "bladder_bowel",
+        _("New trouble controlling your bladder or bowel, or leaking you cannot stop"),
+    )
+    URINATION = (
+        "urination",
+        _("New difficulty passing urine, or you cannot feel the urine passing"),
+    )
     SADDLE_NUMBNESS = (
         "saddle_numbness",
-        _("Numbness between your legs or around your bottom (where you would sit on a saddle)"),
+        _(
+            "Numbness around your back passage or genitals, or between your legs (where you "
+            "would sit on a saddle)"
+        ),
     )
+    SEXUAL_DYSFUNCTION = (
+        "sexual_dysfunction",
+        _("New problems with sex, such as loss of feeling in your genitals or no erection"),
+    )
+    BOTH_LEGS = "both_legs", _("Pain, numbness, tingling or weakness in both legs")
     LEG_WEAKNESS = "leg_weakness", _("Weakness in a leg that is getting worse")
     FEVER_WEIGHT_LOSS = (
         "fever_weight_loss",
         _("Fever, or weight loss you cannot explain, together with your back pain"),
+    )
+    CANCER = "cancer", _("You have or have had cancer")
+    NIGHT_PAIN = (
+        "night_pain",
+        _("Constant pain at night that does not ease when you rest or change position"),
     )
 
 
@@ -385,6 +427,7 @@ class Alert(models.Model):
         RED_FLAG = "red_flag", _("Red-flag answer")
         PAIN_RISE = "pain_rise", _("Sharp rise in pain")
         NO_LOGS = "no_logs", _("No logs for several days")
+        NEUROLOGICAL = "neurological", _("New nerve symptoms")
 
     class Severity(models.TextChoices):
         WARNING = "warning", _("Needs attention")
@@ -399,6 +442,16 @@ class Alert(models.Model):
     )
     red_flag_check = models.ForeignKey(
         RedFlagCheck, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    # Repeats of the same warning group into one open alert per patient, kind and
+    # exercise (no exercise for the patient-wide kinds).
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("times seen"), default=1)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    logs = models.ManyToManyField(
+        SymptomLog, blank=True, related_name="grouped_alerts", verbose_name=_("logs")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_by = models.ForeignKey(
@@ -415,19 +468,32 @@ class Alert(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["peripheralization", "worse", "red_flag", "pain_rise", "no_logs"]
+                    kind__in=[
+                        "peripheralization",
+                        "worse",
+                        "red_flag",
+                        "pain_rise",
+                        "no_logs",
+                        "neurological",
+                    ]
                 ),
                 name="alert_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(severity__in=["warning", "urgent"]), name="alert_severity_valid"
             ),
-            # "No logs" and "pain rise" describe a state, so one open alert of each suffices.
+            # One open alert per patient, kind and exercise: repeats raise its count.
+            models.UniqueConstraint(
+                fields=["patient", "kind", "exercise"],
+                condition=Q(acknowledged_at__isnull=True, exercise__isnull=False),
+                name="alert_one_open_per_exercise",
+            ),
             models.UniqueConstraint(
                 fields=["patient", "kind"],
-                condition=Q(acknowledged_at__isnull=True, kind__in=["no_logs", "pain_rise"]),
-                name="alert_one_open_state_alert",
+                condition=Q(acknowledged_at__isnull=True, exercise__isnull=True),
+                name="alert_one_open_per_kind",
             ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="alert_count_min"),
         ]
 
     def __str__(self) -> str:
@@ -436,6 +502,14 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def first_seen_day(self) -> str:
+        """When the group began, as the therapist says it: "Tuesday" within the week."""
+        first = timezone.localtime(self.created_at)
+        if (timezone.localdate() - first.date()).days < 7:
+            return date_format(first, "l")
+        return date_format(first, "j M Y")
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""

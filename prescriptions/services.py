@@ -8,32 +8,29 @@ everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
 from patients.models import Patient
 
+from . import safety
 from .models import (
-    AfterResponse,
     Alert,
-    DuringResponse,
+    NeuroSymptom,
     Prescription,
     PrescriptionItem,
     RedFlag,
     RedFlagCheck,
     SymptomLog,
 )
-
-# How many points above the first logged pain count as a sharp rise.
-PAIN_RISE_THRESHOLD = 3
 
 
 @dataclass(frozen=True)
@@ -148,6 +145,7 @@ def set_items(*, prescription: Prescription, items: Sequence[ItemSpec]) -> None:
     with transaction.atomic():
         prescription.items.all().delete()
         _save_items(prescription, items)
+        prescription.save(update_fields=["updated_at"])
 
 
 def _lock_patient(patient_id: int) -> None:
@@ -176,7 +174,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         if current is not None:
             current.status = Prescription.Status.ENDED
             current.ended_at = now
-            current.save(update_fields=["status", "ended_at"])
+            current.save(update_fields=["status", "ended_at", "updated_at"])
             # A version has at most one successor: an open draft revision of the same
             # version may already claim it, and keeps its claim.
             if (
@@ -186,7 +184,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
                 prescription.replaces = current
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
-        prescription.save(update_fields=["status", "activated_at", "replaces"])
+        prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
     return prescription
 
 
@@ -250,7 +248,7 @@ def end_prescription(*, prescription: Prescription) -> Prescription:
         raise ValidationError(_("Only the active program can be ended."))
     prescription.status = Prescription.Status.ENDED
     prescription.ended_at = timezone.now()
-    prescription.save(update_fields=["status", "ended_at"])
+    prescription.save(update_fields=["status", "ended_at", "updated_at"])
     return prescription
 
 
@@ -284,12 +282,13 @@ def compare_versions(old: Prescription, new: Prescription) -> list[ItemChange]:
 
 
 # --- Symptom logs and the safety rules -------------------------------------------------
+# The rules themselves are in safety.py; here they are fed and their outcome stored.
 
 
 @dataclass
 class LogOutcome:
-    """What storing a log led to: the log, the alerts it raised, and whether the
-    patient must be told to stop this exercise."""
+    """What storing a log led to: the log, the alerts it raised or added to, and
+    whether the patient must be told to stop this exercise (or seek urgent care)."""
 
     log: SymptomLog
     created: bool
@@ -297,63 +296,158 @@ class LogOutcome:
 
     @property
     def stop_exercise(self) -> bool:
-        return (
-            self.log.during == DuringResponse.PERIPHERALIZE or self.log.after == AfterResponse.WORSE
-        )
+        return self.log.stop_exercise
+
+    @property
+    def urgent(self) -> bool:
+        return any(finding.get("urgent") for finding in self.log.findings)
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return self.log.findings
 
 
-def _stop_alert(log: SymptomLog) -> Alert | None:
-    exercise = log.item.exercise.name
-    if log.during == DuringResponse.PERIPHERALIZE:
-        message = _("Pain spread outwards during %(exercise)s (now reaches: %(location)s).") % {
-            "exercise": exercise,
-            "location": log.get_location_display().lower(),
-        }
-        if log.after == AfterResponse.WORSE:
-            message += " " + _("Worse afterwards.")
-        kind = Alert.Kind.PERIPHERALIZATION
-    elif log.after == AfterResponse.WORSE:
-        message = _("Worse after %(exercise)s (pain %(pain)d/10).") % {
-            "exercise": exercise,
-            "pain": log.pain,
-        }
-        kind = Alert.Kind.WORSE
-    else:
-        return None
-    return Alert.objects.create(
-        patient=log.patient,
-        kind=kind,
-        severity=Alert.Severity.WARNING,
-        message=message,
-        symptom_log=log,
+def raise_alert(
+    *,
+    patient: Patient,
+    kind: str,
+    severity: str,
+    message: str,
+    exercise: Exercise | None = None,
+    log: SymptomLog | None = None,
+    red_flag_check: RedFlagCheck | None = None,
+    seen_at: datetime | None = None,
+) -> Alert:
+    """Open an alert, or add to the open one of the same patient, kind and exercise.
+
+    A repeat raises the group's count, moves its "last seen", takes the newest
+    message, becomes urgent if the repeat is, and links the log. The open-alert
+    unique constraints make two simultaneous first warnings one group: the loser's
+    insert fails and it joins the winner's row instead.
+    """
+    seen_at = seen_at or timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                alert = (
+                    Alert.objects.select_for_update()
+                    .open()
+                    .filter(patient=patient, kind=kind, exercise=exercise)
+                    .first()
+                )
+                if alert is None:
+                    alert = Alert.objects.create(
+                        patient=patient,
+                        kind=kind,
+                        severity=severity,
+                        message=message,
+                        exercise=exercise,
+                        symptom_log=log,
+                        red_flag_check=red_flag_check,
+                        last_seen_at=seen_at,
+                    )
+                else:
+                    alert.count += 1
+                    alert.last_seen_at = max(alert.last_seen_at, seen_at)
+                    alert.message = message
+                    if severity == Alert.Severity.URGENT:
+                        alert.severity = severity
+                    if red_flag_check is not None:
+                        alert.red_flag_check = red_flag_check
+                    alert.save(
+                        update_fields=[
+                            "count",
+                            "last_seen_at",
+                            "message",
+                            "severity",
+                            "red_flag_check",
+                        ]
+                    )
+                if log is not None:
+                    alert.logs.add(log)
+                return alert
+        except IntegrityError:
+            continue  # another request opened the group first; join it
+    raise IntegrityError("The open alert could not be found or created.")
+
+
+def acknowledge_alerts(*, patient: Patient, by: Any) -> int:
+    """Acknowledge every open alert of the patient at once; how many there were."""
+    return (
+        Alert.objects.open()
+        .filter(patient=patient)
+        .update(acknowledged_by=by, acknowledged_at=timezone.now())
     )
 
 
-def _pain_rise_alert(log: SymptomLog) -> Alert | None:
-    first = (
-        SymptomLog.objects.filter(patient=log.patient)
-        .exclude(pk=log.pk)
-        .order_by("logged_at", "id")
-        .first()
+def urgent_alert_open(patient: Patient) -> bool:
+    """True while an urgent alert waits for a therapist: the portal then shows no
+    exercises, only what to do now."""
+    return Alert.objects.open().filter(patient=patient, severity=Alert.Severity.URGENT).exists()
+
+
+def _log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
+    earlier = SymptomLog.objects.filter(patient=patient, logged_at__lt=log.logged_at)
+    previous = earlier.order_by("-logged_at", "-id").values("location").first()
+    first = earlier.order_by("logged_at", "id").values("pain").first()
+    recent_low = earlier.filter(
+        logged_at__gte=log.logged_at - timedelta(days=safety.RECENT_DAYS)
+    ).aggregate(low=Min("pain"))["low"]
+    return safety.LogFacts(
+        pain=log.pain,
+        location=log.location,
+        during=log.during,
+        after=log.after,
+        new_symptoms=tuple(log.new_symptoms),
+        previous_location=previous["location"] if previous else None,
+        starting_location=patient.starting_location or None,
+        first_pain=first["pain"] if first else None,
+        recent_lowest_pain=recent_low,
+        pain_rise_threshold=patient.clinic.pain_rise_threshold,
     )
-    if first is None or first.logged_at > log.logged_at:
-        return None
-    if log.pain < first.pain + PAIN_RISE_THRESHOLD:
-        return None
-    if Alert.objects.open().filter(patient=log.patient, kind=Alert.Kind.PAIN_RISE).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return Alert.objects.create(
+
+
+def _alerts_for(log: SymptomLog, findings: list[safety.Finding]) -> list[Alert]:
+    exercise = log.item.exercise
+    alerting = [finding for finding in findings if finding.alert]
+    kinds = {finding.kind for finding in alerting}
+    if {safety.PERIPHERALIZATION, safety.WORSE} <= kinds:
+        # One stop, one alert: "worse" joins the peripheralization it came with.
+        worse = next(finding for finding in alerting if finding.kind == safety.WORSE)
+        alerting = [
+            replace(finding, reason=f"{finding.reason} {worse.reason}")
+            if finding.kind == safety.PERIPHERALIZATION
+            else finding
+            for finding in alerting
+            if finding is not worse
+        ]
+    alerts = []
+    for finding in alerting:
+        # Pain is the patient's, not one exercise's: its group spans the program.
+        per_exercise = finding.kind != safety.PAIN_RISE
+        alerts.append(
+            raise_alert(
                 patient=log.patient,
-                kind=Alert.Kind.PAIN_RISE,
-                severity=Alert.Severity.WARNING,
-                message=_("Pain %(now)d/10, up from %(first)d/10 at the first log.")
-                % {"now": log.pain, "first": first.pain},
-                symptom_log=log,
+                kind=finding.kind,
+                severity=Alert.Severity.URGENT if finding.urgent else Alert.Severity.WARNING,
+                message=f"{exercise.name}: {finding.reason}",
+                exercise=exercise if per_exercise else None,
+                log=log,
+                seen_at=log.logged_at,
             )
-    except IntegrityError:
-        return None  # a log stored at the same moment raised the one open pain-rise alert
+        )
+    return alerts
+
+
+def _replayed(patient: Patient, client_id: Any, client_token: str) -> LogOutcome | None:
+    existing = None
+    if client_id:
+        existing = SymptomLog.objects.filter(patient=patient, client_id=client_id).first()
+    if existing is None and client_token:
+        existing = SymptomLog.objects.filter(patient=patient, client_token=client_token).first()
+    if existing is None:
+        return None
+    return LogOutcome(existing, created=False, alerts=list(existing.grouped_alerts.all()))
 
 
 # What a patient answers about one exercise: the fields every log form collects.
@@ -361,8 +455,12 @@ LOG_ANSWERS = ("pain", "location", "during", "after", "sets_done", "repetitions_
 
 
 def log_answers(data: dict[str, Any]) -> dict[str, Any]:
-    """The answers of a validated log form, as `record_symptom_log` takes them."""
-    return {name: data[name] for name in LOG_ANSWERS}
+    """The answers of a validated log form, as `record_symptom_log` takes them
+    (with the nerve-symptom answers when the form asks them, see safety_forms.py)."""
+    answers = {name: data[name] for name in LOG_ANSWERS}
+    if "new_symptoms" in data:
+        answers["new_symptoms"] = data["new_symptoms"]
+    return answers
 
 
 def record_symptom_log(
@@ -376,24 +474,37 @@ def record_symptom_log(
     sets_done: int,
     repetitions_done: int,
     note: str = "",
+    new_symptoms: Iterable[str] = (),
     logged_at: datetime | None = None,
     source: str = SymptomLog.Source.PORTAL,
     entered_by: Any = None,
     client_token: str = "",
+    client_id: Any = None,
 ) -> LogOutcome:
     """Store one log and apply the safety rules; the one way logs enter Centra.
 
-    A repeated `client_token` returns the log stored the first time, so a
-    double submit or a retried request stores nothing twice.
+    Keyword-only, so any page (one exercise, a whole session, a paper sheet, the
+    API) calls it once per exercise with the patient's answers:
+    `pain` 0-10, `location`/`during`/`after` as codes, `new_symptoms` the
+    NeuroSymptom codes answered yes. The rules of safety.py run on the log, their
+    findings, the reference location and `stop_exercise` are stored on it, and
+    each warning raises or joins a grouped alert (`LogOutcome.alerts`).
+
+    A repeated `client_id` (a UUID from the client) or `client_token` (a form's
+    token) of the same patient returns the log stored the first time, with
+    `created=False`, so a double submit or a retried request stores nothing twice.
+    Raises ValidationError (with field names) for answers that cannot be stored.
     """
-    if client_token:
-        existing = SymptomLog.objects.filter(patient=patient, client_token=client_token).first()
-        if existing is not None:
-            return LogOutcome(existing, created=False, alerts=list(existing.alerts.all()))
+    replay = _replayed(patient, client_id, client_token)
+    if replay is not None:
+        return replay
     if item.prescription.patient_id != patient.pk:
         raise ValidationError({"item": _("This exercise is not in this patient's program.")})
     if item.prescription.status == Prescription.Status.DRAFT:
         raise ValidationError({"item": _("This program has not been started yet.")})
+    symptoms = list(dict.fromkeys(new_symptoms))
+    if set(symptoms) - set(NeuroSymptom.values):
+        raise ValidationError({"new_symptoms": _("Unknown nerve symptom.")})
     log = SymptomLog(
         patient=patient,
         item=item,
@@ -404,24 +515,72 @@ def record_symptom_log(
         sets_done=sets_done,
         repetitions_done=repetitions_done,
         note=note,
+        new_symptoms=symptoms,
         logged_at=logged_at or timezone.now(),
         source=source,
         entered_by=entered_by,
         client_token=client_token,
+        client_id=client_id,
     )
     log.full_clean(exclude=["patient", "item", "entered_by"])
     if log.logged_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"logged_at": _("A log cannot be in the future.")})
     try:
         with transaction.atomic():
+            # One patient's logs are judged one at a time, so "the previous log" and
+            # "the recent level" are what the database holds.
+            _lock_patient(patient.pk)
+            replay = _replayed(patient, client_id, client_token)
+            if replay is not None:
+                return replay
+            facts = _log_facts(log, patient)
+            findings = safety.evaluate_log(facts)
+            if facts.reference is not None:
+                log.reference_location, log.reference_source = facts.reference
+            log.findings = [finding.as_dict() for finding in findings]
+            log.stop_exercise = safety.stops(findings)
             log.save()
-            alerts = [alert for alert in (_stop_alert(log), _pain_rise_alert(log)) if alert]
+            alerts = _alerts_for(log, findings)
     except IntegrityError:
-        existing = SymptomLog.objects.filter(patient=patient, client_token=client_token).first()
-        if not client_token or existing is None:
+        replay = _replayed(patient, client_id, client_token)
+        if replay is None:
             raise
-        return LogOutcome(existing, created=False, alerts=list(existing.alerts.all()))
+        return replay
     return LogOutcome(log, created=True, alerts=alerts)
+
+
+def record_paper_log(
+    *,
+    patient: Patient,
+    item: PrescriptionItem,
+    logged_at: datetime,
+    red_flags: Iterable[str],
+    entered_by: Any,
+    client_token: str = "",
+    **answers: Any,
+) -> LogOutcome:
+    """A log the therapist types in from paper, with the red-flag answers of its day.
+
+    Both are stored together or not at all; a yes raises the urgent alert as in the
+    portal. `answers` are those of `record_symptom_log`.
+    """
+    with transaction.atomic():
+        outcome = record_symptom_log(
+            patient=patient,
+            item=item,
+            logged_at=logged_at,
+            source=SymptomLog.Source.THERAPIST,
+            entered_by=entered_by,
+            client_token=client_token,
+            **answers,
+        )
+        if outcome.created:
+            _check, alert = record_red_flag_check(
+                patient=patient, answered_yes=red_flags, on=timezone.localdate(logged_at)
+            )
+            if alert is not None and alert not in outcome.alerts:
+                outcome.alerts.append(alert)
+    return outcome
 
 
 def red_flags_due(patient: Patient, *, on: date | None = None) -> bool:
@@ -433,13 +592,18 @@ def red_flags_due(patient: Patient, *, on: date | None = None) -> bool:
 def record_red_flag_check(
     *, patient: Patient, answered_yes: Iterable[str], on: date | None = None
 ) -> tuple[RedFlagCheck, Alert | None]:
-    """Store today's red-flag answers; any yes raises an urgent alert."""
+    """Store the day's red-flag answers; any yes raises (or joins) an urgent alert.
+
+    Answers given again the same day are added to the day's check; a yes already
+    given that day raises nothing new.
+    """
     answers = sorted(set(answered_yes))
     unknown = set(answers) - set(RedFlag.values)
     if unknown:
         raise ValidationError({"answered_yes": _("Unknown red-flag question.")})
     day = on or timezone.localdate()
     with transaction.atomic():
+        _lock_patient(patient.pk)
         check, created = RedFlagCheck.objects.get_or_create(
             patient=patient, checked_on=day, defaults={"answered_yes": answers}
         )
@@ -449,14 +613,16 @@ def record_red_flag_check(
                 return check, check.alerts.first()
             check.answered_yes = new
             check.save(update_fields=["answered_yes"])
-        if not answers:
+        finding = safety.red_flag_answers(
+            check.answered_yes, {code: str(label) for code, label in RedFlag.choices}
+        )
+        if finding is None:
             return check, None
-        labels = "; ".join(str(RedFlag(code).label) for code in answers)
-        alert = Alert.objects.create(
+        alert = raise_alert(
             patient=patient,
             kind=Alert.Kind.RED_FLAG,
             severity=Alert.Severity.URGENT,
-            message=_("Red flag reported: %(answers)s.") % {"answers": labels},
+            message=finding.reason,
             red_flag_check=check,
         )
     return check, alert

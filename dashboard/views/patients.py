@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -238,7 +238,14 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attach_adherence([patient])
     alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
     open_alerts = list(
-        alerts.open().order_by(_first_if(Q(severity=Alert.Severity.URGENT)), "-created_at")
+        alerts.open()
+        .prefetch_related(
+            Prefetch(
+                "logs",
+                SymptomLog.objects.select_related("item__exercise").order_by("logged_at", "id"),
+            )
+        )
+        .order_by(_first_if(Q(severity=Alert.Severity.URGENT)), "-created_at")
     )
     acknowledged = list(
         alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinics.models import AuditEvent, audit
@@ -26,16 +27,17 @@ from prescriptions.forms import (
     ProgramStartForm,
     item_formset,
 )
-from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.models import Alert, Prescription, PrescriptionItem
 from prescriptions.services import (
     ItemSpec,
+    acknowledge_alerts,
     activate_prescription,
     compare_versions,
     create_prescription,
     end_prescription,
     log_answers,
     progression_items,
-    record_symptom_log,
+    record_paper_log,
     set_items,
     start_revision,
 )
@@ -470,6 +472,25 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to(request, fallback))
 
 
+@require_POST
+@therapist_required
+def alerts_acknowledge_all(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient.objects.for_user(request.user), pk=patient_pk)
+    count = acknowledge_alerts(patient=patient, by=request.user)
+    if count:
+        audit(
+            action=AuditEvent.Action.UPDATE,
+            target=patient,
+            request=request,
+            detail={"action": "acknowledge all alerts", "count": count},
+        )
+    messages.success(
+        request,
+        ngettext("%(n)d alert acknowledged.", "%(n)d alerts acknowledged.", count) % {"n": count},
+    )
+    return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#alerts")
+
+
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
@@ -494,12 +515,12 @@ def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            outcome = record_symptom_log(
+            outcome = record_paper_log(
                 patient=patient,
                 item=form.chosen_item,
                 **log_answers(data),
                 logged_at=data["logged_at"],
-                source=SymptomLog.Source.THERAPIST,
+                red_flags=data["red_flags"],
                 entered_by=request.user,
                 client_token=data["client_token"],
             )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
-from prescriptions.models import Alert, SymptomLog
+from prescriptions.models import Alert, NeuroSymptom, SymptomLog
 from prescriptions.services import record_red_flag_check, record_symptom_log
 from tests.factories import make_patient, make_prescription
 
@@ -83,6 +83,7 @@ def test_a_peripheralizing_log_raises_the_same_alert_as_the_portal(
             "after": "worse",
             "note": "",
             "client_token": "portal-1",
+            **{f"neuro_{code}": "no" for code in NeuroSymptom.values},
         },
     )
     portal_alert = Alert.objects.get(patient=portal_patient)

@@ -3,10 +3,16 @@ their invitation, logs a session, is told to stop, and the therapist sees it."""
 
 import pytest
 
+from prescriptions.services import record_red_flag_check
 from tests.browser.conftest import assert_accessible, login
 from tests.factories import make_patient, make_prescription
 
 NEW_PASSWORD = "lumbar-roll-sunrise-81"
+
+
+def answer_no_to_nerve_questions(phone) -> None:
+    for question in phone.locator(".question--nerves .question--yesno").all():
+        question.get_by_role("radio", name="No", exact=True).check()
 
 
 @pytest.fixture
@@ -54,6 +60,7 @@ def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
     phone.get_by_role("radio", name="In the middle of my low back", exact=True).check()
     phone.get_by_role("radio", name="The pain moved towards my spine").check()
     phone.get_by_role("radio", name="Better than before the exercise").check()
+    answer_no_to_nerve_questions(phone)
     phone.get_by_role("button", name="Save how it went").click()
     assert phone.get_by_text("That is a good sign.").is_visible()
 
@@ -67,30 +74,36 @@ def test_a_new_patient_activates_logs_is_told_to_stop_and_the_therapist_sees_it(
         "radio", name="The pain spread further down my leg or into my buttock"
     ).check()
     phone.get_by_role("radio", name="No change at all").check()
+    answer_no_to_nerve_questions(phone)
     phone.get_by_role("button", name="Save how it went").click()
 
     stop = phone.get_by_role("alert")
     assert stop.get_by_role("heading", name="Stop doing Prone props (lying on elbows)").is_visible()
-    assert stop.get_by_role("link", name="Call Harbour Physio: 020 7946 0000").is_visible()
+    # The main action is to contact the clinic, then back to today; no next exercise.
+    contact = phone.get_by_role("link", name="Contact the clinic: 020 7946 0000")
+    assert contact.is_visible() and contact.get_attribute("href") == "tel:02079460000"
+    back = phone.get_by_role("link", name="Back to today").last
+    assert contact.bounding_box()["y"] < back.bounding_box()["y"]
+    assert phone.get_by_role("link", name="Next exercise").count() == 0
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(phone)
 
     phone.get_by_role("link", name="My progress").click()
-    assert phone.get_by_role("heading", name="My progress").is_visible()
+    phone.wait_for_load_state()
+    phone.get_by_role("heading", name="My progress").wait_for()
     assert phone.get_by_text("The pain spread further down my leg or into my buttock").is_visible()
     assert_accessible(phone)
 
     login(page, "tess", password)
     page.goto(f"/patients/{patient.pk}/")
     alerts = page.locator("#alerts")
-    assert alerts.get_by_text("Pain spread outwards during Prone props").is_visible()
+    assert alerts.get_by_text("Prone props (lying on elbows): Peripheralization").is_visible()
     assert alerts.locator("[data-alert]").count() == 1
 
 
 def test_a_missing_answer_is_shown_clearly_and_keeps_the_others(
     phone_page, patient, prescription, password
 ):
-    from prescriptions.services import record_red_flag_check
-
     record_red_flag_check(patient=patient, answered_yes=[])
     login(phone_page, "paula", password)
     phone_page.get_by_role("link", name="Log how it went: Prone lying", exact=True).click()
@@ -116,3 +129,39 @@ def test_a_yes_to_a_red_flag_sends_the_patient_to_urgent_care(
     assert urgent.get_by_role("heading", name="Seek urgent medical care now").is_visible()
     assert urgent.get_by_text("emergency department").is_visible()
     assert_accessible(phone_page)
+
+
+def test_an_urgent_answer_pauses_the_program_until_the_therapist_acknowledges(
+    phone_page, page, patient, prescription, clinic, password
+):
+    clinic.phone = "020 7946 0000"
+    clinic.emergency_number = "999"
+    clinic.save()
+    record_red_flag_check(patient=patient, answered_yes=[])
+    phone = phone_page
+    login(phone, "paula", password)
+    phone.get_by_role("link", name="Report a warning sign").first.click()
+    both = phone.get_by_role("group", name="Pain, numbness, tingling or weakness in both legs")
+    for question in phone.locator("fieldset").all():
+        question.get_by_role("radio", name="No", exact=True).check()
+    both.get_by_role("radio", name="Yes").check()
+    phone.get_by_role("button", name="Continue").click()
+
+    phone.get_by_role("link", name="Today", exact=True).click()
+    urgent = phone.get_by_role("alert")
+    assert urgent.get_by_role("heading", name="Seek urgent medical care now").is_visible()
+    emergency = urgent.get_by_role("link", name="Call the emergency number: 999")
+    assert emergency.is_visible() and emergency.get_attribute("href") == "tel:999"
+    assert urgent.get_by_role("link", name="Call Harbour Physio: 020 7946 0000").is_visible()
+    assert phone.get_by_role("link", name="Log how it went: Prone lying").count() == 0
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
+
+    login(page, "tess", password)
+    page.goto(f"/patients/{patient.pk}/")
+    page.locator("#alerts").get_by_role("button", name="Acknowledge").first.click()
+    page.wait_for_timeout(300)
+
+    phone.reload()
+    assert phone.get_by_role("link", name="Log how it went: Prone lying", exact=True).is_visible()
+    assert phone.get_by_role("heading", name="Seek urgent medical care now").count() == 0

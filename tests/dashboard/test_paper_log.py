@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
-from prescriptions.models import Alert, SymptomLog
+from prescriptions.models import Alert, NeuroSymptom, RedFlag, SymptomLog
 from tests.factories import make_prescription
 
 pytestmark = pytest.mark.any_hour
@@ -30,6 +30,8 @@ def answers(item, /, **overrides):
         "after": "better",
         "note": "From the paper sheet",
         "client_token": uuid.uuid4().hex,
+        **{f"neuro_{code}": "no" for code in NeuroSymptom.values},
+        **{f"red_flag_{code}": "no" for code in RedFlag.values},
     }
     data.update(overrides)
     return data

@@ -123,6 +123,6 @@ def test_the_number_of_queries_does_not_grow_with_the_logs(
     )
     # Auth (4), patient, adherence, alerts (2), versions, items, log count and page, chart,
     # invitation, audit, session save (3).
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = therapist_client.get(url(patient))
     assert response.status_code == 200

@@ -267,3 +267,13 @@ class TestTheFileFetcher:
         sneaky = Path(settings.BASE_DIR, "static", "..", "config", "settings.py")
         with pytest.raises(ValueError):
             LocalFileFetcher()(sneaky.as_uri())
+
+
+def test_it_prints_the_clinics_emergency_number_and_the_full_red_flag_screen(prescription):
+    clinic = prescription.patient.clinic
+    clinic.emergency_number = "999"
+    clinic.save()
+    text = pdf_text(handout_pdf(prescription))
+    assert "Call the emergency number 999" in text
+    assert "constant pain at night" in text.lower()
+    assert "back passage or genitals" in text

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from prescriptions.models import NeuroSymptom
 from prescriptions.services import record_red_flag_check
 
 
@@ -35,6 +36,7 @@ def answers():
             "after": "no_effect",
             "note": "",
             "client_token": uuid.uuid4().hex,
+            **{f"neuro_{code}": "no" for code in NeuroSymptom.values},
         }
         data.update(overrides)
         return data

@@ -168,7 +168,7 @@ def test_it_alerts_the_clinic_and_reassures_when_pain_rises_sharply(
         reverse("portal:log", args=[item.pk]), answers(pain="5"), follow=True
     )
     content = response.content.decode()
-    assert "Your pain is higher than when you started logging." in content
+    assert "Your pain is higher than it was in the last few days" in content
     assert "Stop doing" not in content
     alert = Alert.objects.get(patient=patient)
     assert alert.kind == Alert.Kind.PAIN_RISE

@@ -44,7 +44,7 @@ def test_it_sends_a_yes_to_urgent_care_and_raises_an_urgent_alert(patient_client
     content = response.content.decode()
     assert "Seek urgent medical care now" in content
     assert "emergency department" in content
-    assert "Do not wait for your clinic" in content
+    assert "Do not wait to see if it gets better" in content
     assert str(RedFlag.BLADDER_BOWEL.label) in content
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.severity) == (Alert.Kind.RED_FLAG, Alert.Severity.URGENT)

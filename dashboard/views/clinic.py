@@ -1,0 +1,41 @@
+"""The clinic administrator's settings page: phone, emergency number and the
+thresholds the safety rules use."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clinics.forms import ClinicSettingsForm
+from clinics.models import AuditEvent, audit
+
+from ..decorators import therapist_required
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    if not request.therapist.is_clinic_admin:
+        raise PermissionDenied
+    clinic = request.therapist.clinic
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit(
+            action=AuditEvent.Action.UPDATE,
+            target=clinic,
+            request=request,
+            detail={"fields": sorted(form.changed_data)},
+        )
+        messages.success(request, _("The clinic settings were saved."))
+        return redirect("dashboard:clinic_settings")
+    return render(
+        request,
+        "dashboard/clinic_settings.html",
+        {"form": form, "clinic": clinic},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,177 @@
+"""Every code the FHIR API uses, in one place: the standard systems (LOINC, SNOMED CT,
+UCUM, HL7's own) and Centra's CodeSystems for the MDT terms, published with canonical
+URLs under SITE_URL and served at /fhir/R4/CodeSystem/<id>.
+
+A new term in one of the core choices (a new alert kind, a new location) appears in
+its CodeSystem without a change here; a new *kind* of term needs one entry in
+`CODE_SYSTEMS`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from exercises.models import Direction
+from patients.models import Classification, DirectionalPreference
+from prescriptions.models import AfterResponse, Alert, DuringResponse, Location
+
+FHIR_VERSION = "4.0.1"
+BASE_PATH = "/fhir/R4"
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+FLAG_PRIORITY = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
+PLAN_DEFINITION_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+LANGUAGES = "urn:ietf:bcp:47"
+
+# Standard HL7 extensions (core R4), so no StructureDefinition of ours is needed.
+EXT_FLAG_PRIORITY = "http://hl7.org/fhir/StructureDefinition/flag-priority"
+EXT_FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
+EXT_MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+EXT_MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+
+PAIN_SEVERITY = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+EXERCISE_THERAPY = {"system": SNOMED, "code": "229065009", "display": "Exercise therapy"}
+LOW_BACK = {"system": SNOMED, "code": "37822005", "display": "Lumbar region structure"}
+SURVEY = {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+CLINICAL_FLAG = {"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"}
+REPETITIONS = {"system": UCUM, "code": "{repetitions}", "unit": "repetitions"}
+
+# Alert severity -> flag-priority-code (PH high, PM medium).
+FLAG_PRIORITIES = {
+    Alert.Severity.URGENT: {"system": FLAG_PRIORITY, "code": "PH", "display": "High priority"},
+    Alert.Severity.WARNING: {"system": FLAG_PRIORITY, "code": "PM", "display": "Medium priority"},
+}
+
+# Centra's program status -> CarePlan / ServiceRequest status (request-status).
+REQUEST_STATUS = {"draft": "draft", "active": "active", "ended": "completed"}
+
+
+def canonical(path: str) -> str:
+    """The canonical URL of one of our definitions; also where it is served."""
+    return f"{settings.SITE_URL}{BASE_PATH}/{path}"
+
+
+class DosagePart(models.TextChoices):
+    SETS = "sets", "Sets"
+    REPETITIONS = "repetitions", "Repetitions per set"
+    HOLD = "hold", "Hold (seconds)"
+
+
+class ObservationCode(models.TextChoices):
+    PAIN_LOCATION = "pain-location", "Where the pain reaches (the most distal symptom)"
+    EXERCISE_RESPONSE_DURING = "during", "Symptom response during the exercise"
+    EXERCISE_RESPONSE_AFTER = "after", "Symptom response after the exercise"
+
+
+@dataclass(frozen=True)
+class CodeSystemSpec:
+    id: str
+    name: str
+    title: str
+    description: str
+    choices: type[models.TextChoices]
+
+    @property
+    def url(self) -> str:
+        return canonical(f"CodeSystem/{self.id}")
+
+    def coding(self, code: str) -> dict[str, Any]:
+        return {"system": self.url, "code": code, "display": str(self.choices(code).label)}
+
+    def concept(self, code: str, text: str = "") -> dict[str, Any]:
+        return {"coding": [self.coding(code)], "text": text or str(self.choices(code).label)}
+
+
+CODE_SYSTEMS = {
+    spec.id: spec
+    for spec in [
+        CodeSystemSpec(
+            "mdt-location",
+            "MdtPainLocation",
+            "Where the pain reaches (MDT)",
+            "The most distal location of the patient's symptoms, ordered from the centre "
+            "of the low back outwards. Moving towards the centre over time is "
+            "centralization; moving outwards is peripheralization.",
+            Location,
+        ),
+        CodeSystemSpec(
+            "mdt-during",
+            "MdtResponseDuring",
+            "Symptom response during an exercise (MDT)",
+            "What the symptoms did while the patient performed the exercise.",
+            DuringResponse,
+        ),
+        CodeSystemSpec(
+            "mdt-after",
+            "MdtResponseAfter",
+            "Symptom response after an exercise (MDT)",
+            "How the symptoms were after the patient finished the exercise.",
+            AfterResponse,
+        ),
+        CodeSystemSpec(
+            "mdt-classification",
+            "MdtClassification",
+            "MDT classification",
+            "The Mechanical Diagnosis and Therapy classification set by the therapist.",
+            Classification,
+        ),
+        CodeSystemSpec(
+            "mdt-directional-preference",
+            "MdtDirectionalPreference",
+            "Directional preference (MDT)",
+            "The direction of movement that improves the patient's symptoms.",
+            DirectionalPreference,
+        ),
+        CodeSystemSpec(
+            "exercise-direction",
+            "ExerciseDirection",
+            "Direction of movement an exercise loads",
+            "The movement direction a catalog exercise loads the spine in.",
+            Direction,
+        ),
+        CodeSystemSpec(
+            "alert-kind",
+            "CentraAlertKind",
+            "Kinds of alert",
+            "Why Centra asks a therapist to look at a patient.",
+            Alert.Kind,
+        ),
+        CodeSystemSpec(
+            "dosage",
+            "CentraDosagePart",
+            "Parts of an exercise dosage",
+            "The parts of a home-exercise dosage that FHIR's request resources do not name.",
+            DosagePart,
+        ),
+        CodeSystemSpec(
+            "observation",
+            "CentraObservationCode",
+            "Centra observation codes",
+            "What a Centra observation or question records, where LOINC has no fitting code.",
+            ObservationCode,
+        ),
+    ]
+}
+
+LOCATION = CODE_SYSTEMS["mdt-location"]
+DURING = CODE_SYSTEMS["mdt-during"]
+AFTER = CODE_SYSTEMS["mdt-after"]
+CLASSIFICATION = CODE_SYSTEMS["mdt-classification"]
+DIRECTIONAL_PREFERENCE = CODE_SYSTEMS["mdt-directional-preference"]
+DIRECTION = CODE_SYSTEMS["exercise-direction"]
+ALERT_KIND = CODE_SYSTEMS["alert-kind"]
+DOSAGE = CODE_SYSTEMS["dosage"]
+OBSERVATION = CODE_SYSTEMS["observation"]

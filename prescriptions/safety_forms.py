@@ -1,0 +1,57 @@
+"""The safety questions every log form asks, shared by the portal and the dashboard.
+
+Each question is a required yes/no with nothing chosen beforehand, so a form
+cannot be saved without the patient's own answer to each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import NeuroSymptom, RedFlag
+
+YES, NO = "yes", "no"
+NEURO_PREFIX = "neuro_"
+RED_FLAG_PREFIX = "red_flag_"
+
+
+def yes_no_field(label: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[(YES, _("Yes")), (NO, _("No"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please answer yes or no.")},
+    )
+
+
+def add_neuro_questions(form: forms.Form) -> None:
+    """One yes/no question per new nerve symptom (NeuroSymptom), asked on every log."""
+    for code, label in NeuroSymptom.choices:
+        form.fields[NEURO_PREFIX + code] = yes_no_field(label)
+
+
+def neuro_answers(cleaned_data: dict[str, Any]) -> list[str]:
+    """The NeuroSymptom codes answered yes."""
+    return [code for code in NeuroSymptom.values if cleaned_data.get(NEURO_PREFIX + code) == YES]
+
+
+def neuro_fields(form: forms.Form) -> list[forms.BoundField]:
+    return [form[NEURO_PREFIX + code] for code in NeuroSymptom.values]
+
+
+def add_red_flag_questions(form: forms.Form) -> None:
+    """One yes/no question per red flag, for forms that also record the day's screen."""
+    for code, label in RedFlag.choices:
+        form.fields[RED_FLAG_PREFIX + code] = yes_no_field(label)
+
+
+def red_flag_answers(cleaned_data: dict[str, Any]) -> list[str]:
+    """The RedFlag codes answered yes."""
+    return [code for code in RedFlag.values if cleaned_data.get(RED_FLAG_PREFIX + code) == YES]
+
+
+def red_flag_fields(form: forms.Form) -> list[forms.BoundField]:
+    return [form[RED_FLAG_PREFIX + code] for code in RedFlag.values]
