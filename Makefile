@@ -7,7 +7,7 @@ PORT ?= 8000
 # System libraries WeasyPrint needs, by the Debian package that ships them.
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean
+.PHONY: run test lint format bench install check-system clean drawings
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: install
 	  echo "== $$script"; \
 	  $(BIN)/python $$script || exit 1; \
 	done
+
+# The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
+drawings: | $(BIN)/python
+	$(BIN)/python tools/drawings.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

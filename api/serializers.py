@@ -28,6 +28,7 @@ from prescriptions.models import (
     PrescriptionItem,
     RedFlag,
     RedFlagCheck,
+    Side,
     SymptomLog,
 )
 from prescriptions.services import ItemSpec, LogOutcome, progression_items, red_flags_due
@@ -48,7 +49,18 @@ def _clinic(serializer: serializers.Serializer):
 
 class ExerciseSerializer(serializers.ModelSerializer):
     builtin = serializers.BooleanField(source="is_builtin", read_only=True)
-    steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    steps = serializers.ListField(
+        child=serializers.CharField(),
+        source="catalog_steps",
+        read_only=True,
+        help_text=(
+            "In order. The numbers and the side are the prescribed item's; here the steps "
+            "say that the therapist sets them."
+        ),
+    )
+    sided = serializers.BooleanField(
+        read_only=True, help_text="Done to one side: each prescribed item names the side."
+    )
     image_url = serializers.SerializerMethodField(help_text="Absolute URL of the picture, if any.")
 
     class Meta:
@@ -60,6 +72,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "builtin",
             "position",
             "direction",
+            "sided",
             "steps",
             "purpose",
             "cautions",
@@ -172,6 +185,17 @@ class PatientSerializer(serializers.ModelSerializer):
 class PrescriptionItemSerializer(serializers.ModelSerializer):
     exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    steps = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The exercise's steps with this item's dosage and side filled in.",
+    )
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="left or right for a one-sided exercise; empty for the others.",
+    )
 
     class Meta:
         model = PrescriptionItem
@@ -186,7 +210,9 @@ class PrescriptionItemSerializer(serializers.ModelSerializer):
             "times_per_day",
             "every_hours",
             "note",
+            "side",
             "dosage_text",
+            "steps",
         ]
         read_only_fields = fields
 
@@ -249,6 +275,14 @@ class ItemInputSerializer(serializers.Serializer):
         min_value=1, max_value=24, required=False, allow_null=True
     )
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    side = serializers.ChoiceField(
+        choices=Side.choices,
+        required=False,
+        help_text=(
+            "For a one-sided exercise (`sided` in the catalog): left or right. Left out, it "
+            "follows the patient's lateral directional preference, if any."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         times, every = attrs.get("times_per_day"), attrs.get("every_hours")
@@ -316,11 +350,17 @@ class RevisionInputSerializer(serializers.Serializer):
             if exercise.slug not in found or exercise.clinic_id is not None:
                 found[exercise.slug] = exercise
         # Keyed by the item's index, the shape DRF gives the other item errors.
-        errors = {
-            index: {"exercise": [_("No exercise with this slug in your clinic's catalog.")]}
-            for index, item in enumerate(items)
-            if item["exercise"] not in found
-        }
+        errors: dict[int, dict[str, list[str]]] = {}
+        for index, item in enumerate(items):
+            exercise = found.get(item["exercise"])
+            if exercise is None:
+                errors[index] = {
+                    "exercise": [_("No exercise with this slug in your clinic's catalog.")]
+                }
+            elif item.get("side") and not exercise.sided:
+                errors[index] = {
+                    "side": [_("This exercise is done to both sides; leave side out.")]
+                }
         if errors:
             raise serializers.ValidationError({"items": errors})
         return [
@@ -332,12 +372,21 @@ class RevisionInputSerializer(serializers.Serializer):
 
 
 class PrescriptionInputSerializer(RevisionInputSerializer):
-    """A new program. Give `items`, or a `progression` alone to prescribe all its
-    steps with the catalog's dosage."""
+    """A new program. Give `items`, or a `progression` with `first` to prescribe its
+    first steps with the catalog's dosage."""
 
     patient = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     progression = serializers.SlugField(
         max_length=80, required=False, help_text="Slug of the progression the program follows."
+    )
+    first = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ITEMS,
+        required=False,
+        help_text=(
+            "With `progression` and no `items`: how many of its steps to prescribe, from the "
+            "first. Required then: MDT starts with the first step and moves on by response."
+        ),
     )
     items = ItemInputSerializer(
         many=True,
@@ -375,7 +424,26 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
                 raise serializers.ValidationError(
                     {"items": [_("Give the exercises, or a progression to follow.")]}
                 )
-            attrs["items"] = progression_items(attrs["progression"])
+            progression = attrs["progression"]
+            first = attrs.get("first")
+            if first is None:
+                raise serializers.ValidationError(
+                    {
+                        "first": [
+                            _("Say how many steps of the progression to start with, usually 1.")
+                        ]
+                    }
+                )
+            steps = progression.steps.count()
+            if first > steps:
+                raise serializers.ValidationError(
+                    {
+                        "first": [
+                            _("%(name)s has %(n)d steps.") % {"name": progression.name, "n": steps}
+                        ]
+                    }
+                )
+            attrs["items"] = progression_items(progression, first=first)
         return attrs
 
 

@@ -39,7 +39,7 @@ from . import serializers as s
 from .auth import request_clinic
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUnavailable
 from .idempotency import run_idempotently
-from .pagination import Pagination
+from .pagination import Pagination, PatientSyncPagination, SyncPagination
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -97,7 +97,7 @@ class ClinicViewSet(viewsets.GenericViewSet):
                 detail={
                     "ids": [obj.pk for obj in page],
                     "filters": used_filters,
-                    "page": self.paginator.page.number,
+                    **self.paginator.audit_detail(),
                 },
             )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -151,6 +151,7 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
     serializer_class = s.PatientSerializer
     filter_class = s.PatientFilter
     audit_type = "patient"
+    pagination_class = PatientSyncPagination
 
     def perform_create(self, serializer: s.PatientSerializer) -> None:
         patient = serializer.save(clinic=self.clinic, created_by=self.acting_user)
@@ -301,6 +302,7 @@ class SymptomLogViewSet(ClinicViewSet):
     serializer_class = s.SymptomLogSerializer
     filter_class = s.SymptomLogFilter
     audit_type = "symptomlog"
+    pagination_class = SyncPagination
 
     @extend_schema(
         summary="Record a symptom log",
@@ -393,6 +395,7 @@ class AlertViewSet(ClinicViewSet):
     serializer_class = s.AlertSerializer
     filter_class = s.AlertFilter
     audit_type = "alert"
+    pagination_class = SyncPagination
 
     @extend_schema(
         summary="Acknowledge an alert",

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "clinics.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +144,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read from Redis and written through to the database, which
+    # stays the record (a Redis restart signs nobody out).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -163,9 +167,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after a period of inactivity: every request pushes the expiry on.
+# Sessions end after a period of inactivity. A request pushes the expiry on, but
+# the session is written at most once a minute for that (SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed sign-ins are counted per account and address together, so an attacker
@@ -246,7 +251,10 @@ SPECTACULAR_SETTINGS = {
         "**Authentication**: `Authorization: Api-Key <key>`, with a key a clinic "
         "administrator creates on the API keys page. Every request sees only the key's "
         "clinic; another clinic's ids answer 404, like ids that do not exist.\n\n"
-        "**Lists** are pages ordered by id (`page`, `page_size` up to 100).\n\n"
+        "**Lists** are pages ordered by id (`page_size` up to 100). Symptom logs, alerts "
+        "and patients with `updated_since` page by cursor: follow `next` (no total count; "
+        "rows added meanwhile are neither repeated nor skipped). `page=N` gives numbered "
+        "pages with a `count` instead.\n\n"
         "**Retries**: send an `Idempotency-Key` header with every POST; a retry with the "
         "same key returns the first answer instead of writing twice.\n\n"
         "**Errors** are RFC 9457 problem documents (`application/problem+json`); "

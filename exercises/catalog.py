@@ -1,4 +1,5 @@
-"""The built-in McKenzie catalog, written for Centra from the reference article.
+"""The built-in McKenzie catalog, written for Centra in our own words from the facts of
+the reference article.
 
 `load_catalog()` runs after every `migrate` and is idempotent: it only writes a
 row whose content differs from what is below.
@@ -10,11 +11,34 @@ from typing import Any
 
 from django.db import transaction
 
+# Steps hold no numbers of their own: "{hold}" and "{repetitions}" are filled in from
+# the prescribed dosage, "{your_side}", "{to_side}" and "{to_other_side}" from the
+# prescribed side (see exercises/dosage.py).
+
 STOP_SPREADING = (
-    "Stop at once and contact your therapist if pain spreads away from your spine into "
-    "your buttock, thigh or leg, if numbness or tingling appears, or if the pain gets worse "
-    "and stays worse afterwards."
+    "Stop straight away and contact your therapist if pain spreads out from your spine into "
+    "your buttock, thigh or leg, if you notice numbness or tingling, or if the pain increases "
+    "and is still worse afterwards."
 )
+# Cautions the reference implies, added to the exercises they concern.
+STENOSIS = (
+    "If you have been told you have spinal stenosis (a narrowing of the space around the "
+    "nerves in your spine), bending backwards can make your symptoms worse: do this "
+    "exercise only if your therapist knows and has checked that it suits you."
+)
+THEN_EXTENSION = (
+    "Your therapist will often want a backward-bending exercise, such as prone props or the "
+    "prone press-up, straight after this one. Do that whenever they have told you to."
+)
+EASE_OFF = (
+    "Easing off means doing less or leaving the exercise out for a day or two; it does not "
+    "mean bed rest. Keep moving about gently as usual."
+)
+
+
+def _cautions(*parts: str) -> str:
+    return " ".join((STOP_SPREADING, *parts))
+
 
 EXERCISES: list[dict[str, Any]] = [
     {
@@ -23,19 +47,22 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "prone",
         "direction": "extension",
         "steps": [
-            "Lie face down on a firm, comfortable surface, such as a bed or a mat on the floor. "
-            "Rest your arms beside your body and turn your head to whichever side is easier.",
-            "Breathe slowly and let your back, hips and legs go completely loose.",
-            "Stay like this for two to three minutes and notice where you feel the pain.",
+            "Lie down on your front on a firm surface that is comfortable, such as a bed or a "
+            "mat on the floor. Rest your arms along your sides and turn your head to whichever "
+            "side feels easier.",
+            "Breathe out slowly and let your back, hips and legs go loose.",
+            "Stay like this {hold}, noticing where you feel the pain.",
         ],
         "purpose": (
-            "The first step of the extension progression. It is often the starting point for "
-            "a sudden bout of low back pain or sciatica, and it prepares you for propping up "
-            "on your elbows."
+            "The first step of the extension progression. Treatment often starts here when back "
+            "pain or sciatica has come on suddenly, and it gets you ready for propping up on "
+            "your elbows."
         ),
-        "cautions": (
-            STOP_SPREADING + " If lying on your stomach is too painful to prop up on your "
-            "elbows afterwards, rest for a day or two before you try again."
+        "cautions": _cautions(
+            "If lying face down hurts too much for you to prop up on your elbows afterwards, "
+            "ease off for a day or two, then try again.",
+            EASE_OFF,
+            STENOSIS,
         ),
         "sets": 1,
         "repetitions": 1,
@@ -48,21 +75,23 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "prone",
         "direction": "extension",
         "steps": [
-            "Lie face down as in prone lying.",
-            "Lift your chest and rest your weight on your forearms, with your elbows under your "
-            "shoulders.",
-            "Keep your hips on the floor and let your lower back sag. Take a few deep, slow "
-            "breaths and relax.",
-            "Stay propped up for two to three minutes while you pay attention to your symptoms. "
-            "Pain that moves towards the middle of your back is a good sign.",
+            "Start by lying on your front, as for prone lying.",
+            "Raise your chest and take your weight on your forearms, with your elbows placed "
+            "under your shoulders.",
+            "Let your hips stay down and let your lower back sag. Breathe in and out deeply and "
+            "slowly, and relax.",
+            "Stay propped up {hold}. Keep noticing your symptoms: pain that moves in towards the "
+            "middle of your back is a good sign.",
         ],
         "purpose": (
-            "The second step of the extension progression, once lying on your stomach is "
-            "comfortable. It bends the lower back gently backwards."
+            "The second step of the extension progression, once you can lie on your front in "
+            "comfort. It bends the lower back gently backwards."
         ),
-        "cautions": (
-            STOP_SPREADING + " Pain that gathers in the centre of your back is expected and "
-            "usually means the exercise suits you."
+        "cautions": _cautions(
+            "Pain that gathers in the centre of your back is expected and usually means the "
+            "exercise suits you. If propping up is too painful, ease off and try again later.",
+            EASE_OFF,
+            STENOSIS,
         ),
         "sets": 1,
         "repetitions": 1,
@@ -75,21 +104,21 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "prone",
         "direction": "extension",
         "steps": [
-            "Lie face down with your elbows bent and your palms flat on the floor just under "
-            "your shoulders.",
-            "Keep your back, buttocks and hips relaxed and use only your arms to push your "
-            "shoulders and upper body up, as far as is comfortable. Your hips stay on the floor.",
-            "Hold the top position for two seconds.",
-            "Lower yourself slowly back down.",
-            "Repeat ten times, going a little higher each time if your symptoms allow.",
+            "Lie on your front, elbows bent, palms flat on the surface just below your shoulders.",
+            "Let your back, buttocks and hips stay loose. Straighten your arms to push your "
+            "shoulders and upper body up as far as is comfortable, while your hips stay down.",
+            "Hold the top position {hold}.",
+            "Bend your arms and lower yourself back down slowly.",
+            "Do this {repetitions}, going a little higher each time if your symptoms allow.",
         ],
         "purpose": (
-            "One of the main exercises for low back pain and sciatica. It moves the lower back "
-            "further into bending backwards than prone props."
+            "A key exercise for low back pain and sciatica. It bends the lower back "
+            "further backwards than prone props."
         ),
-        "cautions": (
-            STOP_SPREADING + " If your symptoms stay the same or get worse as you press up, "
-            "tell your therapist: pressing up with the hips moved to one side may suit you better."
+        "cautions": _cautions(
+            "If your symptoms stay the same or become worse while you push up, tell your "
+            "therapist: the press-up with your hips moved to one side may suit you better.",
+            STENOSIS,
         ),
         "sets": 1,
         "repetitions": 10,
@@ -101,20 +130,22 @@ EXERCISES: list[dict[str, Any]] = [
         "name": "Press-up with hips off-centre",
         "position": "prone",
         "direction": "extension",
+        "sided": True,
         "steps": [
-            "Lie face down. Move your hips to one side and your feet to the other side, usually "
-            "shifting your hips away from the side that hurts, as your therapist showed you.",
-            "Keeping your hips where they are, place your hands under your shoulders.",
-            "Push your upper body up as far as you can while your back and hips stay relaxed. "
-            "It may feel awkward at first.",
-            "Lower yourself slowly back down.",
-            "Repeat ten times, watching where the pain is.",
+            "Lie on your front. Move your hips over {to_side} and your feet over "
+            "{to_other_side}, so that your body makes a gentle curve.",
+            "Keep your hips where they are and put your palms flat under your shoulders.",
+            "Straighten your arms to push your upper body up as far as you can, keeping your "
+            "back and hips loose. It can feel strange at first.",
+            "Hold the top position {hold}, then lower yourself back down slowly.",
+            "Do this {repetitions}, noticing where you feel the pain each time.",
         ],
         "purpose": (
-            "For one-sided pain when the ordinary press-up does not change your symptoms or "
-            "makes them worse."
+            "For pain on one side when the ordinary press-up does not change your symptoms or "
+            "makes them worse. The hips usually move away from the side that hurts; your "
+            "therapist tells you which way."
         ),
-        "cautions": STOP_SPREADING,
+        "cautions": _cautions(STENOSIS),
         "sets": 1,
         "repetitions": 10,
         "hold": 2,
@@ -125,21 +156,25 @@ EXERCISES: list[dict[str, Any]] = [
         "name": "Standing side glide",
         "position": "standing",
         "direction": "side_glide",
+        "sided": True,
         "steps": [
-            "Stand side-on to a wall, about 30 to 60 cm (one to two feet) away from it, with "
-            "your feet together.",
-            "Lean the shoulder nearest the wall against it and tuck that elbow into your side.",
-            "Put your other hand on the outside of your hip and gently push your hips towards "
-            "the wall, so that your pelvis slides under your ribs.",
-            "Let your hips come back to the start.",
-            "Repeat ten times, watching whether the pain moves towards the middle of your back.",
+            "Stand with {your_side} towards a wall, about a forearm's length from it, with your "
+            "feet together.",
+            "Rest that shoulder on the wall and keep the elbow on that side tucked in against "
+            "your ribs.",
+            "Put your other hand on the far side of your pelvis and gently push your hips "
+            "towards the wall, as if your pelvis slides in under your ribs.",
+            "Let your hips come back to where they started.",
+            "Do this {repetitions}, noticing whether the pain moves in towards the middle of "
+            "your back.",
         ],
         "purpose": (
-            "Used mainly for pain on one side of the low back or down one leg, when the "
-            "exercises on the stomach are not helping. Once it works, your therapist will "
-            "usually bring you back to the press-up."
+            "Used mostly for pain on one side of the low back or down one leg, when the "
+            "exercises lying on your front are not helping. Once it works, your therapist will "
+            "usually have you try the press-up again: the aim is a press-up that no longer "
+            "hurts in your low back, thigh or leg."
         ),
-        "cautions": STOP_SPREADING,
+        "cautions": _cautions(),
         "sets": 1,
         "repetitions": 10,
         "hold": 0,
@@ -150,20 +185,23 @@ EXERCISES: list[dict[str, Any]] = [
         "name": "Flexion rotation stretch",
         "position": "side_lying",
         "direction": "rotation",
+        "sided": True,
         "steps": [
-            "Lie on your side, usually on the side with the most pain, with both knees bent.",
-            "Straighten the bottom leg and hook the foot of your top leg behind the knee of the "
-            "bottom leg.",
-            "Put your top hand on your shoulder blade. Slowly turn your upper body so that your "
-            "top shoulder moves back towards the floor. You should feel a stretch in your back.",
-            "Turn back to the start.",
-            "Repeat ten times.",
+            "Lie on {your_side} with both knees bent.",
+            "Straighten your lower leg. Hook the foot of your upper leg behind the knee of your "
+            "lower leg.",
+            "Reach your upper hand round to your shoulder blade. Then slowly twist your upper "
+            "body so that your upper shoulder goes back and down towards the floor. Feeling your "
+            "back stretch is normal.",
+            "Turn back to where you started.",
+            "Do this {repetitions}.",
         ],
         "purpose": (
-            "A stretch for pain on one side of the back or pain that travels down the leg, when "
-            "it has not settled with the earlier exercises."
+            "A stretch for pain on one side of the back, or pain that runs down the leg, when "
+            "it has not settled with the earlier exercises. You usually lie on the side that "
+            "hurts most; your therapist tells you which."
         ),
-        "cautions": STOP_SPREADING,
+        "cautions": _cautions(),
         "sets": 1,
         "repetitions": 10,
         "hold": 0,
@@ -175,18 +213,19 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "standing",
         "direction": "extension",
         "steps": [
-            "Stand up straight with your feet about shoulder-width apart.",
-            "Place both hands on the small of your back, fingers pointing down.",
-            "Slowly lean backwards over your hands, as far as you comfortably can.",
-            "Hold the end position for a few seconds, then come back to standing fully upright.",
-            "Repeat ten times.",
+            "Stand upright with your feet about as far apart as your shoulders.",
+            "Rest both palms on your lower back, just above your buttocks, fingers pointing down.",
+            "Slowly bend backwards over your hands, as far as is comfortable.",
+            "Stay at the furthest point {hold}, then come all the way back up to standing "
+            "straight.",
+            "Do this {repetitions}.",
         ],
         "purpose": (
-            "A backward bend you can do anywhere. It helps keep pain from coming back once the "
-            "worst has settled, is useful after long sitting or bending, and can replace the "
-            "press-up when you cannot lie down."
+            "A backward bend you can do anywhere. Once the worst pain has gone, it helps to "
+            "keep back trouble from coming back. It is useful after long spells of sitting or "
+            "bending, and it can stand in for the press-up when you cannot lie down."
         ),
-        "cautions": STOP_SPREADING,
+        "cautions": _cautions(STENOSIS),
         "sets": 1,
         "repetitions": 10,
         "hold": 3,
@@ -198,18 +237,19 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "supine",
         "direction": "flexion",
         "steps": [
-            "Lie on your back with your knees bent and your feet flat.",
-            "Slowly bring both knees up towards your chest and hold them with your hands.",
-            "Pull gently to bring the knees a little closer and hold for one or two seconds.",
+            "Lie face up with both knees bent and your feet flat on the surface.",
+            "Slowly draw both knees in to your chest and hold them with your hands.",
+            "Pull gently to bring your knees a little closer, and hold {hold}.",
             "Let go of your knees and put your feet back down.",
-            "Repeat ten times.",
+            "Do this {repetitions}.",
         ],
         "purpose": (
-            "The first step of the flexion progression, used for spinal stenosis, stiffness "
-            "when bending forward, back pain that eases when bending forward, and during "
-            "recovery once a derangement has settled."
+            "The first step of the flexion progression. Bending forward is used for spinal "
+            "stenosis, for stiffness when bending forward (flexion dysfunction), for back pain "
+            "that eases with bending forward, and to regain movement once a derangement has "
+            "settled."
         ),
-        "cautions": STOP_SPREADING,
+        "cautions": _cautions(THEN_EXTENSION),
         "sets": 1,
         "repetitions": 10,
         "hold": 2,
@@ -221,15 +261,15 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "sitting",
         "direction": "flexion",
         "steps": [
-            "Sit on a steady chair with your feet flat and apart.",
-            "Slowly bend forward, reaching down towards the floor.",
-            "When you are fully bent over, hold your ankles and pull gently to bend a little "
-            "further.",
+            "Sit on a steady chair with your feet flat on the floor and apart.",
+            "Slowly bend forward, reaching your hands down towards the floor between your knees.",
+            "When you are bent forward as far as you can go, take hold of your ankles and pull "
+            "gently to bend a little further.",
             "Slowly sit back up.",
-            "Repeat ten times.",
+            "Do this {repetitions}.",
         ],
-        "purpose": "The second step of the flexion progression, after knees to chest.",
-        "cautions": STOP_SPREADING,
+        "purpose": "The second step of the flexion progression, once knees to chest is easy.",
+        "cautions": _cautions(THEN_EXTENSION),
         "sets": 1,
         "repetitions": 10,
         "hold": 0,
@@ -241,18 +281,15 @@ EXERCISES: list[dict[str, Any]] = [
         "position": "standing",
         "direction": "flexion",
         "steps": [
-            "Stand with your feet about shoulder-width apart.",
-            "Bend forward at the waist as far as you can, letting your arms reach towards the "
-            "floor.",
-            "Hold the end position for one or two seconds.",
+            "Stand with your feet about as far apart as your shoulders.",
+            "Let your upper body fold forward, arms hanging down towards the floor, and go "
+            "down as far as you can.",
+            "Stay at the lowest point {hold}.",
             "Come slowly back up to standing.",
-            "Repeat ten times.",
+            "Do this {repetitions}.",
         ],
-        "purpose": (
-            "The last step of the flexion progression. Your therapist will often ask you to "
-            "follow it with a backward-bending exercise such as prone props or the press-up."
-        ),
-        "cautions": STOP_SPREADING,
+        "purpose": "The last step of the flexion progression, once the seated bend is easy.",
+        "cautions": _cautions(THEN_EXTENSION),
         "sets": 1,
         "repetitions": 10,
         "hold": 2,
@@ -266,30 +303,30 @@ PROGRESSIONS: list[dict[str, Any]] = [
         "name": "Extension progression",
         "direction": "extension",
         "description": (
-            "From lying flat on the stomach to pressing up, with the side glide and flexion "
-            "rotation for one-sided pain that does not settle, and standing extension to keep "
-            "the back well once the pain has eased."
+            "From lying on your front to pushing up on your arms, with the side glide and "
+            "flexion rotation for one-sided pain that does not settle, and standing extension "
+            "to keep the back well once the pain has eased."
         ),
         "steps": [
-            ("prone-lying", "Lying on the stomach is comfortable for a few minutes."),
-            ("prone-props", "Propped on the elbows is comfortable for a few minutes."),
+            ("prone-lying", "A few minutes lying face down are comfortable."),
+            ("prone-props", "A few minutes propped on the elbows are comfortable."),
             (
                 "prone-press-up",
-                "Symptoms do not change, or get worse, with the press-up, especially "
+                "The press-up leaves the symptoms unchanged or makes them worse, especially "
                 "one-sided pain.",
             ),
             (
                 "prone-press-up-hips-off-centre",
-                "One-sided back or leg pain is still not helped by the exercises on the stomach.",
+                "One-sided back or leg pain is still not helped by the exercises lying face down.",
             ),
             (
                 "standing-side-glide",
-                "The side glide centralizes the pain: return to the press-up; if one-sided "
-                "pain remains, try flexion rotation.",
+                "The side glide brings the pain towards the centre: go back to the press-up; "
+                "if one-sided pain remains, try flexion rotation.",
             ),
             (
                 "flexion-rotation",
-                "The acute pain has resolved: keep the back well with standing extension.",
+                "The acute pain has gone: keep the back well with standing extension.",
             ),
             ("standing-lumbar-extension", ""),
         ],
@@ -300,16 +337,17 @@ PROGRESSIONS: list[dict[str, Any]] = [
         "direction": "flexion",
         "description": (
             "Bending forward, from lying on the back to sitting and then standing, for spinal "
-            "stenosis, flexion dysfunction and derangements that improve with flexion."
+            "stenosis, flexion dysfunction and derangements that get better with bending "
+            "forward."
         ),
         "steps": [
             (
                 "supine-lumbar-flexion",
-                "Knees to chest is easy and symptoms stay central or better.",
+                "Knees to chest is easy and the symptoms stay central or improve.",
             ),
             (
                 "seated-lumbar-flexion",
-                "The seated bend is easy and symptoms stay central or better.",
+                "The seated bend is easy and the symptoms stay central or improve.",
             ),
             ("standing-lumbar-flexion", ""),
         ],
@@ -325,6 +363,7 @@ def _exercise_fields(entry: dict[str, Any]) -> dict[str, Any]:
         "steps": entry["steps"],
         "purpose": entry["purpose"],
         "cautions": entry["cautions"],
+        "sided": entry.get("sided", False),
         "default_sets": entry["sets"],
         "default_repetitions": entry["repetitions"],
         "default_hold_seconds": entry["hold"],

@@ -25,7 +25,12 @@ class ExerciseForm(forms.ModelForm):
     steps_text = forms.CharField(
         label=_("Steps"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One step per line, in plain words the patient understands."),
+        help_text=_(
+            "One step per line, in plain words the patient understands. Write {hold} or "
+            "{repetitions} where the prescribed numbers belong, e.g. “Hold the top position "
+            "{hold}.”, and for an exercise done to one side {your_side}, {to_side} or "
+            "{to_other_side}."
+        ),
         max_length=4000,
     )
     default_frequency = forms.ChoiceField(label=_("How often (unit)"), choices=FREQUENCY_CHOICES)
@@ -47,6 +52,7 @@ class ExerciseForm(forms.ModelForm):
             "direction",
             "purpose",
             "cautions",
+            "sided",
             "default_sets",
             "default_repetitions",
             "default_hold_seconds",
@@ -74,6 +80,7 @@ class ExerciseForm(forms.ModelForm):
                 "steps_text",
                 "purpose",
                 "cautions",
+                "sided",
                 "default_sets",
                 "default_repetitions",
                 "default_hold_seconds",

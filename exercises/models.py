@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, clinic_of
 
+from .dosage import RIGHT, DosageFigures, render_steps
+
 
 def _dosage_model(prefix: str) -> type[models.Model]:
     """An abstract model with the five dosage fields, named with `prefix`.
@@ -86,6 +88,10 @@ class CatalogQuerySet(models.QuerySet):
         return self.for_clinic(clinic) if clinic is not None else self.none()
 
 
+# The side the built-in drawings of one-sided exercises show.
+DRAWN_SIDE = RIGHT
+
+
 def _image_path(instance: Exercise, filename: str) -> str:
     return f"exercises/{instance.clinic_id or 'builtin'}/{filename}"
 
@@ -106,6 +112,11 @@ class Exercise(DefaultDosage):
     steps = models.JSONField(_("steps"), default=list, help_text=_("One instruction per step."))
     purpose = models.TextField(_("what it is used for"))
     cautions = models.TextField(_("cautions and when to stop"))
+    sided = models.BooleanField(
+        _("done to one side"),
+        default=False,
+        help_text=_("The program names a side (left or right) for each patient."),
+    )
     # Built-in drawings are static SVG files named after the slug; a clinic's own
     # exercise may carry an uploaded picture instead.
     illustration = models.CharField(_("drawing (static path)"), max_length=200, blank=True)
@@ -158,6 +169,35 @@ class Exercise(DefaultDosage):
     @property
     def is_builtin(self) -> bool:
         return self.clinic_id is None
+
+    @property
+    def default_dosage(self) -> DosageFigures:
+        return DosageFigures(
+            sets=self.default_sets,
+            repetitions=self.default_repetitions,
+            hold_seconds=self.default_hold_seconds,
+            times_per_day=self.default_times_per_day,
+            every_hours=self.default_every_hours,
+        )
+
+    @property
+    def catalog_steps(self) -> list[str]:
+        """The steps as the catalog shows them, before a dosage or side is set."""
+        return render_steps(self.steps)
+
+    def illustration_for(self, side: str) -> str:
+        """The static drawing that shows `side`: the built-in drawings of one-sided
+        exercises show the right side, and <slug>-left.svg the left."""
+        if self.sided and side and side != DRAWN_SIDE and self.illustration.endswith(".svg"):
+            return self.illustration.removesuffix(".svg") + f"-{side}.svg"
+        return self.illustration
+
+    def image_url_for(self, side: str) -> str:
+        """Where a browser finds the picture of this exercise done to `side`."""
+        if self.image:
+            return self.image.url
+        illustration = self.illustration_for(side)
+        return static(illustration) if illustration else ""
 
     @property
     def image_url(self) -> str:

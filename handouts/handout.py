@@ -93,11 +93,11 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
 
 def _item(number: int, item: Any) -> dict[str, Any]:
     exercise = item.exercise
-    path = drawing_path(exercise)
+    path = drawing_path(exercise, item.side)
     return {
         "number": number,
         "name": exercise.name,
-        "steps": [str(step) for step in exercise.steps],
+        "steps": item.steps,
         "dosage": _keep_parts_together(item.dosage_text),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),
@@ -129,9 +129,10 @@ def _long_date(moment: Any) -> str:
     return date_format(timezone.localtime(moment).date(), "j F Y")
 
 
-def drawing_path(exercise: Exercise) -> Path | None:
+def drawing_path(exercise: Exercise, side: str = "") -> Path | None:
     """The file on disk of the exercise's picture: the clinic's upload, else the
-    built-in drawing; None when there is none (or the file has gone)."""
+    built-in drawing (of `side`, for a one-sided exercise); None when there is none
+    (or the file has gone)."""
     if exercise.image:
         try:
             path = Path(exercise.image.path)
@@ -139,8 +140,9 @@ def drawing_path(exercise: Exercise) -> Path | None:
             path = None  # a storage without local files
         if path is not None and path.is_file():
             return path
-    if exercise.illustration:
-        return _static_path(exercise.illustration)
+    illustration = exercise.illustration_for(side)
+    if illustration:
+        return _static_path(illustration)
     return None
 
 

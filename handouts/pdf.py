@@ -1,5 +1,8 @@
 """The handout as a PDF: render with WeasyPrint, cache by version and content.
 
+WeasyPrint takes most of a second to import, so it is imported only when a PDF
+is made: loading the URLs (every `manage.py` start, every worker) stays quick.
+
 `handout_pdf(prescription)` is the one entry point (the dashboard, the portal
 and the REST API all call it). It raises `EmptyHandoutError` for a program
 without exercises and `HandoutRenderError` when WeasyPrint fails.
@@ -21,8 +24,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from prescriptions.models import Prescription
 
@@ -46,29 +47,54 @@ CACHE_SECONDS = 7 * 24 * 60 * 60
 IMAGE_DPI = 200
 
 
-class LocalFileFetcher(URLFetcher):
-    """Hands WeasyPrint the static files and uploaded pictures from disk.
+@lru_cache(maxsize=1)
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    Anything else (http, https, ftp, data, a file outside those folders) is
-    refused, so a handout never makes a network request and never reads a file
-    it was not meant to.
-    """
+    class LocalFileFetcher(URLFetcher):
+        """Hands WeasyPrint the static files and uploaded pictures from disk.
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"Handouts only read local files, not {url[:80]!r}.")
-        path = Path(url2pathname(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in _allowed_roots()):
-            raise ValueError(f"{path} is outside the static and media folders.")
-        data = _read(path)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+        Anything else (http, https, ftp, data, a file outside those folders) is
+        refused, so a handout never makes a network request and never reads a file
+        it was not meant to.
+        """
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"Handouts only read local files, not {url[:80]!r}.")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in _allowed_roots()):
+                raise ValueError(f"{path} is outside the static and media folders.")
+            data = _read(path)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
+    return LocalFileFetcher
 
 
-def _allowed_roots() -> list[Path]:
-    roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT, *_static_dirs()]
-    return [Path(root).resolve() for root in roots if root]
+def __getattr__(name: str) -> Any:
+    # `LocalFileFetcher` subclasses WeasyPrint's fetcher, so it is built on first use.
+    if name == "LocalFileFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@lru_cache(maxsize=1)
+def _fetcher() -> Any:
+    # One fetcher per process: it keeps no state between files.
+    return _fetcher_class()()
+
+
+def _allowed_roots() -> tuple[Path, ...]:
+    return _resolved_roots(settings.STATIC_ROOT, settings.MEDIA_ROOT)
+
+
+@lru_cache(maxsize=8)
+def _resolved_roots(static_root: Any, media_root: Any) -> tuple[Path, ...]:
+    # Resolved once per configuration, not for every file of every handout.
+    roots = [static_root, media_root, *_static_dirs()]
+    return tuple(Path(root).resolve() for root in roots if root)
 
 
 def _static_dirs() -> list[str]:
@@ -95,9 +121,20 @@ def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
+def _font_config() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Setting up fontconfig and loading the faces took tens of milliseconds per
+    # handout; one configuration per process keeps the fonts loaded between renders.
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> Any:
+    from weasyprint import CSS
+
     # Parsing the stylesheet is a good part of a small render: do it once per process.
-    return CSS(filename=str(STYLESHEET))
+    return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
 @lru_cache(maxsize=1)
@@ -134,11 +171,14 @@ def render_handout(context: dict[str, Any]) -> bytes:
     # The whole document speaks the patient's language, not the requester's.
     with translation.override(context["language"]):
         html = render_to_string(TEMPLATE, context)
+    from weasyprint import HTML
+
     try:
-        return HTML(string=html, url_fetcher=LocalFileFetcher()).write_pdf(
+        return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
             # Tagged: screen readers get the reading order, the language and the
             # drawings' descriptions, for a few per cent more rendering time.
             stylesheets=[_stylesheet()],
+            font_config=_font_config(),
             dpi=IMAGE_DPI,
             pdf_tags=True,
         )

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +73,18 @@ class PatientQuerySet(models.QuerySet):
     def active(self) -> PatientQuerySet:
         return self.filter(archived=False)
 
+    def in_list_order(self, sort: str = "name") -> PatientQuerySet:
+        """The patient list's order: active before archived, then who needs attention
+        (urgent alerts, other alerts, the rest), then `sort`. Each order has an index
+        led by (clinic, archived, attention), so a page is read straight off it."""
+        orders = {
+            "name": [F("last_name").asc(), F("first_name").asc()],
+            "recent_log": [F("last_log").desc(nulls_last=True)],
+            "no_recent_log": [F("last_log").asc(nulls_first=True)],
+            "newest": [F("created_at").desc()],
+        }
+        return self.order_by("archived", "attention", *orders.get(sort, orders["name"]), "id")
+
 
 class Patient(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
@@ -124,12 +136,43 @@ class Patient(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
+    # The overview the patient list shows and sorts by, kept up to date by
+    # `prescriptions.summary.refresh_summary` in the same transaction as every write
+    # that changes it (a log, an alert raised or acknowledged, a program started or
+    # ended), so the list reads its 25 rows without looking at logs or alerts.
+    last_log = models.DateTimeField(null=True, blank=True, editable=False)
+    first_location = models.CharField(max_length=10, blank=True, editable=False)
+    latest_location = models.CharField(max_length=10, blank=True, editable=False)
+    open_alerts = models.PositiveIntegerField(default=0, editable=False)
+    urgent_alerts = models.PositiveIntegerField(default=0, editable=False)
+    # 0: an urgent alert is open, 1: another alert is open, 2: nothing open. The list
+    # shows the patients who need attention first, in this order.
+    attention = models.PositiveSmallIntegerField(default=2, editable=False)
+    active_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    active_progression = models.CharField(max_length=200, blank=True, editable=False)
+    active_since = models.DateTimeField(null=True, blank=True, editable=False)
+    first_activated = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = PatientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
+        # The patient list's sorts, each led by what every list filters and orders on
+        # first (clinic, archived, attention). The "last log" sorts, which need NULLS
+        # placement, and the name search (trigrams) are PostgreSQL-only indexes made in
+        # migration 0002.
+        indexes = [
+            models.Index(
+                fields=["clinic", "archived", "attention", "last_name", "first_name", "id"],
+                name="patient_list_by_name",
+            ),
+            models.Index(
+                fields=["clinic", "archived", "attention", "-created_at", "id"],
+                name="patient_list_newest",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["clinic", "external_id"],

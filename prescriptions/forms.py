@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from exercises.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
 from exercises.models import Direction, Exercise, Position, Progression
 
-from .models import AfterResponse, DuringResponse, Location, PrescriptionItem
+from .models import AfterResponse, DuringResponse, Location, PrescriptionItem, Side
 from .safety_forms import (
     add_neuro_questions,
     add_red_flag_questions,
@@ -77,11 +77,21 @@ class ItemForm(forms.Form):
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     frequency_value = forms.IntegerField(label=_("How often (number)"), min_value=1, max_value=24)
     note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
+    side = forms.ChoiceField(
+        label=_("Side"),
+        required=False,
+        choices=[("", _("Not set")), *Side.choices],
+        help_text=_("The steps name this side and the drawing shows it."),
+    )
 
     def __init__(self, *args, exercises: Mapping[int, Exercise], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.exercises = exercises
         self.fields["exercise"].choices = [(pk, str(ex)) for pk, ex in exercises.items()]
+        exercise = self.exercise_object
+        if exercise is None or not exercise.sided:
+            # Only a one-sided exercise asks for a side.
+            self.fields["side"].widget = forms.HiddenInput()
         for name in ("sets", "repetitions", "hold_seconds", "frequency_value"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
 
@@ -96,6 +106,7 @@ class ItemForm(forms.Form):
             "frequency": EVERY_HOURS if spec.every_hours else PER_DAY,
             "frequency_value": spec.every_hours or spec.times_per_day,
             "note": spec.note,
+            "side": spec.side,
         }
 
     @property
@@ -117,6 +128,7 @@ class ItemForm(forms.Form):
             times_per_day=None if every else data["frequency_value"],
             every_hours=data["frequency_value"] if every else None,
             note=data["note"].strip(),
+            side=data["side"],
         )
 
 

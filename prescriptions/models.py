@@ -4,14 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from clinics.models import Clinic, clinic_of
+from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_steps
 from exercises.models import Dosage, Exercise, Progression
 from patients.models import LOCATION_RANK, Location, Patient, patient_of
 
@@ -116,6 +116,11 @@ class Prescription(models.Model):
         return (latest["version__max"] or 0) + 1
 
 
+class Side(models.TextChoices):
+    LEFT = LEFT, _("Left")
+    RIGHT = RIGHT, _("Right")
+
+
 class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 
@@ -125,6 +130,13 @@ class PrescriptionItem(Dosage):
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"))
     note = models.TextField(_("note for the patient"), blank=True)
+    side = models.CharField(
+        _("side"),
+        max_length=5,
+        choices=Side,
+        blank=True,
+        help_text=_("For an exercise done to one side; empty for the others."),
+    )
 
     objects = PrescriptionItemQuerySet.as_manager()
 
@@ -165,41 +177,38 @@ class PrescriptionItem(Dosage):
                 condition=Q(every_hours__isnull=True) | Q(every_hours__gte=1, every_hours__lte=24),
                 name="prescription_item_every_hours_range",
             ),
+            models.CheckConstraint(
+                condition=Q(side__in=["", *Side.values]), name="prescription_item_side_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.exercise}"
 
     @property
+    def dosage(self) -> DosageFigures:
+        return DosageFigures(
+            sets=self.sets,
+            repetitions=self.repetitions,
+            hold_seconds=self.hold_seconds,
+            times_per_day=self.times_per_day,
+            every_hours=self.every_hours,
+        )
+
+    @property
     def dosage_text(self) -> str:
         """The dosage in plain words: "10 times, hold 2 seconds, every 2 hours"."""
-        parts = [ngettext("%(n)d time", "%(n)d times", self.repetitions) % {"n": self.repetitions}]
-        if self.sets > 1:
-            parts[0] = ngettext(
-                "%(sets)d sets of %(reps)d", "%(sets)d sets of %(reps)d", self.sets
-            ) % {"sets": self.sets, "reps": self.repetitions}
-        if self.hold_seconds:
-            if self.hold_seconds >= 60 and self.hold_seconds % 60 == 0:
-                minutes = self.hold_seconds // 60
-                parts.append(
-                    ngettext("hold %(n)d minute", "hold %(n)d minutes", minutes) % {"n": minutes}
-                )
-            else:
-                parts.append(
-                    ngettext("hold %(n)d second", "hold %(n)d seconds", self.hold_seconds)
-                    % {"n": self.hold_seconds}
-                )
-        if self.every_hours:
-            parts.append(
-                ngettext("every hour", "every %(n)d hours", self.every_hours)
-                % {"n": self.every_hours}
-            )
-        elif self.times_per_day:
-            parts.append(
-                ngettext("%(n)d time a day", "%(n)d times a day", self.times_per_day)
-                % {"n": self.times_per_day}
-            )
-        return ", ".join(parts)
+        return dosage_text(self.dosage)
+
+    @property
+    def steps(self) -> list[str]:
+        """The exercise's steps with this item's numbers and side filled in."""
+        return render_steps(self.exercise.steps, dosage=self.dosage, side=self.side)
+
+    @property
+    def image_url(self) -> str:
+        """The exercise's picture, showing this item's side."""
+        return self.exercise.image_url_for(self.side)
 
 
 class DuringResponse(models.TextChoices):
@@ -513,9 +522,15 @@ class Alert(models.Model):
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""
-        updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=by, acknowledged_at=timezone.now()
-        )
+        from .summary import lock_patient, refresh_summary
+
+        with transaction.atomic():
+            lock_patient(self.patient_id)  # before the alert, like every write of a patient
+            updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
+                acknowledged_by=by, acknowledged_at=timezone.now()
+            )
+            if updated:
+                refresh_summary(self.patient_id)
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)

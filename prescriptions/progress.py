@@ -14,19 +14,17 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
-    OuterRef,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 
-from .models import LOCATION_RANK, Alert, Location, Prescription, SymptomLog
+from .models import LOCATION_RANK, Location, SymptomLog
 
 ADHERENCE_DAYS = 7
 
@@ -39,38 +37,12 @@ def location_rank_expression() -> Case:
     )
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("patient").annotate(n=Count("id")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def with_overview(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Annotate each patient with what a list row shows, as subqueries so the
-    number of queries does not depend on the number of patients."""
-    logs = SymptomLog.objects.filter(patient=OuterRef("pk"))
-    active = Prescription.objects.filter(patient=OuterRef("pk"), status=Prescription.Status.ACTIVE)
-    open_alerts = Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
-    return patients.annotate(
-        open_alerts=_count(open_alerts),
-        urgent_alerts=_count(open_alerts.filter(severity=Alert.Severity.URGENT)),
-        last_log=Subquery(logs.order_by("-logged_at", "-id").values("logged_at")[:1]),
-        first_location=Subquery(logs.order_by("logged_at", "id").values("location")[:1]),
-        latest_location=Subquery(logs.order_by("-logged_at", "-id").values("location")[:1]),
-        active_version=Subquery(active.values("version")[:1]),
-        active_progression=Subquery(active.values("progression__name")[:1]),
-        active_since=Subquery(active.values("activated_at")[:1]),
-        # Adherence counts from the first program: a revision does not restart the count.
-        first_activated=Subquery(
-            Prescription.objects.filter(patient=OuterRef("pk"), activated_at__isnull=False)
-            .order_by("activated_at")
-            .values("activated_at")[:1]
-        ),
-    )
+    """The patients with what a list row shows. The overview (`last_log`,
+    `open_alerts`, `active_version`, ...) is stored on each patient and kept up to
+    date by `prescriptions.summary`, so this adds nothing to the query; it stays the
+    one name callers use for "patients with their overview"."""
+    return patients
 
 
 @dataclass(frozen=True)
@@ -85,6 +57,13 @@ class Adherence:
         if not self.days_expected:
             return None
         return round(100 * min(self.days_logged, self.days_expected) / self.days_expected)
+
+    @property
+    def label(self) -> str:
+        return _("%(logged)s of %(expected)s days") % {
+            "logged": self.days_logged,
+            "expected": self.days_expected,
+        }
 
     @property
     def level(self) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
-from patients.models import Patient
+from patients.models import DirectionalPreference, Patient
 
 from . import safety
 from .models import (
@@ -29,8 +29,10 @@ from .models import (
     PrescriptionItem,
     RedFlag,
     RedFlagCheck,
+    Side,
     SymptomLog,
 )
+from .summary import refresh_summary
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ItemSpec:
     times_per_day: int | None = None
     every_hours: int | None = None
     note: str = ""
+    side: str = ""
 
     @classmethod
     def from_exercise(cls, exercise: Exercise, **overrides: Any) -> ItemSpec:
@@ -68,7 +71,23 @@ class ItemSpec:
             times_per_day=item.times_per_day,
             every_hours=item.every_hours,
             note=item.note,
+            side=item.side,
         )
+
+
+def default_side(patient: Patient) -> str:
+    """The side a one-sided exercise is done to unless the therapist says otherwise:
+    the side of a lateral directional preference, else none."""
+    return {
+        DirectionalPreference.LATERAL_LEFT: Side.LEFT,
+        DirectionalPreference.LATERAL_RIGHT: Side.RIGHT,
+    }.get(patient.directional_preference, "")
+
+
+def _side_for(spec: ItemSpec, patient: Patient) -> str:
+    if not spec.exercise.sided:
+        return ""
+    return spec.side or default_side(patient)
 
 
 def progression_items(progression: Progression, *, first: int | None = None) -> list[ItemSpec]:
@@ -80,7 +99,8 @@ def progression_items(progression: Progression, *, first: int | None = None) -> 
 
 
 def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[PrescriptionItem]:
-    clinic_id = prescription.patient.clinic_id
+    patient = prescription.patient
+    clinic_id = patient.clinic_id
     errors = []
     for index, spec in enumerate(items, start=1):
         if spec.exercise.clinic_id not in (None, clinic_id):
@@ -102,6 +122,7 @@ def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[P
             times_per_day=spec.times_per_day,
             every_hours=spec.every_hours,
             note=spec.note,
+            side=_side_for(spec, patient),
         )
         for position, spec in enumerate(items, start=1)
     ]
@@ -185,6 +206,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.status = Prescription.Status.ACTIVE
         prescription.activated_at = now
         prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -246,9 +268,12 @@ def revise_prescription(
 def end_prescription(*, prescription: Prescription) -> Prescription:
     if prescription.status != Prescription.Status.ACTIVE:
         raise ValidationError(_("Only the active program can be ended."))
-    prescription.status = Prescription.Status.ENDED
-    prescription.ended_at = timezone.now()
-    prescription.save(update_fields=["status", "ended_at", "updated_at"])
+    with transaction.atomic():
+        _lock_patient(prescription.patient_id)
+        prescription.status = Prescription.Status.ENDED
+        prescription.ended_at = timezone.now()
+        prescription.save(update_fields=["status", "ended_at", "updated_at"])
+        refresh_summary(prescription.patient_id)
     return prescription
 
 
@@ -329,6 +354,8 @@ def raise_alert(
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # Patient first, then the alert: the order every write of a patient takes.
+                _lock_patient(patient.pk)
                 alert = (
                     Alert.objects.select_for_update()
                     .open()
@@ -365,6 +392,7 @@ def raise_alert(
                     )
                 if log is not None:
                     alert.logs.add(log)
+                refresh_summary(patient.pk)
                 return alert
         except IntegrityError:
             continue  # another request opened the group first; join it
@@ -373,11 +401,15 @@ def raise_alert(
 
 def acknowledge_alerts(*, patient: Patient, by: Any) -> int:
     """Acknowledge every open alert of the patient at once; how many there were."""
-    return (
-        Alert.objects.open()
-        .filter(patient=patient)
-        .update(acknowledged_by=by, acknowledged_at=timezone.now())
-    )
+    with transaction.atomic():
+        _lock_patient(patient.pk)
+        count = (
+            Alert.objects.open()
+            .filter(patient=patient)
+            .update(acknowledged_by=by, acknowledged_at=timezone.now())
+        )
+        refresh_summary(patient.pk)
+    return count
 
 
 def urgent_alert_open(patient: Patient) -> bool:
@@ -528,7 +560,9 @@ def record_symptom_log(
     try:
         with transaction.atomic():
             # One patient's logs are judged one at a time, so "the previous log" and
-            # "the recent level" are what the database holds.
+            # "the recent level" are what the database holds. The lock also comes before
+            # the log goes in, so the summary refresh never waits on a program change
+            # that waits on this log.
             _lock_patient(patient.pk)
             replay = _replayed(patient, client_id, client_token)
             if replay is not None:
@@ -541,6 +575,7 @@ def record_symptom_log(
             log.stop_exercise = safety.stops(findings)
             log.save()
             alerts = _alerts_for(log, findings)
+            refresh_summary(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
         if replay is None:
@@ -638,16 +673,17 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
         .exclude(alerts__kind=Alert.Kind.NO_LOGS, alerts__acknowledged_at__isnull=True)
         .select_related("clinic")
         .annotate(
-            last_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
+            latest_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
         )
     )
     created = []
     for patient in candidates:
-        since = max(filter(None, [patient.last_log, patient.started]), default=None)
+        since = max(filter(None, [patient.latest_log, patient.started]), default=None)
         if since is None or now - since < timedelta(days=patient.clinic.inactivity_alert_days):
             continue
         try:
             with transaction.atomic():
+                _lock_patient(patient.pk)
                 created.append(
                     Alert.objects.create(
                         patient=patient,
@@ -657,6 +693,7 @@ def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
                         % {"date": timezone.localtime(since).date().isoformat()},
                     )
                 )
+                refresh_summary(patient.pk)
         except IntegrityError:
             continue  # another run raised it first
     return created

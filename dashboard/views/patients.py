@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -34,18 +34,37 @@ ACKNOWLEDGED_ALERTS_SHOWN = 10
 INVITATION_SESSION_KEY = "portal-invitation"
 
 
-def _ordering(sort: str) -> list:
-    orderings = {
-        "name": [F("last_name").asc(), F("first_name").asc()],
-        "recent_log": [F("last_log").desc(nulls_last=True)],
-        "no_recent_log": [F("last_log").asc(nulls_first=True)],
-        "newest": [F("created_at").desc()],
-    }
-    return [*orderings.get(sort, orderings["name"]), F("id").asc()]
-
-
 def _first_if(condition: Q) -> Case:
     return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+class ListPage:
+    """One page of the patient list, read without counting the whole clinic: one row
+    more than the page tells whether a next page exists."""
+
+    def __init__(self, queryset, number: str | None, per_page: int) -> None:
+        self.number = int(number) if number and number.isdigit() and 0 < int(number) < 10**6 else 1
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index: int):
+        return self.object_list[index]
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 @require_GET
@@ -62,13 +81,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=term)
             | Q(external_id__iexact=term)
         )
-    patients = with_overview(patients).order_by(
-        # Patients who need attention now come first, urgent ones before the rest.
-        _first_if(Q(urgent_alerts__gt=0)),
-        _first_if(Q(open_alerts__gt=0)),
-        *_ordering(query.get("sort") or "name"),
-    )
-    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Patients who need attention now come first, urgent ones before the rest.
+    patients = with_overview(patients).in_list_order(query.get("sort") or "name")
+    page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
     attach_adherence(page.object_list)
     for patient in page:
         patient.trend = location_trend(patient)

@@ -46,7 +46,7 @@ def test_an_exercise_reads_with_its_steps_and_absolute_picture_url(api):
     body = response.json()
     assert body["slug"] == "prone-press-up"
     assert body["builtin"] is True
-    assert body["steps"] == exercise.steps
+    assert body["steps"] == exercise.catalog_steps
     assert body["default_every_hours"] == exercise.default_every_hours
     if exercise.image_url:
         assert body["image_url"].startswith("http://testserver/")

@@ -56,7 +56,7 @@ def test_updated_since_reads_an_unencoded_plus_in_the_offset(api, patient):
     response = api.get(f"{URL}?updated_since=2000-01-01T00:00:00+02:00")
 
     assert response.status_code == 200
-    assert response.json()["count"] == 1
+    assert [row["id"] for row in response.json()["results"]] == [patient.pk]
 
 
 @pytest.mark.parametrize(
@@ -318,7 +318,7 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
     )
     api.get("/api/v1/exercises/")
 
-    # key, count, page, audit
-    with django_assert_num_queries(4):
+    # key, page (no count: pages by cursor), audit
+    with django_assert_num_queries(3):
         response = api.get(URL, {"page_size": page_size, "updated_since": "2000-01-01T00:00:00Z"})
     assert len(response.json()["results"]) == page_size

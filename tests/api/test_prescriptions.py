@@ -126,10 +126,10 @@ def test_activate_puts_the_program_in_use_and_ends_the_current_one(api, patient,
     assert Prescription.objects.get(pk=response.json()["id"]).change_note == "Back to basics."
 
 
-def test_a_progression_alone_prescribes_all_its_steps(api, patient, colleague):
+def test_a_progression_with_first_prescribes_its_first_steps(api, patient, colleague):
     response = api.post(
         URL,
-        {"patient": patient.pk, "prescribed_by": "colin", "progression": "flexion"},
+        {"patient": patient.pk, "prescribed_by": "colin", "progression": "flexion", "first": 3},
         format="json",
     )
 
@@ -165,7 +165,7 @@ def test_the_clinics_own_progression_wins_over_a_built_in_of_the_same_slug(api, 
 
     response = api.post(
         URL,
-        {"patient": patient.pk, "prescribed_by": "tess", "progression": "flexion"},
+        {"patient": patient.pk, "prescribed_by": "tess", "progression": "flexion", "first": 1},
         format="json",
     )
 
@@ -228,6 +228,17 @@ def test_the_prescriber_is_required_even_in_a_session(therapist_client, patient)
         ({"patient": "{patient}", "items": "prone-lying"}, {"items"}),
         ({"patient": "{patient}", "items": [{"exercise": "x"}] * 51}, {"items"}),
         ({"patient": "{patient}", "progression": "sideways"}, {"progression"}),
+        ({"patient": "{patient}", "progression": "flexion"}, {"first"}),
+        ({"patient": "{patient}", "progression": "flexion", "first": 4}, {"first"}),
+        ({"patient": "{patient}", "progression": "flexion", "first": 0}, {"first"}),
+        (
+            {"patient": "{patient}", "items": [{"exercise": "prone-lying", "side": "left"}]},
+            {"items"},
+        ),
+        (
+            {"patient": "{patient}", "items": [{"exercise": "flexion-rotation", "side": "up"}]},
+            {"items"},
+        ),
         (
             {"patient": "{patient}", "items": [{"exercise": "prone-lying"}], "activate": "soon"},
             {"activate"},
@@ -476,3 +487,47 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
         response = api.get(URL, {"page_size": page_size, "status": "active"})
     assert len(response.json()["results"]) == page_size
     assert all(len(row["items"]) == 3 for row in response.json()["results"])
+
+
+def test_a_progression_without_first_is_a_400_that_says_how_many_steps_to_start_with(api, patient):
+    response = api.post(
+        URL,
+        {"patient": patient.pk, "prescribed_by": "tess", "progression": "extension"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["first"] == [
+        "Say how many steps of the progression to start with, usually 1."
+    ]
+    assert not Prescription.objects.filter(patient=patient).exists()
+
+
+def test_a_one_sided_item_takes_the_side_given_else_the_lateral_preference(api, patient):
+    patient.directional_preference = "lateral_left"
+    patient.save(update_fields=["directional_preference"])
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [
+                {"exercise": "standing-side-glide"},
+                {"exercise": "flexion-rotation", "side": "right"},
+                {"exercise": "prone-press-up"},
+            ],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    items = response.json()["items"]
+    assert [item["side"] for item in items] == ["left", "right", ""]
+    assert items[0]["steps"][0].startswith("Stand with your left side towards a wall")
+    assert items[1]["steps"][0] == "Lie on your right side with both knees bent."
+    prescription = Prescription.objects.get(pk=response.json()["id"])
+    assert list(prescription.items.order_by("position").values_list("side", flat=True)) == [
+        "left",
+        "right",
+        "",
+    ]

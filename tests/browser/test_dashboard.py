@@ -30,6 +30,10 @@ def test_a_therapist_builds_activates_and_revises_a_program_and_acknowledges_an_
     expect(page.get_by_role("heading", name="Erik Lund")).to_be_visible()
 
     page.get_by_role("link", name="Build a program").first.click()
+    extension = page.locator("form", has=page.get_by_role("heading", name="Extension progression"))
+    # The picker starts with the first step only, as MDT does; here three.
+    expect(extension.get_by_label("Start with")).to_have_value("1")
+    extension.get_by_label("Start with").select_option("3")
     page.get_by_role("button", name=re.compile("Start from this progression.*Extension")).click()
     expect(page.get_by_role("heading", name=re.compile("Program for Erik Lund"))).to_be_visible()
     names = page.locator("[data-item] [data-name]")

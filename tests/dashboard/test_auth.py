@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
@@ -129,14 +130,52 @@ def test_the_pause_lifts_by_itself():
 
 def test_a_session_ends_after_half_an_hour_without_a_request():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def _session_end(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
 def test_each_request_pushes_the_end_of_the_session_on(therapist_client):
     therapist_client.get(reverse("patients:list"))
-    session = Session.objects.get(session_key=therapist_client.session.session_key)
-    remaining = (session.expire_date - timezone.now()).total_seconds()
+    remaining = (_session_end(therapist_client) - timezone.now()).total_seconds()
     assert settings.SESSION_COOKIE_AGE - 60 < remaining <= settings.SESSION_COOKIE_AGE
+
+
+def test_requests_within_a_minute_do_not_write_the_session_again(therapist_client):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        therapist_client.get(reverse("patients:list"))
+        written = _session_end(therapist_client)
+        traveller.shift(timedelta(seconds=50))
+        therapist_client.get(reverse("patients:list"))
+        assert _session_end(therapist_client) == written
+
+
+def test_a_request_a_minute_later_moves_the_end_of_the_session_on(therapist_client):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        therapist_client.get(reverse("patients:list"))
+        written = _session_end(therapist_client)
+        traveller.shift(timedelta(seconds=61))
+        therapist_client.get(reverse("patients:list"))
+        assert _session_end(therapist_client) == written + timedelta(seconds=61)
+
+
+def test_a_session_idle_for_half_an_hour_has_ended_even_with_the_minute_grace(
+    therapist_client,
+):
+    with time_machine.travel("2026-03-02 09:00:00Z", tick=False) as traveller:
+        therapist_client.get(reverse("patients:list"))
+        traveller.shift(timedelta(seconds=50))
+        therapist_client.get(reverse("patients:list"))  # not written: within the minute
+        traveller.shift(timedelta(seconds=settings.SESSION_COOKIE_AGE - 40))
+        response = therapist_client.get(reverse("patients:list"))
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_an_anonymous_visit_creates_no_session(client, db):
+    client.get(LOGIN)
+    assert not Session.objects.exists()
 
 
 def test_an_idle_session_sends_the_therapist_back_to_the_login(therapist_client):

@@ -1,10 +1,12 @@
 """The program builder: start, arrange, dose, preview, activate, revise."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from clinics.models import AuditEvent
-from exercises.models import Exercise
+from exercises.models import Exercise, Progression
 from prescriptions.models import Prescription
 from tests.factories import make_exercise_for, make_prescription
 
@@ -45,6 +47,7 @@ def form_data(prescription, action="save", change_note="", **fields) -> dict:
                 f"items-{index}-frequency": "every_hours" if every else "per_day",
                 f"items-{index}-frequency_value": item.every_hours or item.times_per_day,
                 f"items-{index}-note": item.note,
+                f"items-{index}-side": item.side,
             }
         )
     for key, value in fields.items():
@@ -82,6 +85,17 @@ def test_it_starts_from_every_step_of_a_progression(therapist_client, therapist,
     first = draft.items.get(position=1)
     assert (first.hold_seconds, first.every_hours) == (180, 2)
     assert AuditEvent.objects.filter(action="create", object_type="prescription").exists()
+
+
+def test_the_progression_picker_starts_with_the_first_step_only(therapist_client, patient):
+    content = therapist_client.get(new_url(patient)).content.decode()
+    extension = Progression.objects.builtin().get(slug="extension")
+    picker = re.search(
+        rf'<select name="first" id="first-{extension.pk}">(.*?)</select>', content, re.S
+    )
+    selected = re.findall(r'<option value="([^"]*)" selected>([^<]*)<', picker.group(1))
+    assert selected == [("1", "The first step only")]
+    assert '<option value="">All 7 steps</option>' in picker.group(1)
 
 
 def test_it_starts_from_the_first_steps_of_a_progression(therapist_client, patient):
@@ -167,6 +181,31 @@ def test_it_adds_an_exercise_with_its_catalog_dosage(therapist_client, draft):
     assert added.repetitions == glide.default_repetitions
 
 
+def test_an_added_one_sided_exercise_takes_the_side_of_the_lateral_preference(
+    therapist_client, draft, patient
+):
+    patient.directional_preference = "lateral_right"
+    patient.save(update_fields=["directional_preference"])
+    glide = Exercise.objects.builtin().get(slug="standing-side-glide")
+    therapist_client.post(edit_url(draft), form_data(draft, action=f"add:{glide.pk}"))
+    assert draft.items.get(exercise=glide).side == "right"
+    content = therapist_client.get(edit_url(draft)).content.decode()
+    assert '<select name="items-3-side"' in content
+    assert '<option value="right" selected>Right</option>' in content
+    assert 'name="items-0-side"' not in content, "no side for a two-sided exercise"
+
+
+def test_it_saves_the_side_the_therapist_chose(therapist_client, draft, patient):
+    patient.directional_preference = "lateral_right"
+    patient.save(update_fields=["directional_preference"])
+    rotation = Exercise.objects.builtin().get(slug="flexion-rotation")
+    therapist_client.post(edit_url(draft), form_data(draft, action=f"add:{rotation.pk}"))
+    therapist_client.post(edit_url(draft), form_data(draft, items_3_side="left"))
+    assert draft.items.get(exercise=rotation).side == "left"
+    preview = therapist_client.get(reverse("prescriptions:detail", args=[draft.pk]))
+    assert "Lie on your left side with both knees bent." in preview.content.decode()
+
+
 def test_it_adds_the_clinics_own_exercise(therapist_client, draft, clinic):
     own = make_exercise_for(clinic, "wall-lean")
     therapist_client.post(edit_url(draft), form_data(draft, action=f"add:{own.pk}"))
@@ -219,7 +258,7 @@ def test_preview_shows_the_program_as_the_patient_will_see_it(therapist_client, 
     content = therapist_client.get(detail).content.decode()
     assert "Preview" in content
     assert draft.items.get(position=3).dosage_text in content
-    assert draft.items.get(position=1).exercise.steps[0][:40] in content
+    assert draft.items.get(position=1).steps[0][:40] in content
 
 
 # --- Activating and revising ------------------------------------------------------------

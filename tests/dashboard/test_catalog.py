@@ -9,6 +9,7 @@ from PIL import Image
 
 from clinics.models import AuditEvent
 from exercises.models import Exercise
+from prescriptions.services import ItemSpec, create_prescription
 from tests.factories import make_exercise_for
 
 CATALOG = "/exercises/"
@@ -49,7 +50,7 @@ def test_it_shows_the_built_in_exercises_with_steps_cautions_and_dosage(therapis
     lying = Exercise.objects.builtin().get(slug="prone-lying")
     assert lying.name in content
     assert lying.steps[0][:30] in content
-    assert "Stop at once and contact your therapist" in content
+    assert "Stop straight away and contact your therapist" in content
     assert "1 time, hold 3 minutes, every 2 hours" in content
 
 
@@ -167,3 +168,21 @@ def test_anonymous_visitors_go_to_the_login(client, clinic):
     exercise = make_exercise_for(clinic, "wall-lean")
     for url in (CATALOG, CREATE, reverse("exercises:edit", kwargs={"pk": exercise.pk})):
         assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_a_clinic_exercise_can_be_one_sided_with_the_prescribed_numbers_in_its_steps(
+    therapist_client, clinic, patient, therapist
+):
+    steps = "Stand with {your_side} to the wall.\nHold the lean {hold}.\nDo this {repetitions}."
+    therapist_client.post(CREATE, exercise_data(steps_text=steps, sided="on"))
+    exercise = Exercise.objects.get(clinic=clinic)
+    assert exercise.sided
+    patient.directional_preference = "lateral_right"
+    patient.save(update_fields=["directional_preference"])
+    spec = ItemSpec.from_exercise(exercise, repetitions=6, hold_seconds=4)
+    item = create_prescription(patient=patient, by=therapist, items=[spec]).items.get()
+    assert item.steps == [
+        "Stand with your right side to the wall.",
+        "Hold the lean for the time your therapist set: 4 seconds.",
+        "Do this the number of times your therapist set: 6 times.",
+    ]

@@ -48,3 +48,17 @@ def test_a_large_data_set_is_added_once(db):
     assert bulk.count() == 12
     assert SymptomLog.objects.filter(patient__in=bulk).exists()
     assert Prescription.objects.filter(patient__in=bulk, status="active").count() == 12
+
+
+def test_the_seeded_patients_overview_matches_their_logs_alerts_and_programs(db):
+    from patients.models import Patient
+    from prescriptions.summary import rebuild_summaries
+
+    call_command("seed_demo", patients=4, days=5)
+    columns = ["pk", "last_log", "first_location", "latest_location", "open_alerts"]
+    columns += ["urgent_alerts", "attention", "active_version", "active_since"]
+    seeded = list(Patient.objects.order_by("pk").values(*columns))
+    Patient.objects.update(last_log=None, first_location="", open_alerts=0, attention=2)
+    rebuild_summaries()
+    assert list(Patient.objects.order_by("pk").values(*columns)) == seeded
+    assert any(row["last_log"] for row in seeded)

@@ -67,7 +67,7 @@ def test_it_prints_each_steps_and_the_therapists_note(prescription):
     item.save()
     text = pdf_text(handout_pdf(prescription))
     assert "Note from your therapist: Breathe out as you press up." in text
-    assert "Hold the top position for two seconds." in text
+    assert "Hold the top position for the time your therapist set: 2 seconds." in text
 
 
 def test_it_carries_a_two_week_paper_log(prescription):

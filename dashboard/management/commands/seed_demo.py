@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clinics.models import Clinic, Therapist
@@ -24,6 +24,7 @@ from prescriptions.services import (
     raise_inactivity_alerts,
     record_symptom_log,
 )
+from prescriptions.summary import rebuild_summaries
 
 DEMO_PASSWORD = "centra-demo-2026"
 
@@ -67,6 +68,13 @@ class Command(BaseCommand):
             made = self._bulk(clinics["riverside"], users["anna"], patients, days)
             self.stdout.write(f"Large data set: {made} new patients, {patients} wanted.")
         raise_inactivity_alerts()
+        # The demo programs' start dates are moved back after they are made; the stored
+        # overview of the demo patients is worked out once more from what they hold now.
+        rebuild_summaries(
+            Patient.objects.filter(clinic__in=clinics.values()).exclude(
+                external_id__startswith="BULK-"
+            )
+        )
         self._print_logins()
 
     def _clinic(self, slug: str, *, name: str, phone: str) -> Clinic:
@@ -258,6 +266,12 @@ class Command(BaseCommand):
                         classification=Classification.DERANGEMENT,
                         directional_preference=DirectionalPreference.EXTENSION,
                         created_by=by,
+                        # The overview of a program in use since `started`; the log
+                        # columns are filled in below, once the logs are made.
+                        active_version=1,
+                        active_progression=exercises[0].progression.name,
+                        active_since=started,
+                        first_activated=started,
                     )
                     for external_id in new_ids
                 ],
@@ -297,8 +311,9 @@ class Command(BaseCommand):
                 batch_size=1000,
             )
             locations = ["thigh", "buttock", "one_side", "central", "none"]
-            batch: list[SymptomLog] = []
-            for index, prescription in enumerate(prescriptions):
+            batch: list[tuple] = []
+            created = timezone.now()
+            for index, patient in enumerate(patients):
                 patient_items = items[index * len(exercises) : (index + 1) * len(exercises)]
                 for day in range(days):
                     if rng.random() > 0.85:  # some days are missed
@@ -307,25 +322,41 @@ class Command(BaseCommand):
                     location = locations[min(int(progress * 4 + rng.random()), 4)]
                     pain = max(0, round(7 - 6 * progress + rng.uniform(-1, 1)))
                     when = now - timedelta(days=days - day, hours=rng.uniform(0, 10))
+                    during, after = (
+                        ("centralize", "better") if progress > 0.2 else ("no_effect", "no_worse")
+                    )
+                    # Rows in LOG_COLUMNS order: millions of model instances would be
+                    # most of the load's time.
                     batch.extend(
-                        SymptomLog(
-                            patient_id=prescription.patient_id,
-                            item=item,
-                            logged_at=when + timedelta(minutes=4 * n),
-                            sets_done=item.sets,
-                            repetitions_done=item.repetitions,
-                            pain=pain,
-                            location=location,
-                            during="centralize" if progress > 0.2 else "no_effect",
-                            after="better" if progress > 0.2 else "no_worse",
-                            source=SymptomLog.Source.PORTAL,
+                        (
+                            patient.pk,
+                            item.pk,
+                            when + timedelta(minutes=4 * n),
+                            item.sets,
+                            item.repetitions,
+                            pain,
+                            location,
+                            during,
+                            after,
+                            "",
+                            SymptomLog.Source.PORTAL,
+                            "",
+                            created,
                         )
                         for n, item in enumerate(patient_items)
                     )
-                if len(batch) >= 5000:
-                    SymptomLog.objects.bulk_create(batch, batch_size=5000)
+                    # Logs are made in time order: the first sets where the pain
+                    # reached at the start, each later one the last log and now.
+                    patient.first_location = patient.first_location or location
+                    patient.latest_location = location
+                    patient.last_log = batch[-1][2]
+                if len(batch) >= 20000:
+                    _insert_logs(batch)
                     batch = []
-            SymptomLog.objects.bulk_create(batch, batch_size=5000)
+            _insert_logs(batch)
+            Patient.objects.bulk_update(
+                patients, ["last_log", "first_location", "latest_location"], batch_size=2000
+            )
         return len(patients)
 
     def _print_logins(self) -> None:
@@ -339,3 +370,57 @@ class Command(BaseCommand):
         for username, role, clinic in rows:
             self.stdout.write(f"  {username:<7} {role:<25} {clinic}")
         self.stdout.write("")
+
+
+LOG_COLUMNS = [
+    "patient_id",
+    "item_id",
+    "logged_at",
+    "sets_done",
+    "repetitions_done",
+    "pain",
+    "location",
+    "during",
+    "after",
+    "note",
+    "source",
+    "client_token",
+    "created_at",
+]
+LOG_TYPES = [
+    "bigint",
+    "bigint",
+    "timestamptz",
+    "smallint",
+    "smallint",
+    "smallint",
+    "varchar",
+    "varchar",
+    "varchar",
+    "text",
+    "varchar",
+    "varchar",
+    "timestamptz",
+]
+
+
+def _insert_logs(rows: list[tuple]) -> None:
+    """Insert many logs (tuples in LOG_COLUMNS order) at once: COPY on PostgreSQL,
+    several times faster than INSERTs for millions of rows; bulk inserts elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        SymptomLog.objects.bulk_create(
+            [SymptomLog(**dict(zip(LOG_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=5000,
+        )
+        return
+    table = SymptomLog._meta.db_table
+    columns = ", ".join(f'"{column}"' for column in LOG_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.set_types(LOG_TYPES)
+        for row in rows:
+            copy.write_row(row)
