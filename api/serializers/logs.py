@@ -196,7 +196,7 @@ class SymptomLogInputSerializer(serializers.Serializer):
 
     def validate_item(self, value: int) -> PrescriptionItem:
         item = (
-            PrescriptionItem.objects.forclinic_of(clinic_of(self))
+            PrescriptionItem.objects.for_clinic(clinic_of(self))
             .select_related("prescription__patient", "exercise")
             .filter(pk=value)
             .first()
@@ -246,7 +246,7 @@ class RedFlagCheckInputSerializer(serializers.Serializer):
     )
 
     def validate_patient(self, value: int) -> Patient:
-        patient = Patient.objects.forclinic_of(clinic_of(self)).filter(pk=value).first()
+        patient = Patient.objects.for_clinic(clinic_of(self)).filter(pk=value).first()
         if patient is None:
             raise serializers.ValidationError(_("No patient of your clinic has this id."))
         return patient

@@ -185,7 +185,7 @@ class RevisionInputSerializer(serializers.Serializer):
         overridden by what the client gave."""
         slugs = {item["exercise"] for item in items}
         found: dict[str, Exercise] = {}
-        for exercise in Exercise.objects.forclinic_of(clinic_of(self)).filter(slug__in=slugs):
+        for exercise in Exercise.objects.for_clinic(clinic_of(self)).filter(slug__in=slugs):
             # The clinic's own exercise wins over a built-in of the same slug.
             if exercise.slug not in found or exercise.clinic_id is not None:
                 found[exercise.slug] = exercise
@@ -244,13 +244,13 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
     )
 
     def validate_patient(self, value: int) -> Patient:
-        patient = Patient.objects.forclinic_of(clinic_of(self)).filter(pk=value).first()
+        patient = Patient.objects.for_clinic(clinic_of(self)).filter(pk=value).first()
         if patient is None:
             raise serializers.ValidationError(_("No patient of your clinic has this id."))
         return patient
 
     def validate_progression(self, value: str) -> Progression:
-        progressions = Progression.objects.forclinic_of(clinic_of(self)).filter(slug=value)
+        progressions = Progression.objects.for_clinic(clinic_of(self)).filter(slug=value)
         # The clinic's own progression wins over a built-in of the same slug.
         progression = progressions.order_by(F("clinic_id").desc(nulls_last=True)).first()
         if progression is None:

@@ -177,7 +177,7 @@ def test_listing_red_flag_checks_costs_the_same_queries_whatever_the_count(
         record_red_flag_check(
             patient=patient, answered_yes=[], on=date(2026, 1, 1) + timedelta(days=day)
         )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         assert len(api.get(CHECKS, {"page_size": 30}).json()["results"]) == 30
 
 

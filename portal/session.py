@@ -1,0 +1,127 @@
+"""The portal page that logs a whole session: every exercise on one form, one log
+per exercise done, each stored through `record_symptom_log` with every safety rule."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinics.models import AuditEvent
+from patients.models import Patient
+from prescriptions.models import Prescription, SymptomLog
+from prescriptions.services import log_answers, record_symptom_log, red_flags_due
+
+from .forms import LOCATION_CHOICES
+from .session_forms import SessionItemForm
+from .views import _portal_audit, patient_required
+
+TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
+
+
+def _program(request: HttpRequest) -> Prescription | None:
+    return (
+        Prescription.objects.for_user(request.user)
+        .active()
+        .select_related("patient__clinic")
+        .first()
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
+    prescription = _program(request)
+    if prescription is None:
+        messages.info(request, _("Your program has changed. Here is the one to follow now."))
+        return redirect("portal:today")
+    items = list(prescription.items.select_related("exercise").order_by("position"))
+    if request.method == "POST":
+        token = request.POST.get("session_token", "")
+        if not TOKEN.match(token):
+            token = uuid.uuid4().hex
+        forms = [SessionItemForm(request.POST, item=item) for item in items]
+        # Validate every form (no short-circuit), so each problem is shown at once.
+        checked = [form.is_valid() for form in forms]
+        valid = all(checked)
+        done = [form for form in forms if valid and form.done]
+        if valid and not done:
+            forms[0].add_error(None, _("Please log at least one exercise you did."))
+        elif valid:
+            logs, problems = [], []
+            with transaction.atomic():
+                for form in done:
+                    try:
+                        outcome = record_symptom_log(
+                            patient=patient,
+                            item=form.item,
+                            **log_answers(form.cleaned_data),
+                            source=SymptomLog.Source.PORTAL,
+                            entered_by=request.user,
+                            client_token=f"{token}-{form.item.pk}",
+                        )
+                    except ValidationError as error:
+                        problems.append((form, error))
+                        continue
+                    logs.append(outcome.log)
+                    if outcome.created:
+                        _portal_audit(request, AuditEvent.Action.CREATE, outcome.log, "session")
+            for form, error in problems:
+                form.add_error(None, error.messages)
+            if not problems:
+                query = urlencode({"logs": ",".join(str(log.pk) for log in logs)})
+                return redirect(f"{reverse('portal:session_logged')}?{query}")
+    else:
+        if red_flags_due(patient):
+            return redirect(f"{reverse('portal:red_flags')}?{urlencode({'next': request.path})}")
+        token = uuid.uuid4().hex
+        forms = [
+            SessionItemForm(
+                item=item, initial={"sets_done": item.sets, "repetitions_done": item.repetitions}
+            )
+            for item in items
+        ]
+    _portal_audit(request, AuditEvent.Action.VIEW, prescription, "session-form")
+    bound = request.method == "POST"
+    return render(
+        request,
+        "portal/session.html",
+        {
+            "forms": forms,
+            "session_token": token,
+            "location_choices": LOCATION_CHOICES,
+            "has_errors": bound and any(form.errors for form in forms),
+        },
+        status=400 if bound else 200,
+    )
+
+
+@patient_required
+@require_GET
+def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """What the session led to: each exercise to stop is named; the rest is saved."""
+    ids = [int(part) for part in request.GET.get("logs", "").split(",") if part.isdigit()]
+    logs = list(
+        SymptomLog.objects.for_user(request.user)
+        .filter(pk__in=ids[:50])
+        .select_related("item__exercise")
+        .order_by("item__position")
+    )
+    return render(
+        request,
+        "portal/session_logged.html",
+        {
+            "logs": logs,
+            "stopped": [log for log in logs if log.stop_exercise],
+            "clinic": patient.clinic,
+        },
+    )
