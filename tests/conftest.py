@@ -116,6 +116,12 @@ def prescription(patient, therapist):
 
 
 @pytest.fixture
+def item(prescription):
+    """The first exercise of Paula's program."""
+    return prescription.items.select_related("exercise").order_by("position").first()
+
+
+@pytest.fixture
 def therapist_client(client, therapist):
     client.force_login(therapist)
     return client

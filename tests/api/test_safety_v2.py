@@ -4,34 +4,15 @@ nerve symptoms, client_id retries and red-flag checks."""
 import uuid
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.models import Alert, RedFlagCheck, SymptomLog
 from prescriptions.services import record_red_flag_check, record_symptom_log
+from tests.api.logs import answers
 
 LOGS = "/api/v1/symptom-logs/"
 CHECKS = "/api/v1/red-flag-checks/"
-
-
-@pytest.fixture
-def item(prescription):
-    return prescription.items.select_related("exercise").order_by("position").first()
-
-
-def answers(of, **overrides):
-    data = {
-        "item": of.pk,
-        "sets_done": 1,
-        "repetitions_done": 10,
-        "pain": 4,
-        "location": "central",
-        "during": "no_effect",
-        "after": "no_effect",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_pain_further_out_stops_whatever_the_labels(api, patient, item):

@@ -9,30 +9,12 @@ from django.utils import timezone
 from clinics.models import AuditEvent
 from prescriptions.models import Alert, NeuroSymptom, SymptomLog
 from prescriptions.services import record_red_flag_check, record_symptom_log
+from tests.api.logs import answers
 from tests.factories import make_patient, make_prescription
 
 pytestmark = pytest.mark.any_hour
 
 URL = "/api/v1/symptom-logs/"
-
-
-@pytest.fixture
-def item(prescription):
-    return prescription.items.select_related("exercise").order_by("position").first()
-
-
-def answers(of, **overrides):
-    data = {
-        "item": of.pk,
-        "sets_done": 1,
-        "repetitions_done": 10,
-        "pain": 4,
-        "location": "central",
-        "during": "no_effect",
-        "after": "no_effect",
-    }
-    data.update(overrides)
-    return data
 
 
 def log(item, **overrides):

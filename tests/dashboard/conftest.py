@@ -19,12 +19,6 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def item(prescription):
-    """The first exercise of Paula's program."""
-    return prescription.items.select_related("exercise").order_by("position").first()
-
-
-@pytest.fixture
 def add_log():
     """Store a log through record_symptom_log, `days_ago` days back."""
 

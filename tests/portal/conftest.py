@@ -10,12 +10,6 @@ from prescriptions.services import record_red_flag_check
 
 
 @pytest.fixture
-def item(prescription):
-    """The first exercise of Paula's program."""
-    return prescription.items.select_related("exercise").order_by("position").first()
-
-
-@pytest.fixture
 def checked_today(patient):
     """Paula has answered no to every red-flag question today."""
     check, _alert = record_red_flag_check(patient=patient, answered_yes=[])
