@@ -14,7 +14,6 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
-    QuerySet,
     Value,
     When,
 )
@@ -35,14 +34,6 @@ def location_rank_expression() -> Case:
         *[When(location=code, then=Value(rank)) for code, rank in LOCATION_RANK.items()],
         output_field=IntegerField(),
     )
-
-
-def with_overview(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    """The patients with what a list row shows. The overview (`last_log`,
-    `open_alerts`, `active_version`, ...) is stored on each patient and kept up to
-    date by `prescriptions.summary`, so this adds nothing to the query; it stays the
-    one name callers use for "patients with their overview"."""
-    return patients
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ def expected_days(started_at: datetime | None, today: date) -> int:
 
 
 def attach_adherence(patients: Iterable[Patient], *, today: date | None = None) -> None:
-    """Set `patient.adherence` on patients annotated by `with_overview`, in one query."""
+    """Set `patient.adherence` on the patients of a list or page, in one query."""
     patients = list(patients)
     today = today or timezone.localdate()
     window_start = timezone.make_aware(

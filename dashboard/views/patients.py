@@ -24,7 +24,7 @@ from patients.models import Patient
 from prescriptions.charts import daily_symptoms, symptom_chart
 from prescriptions.forms import PaperLogForm
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
-from prescriptions.progress import attach_adherence, location_trend, with_overview
+from prescriptions.progress import attach_adherence, location_trend
 
 from ..decorators import therapist_required
 
@@ -82,7 +82,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             | Q(external_id__iexact=term)
         )
     # Patients who need attention now come first, urgent ones before the rest.
-    patients = with_overview(patients).in_list_order(query.get("sort") or "name")
+    patients = patients.in_list_order(query.get("sort") or "name")
     page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
     attach_adherence(page.object_list)
     for patient in page:
@@ -249,7 +249,7 @@ def _timeline(logs) -> list[dict]:
 @therapist_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(
-        with_overview(Patient.objects.for_user(request.user)).select_related("user", "clinic"),
+        Patient.objects.for_user(request.user).select_related("user", "clinic"),
         pk=pk,
     )
     attach_adherence([patient])
