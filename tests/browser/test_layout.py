@@ -34,3 +34,14 @@ def test_a_long_address_in_notes_does_not_widen_the_phone_page(
     phone_page.get_by_role("navigation").get_by_role("link", name="My progress").click()
     assert phone_page.get_by_text(LONG_URL).first.is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_whole_session_page_fits_a_phone(phone_page, patient, prescription, password):
+    record_red_flag_check(patient=patient, answered_yes=[])
+
+    login(phone_page, "paula", password)
+    phone_page.get_by_role("link", name="Log this session").first.click()
+
+    assert phone_page.get_by_role("heading", name="Log this session").is_visible()
+    assert phone_page.get_by_role("radio", name="10", exact=True).first.is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
