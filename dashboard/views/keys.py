@@ -30,7 +30,7 @@ class KeyForm(forms.Form):
         help_text=gettext_lazy("The key can read but not create or change anything."),
     )
     expires_on = forms.DateField(
-        label=gettext_lazy("Expires on (optional)"),
+        label=gettext_lazy("Expires on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("The key stops working at the end of this day. Empty: never."),
