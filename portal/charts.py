@@ -59,9 +59,9 @@ def line_chart(
         x = (left + right) / 2 if span == 0 else left + (right - left) * (day - first).days / span
         chart.points.append(Point(round(x, 1), y_of(value), day, label))
     chart.path = "M " + " L ".join(f"{p.x} {p.y}" for p in chart.points)
-    chart.x_labels = [(chart.points[0].x, formats.date_format(first, "M j"))]
+    chart.x_labels = [(chart.points[0].x, formats.date_format(first, "MONTH_DAY_FORMAT"))]
     if span:
-        chart.x_labels.append((chart.points[-1].x, formats.date_format(last, "M j")))
+        chart.x_labels.append((chart.points[-1].x, formats.date_format(last, "MONTH_DAY_FORMAT")))
     return chart
 
 

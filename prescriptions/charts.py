@@ -112,9 +112,9 @@ def _describe(days: Sequence[DaySymptoms]) -> str:
         _("Pain %(first)s out of 10 on %(first_day)s, %(last)s out of 10 on %(last_day)s.")
         % {
             "first": _fmt(first.pain_mean),
-            "first_day": date_format(first.day, "j M Y"),
+            "first_day": date_format(first.day, "DATE_FORMAT"),
             "last": _fmt(last.pain_mean),
-            "last_day": date_format(last.day, "j M Y"),
+            "last_day": date_format(last.day, "DATE_FORMAT"),
         },
         _("Pain reached: %(first)s at first, %(last)s on the last day.")
         % {
@@ -201,7 +201,7 @@ def symptom_chart(
             )
         add(
             f'<circle cx="{cx:.1f}" cy="{y_pain(d.pain_mean):.1f}" r="3.5" fill="#0f5e66">'
-            f"<title>{escape(date_format(d.day, 'j M'))}: "
+            f"<title>{escape(date_format(d.day, 'MONTH_DAY_FORMAT'))}: "
             f"{escape(_('pain %(pain)s/10') % {'pain': _fmt(d.pain_mean)})}</title></circle>"
         )
 
@@ -234,7 +234,7 @@ def symptom_chart(
     for d in days:
         add(
             f'<rect x="{x(d.day) - 4:.1f}" y="{y_location(d.worst_rank) - 4:.1f}" width="8" '
-            f'height="8" fill="#7a4b00"><title>{escape(date_format(d.day, "j M"))}: '
+            f'height="8" fill="#7a4b00"><title>{escape(date_format(d.day, "MONTH_DAY_FORMAT"))}: '
             f"{escape(d.worst_location_label)}</title></rect>"
         )
 
@@ -272,7 +272,7 @@ def symptom_chart(
             anchor = "end"
         add(
             f'<text x="{x(d.day):.1f}" y="{baseline}" text-anchor="{anchor}" fill="#4a5a5f">'
-            f"{escape(date_format(d.day, 'j M'))}</text>"
+            f"{escape(date_format(d.day, 'MONTH_DAY_FORMAT'))}</text>"
         )
     add("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped

@@ -519,7 +519,7 @@ class Alert(models.Model):
         first = timezone.localtime(self.created_at)
         if (timezone.localdate() - first.date()).days < 7:
             return date_format(first, "l")
-        return date_format(first, "j M Y")
+        return date_format(first, "DATE_FORMAT")
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""

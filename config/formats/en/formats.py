@@ -1,5 +1,9 @@
-"""English date formats as Centra has always shown them; other languages use Django's
-own formats for their locale (e.g. Spanish "28 de noviembre de 2026")."""
+"""English dates, one way everywhere (dashboard, portal, handout): "29 Nov 2026",
+"29 Nov 2026, 14:05", and "29 Nov" where the year is plain from the context."""
 
-DATE_FORMAT = "j F Y"
-MONTH_DAY_FORMAT = "M j"
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+MONTH_DAY_FORMAT = "j M"
+TIME_FORMAT = "H:i"

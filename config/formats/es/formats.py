@@ -1,0 +1,9 @@
+"""Spanish dates, one way everywhere (dashboard, portal, handout): "29 nov 2026",
+"29 nov 2026, 14:05", and "29 nov" where the year is plain from the context."""
+
+DATE_FORMAT = "j b Y"
+DATETIME_FORMAT = "j b Y, H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+MONTH_DAY_FORMAT = "j b"
+TIME_FORMAT = "H:i"
