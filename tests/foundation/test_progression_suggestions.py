@@ -57,9 +57,7 @@ def flag(patient):
 
 
 def test_the_builtin_steps_carry_rules_in_plain_words(db):
-    props = ProgressionStep.objects.get(
-        progression__slug="extension", exercise__slug="prone-props"
-    )
+    props = ProgressionStep.objects.get(progression__slug="extension", exercise__slug="prone-props")
     assert (props.advance_good_days, props.advance_pain_free_days) == (2, 2)
     assert props.rule_text == (
         "Suggest the next step when the pain centralized or went on 2 days at this step, "
