@@ -157,6 +157,14 @@ class Patient(models.Model):
     # The direction of the patient's open progression suggestion ("forward", "back"),
     # or "": kept by `prescriptions.progression.refresh_suggestion`.
     progress_suggestion = models.CharField(max_length=7, blank=True, editable=False)
+    suggested_exercise = models.ForeignKey(
+        "exercises.Exercise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = PatientQuerySet.as_manager()
 

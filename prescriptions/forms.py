@@ -284,3 +284,12 @@ class PaperLogForm(forms.Form):
     @property
     def chosen_item(self) -> PrescriptionItem:
         return self.items[self.cleaned_data["item"]]
+
+
+class DismissSuggestionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not now?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the suggestion, for you and your colleagues."),
+    )

@@ -259,6 +259,7 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
         )
         open_.logs.set(verdict.logs)
     Patient.objects.filter(pk=patient_id).update(
-        progress_suggestion=open_.direction if open_ is not None else ""
+        progress_suggestion=open_.direction if open_ is not None else "",
+        suggested_exercise=open_.to_exercise_id if open_ is not None else None,
     )
     return open_

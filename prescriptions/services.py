@@ -324,7 +324,7 @@ def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion
     ).get(pk=suggestion.pk)
     if not fresh.is_open:
         raise ValidationError(
-            _("This suggestion is no longer open: it was %(status)s.")
+            _("This suggestion is no longer open (%(status)s).")
             % {"status": fresh.get_status_display().lower()}
         )
     return fresh

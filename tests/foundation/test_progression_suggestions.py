@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exercises.models import Progression, ProgressionStep
 from patients.models import Patient
@@ -59,7 +59,9 @@ def flag(patient):
 def test_the_builtin_steps_carry_rules_in_plain_words(db):
     props = ProgressionStep.objects.get(progression__slug="extension", exercise__slug="prone-props")
     assert (props.advance_good_days, props.advance_pain_free_days) == (2, 2)
-    assert props.rule_text == (
+    with translation.override("en"):
+        text = props.rule_text
+    assert text == (
         "Suggest the next step when the pain centralized or went on 2 days at this step, "
         "with no warning sign since, or the patient was pain-free at this step for 2 days "
         "in a row."
@@ -77,7 +79,12 @@ def test_good_days_at_the_step_suggest_the_next_one(patient, therapist):
     suggestion = open_suggestion(patient)
     assert suggestion.direction == "forward"
     assert suggestion.to_exercise.slug == "prone-press-up"
-    assert suggestion.headline == "Ready to progress: consider Prone press-up"
+    with translation.override("en"):
+        assert suggestion.headline == "Ready to progress: consider Prone press-up"
+    with translation.override("es"):
+        assert suggestion.headline == (
+            "Listo para avanzar: valore Extensión en decúbito prono con brazos"
+        )
     assert set(suggestion.logs.all()) == {first, second}
     assert flag(patient) == "forward"
 
