@@ -169,9 +169,13 @@ def forward_verdict(
                 [log for day in sorted(good) for log in good[day]],
             )
     if step.advance_unchanged_days:
-        unchanged = [
-            day for day, day_logs in days.items() if all(is_unchanged(log) for log in day_logs)
-        ]
+        # The latest days logged, back to the first one the step changed something: a
+        # step that helped before and stalls now has not been "not helping" all along.
+        unchanged = []
+        for day in sorted(days, reverse=True):
+            if not all(is_unchanged(log) for log in days[day]):
+                break
+            unchanged.append(day)
         if len(unchanged) >= step.advance_unchanged_days:
             return verdict(
                 ProgressionSuggestion.Rule.UNCHANGED_DAYS,

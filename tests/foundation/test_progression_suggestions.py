@@ -115,6 +115,16 @@ def test_a_warning_starts_the_count_again(patient, therapist):
     assert flag(patient) == "back"
 
 
+def test_unchanged_days_count_only_since_the_step_last_helped(patient, therapist):
+    program = started(patient, therapist, first=3)
+    for days_ago in (6, 5, 4):
+        log(program, "prone-press-up", days_ago, UNCHANGED)
+    log(program, "prone-press-up", 3, GOOD)
+    log(program, "prone-press-up", 2, UNCHANGED)
+    log(program, "prone-press-up", 1, UNCHANGED)
+    assert open_suggestion(patient) is None
+
+
 def test_pain_free_days_in_a_row_suggest_the_next_step(patient, therapist):
     program = started(patient, therapist, first=6)
     log(program, "flexion-rotation", 3, PAIN_FREE)
