@@ -137,3 +137,11 @@ def test_the_list_costs_the_same_for_many_suggestions(
     with django_assert_max_num_queries(9):
         response = api.get(URL)
     assert len(response.json()["results"]) == 6
+
+
+def test_a_patients_login_cannot_reach_suggestions(patient_client, suggestion):
+    assert patient_client.get(URL).status_code == 403
+    assert patient_client.get(f"{URL}{suggestion.pk}/").status_code == 403
+    response = patient_client.post(f"{URL}{suggestion.pk}/dismiss/", {"reason": "no"})
+    assert response.status_code == 403
+    assert ProgressionSuggestion.objects.get(pk=suggestion.pk).status == "open"
