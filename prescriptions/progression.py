@@ -229,12 +229,9 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
     dismissed. Returns the open suggestion, if any.
     """
     open_ = ProgressionSuggestion.objects.open().filter(patient_id=patient_id).first()
-    active = (
-        Prescription.objects.active()
-        .filter(patient_id=patient_id)
-        .select_related("progression")
-        .first()
-    )
+    active = Prescription.objects.active().filter(patient_id=patient_id).first()
+    if open_ is None and (active is None or active.progression_id is None):
+        return None  # a hand-picked program has no steps to suggest: nothing to refresh
     verdict = evaluate(active) if active is not None else None
     if open_ is not None:
         same = (
