@@ -351,6 +351,8 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
     with transaction.atomic():
         suggestion = _open_suggestion(suggestion)
         prescription = suggestion.prescription
+        if Patient.objects.filter(pk=suggestion.patient_id, archived=True).exists():
+            raise ValidationError(_("This patient is archived."))
         if prescription.status != Prescription.Status.ACTIVE:
             raise ValidationError(_("This program is no longer in use."))
         step, _steps = current_step(prescription)

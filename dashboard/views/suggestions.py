@@ -55,7 +55,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(request, pk)
     form = DismissSuggestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why you dismiss the suggestion."))
+        messages.error(request, " ".join(form.errors["reason"]))
         return redirect(_patient_page(suggestion))
     try:
         dismiss_suggestion(

@@ -120,3 +120,21 @@ def test_the_patient_never_sees_a_suggestion(patient_client, suggestion):
         assert "press-up" not in content.lower() or "consider" not in content.lower()
     assert patient_client.post(accept_url(suggestion)).status_code in (403, 404, 302)
     assert ProgressionSuggestion.objects.for_user(suggestion.patient.user).count() == 0
+
+
+def test_an_archived_patients_suggestion_cannot_be_accepted(therapist_client, suggestion):
+    patient = suggestion.patient
+    patient.archived = True
+    patient.save(update_fields=["archived"])
+    page = therapist_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "Confirm: new version" not in page
+    response = therapist_client.post(accept_url(suggestion), follow=True)
+    assert "This patient is archived." in response.content.decode()
+    assert Prescription.objects.filter(patient=patient).count() == 1
+
+
+def test_a_reason_too_long_is_refused_with_the_reason_why(therapist_client, suggestion):
+    response = therapist_client.post(dismiss_url(suggestion), {"reason": "x" * 501}, follow=True)
+    assert "at most 500 characters" in response.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.status == "open"
