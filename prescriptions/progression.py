@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from exercises.models import ProgressionStep
@@ -30,6 +32,7 @@ from .models import (
     ProgressionSuggestion,
     SymptomLog,
 )
+from .summary import lock_patient
 
 # Findings that count as a warning sign at a step (pain rise is the patient's, not
 # one exercise's, so it does not point at a step).
@@ -231,7 +234,11 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
     open_ = ProgressionSuggestion.objects.open().filter(patient_id=patient_id).first()
     active = Prescription.objects.active().filter(patient_id=patient_id).first()
     if open_ is None and (active is None or active.progression_id is None):
-        return None  # a hand-picked program has no steps to suggest: nothing to refresh
+        # A hand-picked program has no steps to suggest: only a stale flag to clear.
+        Patient.objects.filter(pk=patient_id).exclude(progress_suggestion="").update(
+            progress_suggestion="", suggested_exercise=None
+        )
+        return None
     verdict = evaluate(active) if active is not None else None
     if open_ is not None:
         same = (
@@ -264,3 +271,24 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
         suggested_exercise=open_.to_exercise_id if open_ is not None else None,
     )
     return open_
+
+
+def rebuild_suggestions() -> int:
+    """Refresh the suggestion of every patient who has a progression in use or a flag
+    set, one transaction each; how many were looked at. For repairs only
+    (`manage.py rebuild_summaries`): the services keep suggestions up to date."""
+    candidates = (
+        Patient.objects.filter(
+            Q(prescriptions__status="active", prescriptions__progression__isnull=False)
+            | ~Q(progress_suggestion="")
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    ids = list(candidates)
+    for patient_id in ids:
+        with transaction.atomic():
+            lock_patient(patient_id)
+            refresh_suggestion(patient_id)
+    return len(ids)

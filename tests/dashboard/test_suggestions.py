@@ -138,3 +138,14 @@ def test_a_reason_too_long_is_refused_with_the_reason_why(therapist_client, sugg
     assert "at most 500 characters" in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == "open"
+
+
+def test_the_catalog_shows_each_steps_rule_in_plain_words(therapist_client):
+    content = therapist_client.get("/exercises/").content.decode()
+    assert (
+        "Suggest the next step when this step left the symptoms unchanged on 3 days, with no "
+        "warning sign (it is not helping)."
+    ) in content
+    therapist_client.cookies["django_language"] = "es"
+    spanish = therapist_client.get("/exercises/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Sugerir el siguiente paso cuando" in spanish

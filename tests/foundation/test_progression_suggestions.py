@@ -2,9 +2,11 @@
 warning, and the therapist's two answers (accept, dismiss)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.utils import timezone, translation
 
@@ -244,3 +246,16 @@ def test_a_program_revised_by_hand_outdates_the_suggestion(patient, therapist):
     suggestion.refresh_from_db()
     assert suggestion.status == "outdated"
     assert flag(patient) == ""
+
+
+def test_rebuild_summaries_repairs_the_suggestion_and_its_flag(patient, therapist, other_patient):
+    program = started(patient, therapist, first=2)
+    log(program, "prone-props", 2, GOOD)
+    log(program, "prone-props", 1, GOOD)
+    ProgressionSuggestion.objects.all().delete()
+    Patient.objects.update(progress_suggestion="back")
+
+    call_command("rebuild_summaries", stdout=StringIO())
+
+    assert open_suggestion(patient).to_exercise.slug == "prone-press-up"
+    assert (flag(patient), flag(other_patient)) == ("forward", "")
