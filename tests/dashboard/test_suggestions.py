@@ -1,10 +1,13 @@
 """The therapist sees who is ready to progress and decides: accept or dismiss."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from clinics.models import AuditEvent
 from prescriptions.models import Prescription, ProgressionSuggestion
-from tests.factories import make_patient
+from tests.factories import make_patient, make_prescription
 from tests.suggestion_factory import make_ready_to_progress
 
 LIST = "/patients/"
@@ -149,3 +152,23 @@ def test_the_catalog_shows_each_steps_rule_in_plain_words(therapist_client):
     therapist_client.cookies["django_language"] = "es"
     spanish = therapist_client.get("/exercises/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Sugerir el siguiente paso cuando" in spanish
+
+
+def test_a_warning_at_the_step_shows_going_back_on_the_list_and_the_page(
+    therapist_client, therapist, patient, add_log
+):
+    program = make_prescription(patient, therapist, first=3)
+    Prescription.objects.filter(pk=program.pk).update(
+        activated_at=timezone.now() - timedelta(days=3)
+    )
+    press_up = program.items.get(exercise__slug="prone-press-up")
+    add_log(patient, press_up, days_ago=0.1, location="thigh", during="peripheralize")
+
+    listing = therapist_client.get(LIST, {"suggestion": "back"}).content.decode()
+    assert "badge badge--warning suggestion-marker" in listing
+    assert "Consider going back to Prone props (lying on elbows)" in listing
+    page = therapist_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert (
+        "Warning signs at this step: consider going back to Prone props (lying on elbows)" in page
+    )
+    assert "1 log at Prone press-up with a warning sign" in page
