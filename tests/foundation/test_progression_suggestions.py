@@ -14,6 +14,7 @@ from exercises.models import Progression, ProgressionStep
 from patients.models import Patient
 from prescriptions.models import Prescription, ProgressionSuggestion
 from prescriptions.services import (
+    ItemSpec,
     accept_suggestion,
     dismiss_suggestion,
     record_symptom_log,
@@ -259,3 +260,30 @@ def test_rebuild_summaries_repairs_the_suggestion_and_its_flag(patient, therapis
 
     assert open_suggestion(patient).to_exercise.slug == "prone-press-up"
     assert (flag(patient), flag(other_patient)) == ("forward", "")
+
+
+def test_logs_from_an_earlier_version_with_the_same_step_count(patient, therapist):
+    program = started(patient, therapist, first=2)
+    first = log(program, "prone-props", 2, GOOD)
+    items = [ItemSpec.from_item(item) for item in program.items.order_by("position")]
+    revision = revise_prescription(prescription=program, items=items, by=therapist)
+    second = log(revision, "prone-props", 0, GOOD)
+    suggestion = open_suggestion(patient)
+    assert suggestion.prescription == revision
+    assert set(suggestion.logs.all()) == {first, second}
+
+
+def test_new_good_days_after_a_dismissal_suggest_again(patient, therapist, frozen_clock):
+    program = started(patient, therapist, first=2)
+    log(program, "prone-props", 2, GOOD)
+    log(program, "prone-props", 1, GOOD)
+    dismiss_suggestion(suggestion=open_suggestion(patient), by=therapist, reason="Not yet")
+
+    frozen_clock.shift(timedelta(days=1))
+    log(program, "prone-props", 0, GOOD)
+    assert open_suggestion(patient) is None  # one new day is not enough
+    frozen_clock.shift(timedelta(days=1))
+    latest = log(program, "prone-props", 0, GOOD)
+    again = open_suggestion(patient)
+    assert again.to_exercise.slug == "prone-press-up" and latest in again.logs.all()
+    assert ProgressionSuggestion.objects.filter(patient=patient, status="dismissed").count() == 1
