@@ -273,8 +273,8 @@ class ProgressionStep(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_(
-            "Move on after this many days at the step that left the symptoms unchanged, "
-            "with no warning sign: the step is not helping."
+            "Move on when the step left the symptoms unchanged, with no warning sign, on "
+            "this many of the latest days logged: the step is not helping."
         ),
     )
     advance_pain_free_days = models.PositiveSmallIntegerField(
@@ -329,10 +329,10 @@ class ProgressionStep(models.Model):
         if self.advance_good_days:
             conditions.append(
                 ngettext(
-                    "the pain centralized or went on %(n)d day at this step, with no warning "
-                    "sign since",
-                    "the pain centralized or went on %(n)d days at this step, with no warning "
-                    "sign since",
+                    "the pain has centralized or gone on %(n)d day at this step, with no "
+                    "warning sign since",
+                    "the pain has centralized or gone on %(n)d days at this step, with no "
+                    "warning sign since",
                     self.advance_good_days,
                 )
                 % {"n": self.advance_good_days}
@@ -340,10 +340,10 @@ class ProgressionStep(models.Model):
         if self.advance_unchanged_days:
             conditions.append(
                 ngettext(
-                    "this step left the symptoms unchanged on %(n)d day, with no warning sign "
-                    "(it is not helping)",
-                    "this step left the symptoms unchanged on %(n)d days, with no warning sign "
-                    "(it is not helping)",
+                    "this step has left the symptoms unchanged on the last day logged, with "
+                    "no warning sign (it is not helping)",
+                    "this step has left the symptoms unchanged on the last %(n)d days logged, "
+                    "with no warning sign (it is not helping)",
                     self.advance_unchanged_days,
                 )
                 % {"n": self.advance_unchanged_days}
@@ -351,8 +351,8 @@ class ProgressionStep(models.Model):
         if self.advance_pain_free_days:
             conditions.append(
                 ngettext(
-                    "the patient was pain-free at this step for %(n)d day",
-                    "the patient was pain-free at this step for %(n)d days in a row",
+                    "the patient has been pain-free at this step for %(n)d day",
+                    "the patient has been pain-free at this step for %(n)d days in a row",
                     self.advance_pain_free_days,
                 )
                 % {"n": self.advance_pain_free_days}
@@ -365,6 +365,6 @@ class ProgressionStep(models.Model):
         conditions = self.rule_conditions
         if not conditions:
             return ""
-        return gettext("Suggest the next step when %(conditions)s.") % {
+        return gettext("Suggest the next step once %(conditions)s.") % {
             "conditions": gettext(", or ").join(conditions)
         }

@@ -664,8 +664,10 @@ class ProgressionSuggestion(models.Model):
             )
         elif self.rule == self.Rule.UNCHANGED_DAYS:
             text = ngettext(
-                "%(step)s left the symptoms unchanged on %(n)d day, with no warning sign.",
-                "%(step)s left the symptoms unchanged on %(n)d days, with no warning sign.",
+                "%(step)s left the symptoms unchanged on the last day logged, with no "
+                "warning sign.",
+                "%(step)s left the symptoms unchanged on the last %(n)d days logged, with no "
+                "warning sign.",
                 n,
             )
         elif self.rule == self.Rule.PAIN_FREE_DAYS:

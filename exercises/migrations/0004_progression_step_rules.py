@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='progressionstep',
             name='advance_unchanged_days',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Move on after this many days at the step that left the symptoms unchanged, with no warning sign: the step is not helping.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='days with the symptoms unchanged'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Move on when the step left the symptoms unchanged, with no warning sign, on this many of the latest days logged: the step is not helping.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='days with the symptoms unchanged'),
         ),
         migrations.AddConstraint(
             model_name='progressionstep',

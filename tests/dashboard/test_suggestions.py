@@ -146,8 +146,8 @@ def test_a_reason_too_long_is_refused_with_the_reason_why(therapist_client, sugg
 def test_the_catalog_shows_each_steps_rule_in_plain_words(therapist_client):
     content = therapist_client.get("/exercises/").content.decode()
     assert (
-        "Suggest the next step when this step left the symptoms unchanged on 3 days, with no "
-        "warning sign (it is not helping)."
+        "Suggest the next step once this step has left the symptoms unchanged on the last 3 "
+        "days logged, with no warning sign (it is not helping)."
     ) in content
     therapist_client.cookies["django_language"] = "es"
     spanish = therapist_client.get("/exercises/", HTTP_ACCEPT_LANGUAGE="es").content.decode()

@@ -65,8 +65,8 @@ def test_the_builtin_steps_carry_rules_in_plain_words(db):
     with translation.override("en"):
         text = props.rule_text
     assert text == (
-        "Suggest the next step when the pain centralized or went on 2 days at this step, "
-        "with no warning sign since, or the patient was pain-free at this step for 2 days "
+        "Suggest the next step once the pain has centralized or gone on 2 days at this step, "
+        "with no warning sign since, or the patient has been pain-free at this step for 2 days "
         "in a row."
     )
     last = Progression.objects.get(slug="extension").steps.order_by("position").last()
