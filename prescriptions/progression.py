@@ -202,11 +202,13 @@ def evaluate(prescription: Prescription) -> Verdict | None:
         ).order_by("logged_at", "id")
     )
     if index > 0:
-        warnings = [
-            log
-            for log in _logs_after(logs, _dismissed_since(prescription, "back"))
-            if is_warning(log)
-        ]
+        # Warnings since the step last helped: a step that centralizes again after a
+        # warning has answered the question itself.
+        recent = _logs_after(logs, _dismissed_since(prescription, "back"))
+        helped = [i for i, log in enumerate(recent) if is_good(log) and not is_warning(log)]
+        if helped:
+            recent = recent[helped[-1] + 1 :]
+        warnings = [log for log in recent if is_warning(log)]
         if warnings:
             return Verdict(
                 "back",

@@ -287,3 +287,12 @@ def test_new_good_days_after_a_dismissal_suggest_again(patient, therapist, froze
     again = open_suggestion(patient)
     assert again.to_exercise.slug == "prone-press-up" and latest in again.logs.all()
     assert ProgressionSuggestion.objects.filter(patient=patient, status="dismissed").count() == 1
+
+
+def test_going_back_lapses_when_the_step_helps_again(patient, therapist):
+    program = started(patient, therapist, first=3)
+    log(program, "prone-press-up", 3, SPREADING)
+    assert open_suggestion(patient).direction == "back"
+    log(program, "prone-press-up", 1, {**GOOD, "location": "buttock"})
+    assert open_suggestion(patient) is None
+    assert flag(patient) == ""
