@@ -13,6 +13,7 @@ router.register("patients", views.PatientViewSet, basename="patient")
 router.register("prescriptions", views.PrescriptionViewSet, basename="prescription")
 router.register("symptom-logs", views.SymptomLogViewSet, basename="symptomlog")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("red-flag-checks", views.RedFlagCheckViewSet, basename="redflagcheck")
 
 urlpatterns = [

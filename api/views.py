@@ -26,9 +26,18 @@ from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
+from prescriptions.models import (
+    Alert,
+    Prescription,
+    PrescriptionItem,
+    ProgressionSuggestion,
+    RedFlagCheck,
+    SymptomLog,
+)
 from prescriptions.services import (
+    accept_suggestion,
     create_prescription,
+    dismiss_suggestion,
     end_prescription,
     record_red_flag_check,
     record_symptom_log,
@@ -409,3 +418,50 @@ class AlertViewSet(ClinicViewSet):
         if alert.acknowledge(by=self.acting_user):
             self.audit(AuditEvent.Action.UPDATE, alert, acknowledged=True)
         return Response(self.get_serializer(alert).data)
+
+
+class SuggestionViewSet(ClinicViewSet):
+    """Progression suggestions: the step a patient's logs point to, for the therapist
+    to accept or dismiss. Patients never see them."""
+
+    queryset = ProgressionSuggestion.objects.select_related(
+        "from_exercise", "to_exercise", "decided_by"
+    ).prefetch_related("logs")
+    serializer_class = s.SuggestionSerializer
+    filter_class = s.SuggestionFilter
+    audit_type = "progressionsuggestion"
+
+    @extend_schema(
+        summary="Accept a suggestion",
+        description=(
+            "Makes the next version of the program with the suggested step in place of the "
+            "current one and puts it in use at once (`result` is its id). Only an open "
+            "suggestion of the program in use can be accepted."
+        ),
+        request=s.AcceptSuggestionInputSerializer,
+        responses={200: s.SuggestionSerializer, (409, PROBLEM_CONTENT_TYPE): CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        suggestion = self.get_object()
+        data = self.validated(s.AcceptSuggestionInputSerializer)
+        with program_conflicts():
+            revision = accept_suggestion(suggestion=suggestion, by=data["prescribed_by"])
+        self.audit(AuditEvent.Action.UPDATE, suggestion, decision="accept", result=revision.pk)
+        return Response(self.get_serializer(self.get_queryset().get(pk=suggestion.pk)).data)
+
+    @extend_schema(
+        summary="Dismiss a suggestion",
+        description="Closes an open suggestion with the reason, which is kept. The program "
+        "does not change.",
+        request=s.DismissSuggestionInputSerializer,
+        responses={200: s.SuggestionSerializer, (409, PROBLEM_CONTENT_TYPE): CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        suggestion = self.get_object()
+        data = self.validated(s.DismissSuggestionInputSerializer)
+        with program_conflicts():
+            dismiss_suggestion(suggestion=suggestion, by=self.acting_user, reason=data["reason"])
+        self.audit(AuditEvent.Action.UPDATE, suggestion, decision="dismiss")
+        return Response(self.get_serializer(self.get_queryset().get(pk=suggestion.pk)).data)

@@ -13,6 +13,7 @@ from .views import (
     paper_logs,
     patients,
     programs,
+    suggestions,
 )
 
 patient_urls = (
@@ -38,6 +39,16 @@ program_urls = (
         path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
         path("programs/<int:pk>/end/", programs.program_end, name="end"),
         path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="acknowledge_alert"),
+        path(
+            "suggestions/<int:pk>/accept/",
+            suggestions.suggestion_accept,
+            name="accept_suggestion",
+        ),
+        path(
+            "suggestions/<int:pk>/dismiss/",
+            suggestions.suggestion_dismiss,
+            name="dismiss_suggestion",
+        ),
         path(
             "patients/<int:patient_pk>/alerts/acknowledge/",
             alerts.alerts_acknowledge_all,

@@ -333,6 +333,16 @@ PROGRESSIONS: list[dict[str, Any]] = [
             ),
             ("standing-lumbar-extension", ""),
         ],
+        # The checkable rule of each step (see ProgressionStep): the numbers of days are
+        # ours; what each rule looks for follows the step's "move on when" above.
+        "rules": {
+            "prone-lying": {"advance_good_days": 2, "advance_pain_free_days": 2},
+            "prone-props": {"advance_good_days": 2, "advance_pain_free_days": 2},
+            "prone-press-up": {"advance_unchanged_days": 3},
+            "prone-press-up-hips-off-centre": {"advance_unchanged_days": 3},
+            "standing-side-glide": {"advance_unchanged_days": 3},
+            "flexion-rotation": {"advance_pain_free_days": 3},
+        },
     },
     {
         "slug": "flexion",
@@ -354,8 +364,15 @@ PROGRESSIONS: list[dict[str, Any]] = [
             ),
             ("standing-lumbar-flexion", ""),
         ],
+        "rules": {
+            "supine-lumbar-flexion": {"advance_good_days": 3, "advance_pain_free_days": 2},
+            "seated-lumbar-flexion": {"advance_good_days": 3, "advance_pain_free_days": 2},
+        },
     },
 ]
+
+
+RULE_FIELDS = ("advance_good_days", "advance_unchanged_days", "advance_pain_free_days")
 
 
 def _exercise_fields(entry: dict[str, Any]) -> dict[str, Any]:
@@ -418,14 +435,21 @@ def load_catalog(using: str = "default") -> None:
                 using,
             )
             advance_es = catalog_es.PROGRESSIONS[entry["slug"]]["advance_when"]
+            rules = entry.get("rules", {})
             wanted = [
-                (position, by_slug[slug].pk, advance_when, advance_es.get(slug, ""))
+                (
+                    position,
+                    by_slug[slug].pk,
+                    advance_when,
+                    advance_es.get(slug, ""),
+                    *(rules.get(slug, {}).get(name) for name in RULE_FIELDS),
+                )
                 for position, (slug, advance_when) in enumerate(entry["steps"], start=1)
             ]
             steps = ProgressionStep.objects.using(using).filter(progression=progression)
             current = list(
                 steps.order_by("position").values_list(
-                    "position", "exercise_id", "advance_when_en", "advance_when_es"
+                    "position", "exercise_id", "advance_when_en", "advance_when_es", *RULE_FIELDS
                 )
             )
             if current != wanted:
@@ -437,6 +461,7 @@ def load_catalog(using: str = "default") -> None:
                         exercise_id=exercise_id,
                         advance_when_en=advance_when,
                         advance_when_es=advance_when_es,
+                        **dict(zip(RULE_FIELDS, rule, strict=True)),
                     )
-                    for position, exercise_id, advance_when, advance_when_es in wanted
+                    for position, exercise_id, advance_when, advance_when_es, *rule in wanted
                 )

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.templatetags.static import static
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, ScopedQuerySet, clinic_of
@@ -253,6 +254,36 @@ class ProgressionStep(models.Model):
     advance_when = models.TextField(
         _("move on when"), blank=True, help_text=_("What tells the PT this step is done.")
     )
+    # The checkable rule behind "move on when" (prescriptions/progression.py applies it
+    # to the patient's logs). Each number left empty is a condition not used; meeting
+    # any one condition makes the next step a suggestion, never a change.
+    advance_good_days = models.PositiveSmallIntegerField(
+        _("days with the pain centralized or gone"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Move on after this many days at the step with the pain centralized or gone "
+            "and no warning sign."
+        ),
+    )
+    advance_unchanged_days = models.PositiveSmallIntegerField(
+        _("days with the symptoms unchanged"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Move on when the step left the symptoms unchanged, with no warning sign, on "
+            "this many of the latest days logged: the step is not helping."
+        ),
+    )
+    advance_pain_free_days = models.PositiveSmallIntegerField(
+        _("pain-free days in a row"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Move on after this many days in a row without pain at the step."),
+    )
 
     class Meta:
         ordering = ["progression", "position"]
@@ -268,7 +299,72 @@ class ProgressionStep(models.Model):
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="progression_step_position_min"
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": 1, f"{name}__lte": 60}),
+                    name=f"progression_step_{name}_range",
+                )
+                for name in (
+                    "advance_good_days",
+                    "advance_unchanged_days",
+                    "advance_pain_free_days",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.progression}: {self.position}. {self.exercise}"
+
+    @property
+    def has_rule(self) -> bool:
+        return any(
+            (self.advance_good_days, self.advance_unchanged_days, self.advance_pain_free_days)
+        )
+
+    @property
+    def rule_conditions(self) -> list[str]:
+        """Each condition of the rule in plain words, in the active language."""
+        conditions = []
+        if self.advance_good_days:
+            conditions.append(
+                ngettext(
+                    "the pain has centralized or gone on %(n)d day at this step, with no "
+                    "warning sign since",
+                    "the pain has centralized or gone on %(n)d days at this step, with no "
+                    "warning sign since",
+                    self.advance_good_days,
+                )
+                % {"n": self.advance_good_days}
+            )
+        if self.advance_unchanged_days:
+            conditions.append(
+                ngettext(
+                    "this step has left the symptoms unchanged on the last day logged, with "
+                    "no warning sign (it is not helping)",
+                    "this step has left the symptoms unchanged on the last %(n)d days logged, "
+                    "with no warning sign (it is not helping)",
+                    self.advance_unchanged_days,
+                )
+                % {"n": self.advance_unchanged_days}
+            )
+        if self.advance_pain_free_days:
+            conditions.append(
+                ngettext(
+                    "the patient has been pain-free at this step for %(n)d day",
+                    "the patient has been pain-free at this step for %(n)d days in a row",
+                    self.advance_pain_free_days,
+                )
+                % {"n": self.advance_pain_free_days}
+            )
+        return conditions
+
+    @property
+    def rule_text(self) -> str:
+        """The rule in plain words: "Suggest the next step when ... or ...", or ''."""
+        conditions = self.rule_conditions
+        if not conditions:
+            return ""
+        return gettext("Suggest the next step once %(conditions)s.") % {
+            "conditions": gettext(", or ").join(conditions)
+        }

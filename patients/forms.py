@@ -105,6 +105,15 @@ class PatientSearchForm(forms.Form):
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
     )
     archived = forms.BooleanField(label=_("Show archived patients"), required=False)
+    suggestion = forms.ChoiceField(
+        label=_("Progression"),
+        required=False,
+        choices=[
+            ("", _("All patients")),
+            ("forward", _("Ready to progress")),
+            ("back", _("Going back suggested")),
+        ],
+    )
 
     def terms(self) -> list[str]:
         return self.cleaned_data.get("q", "").split() if self.is_valid() else []

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from clinics.admin_audit import AuditedAdmin
 
-from .models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
+from .models import (
+    Alert,
+    Prescription,
+    PrescriptionItem,
+    ProgressionSuggestion,
+    RedFlagCheck,
+    SymptomLog,
+)
 
 
 class PrescriptionItemInline(admin.TabularInline):
@@ -52,3 +59,20 @@ class AlertAdmin(AuditedAdmin):
 class RedFlagCheckAdmin(AuditedAdmin):
     list_display = ["patient", "checked_on", "answered_yes"]
     raw_id_fields = ["patient"]
+
+
+@admin.register(ProgressionSuggestion)
+class ProgressionSuggestionAdmin(AuditedAdmin):
+    """Read-only: a suggestion is decided on the patient page or through the API, where
+    accepting makes the program version."""
+
+    list_display = ["patient", "direction", "to_exercise", "status", "created_at", "decided_by"]
+    list_filter = ["status", "direction"]
+    raw_id_fields = ["patient", "prescription", "result", "decided_by"]
+    filter_horizontal: list[str] = []
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -284,3 +284,13 @@ class PaperLogForm(forms.Form):
     @property
     def chosen_item(self) -> PrescriptionItem:
         return self.items[self.cleaned_data["item"]]
+
+
+class DismissSuggestionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not now?"),
+        max_length=500,
+        error_messages={"required": _("Say why you dismiss the suggestion.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the suggestion, for you and your colleagues."),
+    )

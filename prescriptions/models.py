@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clinics.models import Clinic, clinic_of
 from clinics.models import ScopedQuerySet as ClinicScopedQuerySet
@@ -535,3 +536,152 @@ class Alert(models.Model):
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)
+
+
+class SuggestionQuerySet(ScopedQuerySet):
+    def open(self) -> SuggestionQuerySet:
+        return self.filter(status=ProgressionSuggestion.Status.OPEN)
+
+    def for_user(self, user: Any) -> SuggestionQuerySet:
+        """Therapists see their clinic's suggestions; a patient never sees one."""
+        clinic = clinic_of(user)
+        return self.for_clinic(clinic) if clinic is not None else self.none()
+
+
+class ProgressionSuggestion(models.Model):
+    """A step of the progression the logs point to: the next one when the current
+    step's rule is met, the previous one after a warning. The therapist accepts it
+    (a new program version) or dismisses it with a reason; nothing else acts on it."""
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", _("Ready to progress")
+        BACK = "back", _("Consider going back a step")
+
+    class Rule(models.TextChoices):
+        GOOD_DAYS = "good_days", _("pain centralized or gone")
+        UNCHANGED_DAYS = "unchanged_days", _("symptoms unchanged")
+        PAIN_FREE_DAYS = "pain_free_days", _("pain-free days in a row")
+        WARNING = "warning", _("warning signs at this step")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
+        OUTDATED = "outdated", _("No longer applies")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="suggestions")
+    prescription = models.ForeignKey(
+        Prescription,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        help_text=_("The program version the suggestion was made for."),
+    )
+    direction = models.CharField(_("direction"), max_length=7, choices=Direction)
+    rule = models.CharField(_("what the logs showed"), max_length=14, choices=Rule)
+    days = models.PositiveSmallIntegerField(_("days"), default=0)
+    from_exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="+", verbose_name=_("current step")
+    )
+    to_exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="+", verbose_name=_("suggested step")
+    )
+    logs = models.ManyToManyField(
+        SymptomLog, blank=True, related_name="suggestions", verbose_name=_("supporting logs")
+    )
+    status = models.CharField(_("status"), max_length=9, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dismiss_reason = models.TextField(_("reason for dismissing"), blank=True)
+    result = models.ForeignKey(
+        Prescription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version made"),
+    )
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("progression suggestion")
+        verbose_name_plural = _("progression suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(status="open"), name="suggestion_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["forward", "back"]), name="suggestion_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "dismissed", "outdated"]),
+                name="suggestion_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__in=["good_days", "unchanged_days", "pain_free_days", "warning"]),
+                name="suggestion_rule_valid",
+            ),
+            # A dismissal always says why.
+            models.CheckConstraint(
+                condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),
+                name="suggestion_dismissed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient}: {self.from_exercise} → {self.to_exercise} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def headline(self) -> str:
+        """ "Ready to progress: consider <step>", in the active language."""
+        if self.direction == self.Direction.FORWARD:
+            return _("Ready to progress: consider %(step)s") % {"step": self.to_exercise.name}
+        return _("Warning signs at this step: consider going back to %(step)s") % {
+            "step": self.to_exercise.name
+        }
+
+    @property
+    def why(self) -> str:
+        """What the logs showed, in plain words."""
+        step = self.from_exercise.name
+        n = self.days
+        if self.rule == self.Rule.GOOD_DAYS:
+            text = ngettext(
+                "The pain centralized or went on %(n)d day at %(step)s, with no warning sign "
+                "since.",
+                "The pain centralized or went on %(n)d days at %(step)s, with no warning sign "
+                "since.",
+                n,
+            )
+        elif self.rule == self.Rule.UNCHANGED_DAYS:
+            text = ngettext(
+                "%(step)s left the symptoms unchanged on the last day logged, with no "
+                "warning sign.",
+                "%(step)s left the symptoms unchanged on the last %(n)d days logged, with no "
+                "warning sign.",
+                n,
+            )
+        elif self.rule == self.Rule.PAIN_FREE_DAYS:
+            text = ngettext(
+                "Pain-free at %(step)s for %(n)d day.",
+                "Pain-free at %(step)s for %(n)d days in a row.",
+                n,
+            )
+        else:
+            text = ngettext(
+                "%(n)d log at %(step)s with a warning sign (pain spreading, worse afterwards "
+                "or new nerve symptoms).",
+                "%(n)d logs at %(step)s with a warning sign (pain spreading, worse afterwards "
+                "or new nerve symptoms).",
+                n,
+            )
+        return text % {"n": n, "step": step}

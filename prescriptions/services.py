@@ -28,11 +28,13 @@ from .models import (
     NeuroSymptom,
     Prescription,
     PrescriptionItem,
+    ProgressionSuggestion,
     RedFlag,
     RedFlagCheck,
     Side,
     SymptomLog,
 )
+from .progression import current_step, refresh_suggestion
 from .summary import refresh_summary
 
 
@@ -208,6 +210,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.activated_at = now
         prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
         refresh_summary(prescription.patient_id)
+        refresh_suggestion(prescription.patient_id)
     return prescription
 
 
@@ -275,6 +278,7 @@ def end_prescription(*, prescription: Prescription) -> Prescription:
         prescription.ended_at = timezone.now()
         prescription.save(update_fields=["status", "ended_at", "updated_at"])
         refresh_summary(prescription.patient_id)
+        refresh_suggestion(prescription.patient_id)
     return prescription
 
 
@@ -305,6 +309,91 @@ def compare_versions(old: Prescription, new: Prescription) -> list[ItemChange]:
         changes.append(ItemChange(item.exercise, kind, before, item))
     changes.extend(ItemChange(item.exercise, "removed", item, None) for item in old_items.values())
     return changes
+
+
+# --- Progression suggestions: the therapist decides ----------------------------------
+# progression.py makes and refreshes them; these are the therapist's two answers.
+
+
+def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
+    """The suggestion re-read under the patient's lock; a ValidationError if it was
+    decided (or outdated) meanwhile."""
+    _lock_patient(suggestion.patient_id)
+    fresh = ProgressionSuggestion.objects.select_related(
+        "prescription", "from_exercise", "to_exercise"
+    ).get(pk=suggestion.pk)
+    if not fresh.is_open:
+        raise ValidationError(
+            _("This suggestion is no longer open (%(status)s).")
+            % {"status": fresh.get_status_display().lower()}
+        )
+    return fresh
+
+
+def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
+    """The program of the suggestion's version with the suggested step in place of the
+    current one (dropped instead when going back to a step the program already holds).
+    The new exercise takes the catalog's dosage and the current exercise's side."""
+    specs = []
+    items = suggestion.prescription.items.select_related("exercise").order_by("position")
+    held = {item.exercise_id for item in items}
+    for item in items:
+        if item.exercise_id != suggestion.from_exercise_id:
+            specs.append(ItemSpec.from_item(item))
+        elif suggestion.to_exercise_id not in held:
+            specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=item.side))
+    return specs
+
+
+def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescription:
+    """The therapist's yes: the next version of the program, with the suggested step in
+    place of the current one, made through `revise_prescription` and in use at once."""
+    with transaction.atomic():
+        suggestion = _open_suggestion(suggestion)
+        prescription = suggestion.prescription
+        if Patient.objects.filter(pk=suggestion.patient_id, archived=True).exists():
+            raise ValidationError(_("This patient is archived."))
+        if prescription.status != Prescription.Status.ACTIVE:
+            raise ValidationError(_("This program is no longer in use."))
+        step, _steps = current_step(prescription)
+        if step is None or step.exercise_id != suggestion.from_exercise_id:
+            raise ValidationError(_("The program has changed since this suggestion was made."))
+        with _records_language():
+            note = _("%(from)s replaced by %(to)s (suggestion accepted).") % {
+                "from": suggestion.from_exercise.name,
+                "to": suggestion.to_exercise.name,
+            }
+        suggestion.status = ProgressionSuggestion.Status.ACCEPTED
+        suggestion.decided_at = timezone.now()
+        suggestion.decided_by = by
+        suggestion.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+        revision = revise_prescription(
+            prescription=prescription, items=suggested_items(suggestion), by=by, change_note=note
+        )
+        suggestion.result = revision
+        suggestion.save(update_fields=["result", "updated_at"])
+    return revision
+
+
+def dismiss_suggestion(
+    *, suggestion: ProgressionSuggestion, by: Any, reason: str
+) -> ProgressionSuggestion:
+    """The therapist's no, with the reason kept. The same suggestion is not made again
+    from the logs already seen; new logs may make it again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you dismiss the suggestion.")})
+    with transaction.atomic():
+        suggestion = _open_suggestion(suggestion)
+        suggestion.status = ProgressionSuggestion.Status.DISMISSED
+        suggestion.decided_at = timezone.now()
+        suggestion.decided_by = by
+        suggestion.dismiss_reason = reason
+        suggestion.save(
+            update_fields=["status", "decided_at", "decided_by", "dismiss_reason", "updated_at"]
+        )
+        refresh_suggestion(suggestion.patient_id)
+    return suggestion
 
 
 # --- Symptom logs and the safety rules -------------------------------------------------
@@ -585,6 +674,7 @@ def record_symptom_log(
             with _records_language():
                 alerts = _alerts_for(log, findings)
             refresh_summary(patient.pk)
+            refresh_suggestion(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
         if replay is None:

@@ -33,10 +33,18 @@ from .prescriptions import (
     PrescriptionSerializer,
     RevisionInputSerializer,
 )
+from .suggestions import (
+    AcceptSuggestionInputSerializer,
+    DismissSuggestionInputSerializer,
+    SuggestionFilter,
+    SuggestionSerializer,
+)
 
 __all__ = [
+    "AcceptSuggestionInputSerializer",
     "AlertFilter",
     "AlertSerializer",
+    "DismissSuggestionInputSerializer",
     "ExerciseRefSerializer",
     "ExerciseSerializer",
     "ItemInputSerializer",
@@ -54,6 +62,8 @@ __all__ = [
     "RedFlagCheckInputSerializer",
     "RedFlagCheckSerializer",
     "RevisionInputSerializer",
+    "SuggestionFilter",
+    "SuggestionSerializer",
     "SymptomLogFilter",
     "SymptomLogInputSerializer",
     "SymptomLogOutcomeSerializer",

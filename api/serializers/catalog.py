@@ -61,10 +61,21 @@ class ExerciseRefSerializer(serializers.ModelSerializer):
 
 class ProgressionStepSerializer(serializers.ModelSerializer):
     exercise = ExerciseRefSerializer(read_only=True)
+    rule_text = serializers.CharField(
+        read_only=True, help_text="The rule in plain words, in the request's language."
+    )
 
     class Meta:
         model = ProgressionStep
-        fields = ["position", "exercise", "advance_when"]
+        fields = [
+            "position",
+            "exercise",
+            "advance_when",
+            "advance_good_days",
+            "advance_unchanged_days",
+            "advance_pain_free_days",
+            "rule_text",
+        ]
         read_only_fields = fields
 
 

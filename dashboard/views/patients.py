@@ -22,8 +22,14 @@ from clinics.models import AuditEvent, audit
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
 from prescriptions.charts import daily_symptoms, symptom_chart
-from prescriptions.forms import PaperLogForm
-from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.forms import DismissSuggestionForm, PaperLogForm
+from prescriptions.models import (
+    Alert,
+    Prescription,
+    PrescriptionItem,
+    ProgressionSuggestion,
+    SymptomLog,
+)
 from prescriptions.progress import attach_adherence, location_trend
 
 from ..decorators import therapist_required
@@ -31,6 +37,7 @@ from ..decorators import therapist_required
 PATIENTS_PER_PAGE = 25
 LOGS_PER_PAGE = 30
 ACKNOWLEDGED_ALERTS_SHOWN = 10
+SUGGESTIONS_SHOWN = 10
 INVITATION_SESSION_KEY = "portal-invitation"
 
 
@@ -81,8 +88,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=term)
             | Q(external_id__iexact=term)
         )
+    if query.get("suggestion"):
+        patients = patients.filter(progress_suggestion=query["suggestion"])
     # Patients who need attention now come first, urgent ones before the rest.
-    patients = patients.in_list_order(query.get("sort") or "name")
+    patients = patients.in_list_order(query.get("sort") or "name").select_related(
+        "suggested_exercise"
+    )
     page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
     attach_adherence(page.object_list)
     for patient in page:
@@ -103,7 +114,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": params.urlencode(),
-            "filtered": bool(query.get("q")),
+            "filtered": bool(query.get("q") or query.get("suggestion")),
         },
     )
 
@@ -288,6 +299,14 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-logged_at", "-id")
     )
     log_page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("logs"))
+    suggestions = list(
+        ProgressionSuggestion.objects.filter(patient=patient)
+        .exclude(status=ProgressionSuggestion.Status.OUTDATED)
+        .select_related("from_exercise", "to_exercise", "decided_by", "result")
+        .prefetch_related(
+            Prefetch("logs", SymptomLog.objects.select_related("item").order_by("logged_at", "id"))
+        )[: SUGGESTIONS_SHOWN + 1]
+    )
     days = daily_symptoms(patient)
     invitation = patient.invitations.order_by("-created_at").first()
     shown_link = request.session.get(INVITATION_SESSION_KEY)
@@ -315,5 +334,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitation": invitation,
             "invitation_link": shown_link["link"] if shown_link else "",
             "log_form": PaperLogForm(items=items) if items and not patient.archived else None,
+            "suggestion": next((x for x in suggestions if x.is_open), None),
+            "suggestion_history": [x for x in suggestions if not x.is_open][:SUGGESTIONS_SHOWN],
+            "dismiss_form": DismissSuggestionForm(),
         },
     )

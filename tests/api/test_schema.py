@@ -24,6 +24,10 @@ EXPECTED_PATHS = {
     "/api/v1/red-flag-checks/{id}/",
     "/api/v1/alerts/{id}/",
     "/api/v1/alerts/{id}/acknowledge/",
+    "/api/v1/suggestions/",
+    "/api/v1/suggestions/{id}/",
+    "/api/v1/suggestions/{id}/accept/",
+    "/api/v1/suggestions/{id}/dismiss/",
 }
 
 
@@ -65,11 +69,12 @@ def test_the_schema_documents_every_filter(schema):
     assert {"patient", "status"} <= query_parameters(schema, "/api/v1/prescriptions/")
     assert {"patient", "prescription", "since"} <= query_parameters(schema, "/api/v1/symptom-logs/")
     assert {"acknowledged", "patient"} <= query_parameters(schema, "/api/v1/alerts/")
+    assert {"patient", "status", "direction"} <= query_parameters(schema, "/api/v1/suggestions/")
 
 
 def test_every_post_documents_the_idempotency_key_and_its_409(schema):
     posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
-    assert len(posts) == 7
+    assert len(posts) == 9
     for path, operation in posts:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path

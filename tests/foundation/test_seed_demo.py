@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from clinics.models import Clinic, Therapist
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, SymptomLog
+from prescriptions.models import Alert, Prescription, ProgressionSuggestion, SymptomLog
 
 
 def _counts():
@@ -62,3 +62,12 @@ def test_the_seeded_patients_overview_matches_their_logs_alerts_and_programs(db)
     rebuild_summaries()
     assert list(Patient.objects.order_by("pk").values(*columns)) == seeded
     assert any(row["last_log"] for row in seeded)
+
+
+def test_the_demo_has_a_patient_ready_to_progress(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    suggestion = ProgressionSuggestion.objects.open().get()
+    assert (suggestion.patient.full_name, suggestion.direction) == ("Lucia Ferreira", "forward")
+    assert suggestion.to_exercise.slug == "prone-press-up-hips-off-centre"
+    assert suggestion.patient.progress_suggestion == "forward"

@@ -209,6 +209,41 @@ class Command(BaseCommand):
         )
         self._program(tom, anna, "extension", first=4, started_days_ago=8)
 
+        # Ready to progress: four days of press-ups that change nothing, no warning sign.
+        # The extension progression's rule suggests the press-up with hips off-centre.
+        lucia = self._patient(
+            riverside,
+            "RV-1005",
+            first_name="Lucia",
+            last_name="Ferreira",
+            date_of_birth=today.replace(year=today.year - 41),
+            email="lucia@example.com",
+            classification=Classification.DERANGEMENT,
+            directional_preference=DirectionalPreference.EXTENSION,
+            starting_location="one_side",
+            created_by=anna,
+        )
+        program = self._program(lucia, anna, "extension", first=3, started_days_ago=6)
+        if not lucia.symptom_logs.exists():
+            items = list(program.items.order_by("position"))
+            for days_ago in (4, 3, 2, 1):
+                when = timezone.make_aware(
+                    datetime.combine(today - timedelta(days=days_ago), time(8, 15))
+                )
+                for offset, item in enumerate(items):
+                    record_symptom_log(
+                        patient=lucia,
+                        item=item,
+                        pain=4,
+                        location="one_side",
+                        during="no_effect",
+                        after="no_better",
+                        sets_done=item.sets,
+                        repetitions_done=item.repetitions,
+                        logged_at=when + timedelta(minutes=5 * offset),
+                        source=SymptomLog.Source.PORTAL,
+                    )
+
         self._patient(
             riverside,
             "RV-1004",
