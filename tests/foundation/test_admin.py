@@ -1,12 +1,12 @@
 from django.urls import reverse
 
 from exercises.models import Exercise
-from tests.factories import make_exercise_for, make_user
+from tests.factories import make_exercise_for, make_user, sign_in_verified
 
 
 def _staff(client):
     admin = make_user("root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    sign_in_verified(client, admin)
     return client
 
 
