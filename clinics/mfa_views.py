@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -99,13 +99,17 @@ def login_code(request: HttpRequest) -> HttpResponse:
             user.otp_device = check.device  # django-otp marks the session verified
             auth_login(request, user, backend=state["backend"])
             if check.recovery:
+                left = mfa.remaining_recovery_codes(user)
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
                         "You signed in with a recovery code; it cannot be used again. "
-                        "%(left)d recovery codes are left."
+                        "%(left)d recovery code is left.",
+                        "You signed in with a recovery code; it cannot be used again. "
+                        "%(left)d recovery codes are left.",
+                        left,
                     )
-                    % {"left": mfa.remaining_recovery_codes(user)},
+                    % {"left": left},
                 )
             return HttpResponseRedirect(state["next"])
         state["tries"] += 1
