@@ -59,6 +59,8 @@ class TwoStepLoginView(LoginView):
         user = form.get_user()
         if not mfa.has_two_step(user):
             return super().form_valid(form)
+        # A new session id once the password is right, as signing in would give.
+        self.request.session.cycle_key()
         self.request.session[PENDING_KEY] = {
             "user": user.pk,
             "backend": user.backend,
@@ -181,7 +183,9 @@ def two_step(request: HttpRequest) -> HttpResponse:
         )
     device = mfa.setup_device(user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not device.verify_is_allowed()[0]:
+        form.add_error("code", _("Too many wrong codes in a row. Wait a minute, then try again."))
+    elif request.method == "POST" and form.is_valid():
         codes = mfa.enable_two_step(
             user=user, device=device, code=form.cleaned_data["code"], request=request
         )

@@ -20,7 +20,8 @@ def app_code(secret: str, at: float) -> str:
 def test_a_therapist_turns_it_on_and_signs_in_with_a_code(page, therapist, password):
     login(page, "tess", password)
     page.get_by_role("link", name="Two-step sign-in").click()
-    assert page.get_by_role("img", name="QR code to add Centra to an authenticator app").is_visible()
+    qr_code = page.get_by_role("img", name="QR code to add Centra to an authenticator app")
+    assert qr_code.is_visible()
     assert_accessible(page)
     secret = page.get_by_test_id("secret").inner_text()
 

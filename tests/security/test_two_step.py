@@ -94,6 +94,16 @@ def test_a_wrong_code_does_not_turn_it_on(therapist_client, therapist):
     assert not StaticToken.objects.exists()
 
 
+def test_a_wrong_code_at_setup_makes_the_next_try_wait(therapist_client, therapist, frozen_clock):
+    therapist_client.get(TWO_STEP)
+    device = TOTPDevice.objects.get(user=therapist)
+    therapist_client.post(TWO_STEP, {"code": "000000"})
+    page = therapist_client.post(TWO_STEP, {"code": code_for(device)})
+    assert "Wait a minute" in page.content.decode()
+    frozen_clock.shift(timedelta(seconds=5))
+    assert len(recovery_codes(therapist_client.post(TWO_STEP, {"code": code_for(device)}))) == 10
+
+
 def test_the_setup_page_keeps_its_secret_across_reloads(therapist_client, therapist):
     therapist_client.get(TWO_STEP)
     therapist_client.get(TWO_STEP)
@@ -154,6 +164,16 @@ def test_the_password_alone_does_not_sign_in_an_account_with_an_app(
     page = client.get(CODE_STEP)
     assert page.status_code == 200
     assert "Enter your code" in page.content.decode()
+
+
+def test_the_session_id_changes_once_the_password_is_right(client, therapist, enrolled, password):
+    session = client.session  # a session that existed before (perhaps planted)
+    session["seen"] = True
+    session.save()
+    before = session.session_key
+    sign_in(client, "tess", password)
+    assert client.cookies["sessionid"].value != before
+    assert client.session["seen"] is True
 
 
 def test_it_signs_in_with_the_code_from_the_app(client, therapist, enrolled, password):
