@@ -241,6 +241,8 @@ def two_step_disable(request: HttpRequest) -> HttpResponse:
         check = mfa.check_code(user=user, code=form.cleaned_data["code"], request=request)
         if check.device is not None:
             mfa.disable_two_step(user=user, request=request)
+            # This session stays signed in, now with the password alone.
+            mfa.remember_gate_state(request, user)
             messages.success(request, _("Two-step sign-in is off."))
             return redirect("two_step")
         form.add_error("code", _("That code is not right. Check your app and try again."))

@@ -135,6 +135,9 @@ def test_turning_it_off_takes_a_current_code(client, therapist, enrolled, frozen
     assert not TOTPDevice.objects.filter(user=therapist).exists()
     assert not StaticToken.objects.exists()
     assert mfa_events(therapist) == ["code_refused", "code_accepted", "disabled"]
+    page = client.get(response["Location"])  # still signed in
+    assert "Two-step sign-in is off." in page.content.decode()
+    assert client.get(reverse("patients:list")).status_code == 200
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
