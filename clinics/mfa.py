@@ -189,8 +189,10 @@ class TwoStepGateMiddleware:
     """After django-otp's OTPMiddleware.
 
     - A session signed in with the password alone, of an account that has
-      two-step sign-in (a path other than the code step, or an app set up from
-      another session), is signed out: the code step is the only way in.
+      two-step sign-in (by a path other than the code step, such as a portal
+      activation), is signed out: the code step is the only way in. What the
+      account had is remembered per session at sign-in, so an app set up from
+      one session holds the others from their next sign-in on.
     - A therapist of a clinic that requires two-step sign-in and has no app yet
       is sent to the set-up page before anything else.
     """
