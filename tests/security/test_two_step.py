@@ -390,3 +390,18 @@ def test_the_admin_has_no_password_form_of_its_own(client, db, password):
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_a_new_portal_invitation_does_not_skip_the_code(client, patient, therapist):
+    make_authenticator(patient.user)
+    patient.revoke_portal_access()
+    _, token = patient.invite(by=therapist)
+    new_password = "lumbar-roll-sunrise-81"
+    response = client.post(
+        reverse("portal:activate", args=[token]),
+        {"username": "paula", "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    response = client.get(reverse("portal:today"))
+    assert response["Location"].startswith(LOGIN)
+    assert sign_in(client, "paula", new_password)["Location"] == CODE_STEP
