@@ -45,6 +45,14 @@ class Clinic(models.Model):
             "last 7 days, or above the first log."
         ),
     )
+    require_mfa = models.BooleanField(
+        _("require two-step sign-in for every therapist"),
+        default=False,
+        help_text=_(
+            "Therapists without an authenticator app are asked to set one up before "
+            "they can open anything else."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

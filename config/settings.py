@@ -73,7 +73,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before the admin, which it extends.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin, on a site that lets in only staff verified with a second factor.
+    "clinics.apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinics",
     "exercises",
     "patients",
@@ -112,6 +116,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): whether this session passed the code step.
+    "django_otp.middleware.OTPMiddleware",
+    "clinics.mfa.TwoStepGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
@@ -207,6 +214,15 @@ AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_VERBOSE = False
+
+# Two-step sign-in (TOTP apps and single-use recovery codes, through django-otp).
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Centra")
+# Wrong codes: each failure doubles the wait before the next try (1 s, 2 s, 4 s...),
+# per device and kept in the database; and a sign-in is abandoned after this many.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+MFA_CODE_ATTEMPTS = env_int("MFA_CODE_ATTEMPTS", 5)
+MFA_RECOVERY_CODES = 10
 
 # Request size: a declared body over REQUEST_MAX_MB is refused (413) before it is read;
 # form fields (not files) over 2.5 MB are refused by Django. The proxy enforces the same.

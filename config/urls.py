@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from clinics import mfa_views
 from clinics.auth_views import (
     AuditedPasswordChangeView,
     AuditedPasswordResetConfirmView,
     ThrottledPasswordResetView,
 )
-from clinics.forms import SignInForm
 from config import views as clinic_views
 from config.forms import PasswordResetInOwnLanguageForm
 from dashboard.urls import catalog_urls, patient_urls, program_urls
@@ -20,11 +19,13 @@ urlpatterns = [
     path("healthz", clinic_views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
+        mfa_views.TwoStepLoginView.as_view(),
         name="login",
     ),
+    path("accounts/login/code/", mfa_views.login_code, name="login_code"),
+    path("accounts/two-step/", mfa_views.two_step, name="two_step"),
+    path("accounts/two-step/recovery-codes/", mfa_views.two_step_codes, name="two_step_codes"),
+    path("accounts/two-step/turn-off/", mfa_views.two_step_disable, name="two_step_disable"),
     path(
         "accounts/no-access/",
         TemplateView.as_view(template_name="registration/no_access.html"),

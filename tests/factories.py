@@ -78,3 +78,24 @@ def make_exercise_for(clinic: Clinic, slug: str = "clinic-exercise", **fields: A
     }
     values.update(fields)
     return Exercise.objects.create(clinic=clinic, slug=slug, **values)
+
+
+def make_authenticator(user: Any):
+    """A confirmed authenticator app for `user` (two-step sign-in on)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+
+
+def sign_in_verified(client: Any, user: Any) -> None:
+    """Sign `user` in on `client` as the code step does: an app set up and this
+    session verified with it (the admin lets in nobody else)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or make_authenticator(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -1,13 +1,13 @@
 from django.urls import reverse
 
 from exercises.models import Exercise
-from tests.factories import make_exercise_for, make_user
+from tests.factories import make_exercise_for, make_user, sign_in_verified
 from tests.suggestion_factory import make_ready_to_progress
 
 
 def _staff(client):
     admin = make_user("root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    sign_in_verified(client, admin)
     return client
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from clinics.models import AuditEvent
 from patients.models import Patient
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in_verified
 
 LOGIN = "/accounts/login/"
 
@@ -86,7 +86,7 @@ def test_a_password_reset_is_recorded(client, therapist):
 def admin_client(client, therapist):
     therapist.is_staff = therapist.is_superuser = True
     therapist.save()
-    client.force_login(therapist)
+    sign_in_verified(client, therapist)
     return client
 
 
@@ -141,7 +141,7 @@ def test_the_delete_page_of_an_audit_event_or_sign_in_attempt_is_refused(
     admin_client.logout()
     client.post(LOGIN, {"username": "tess", "password": "wrong"})
     attempt = AccessAttempt.objects.get()
-    admin_client.force_login(therapist)
+    sign_in_verified(admin_client, therapist)
     url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
