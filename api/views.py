@@ -28,6 +28,7 @@ from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
 from prescriptions.models import Alert, Prescription, PrescriptionItem, RedFlagCheck, SymptomLog
 from prescriptions.services import (
+    UNCHANGED,
     create_prescription,
     end_prescription,
     record_red_flag_check,
@@ -221,6 +222,7 @@ class PrescriptionViewSet(ClinicViewSet):
                 progression=data.get("progression"),
                 activate=data["activate"],
                 change_note=data["change_note"],
+                review_on=data.get("review_on"),
             )
         return self._written(prescription, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 
@@ -246,6 +248,7 @@ class PrescriptionViewSet(ClinicViewSet):
                 items=data["items"],
                 by=data["prescribed_by"],
                 change_note=data["change_note"],
+                review_on=data.get("review_on", UNCHANGED),
             )
         return self._written(revision, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from clinics.models import AuditEvent, audit, therapist_of
 from prescriptions.models import Prescription
 
+from .handout import PATIENT, THERAPIST
 from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,15 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": prescription.patient,
         "is_therapist": is_therapist,
     }
+    # ?size=large: the large-print version (14 pt and more), for the therapist to
+    # print or the patient to download.
+    large_print = request.GET.get("size") == "large"
     try:
-        pdf = handout_pdf(prescription)
+        pdf = handout_pdf(
+            prescription,
+            large_print=large_print,
+            reader=THERAPIST if is_therapist else PATIENT,
+        )
     except EmptyHandoutError as error:
         return render(
             request, "handouts/empty.html", {**context, "message": str(error)}, status=409
@@ -48,11 +56,16 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.DOWNLOAD,
         target=prescription,
         request=request,
-        detail={"document": "handout", "version": prescription.version},
+        detail={
+            "document": "handout",
+            "version": prescription.version,
+            "large_print": large_print,
+        },
     )
     name = slugify(prescription.patient.full_name) or "patient"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        False, f"exercise-program-{name}-v{prescription.version}.pdf"
+        False,
+        f"exercise-program-{name}-v{prescription.version}{'-large' if large_print else ''}.pdf",
     )
     return response
