@@ -15,7 +15,7 @@ class TherapistInline(admin.TabularInline):
 
 class ClinicAdminForm(forms.ModelForm):
     website = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
 
     class Meta:

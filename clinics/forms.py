@@ -21,7 +21,7 @@ class ClinicSettingsForm(forms.ModelForm):
     clinic, what its handouts print, and what the safety rules use."""
 
     website = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
     logo = forms.ImageField(
         label=_("Logo"),
