@@ -279,7 +279,8 @@ class PrescriptionViewSet(ClinicViewSet):
     def handout(self, request: Request, pk: str) -> HttpResponse:
         prescription = self.get_object()
         try:
-            pdf = handout_pdf(prescription)
+            # In the print size the patient's record asks for.
+            pdf = handout_pdf(prescription, large_print=prescription.patient.large_print)
         except EmptyHandoutError as exc:
             raise Conflict(str(exc)) from exc
         except HandoutRenderError as exc:

@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,12 @@ from .handout import PATIENT, THERAPIST
 from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 
 logger = logging.getLogger(__name__)
+
+
+def large_print_wanted(size: str | None, patient: Any) -> bool:
+    if size in ("large", "normal"):
+        return size == "large"
+    return patient.large_print
 
 
 @never_cache  # a patient's program must not linger in shared or browser caches
@@ -36,9 +43,9 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": prescription.patient,
         "is_therapist": is_therapist,
     }
-    # ?size=large: the large-print version (14 pt and more), for the therapist to
-    # print or the patient to download.
-    large_print = request.GET.get("size") == "large"
+    # ?size=large or ?size=normal: the print size chosen for this copy; without it,
+    # the patient's own preference (large print is 14 pt and more).
+    large_print = large_print_wanted(request.GET.get("size"), prescription.patient)
     try:
         pdf = handout_pdf(
             prescription,

@@ -101,6 +101,18 @@ class TestPrintSizes:
         assert url in page.content.decode()
         assert min(size for size, _ in text_sizes(therapist_client.get(url).content)) >= 14
 
+    def test_a_patient_who_prefers_large_print_gets_it_unless_another_size_is_asked(
+        self, therapist_client, patient, prescription
+    ):
+        patient.large_print = True
+        patient.save()
+        url = reverse("handouts:pdf", args=[prescription.pk])
+        assert min(size for size, _ in text_sizes(therapist_client.get(url).content)) >= 14
+        normal = therapist_client.get(url + "?size=normal").content
+        assert min(size for size, _ in text_sizes(normal)) < 14
+        page = therapist_client.get(reverse("patients:detail", args=[patient.pk]))
+        assert url + "?size=normal" in page.content.decode()
+
 
 class TestWhoToContact:
     def test_it_prints_the_clinics_address_phone_email_and_website(self, clinic, prescription):
