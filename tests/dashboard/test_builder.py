@@ -391,6 +391,8 @@ def test_the_therapist_sets_a_review_date_for_the_handout(therapist_client, draf
     draft.refresh_from_db()
     assert draft.review_on.isoformat() == "2026-12-14"
     assert 'value="2026-12-14"' in therapist_client.get(edit_url(draft)).content.decode()
+    detail = therapist_client.get(reverse("prescriptions:detail", args=[draft.pk]))
+    assert "review on 14 December 2026" in detail.content.decode()
 
 
 def test_a_review_date_that_is_not_a_date_keeps_the_draft_as_it_was(therapist_client, draft):
