@@ -35,6 +35,7 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.services import (
+    UNCHANGED,
     accept_suggestion,
     create_prescription,
     dismiss_suggestion,
@@ -230,6 +231,7 @@ class PrescriptionViewSet(ClinicViewSet):
                 progression=data.get("progression"),
                 activate=data["activate"],
                 change_note=data["change_note"],
+                review_on=data.get("review_on"),
             )
         return self._written(prescription, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 
@@ -255,6 +257,7 @@ class PrescriptionViewSet(ClinicViewSet):
                 items=data["items"],
                 by=data["prescribed_by"],
                 change_note=data["change_note"],
+                review_on=data.get("review_on", UNCHANGED),
             )
         return self._written(revision, AuditEvent.Action.CREATE, status.HTTP_201_CREATED)
 
@@ -285,7 +288,8 @@ class PrescriptionViewSet(ClinicViewSet):
     def handout(self, request: Request, pk: str) -> HttpResponse:
         prescription = self.get_object()
         try:
-            pdf = handout_pdf(prescription)
+            # In the print size the patient's record asks for.
+            pdf = handout_pdf(prescription, large_print=prescription.patient.large_print)
         except EmptyHandoutError as exc:
             raise Conflict(str(exc)) from exc
         except HandoutRenderError as exc:

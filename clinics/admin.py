@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import ReadOnlyHistoryAdmin
+from .images import clean_picture
 from .models import AuditEvent, Clinic, Therapist
 
 
@@ -10,8 +13,23 @@ class TherapistInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class ClinicAdminForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Clinic
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field
+
+    def clean_logo(self) -> object:
+        # Checked and re-encoded like an upload on the dashboard's settings page.
+        return clean_picture(self.cleaned_data.get("logo"))
+
+
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
+    form = ClinicAdminForm
     list_display = ["name", "slug", "paper_size", "emergency_number", "pain_rise_threshold"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]

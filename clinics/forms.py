@@ -12,23 +12,42 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.backends import account_username
 
+from .images import clean_picture
 from .models import Clinic, Therapist
 
 
 class ClinicSettingsForm(forms.ModelForm):
     """What a clinic administrator changes on the dashboard: how patients reach the
-    clinic and what the safety rules use."""
+    clinic, what its handouts print, and what the safety rules use."""
+
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
 
     class Meta:
         model = Clinic
         fields = [
             "phone",
+            "email",
+            "website",
+            "address",
+            "logo",
             "emergency_number",
             "pain_rise_threshold",
             "inactivity_alert_days",
             "require_mfa",
         ]
         help_texts = {"phone": _("Shown to patients as a tap-to-call link.")}
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_logo(self) -> Any:
+        return clean_picture(self.cleaned_data.get("logo"))
 
     def clean_emergency_number(self) -> str:
         number = self.cleaned_data["emergency_number"].strip()

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+def _logo_path(instance: Clinic, filename: str) -> str:
+    return f"clinics/{instance.pk or 'new'}/{filename}"
+
+
 class Clinic(models.Model):
     class PaperSize(models.TextChoices):
         A4 = "A4", _("A4")
@@ -27,6 +31,17 @@ class Clinic(models.Model):
         _("handout paper size"), max_length=6, choices=PaperSize, default=PaperSize.A4
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(
+        _("address"), max_length=300, blank=True, help_text=_("As it should appear on paper.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=_logo_path,
+        blank=True,
+        help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
+    )
     inactivity_alert_days = models.PositiveSmallIntegerField(
         _("alert after this many days without a log"), default=3
     )

@@ -16,15 +16,54 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from exercises.catalog import STOP_SPREADING
 from exercises.models import Exercise
-from prescriptions.models import Location, Prescription, RedFlag
+from prescriptions.models import (
+    AfterResponse,
+    DuringResponse,
+    Location,
+    NeuroSymptom,
+    Prescription,
+    RedFlag,
+)
 
-# How many days the paper log sheet covers.
-LOG_DAYS = 14
+# How many lines each exercise gets on the paper log sheet: one week of one line a day.
+LOG_LINES = 7
+# Day columns of the weekly schedule and of the daily check.
+WEEK_DAYS = 7
+# The most tick boxes a day cell of the schedule holds; "every 2 hours" is
+# ticked per waking hours, not around the clock.
+MAX_SESSIONS = 8
+WAKING_HOURS = 16
+
+# Who the handout is printed for: its footer speaks to them.
+PATIENT = "patient"
+THERAPIST = "therapist"
+READERS = (PATIENT, THERAPIST)
+
+# The answers of the paper-entry form, in the order its lists show them, with
+# the words the portal uses for the patient (the same msgids as portal.forms).
+DURING_WORDS = {
+    DuringResponse.PRODUCE: _lazy("It brought the pain on"),
+    DuringResponse.ABOLISH: _lazy("The pain went away"),
+    DuringResponse.INCREASE: _lazy("The pain got stronger"),
+    DuringResponse.DECREASE: _lazy("The pain eased"),
+    DuringResponse.CENTRALIZE: _lazy("The pain moved towards my spine"),
+    DuringResponse.PERIPHERALIZE: _lazy("The pain spread further down my leg or into my buttock"),
+    DuringResponse.NO_EFFECT: _lazy("No change"),
+}
+AFTER_WORDS = {
+    AfterResponse.BETTER: _lazy("Better than before the exercise"),
+    AfterResponse.WORSE: _lazy("Worse than before, and it has stayed worse"),
+    AfterResponse.NO_BETTER: _lazy("It eased while I did it, but it is no better now"),
+    AfterResponse.NO_WORSE: _lazy("It hurt more while I did it, but it is no worse now"),
+    AfterResponse.NO_EFFECT: _lazy("No change at all"),
+}
 
 # CSS page sizes for the clinic's choice of paper.
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
@@ -42,9 +81,13 @@ class HandoutRenderError(HandoutError):
     """The PDF renderer failed; the cause is chained and logged by the caller."""
 
 
-def handout_context(prescription: Prescription) -> dict[str, Any]:
+def handout_context(
+    prescription: Prescription, *, large_print: bool = False, reader: str = PATIENT
+) -> dict[str, Any]:
     """Everything the handout of one program version shows, in the patient's language.
 
+    `large_print` sets the text at 14 pt and more instead of 11 pt; `reader` (the
+    patient or a therapist) is whom the footer line speaks to.
     Raises EmptyHandoutError for a program without exercises.
     """
     items = list(prescription.items.select_related("exercise").order_by("position"))
@@ -60,19 +103,31 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
         started = prescription.activated_at or prescription.created_at
         ended = prescription.ended_at if prescription.status == Prescription.Status.ENDED else None
         portal_url = settings.SITE_URL + "/portal/"
+        logo = _logo_path(clinic)
         return {
             "language": language,
+            "large_print": large_print,
+            "reader": reader if reader in READERS else PATIENT,
             "paper_size": clinic.paper_size,
             "page_size": PAGE_SIZES.get(clinic.paper_size, "A4"),
             "clinic_name": clinic.name,
             "clinic_phone": clinic.phone,
+            "clinic_email": clinic.email,
+            "clinic_website": short_address(clinic.website) if clinic.website else "",
+            "clinic_address": [
+                line.strip() for line in clinic.address.splitlines() if line.strip()
+            ],
+            "clinic_logo_path": str(logo) if logo else "",
+            "clinic_logo_url": logo.as_uri() if logo else "",
             "emergency_number": clinic.emergency_number,
             "patient_name": patient.full_name,
             "therapist_name": therapist.get_full_name() or therapist.get_username(),
+            "therapist_email": therapist.email,
             "version": prescription.version,
             "status": prescription.status,
             "is_draft": prescription.status == Prescription.Status.DRAFT,
             "date": _long_date(started),
+            "review_on": _day(prescription.review_on) if prescription.review_on else "",
             "ended_on": _long_date(ended) if ended else "",
             "items": [_item(number, item) for number, item in enumerate(items, start=1)],
             "stop_rules": [
@@ -81,14 +136,61 @@ def handout_context(prescription: Prescription) -> dict[str, Any]:
                 _("The pain gets worse during an exercise and stays worse afterwards."),
             ],
             "red_flags": [str(label) for label in RedFlag.labels],
-            "locations": [str(label) for label in Location.labels],
-            "log_days": list(range(1, LOG_DAYS + 1)),
+            "neuro_questions": [str(label) for label in NeuroSymptom.labels],
+            "week_days": _week_days(),
+            "locations": _codes(Location.choices, {}),
+            "during_answers": _codes(DuringResponse.choices, DURING_WORDS, letters=True),
+            "after_answers": _codes(AfterResponse.choices, AFTER_WORDS, letters=True),
+            "log_lines": list(range(1, LOG_LINES + 1)),
             "portal_url": portal_url,
             "portal_address": short_address(portal_url),
             "portal_qr_svg": portal_qr_svg(
                 portal_url, _("QR code: the address of the Centra exercise portal")
             ),
         }
+
+
+def _codes(
+    choices: list[tuple[str, str]], words: dict[str, Any], *, letters: bool = False
+) -> list[dict[str, str]]:
+    """The answers of one question of the paper-entry form, in the order of its
+    list, each with the short code the patient writes on the log sheet: 1, 2, 3…
+    or A, B, C…. `term` is the form's own label, `words` how the patient says it."""
+    answers = []
+    for index, (code, label) in enumerate(choices):
+        patient_words = words.get(code)
+        answers.append(
+            {
+                "code": chr(ord("A") + index) if letters else str(index + 1),
+                "words": str(patient_words) if patient_words else str(label),
+                "term": str(label) if patient_words else "",
+            }
+        )
+    return answers
+
+
+def _week_days() -> list[str]:
+    # Monday first, as the clinic's week runs; short names in the reader's language.
+    return [str(WEEKDAYS_ABBR[day]) for day in range(WEEK_DAYS)]
+
+
+def _sessions(item: Any) -> int:
+    """How many tick boxes a day of the schedule gets for this item."""
+    if item.times_per_day:
+        return min(item.times_per_day, MAX_SESSIONS)
+    if item.every_hours:
+        return max(1, min(WAKING_HOURS // item.every_hours, MAX_SESSIONS))
+    return 1
+
+
+def _logo_path(clinic: Any) -> Path | None:
+    if not clinic.logo:
+        return None
+    try:
+        path = Path(clinic.logo.path)
+    except (NotImplementedError, ValueError):
+        return None  # a storage without local files
+    return path if path.is_file() else None
 
 
 def _item(number: int, item: Any) -> dict[str, Any]:
@@ -99,6 +201,7 @@ def _item(number: int, item: Any) -> dict[str, Any]:
         "name": exercise.name,
         "steps": item.steps,
         "dosage": _keep_parts_together(item.dosage_text),
+        "sessions": list(range(_sessions(item))),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),
         "drawing_path": str(path) if path else "",
@@ -125,8 +228,12 @@ def _own_caution(cautions: str) -> str:
 
 
 def _long_date(moment: Any) -> str:
-    # "12 March 2026" reads the same way on both sides of the Atlantic.
-    return date_format(timezone.localtime(moment).date(), "DATE_FORMAT")
+    return _day(timezone.localtime(moment).date())
+
+
+def _day(day: Any) -> str:
+    # The reader's language's own long date format ("12 de marzo de 2026").
+    return date_format(day, "DATE_FORMAT")
 
 
 def drawing_path(exercise: Exercise, side: str = "") -> Path | None:

@@ -27,7 +27,13 @@ from django.utils import translation
 
 from prescriptions.models import Prescription
 
-from .handout import EmptyHandoutError, HandoutError, HandoutRenderError, handout_context
+from .handout import (
+    PATIENT,
+    EmptyHandoutError,
+    HandoutError,
+    HandoutRenderError,
+    handout_context,
+)
 
 __all__ = [
     "EmptyHandoutError",
@@ -160,6 +166,7 @@ def cache_key(prescription: Prescription, context: dict[str, Any]) -> str:
     content = {
         "context": {key: value for key, value in context.items() if key != "portal_qr_svg"},
         "drawings": [_file_stamp(item["drawing_path"]) for item in context["items"]],
+        "logo": _file_stamp(context["clinic_logo_path"]),
         "layout": _layout_version(),
     }
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
@@ -186,12 +193,15 @@ def render_handout(context: dict[str, Any]) -> bytes:
         raise HandoutRenderError("The PDF renderer failed.") from exc
 
 
-def handout_pdf(prescription: Prescription) -> bytes:
+def handout_pdf(
+    prescription: Prescription, *, large_print: bool = False, reader: str = PATIENT
+) -> bytes:
     """The handout of this program version as PDF bytes, from the cache when unchanged.
 
+    `large_print` and `reader` are those of `handout_context`.
     Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
     """
-    context = handout_context(prescription)
+    context = handout_context(prescription, large_print=large_print, reader=reader)
     key = cache_key(prescription, context)
     try:
         pdf = cache.get(key)

@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,9 +12,16 @@ from django.views.decorators.http import require_GET
 from clinics.models import AuditEvent, audit, therapist_of
 from prescriptions.models import Prescription
 
+from .handout import PATIENT, THERAPIST
 from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 
 logger = logging.getLogger(__name__)
+
+
+def large_print_wanted(size: str | None, patient: Any) -> bool:
+    if size in ("large", "normal"):
+        return size == "large"
+    return patient.large_print
 
 
 @never_cache  # a patient's program must not linger in shared or browser caches
@@ -35,8 +43,15 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": prescription.patient,
         "is_therapist": is_therapist,
     }
+    # ?size=large or ?size=normal: the print size chosen for this copy; without it,
+    # the patient's own preference (large print is 14 pt and more).
+    large_print = large_print_wanted(request.GET.get("size"), prescription.patient)
     try:
-        pdf = handout_pdf(prescription)
+        pdf = handout_pdf(
+            prescription,
+            large_print=large_print,
+            reader=THERAPIST if is_therapist else PATIENT,
+        )
     except EmptyHandoutError as error:
         return render(
             request, "handouts/empty.html", {**context, "message": str(error)}, status=409
@@ -48,11 +63,16 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.DOWNLOAD,
         target=prescription,
         request=request,
-        detail={"document": "handout", "version": prescription.version},
+        detail={
+            "document": "handout",
+            "version": prescription.version,
+            "large_print": large_print,
+        },
     )
     name = slugify(prescription.patient.full_name) or "patient"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        False, f"exercise-program-{name}-v{prescription.version}.pdf"
+        False,
+        f"exercise-program-{name}-v{prescription.version}{'-large' if large_print else ''}.pdf",
     )
     return response

@@ -22,6 +22,7 @@ class PatientForm(forms.ModelForm):
             "date_of_birth",
             "email",
             "preferred_language",
+            "large_print",
             "external_id",
             "classification",
             "directional_preference",

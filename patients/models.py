@@ -97,6 +97,11 @@ class Patient(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    large_print = models.BooleanField(
+        _("large-print handout"),
+        default=False,
+        help_text=_("The handout is printed at 14 pt and more unless another size is chosen."),
+    )
     external_id = models.CharField(
         _("external id"),
         max_length=100,

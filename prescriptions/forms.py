@@ -187,6 +187,12 @@ class ChangeNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept with this version; the patient does not see it."),
     )
+    review_on = forms.DateField(
+        label=_("Review on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When you plan to see the patient again; printed on the handout."),
+    )
 
 
 class CatalogFilterForm(forms.Form):

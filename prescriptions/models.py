@@ -79,6 +79,12 @@ class Prescription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    review_on = models.DateField(
+        _("review on"),
+        null=True,
+        blank=True,
+        help_text=_("When you plan to see the patient again; printed on the handout."),
+    )
     # Any change of the version or its exercises; clinic systems sync from it (FHIR).
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -38,6 +38,16 @@ from .progression import current_step, refresh_suggestion
 from .summary import refresh_summary
 
 
+class _Unchanged:
+    """The default of an optional field a revision carries over from its program."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
 @dataclass(frozen=True)
 class ItemSpec:
     """One exercise of a program with its dosage, before it is saved."""
@@ -142,8 +152,11 @@ def create_prescription(
     progression: Progression | None = None,
     activate: bool = False,
     change_note: str = "",
+    review_on: date | None = None,
 ) -> Prescription:
-    """A new program for `patient`, as a draft or, with `activate`, in use at once."""
+    """A new program for `patient`, as a draft or, with `activate`, in use at once.
+
+    `review_on` is the day the therapist plans to review it (printed on the handout)."""
     if patient.archived:
         raise ValidationError(_("This patient is archived."))
     with transaction.atomic():
@@ -155,6 +168,7 @@ def create_prescription(
             progression=progression,
             version=Prescription.next_version(patient),
             change_note=change_note,
+            review_on=review_on,
         )
         _save_items(prescription, items)
         if activate:
@@ -235,15 +249,23 @@ def start_revision(*, prescription: Prescription, by: Any) -> Prescription:
             progression=prescription.progression,
             version=Prescription.next_version(prescription.patient),
             replaces=prescription,
+            review_on=prescription.review_on,
         )
         _save_items(draft, [ItemSpec.from_item(item) for item in prescription.items.all()])
     return draft
 
 
 def revise_prescription(
-    *, prescription: Prescription, items: Sequence[ItemSpec], by: Any, change_note: str = ""
+    *,
+    prescription: Prescription,
+    items: Sequence[ItemSpec],
+    by: Any,
+    change_note: str = "",
+    review_on: date | _Unchanged | None = UNCHANGED,
 ) -> Prescription:
-    """Replace an active program by a new active version with `items`, in one step."""
+    """Replace an active program by a new active version with `items`, in one step.
+
+    The planned review date carries over unless `review_on` is given (None clears it)."""
     with transaction.atomic():
         _lock_patient(prescription.patient_id)
         prescription.refresh_from_db(fields=["status"])
@@ -263,6 +285,7 @@ def revise_prescription(
             version=Prescription.next_version(prescription.patient),
             replaces=prescription,
             change_note=change_note,
+            review_on=prescription.review_on if review_on is UNCHANGED else review_on,
         )
         _save_items(draft, items)
         activate_prescription(prescription=draft)

@@ -12,6 +12,7 @@ from tests.factories import (
     make_patient,
     make_prescription,
     make_therapist,
+    sign_in_verified,
 )
 
 
@@ -130,4 +131,12 @@ def therapist_client(client, therapist):
 @pytest.fixture
 def patient_client(client, patient):
     client.force_login(patient.user)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, verified by the code step: the Django admin
+    lets in nobody else."""
+    sign_in_verified(client, admin_user)
     return client

@@ -81,6 +81,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             "progression",
             "replaces",
             "change_note",
+            "review_on",
             "created_at",
             "activated_at",
             "ended_at",
@@ -162,6 +163,14 @@ class RevisionInputSerializer(serializers.Serializer):
     )
     change_note = serializers.CharField(
         max_length=2000, required=False, default="", allow_blank=True
+    )
+    review_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The day the therapist plans to review the program, printed on the handout. "
+            "Left out of a revision, the revised program's date carries over; null clears it."
+        ),
     )
 
     def validate_prescribed_by(self, username: str) -> Any:

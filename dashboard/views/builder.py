@@ -148,7 +148,9 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for item in prescription.items.select_related("exercise").order_by("position")
         ]
         formset = item_formset(exercises, specs=specs)
-        note_form = ChangeNoteForm(initial={"change_note": prescription.change_note})
+        note_form = ChangeNoteForm(
+            initial={"change_note": prescription.change_note, "review_on": prescription.review_on}
+        )
         audit(action=AuditEvent.Action.VIEW, target=prescription, request=request)
         return _render_builder(request, prescription, formset, note_form, filter_form, exercises)
     if patient.archived:
@@ -176,7 +178,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             set_items(prescription=prescription, items=specs)
             prescription.change_note = note_form.cleaned_data["change_note"]
-            prescription.save(update_fields=["change_note"])
+            prescription.review_on = note_form.cleaned_data["review_on"]
+            prescription.save(update_fields=["change_note", "review_on"])
             audit(
                 action=AuditEvent.Action.UPDATE,
                 target=prescription,

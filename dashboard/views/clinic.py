@@ -1,5 +1,5 @@
-"""The clinic administrator's settings page: phone, emergency number and the
-thresholds the safety rules use."""
+"""The clinic administrator's settings page: how patients reach the clinic, what
+its handouts print (address, logo) and the thresholds the safety rules use."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     if not request.therapist.is_clinic_admin:
         raise PermissionDenied
     clinic = request.therapist.clinic
-    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         form.save()
         audit(

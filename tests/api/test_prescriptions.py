@@ -531,3 +531,44 @@ def test_a_one_sided_item_takes_the_side_given_else_the_lateral_preference(api, 
         "right",
         "",
     ]
+
+
+def test_a_program_carries_the_review_date_the_client_gives(api, patient):
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-lying"}],
+            "activate": True,
+            "review_on": "2026-12-14",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["review_on"] == "2026-12-14"
+    program = Prescription.objects.get(pk=response.json()["id"])
+    assert program.review_on.isoformat() == "2026-12-14"
+
+    revised = api.post(
+        f"{URL}{program.pk}/revise/",
+        {"prescribed_by": "tess", "items": [{"exercise": "prone-press-up"}]},
+        format="json",
+    )
+    assert revised.json()["review_on"] == "2026-12-14", "a revision keeps the planned review"
+
+
+def test_a_review_date_that_is_not_a_date_is_a_400(api, patient):
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-lying"}],
+            "review_on": "next week",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "review_on" in str(response.json())
+    assert not Prescription.objects.filter(patient=patient).exists()

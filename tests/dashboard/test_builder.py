@@ -381,3 +381,25 @@ def test_anonymous_visitors_go_to_the_login(client, prescription, name):
     response = client.post(url) if name in POSTS else client.get(url)
     assert response["Location"].startswith("/accounts/login/")
     assert client.get(new_url(prescription.patient))["Location"].startswith("/accounts/login/")
+
+
+def test_the_therapist_sets_a_review_date_for_the_handout(therapist_client, draft):
+    page = therapist_client.get(edit_url(draft)).content.decode()
+    assert 'name="review_on"' in page
+    response = therapist_client.post(edit_url(draft), form_data(draft, review_on="2026-12-14"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.review_on.isoformat() == "2026-12-14"
+    assert 'value="2026-12-14"' in therapist_client.get(edit_url(draft)).content.decode()
+    detail = therapist_client.get(reverse("prescriptions:detail", args=[draft.pk]))
+    assert "review on 14 Dec 2026" in detail.content.decode()
+
+
+def test_a_review_date_that_is_not_a_date_keeps_the_draft_as_it_was(therapist_client, draft):
+    before = slugs(draft)
+    response = therapist_client.post(edit_url(draft), form_data(draft, review_on="soon"))
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.review_on is None
+    assert slugs(draft) == before

@@ -1,6 +1,13 @@
-"""A clinic administrator sets the emergency number and the pain-rise threshold."""
+"""A clinic administrator sets the emergency number, the pain-rise threshold and
+what the handout prints (address, email, website, logo)."""
 
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from clinics.models import AuditEvent
 from prescriptions.services import record_red_flag_check
@@ -71,3 +78,82 @@ def test_the_urgent_page_uses_the_clinics_number(patient_client, patient, clinic
     record_red_flag_check(patient=patient, answered_yes=["cancer"])
     content = patient_client.get(reverse("portal:urgent")).content.decode()
     assert 'href="tel:999"' in content
+
+
+def png(width=300, height=100) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_admin_sets_what_the_handout_prints(therapist_client, clinic, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # Bytes after the image end are not kept: the logo is drawn again by Pillow.
+    upload = SimpleUploadedFile("logo.png", png() + b"<script>x</script>", "image/png")
+    response = therapist_client.post(
+        URL,
+        settings_data(
+            email="hello@harbour.example",
+            website="www.harbour.example",
+            address="12 Quay Street\nPortsmouth",
+            logo=upload,
+        ),
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.email == "hello@harbour.example"
+    assert clinic.website == "https://www.harbour.example"
+    assert clinic.address == "12 Quay Street\nPortsmouth"
+    stored = Path(clinic.logo.path).read_bytes()
+    assert b"<script>" not in stored
+    assert Image.open(io.BytesIO(stored)).size == (300, 100)
+    assert "logo.png" not in clinic.logo.name, "stored under a name of our own"
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "logo.svg"),
+        (b"GIF89a not really", "logo.png"),
+        (b"%PDF-1.7", "logo.pdf"),
+    ],
+)
+def test_a_logo_that_is_not_a_picture_is_a_form_error(
+    therapist_client, clinic, settings, tmp_path, content, name
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = therapist_client.post(
+        URL, settings_data(logo=SimpleUploadedFile(name, content, "image/png"))
+    )
+    assert response.status_code == 400
+    assert "logo" in response.context["form"].errors
+    clinic.refresh_from_db()
+    assert not clinic.logo
+    assert clinic.emergency_number == "112", "nothing saved"
+
+
+def test_a_gif_logo_is_refused_with_the_formats_we_take(
+    therapist_client, clinic, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "teal").save(buffer, format="GIF")
+    response = therapist_client.post(
+        URL, settings_data(logo=SimpleUploadedFile("logo.gif", buffer.getvalue(), "image/gif"))
+    )
+    assert response.status_code == 400
+    assert "Upload a PNG, JPEG or WebP picture." in response.content.decode()
+
+
+def test_the_django_admin_checks_the_logo_the_same_way(admin_client, clinic, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("admin:clinics_clinic_change", args=[clinic.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields if name != "logo"}
+    data.update({"therapists-TOTAL_FORMS": 0, "therapists-INITIAL_FORMS": 0})
+    data["logo"] = SimpleUploadedFile("logo.svg", b"<svg/>", "image/svg+xml")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "logo" in response.context["adminform"].form.errors
+    clinic.refresh_from_db()
+    assert not clinic.logo

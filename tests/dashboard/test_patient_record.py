@@ -39,7 +39,13 @@ def test_it_registers_a_patient_in_the_therapists_clinic(therapist_client, thera
         "extension",
     )
     assert patient.preferred_language == "es"
+    assert patient.large_print is False, "normal print unless the therapist ticks it"
     assert AuditEvent.objects.filter(action="create", patient_id=patient.pk).exists()
+
+
+def test_the_therapist_records_that_the_patient_reads_large_print(therapist_client):
+    therapist_client.post(CREATE, details(large_print="on"))
+    assert Patient.objects.get(external_id="EHR-100").large_print is True
 
 
 def test_the_form_has_a_label_for_every_field(therapist_client):

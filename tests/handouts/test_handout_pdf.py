@@ -69,12 +69,10 @@ def test_it_prints_each_steps_and_the_therapists_note(prescription):
     assert "Hold the top position for the time your therapist set: 2 seconds." in text
 
 
-def test_it_carries_a_two_week_paper_log(prescription):
+def test_it_carries_a_paper_log_sheet_and_a_daily_check(prescription):
     text = pdf_text(handout_pdf(prescription))
-    assert "Your two-week log" in text
-    for heading in ("Date", "Pain (0\N{EN DASH}10)", "Where the pain reaches", "Better or worse?"):
-        assert heading in text
-    assert text.count("better · same · worse") == 14
+    assert "Your log sheet" in text
+    assert "Your daily check" in text
     assert "Centre of the low back" in text and "Below the knee" in text
 
 
@@ -86,22 +84,22 @@ def test_every_exercise_has_its_drawing_in_the_pdf(prescription):
     assert alts[0].startswith("A person lies face down")
 
 
-def test_a_one_exercise_program_is_the_safety_page_its_exercise_and_the_log_sheet(
-    patient, therapist
-):
-    # The full red-flag screen fills most of the first page, so the exercise starts
-    # on the second.
+def test_a_one_exercise_program_is_the_safety_page_its_exercise_and_the_sheets(patient, therapist):
+    # The safety page; the exercise with its week and the start of the log sheet;
+    # the rest of the log sheet and the daily check.
     one = make_prescription(patient, therapist, first=1)
     data = handout_pdf(one)
-    assert len(read_pdf(data).pages) == 3
-    assert "Page 1 of 3" in pdf_text(data)
+    pages = len(read_pdf(data).pages)
+    assert 3 <= pages <= 4
+    assert f"Page 1 of {pages}" in pdf_text(data)
 
 
-def test_a_ten_exercise_program_stays_a_short_booklet(patient, therapist):
+def test_a_ten_exercise_program_stays_a_booklet(patient, therapist):
+    # Safety page, ten exercise cards, the week, a log table per exercise, the daily check.
     ten = make_prescription(patient, therapist, exercises=list(Exercise.objects.builtin()))
     data = handout_pdf(ten)
     pages = len(read_pdf(data).pages)
-    assert 4 <= pages <= 6
+    assert 8 <= pages <= 12
     text = pdf_text(data)
     assert f"Page {pages} of {pages}" in text
     assert len(drawing_alts(data)) == 10
@@ -242,7 +240,8 @@ def test_the_context_is_plain_data_in_program_order(prescription):
     assert context["portal_address"] == "127.0.0.1:8000/portal"
     assert context["portal_qr_svg"].startswith("<svg")
     assert context["page_size"] == "A4"
-    assert len(context["log_days"]) == 14
+    assert len(context["log_lines"]) == 7
+    assert len(context["week_days"]) == 7
 
 
 class TestTheFileFetcher:

@@ -39,7 +39,7 @@ def test_a_therapist_downloads_the_handout_and_it_is_audited(
     )
     assert event.patient_id == prescription.patient_id
     assert event.clinic == prescription.patient.clinic
-    assert event.detail == {"document": "handout", "version": 1}
+    assert event.detail == {"document": "handout", "version": 1, "large_print": False}
 
 
 def test_every_download_is_audited_even_from_the_cache(therapist_client, prescription):
