@@ -102,6 +102,13 @@
 
   var store = draftStore();
   if (store) {
+    // A day-old draft is no answer about today: drop every stale one, whoever's.
+    Object.keys(store).forEach(function (key) {
+      if (key.indexOf(DRAFT_PREFIX) === 0) {
+        readDraft(store, key);
+      }
+    });
+
     document.querySelectorAll("[data-draft-done]").forEach(function (element) {
       store.removeItem(draftKey(element.dataset.draftUser, element.dataset.draftDone));
     });
