@@ -191,6 +191,9 @@ def _audit_denied(model: type[models.Model], lookup: dict[str, Any], clinic_id: 
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def for_clinic(self, clinic: Clinic) -> AuditEventQuerySet:
+        return self.filter(clinic=clinic)
+
     def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit events are append-only.")
 

@@ -201,6 +201,8 @@ LOGOUT_REDIRECT_URL = "login"
 # the session is written at most once a minute for that (SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_RENEW_SECONDS = 60
+# However active its user, a signed-in session ends this long after signing in.
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed sign-ins are counted per account and address together, so an attacker

@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import (
     alerts,
+    audit,
     builder,
     catalog,
     clinic,
@@ -74,4 +75,5 @@ urlpatterns = [
     path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("language/", language.dashboard_language, name="language"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
+    path("audit/", audit.audit_export, name="audit_export"),
 ]

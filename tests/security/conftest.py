@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises.models import Progression
 from prescriptions.models import SymptomLog
-from prescriptions.services import record_symptom_log
+from prescriptions.services import record_red_flag_check, record_symptom_log
 from tests.factories import make_exercise_for
 
 
@@ -70,6 +74,7 @@ def records(clinic, therapist, patient, prescription):
         source=SymptomLog.Source.PORTAL,
     )
     key, _secret = create_api_key(clinic=clinic, name="Sweep", created_by=therapist)
+    check, _alert = record_red_flag_check(patient=patient, answered_yes=[])
     return {
         "patient": patient,
         "prescription": prescription,
@@ -79,4 +84,103 @@ def records(clinic, therapist, patient, prescription):
         "exercise": make_exercise_for(clinic),
         "progression": Progression.objects.builtin().first(),
         "key": key,
+        "red_flag_check": check,
     }
+
+
+# The first path segment tells which record a bare `pk` names.
+RECORD_BY_SEGMENT = {
+    "patients": "patient",
+    "programs": "prescription",
+    "prescriptions": "prescription",
+    "alerts": "alert",
+    "exercises": "exercise",
+    "progressions": "progression",
+    "symptom-logs": "log",
+    "red-flag-checks": "red_flag_check",
+}
+
+# URL parameters that name a record, and how to fill them from `records`.
+OBJECT_PARAMS = {
+    "pk": "by the path segment (RECORD_BY_SEGMENT)",
+    "patient_pk": "patient",
+    "item_id": "item",
+    "log_id": "log",
+    "prefix": "key",
+    "resource_id": "patient",  # FHIR, read as a Patient
+    "object_id": "by the admin's model",
+    "id": "by the admin's model",
+    "content_type_id": "the admin's model",
+}
+
+# URL parameters that name no record, with the reason a route taking only these is
+# not an object URL.
+NOT_OBJECT_PARAMS = {
+    "uidb64": "password reset link: the token is the secret, any visitor may open it",
+    "token": "invitation or reset link: the token is the secret, any visitor may open it",
+    "format": "REST framework's format suffix",
+    "app_label": "the admin's app index, no record",
+    "url": "the admin's catch-all, answers 404 or the admin sign-in",
+    "path": "exercise pictures under MEDIA_URL: catalog art, no patient data",
+    "resource_type": "a FHIR resource type name",
+    "rest": "the FHIR catch-all, answers an OperationOutcome",
+}
+
+
+class Unclassified(Exception):
+    """A URL parameter the sweep cannot map to a record: say what it names."""
+
+
+def is_object_route(route: Route) -> bool:
+    for name in route.params:
+        if name not in OBJECT_PARAMS and name not in NOT_OBJECT_PARAMS:
+            raise Unclassified(
+                f"{route.path} ({route.name}): the parameter <{name}> is unknown to the "
+                "IDOR sweep; add it to OBJECT_PARAMS (and say which record fills it) or to "
+                "NOT_OBJECT_PARAMS with the reason it names no record."
+            )
+    return any(name in OBJECT_PARAMS for name in route.params)
+
+
+def _admin_row(route: Route, records: dict[str, Any]) -> models.Model | None:
+    """The record an admin URL names: the first stored row of its model; the patient
+    for "view on site", which names a model by its content type."""
+    if route.name == "admin:view_on_site":
+        return records["patient"]
+    match = re.search(r"admin/(\w+)/(\w+)/", route.path)
+    if match is None:
+        raise Unclassified(f"{route.path} ({route.name}): no app and model in the admin URL.")
+    model = apps.get_model(match[1], match[2])
+    return model._default_manager.order_by("pk").first()
+
+
+def object_url(route: Route, records: dict[str, Any]) -> str:
+    """The route with every parameter filled by an id of one of `records`; raises
+    Unclassified when it cannot tell which record a parameter names."""
+    # A regex route ends in `$`; FHIR's `$everything` is literal.
+    path = re.sub(r"\$$", "", route.path.replace("^", "")).replace("\\", "")
+    values: dict[str, str] = {"format": "json", "resource_type": "Patient"}
+    for name in route.params:
+        if name in ("object_id", "id", "content_type_id"):
+            row = _admin_row(route, records)
+            if name == "content_type_id":
+                values[name] = str(ContentType.objects.get_for_model(type(row)).pk)
+            else:
+                values[name] = str(row.pk) if row is not None else "1"
+        elif name == "pk":
+            segments = [s for s in path.split("/") if s and not s.startswith(("<", "("))]
+            segment = next((s for s in segments if s in RECORD_BY_SEGMENT), None)
+            if segment is None:
+                raise Unclassified(
+                    f"{route.path} ({route.name}): cannot tell which record <pk> names; add "
+                    "its path segment to RECORD_BY_SEGMENT."
+                )
+            values[name] = str(records[RECORD_BY_SEGMENT[segment]].pk)
+        elif name in OBJECT_PARAMS:
+            record = records[OBJECT_PARAMS[name]]
+            values[name] = record.prefix if name == "prefix" else str(record.pk)
+        else:
+            values.setdefault(name, "x")
+    for name, value in values.items():
+        path = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", value, path)
+    return "/" + path

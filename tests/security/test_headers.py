@@ -7,18 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.models import create_api_key
-from tests.security.conftest import Route, all_routes
-
-# The first path segment tells which record a bare `pk` names.
-RECORD_BY_SEGMENT = {
-    "patients": "patient",
-    "programs": "prescription",
-    "prescriptions": "prescription",
-    "alerts": "alert",
-    "exercises": "exercise",
-    "progressions": "progression",
-    "symptom-logs": "log",
-}
+from tests.security.conftest import RECORD_BY_SEGMENT, Route, all_routes
 
 
 def fill(route: Route, records: dict) -> str:
@@ -34,6 +23,8 @@ def fill(route: Route, records: dict) -> str:
         "path": "exercises/none.png",
         "token": "not-a-token",
         "uidb64": "MQ",
+        "resource_type": "Patient",
+        "resource_id": records["patient"].pk,
     }
     if segment:
         values["pk"] = records[RECORD_BY_SEGMENT[segment]].pk
