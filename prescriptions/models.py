@@ -535,3 +535,7 @@ class Alert(models.Model):
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
         return bool(updated)
+
+
+# Episodes of care and outcome measures live in their own module; Django finds them here.
+from .outcome_models import Episode, OutcomeMeasure  # noqa: E402, F401

@@ -1,0 +1,251 @@
+"""Outcome measures: when they are due, recording them, ending an episode of care.
+
+Due at the start of an episode, every `clinic.outcome_interval_days` after the last
+set, and when the therapist asks for the discharge set. The portal, the dashboard
+and the API all record through `record_outcome_measure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.models import Patient
+
+from .models import Prescription
+from .outcome_models import (
+    MCID,
+    Episode,
+    Instrument,
+    Occasion,
+    OutcomeMeasure,
+    clean_answers,
+)
+from .summary import lock_patient
+
+
+@dataclass(frozen=True)
+class Due:
+    occasion: str
+    instruments: tuple[str, ...]
+
+    @property
+    def occasion_label(self) -> str:
+        return str(Occasion(self.occasion).label)
+
+
+def open_episode(patient: Patient) -> Episode | None:
+    return Episode.objects.filter(patient=patient, ended_at__isnull=True).first()
+
+
+def _episode_start(patient: Patient) -> datetime:
+    """When a new episode began: the first program put in use since the last
+    discharge, or now."""
+    last_end = (
+        Episode.objects.filter(patient=patient, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    programs = Prescription.objects.filter(patient=patient, activated_at__isnull=False)
+    if last_end is not None:
+        programs = programs.filter(activated_at__gte=last_end)
+    first = programs.aggregate(first=Min("activated_at"))["first"]
+    return first or timezone.now()
+
+
+def ensure_episode(patient: Patient) -> Episode:
+    """The patient's open episode, started now if there is none. Call under the
+    patient's lock."""
+    episode = open_episode(patient)
+    if episode is None:
+        episode = Episode.objects.create(patient=patient, started_at=_episode_start(patient))
+    return episode
+
+
+def measures_due(patient: Patient, *, today: date | None = None) -> Due | None:
+    """What the patient should fill in today, or None.
+
+    Only a patient with a program in use is asked. The start set has no Global
+    Rating of Change: there is no change to rate before care began.
+    """
+    today = today or timezone.localdate()
+    if not Prescription.objects.filter(patient=patient, status=Prescription.Status.ACTIVE).exists():
+        return None
+    episode = open_episode(patient)
+    last = None
+    if episode is not None:
+        last = (
+            OutcomeMeasure.objects.filter(episode=episode)
+            .order_by("-taken_at")
+            .values_list("taken_at", flat=True)
+            .first()
+        )
+    if last is None:
+        return Due(Occasion.START, (Instrument.NPRS, Instrument.PSFS))
+    every = (Instrument.NPRS, Instrument.PSFS, Instrument.GROC)
+    if episode.discharge_requested_at is not None and last < episode.discharge_requested_at:
+        return Due(Occasion.DISCHARGE, every)
+    if timezone.localdate(last) + timedelta(days=patient.clinic.outcome_interval_days) <= today:
+        return Due(Occasion.REVIEW, every)
+    return None
+
+
+def _occasion_for(episode: Episode, instrument: str, taken_at: datetime) -> str:
+    if episode.discharge_requested_at is not None and taken_at >= episode.discharge_requested_at:
+        return Occasion.DISCHARGE
+    if not OutcomeMeasure.objects.filter(episode=episode, instrument=instrument).exists():
+        return Occasion.START
+    return Occasion.REVIEW
+
+
+def record_outcome_measure(
+    *,
+    patient: Patient,
+    instrument: str,
+    answers: dict[str, Any],
+    source: str,
+    by: Any = None,
+    taken_at: datetime | None = None,
+    client_id: UUID | None = None,
+) -> tuple[OutcomeMeasure, bool]:
+    """Check and store one measure in the open episode; (measure, created).
+
+    A `client_id` seen before for this patient returns the stored measure, so a
+    clinic system's retry stores nothing new. Raises ValidationError by field.
+    """
+    if client_id is not None:
+        existing = OutcomeMeasure.objects.filter(patient=patient, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    fields = clean_answers(instrument, answers)
+    taken_at = taken_at or timezone.now()
+    if taken_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"taken_at": [_("This is in the future.")]})
+    try:
+        with transaction.atomic():
+            lock_patient(patient.pk)
+            episode = ensure_episode(patient)
+            if taken_at < episode.started_at - timedelta(days=1):
+                raise ValidationError(
+                    {"taken_at": [_("This is before the current episode of care began.")]}
+                )
+            measure = OutcomeMeasure.objects.create(
+                patient=patient,
+                episode=episode,
+                instrument=instrument,
+                occasion=_occasion_for(episode, instrument, taken_at),
+                taken_at=taken_at,
+                source=source,
+                entered_by=by,
+                client_id=client_id,
+                **fields,
+            )
+    except IntegrityError:
+        # Two retries at once: the other one stored it.
+        existing = OutcomeMeasure.objects.filter(patient=patient, client_id=client_id).first()
+        if client_id is None or existing is None:
+            raise
+        return existing, False
+    return measure, True
+
+
+def request_discharge_measures(*, patient: Patient) -> Episode:
+    """Ask the patient for the discharge set on their next visit to the portal."""
+    with transaction.atomic():
+        lock_patient(patient.pk)
+        episode = ensure_episode(patient)
+        episode.discharge_requested_at = timezone.now()
+        episode.save(update_fields=["discharge_requested_at"])
+    return episode
+
+
+def end_episode(
+    *, patient: Patient, by: Any, summary_note: str = "", referring_doctor: str = ""
+) -> Episode:
+    """Discharge: the episode ends and so does the program in use, which stays readable."""
+    from .services import end_prescription
+
+    with transaction.atomic():
+        lock_patient(patient.pk)
+        episode = ensure_episode(patient)
+        active = Prescription.objects.filter(
+            patient=patient, status=Prescription.Status.ACTIVE
+        ).first()
+        if active is not None:
+            end_prescription(prescription=active)
+        episode.ended_at = timezone.now()
+        episode.ended_by = by
+        episode.summary_note = summary_note
+        episode.referring_doctor = referring_doctor
+        episode.save(update_fields=["ended_at", "ended_by", "summary_note", "referring_doctor"])
+    return episode
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """First and latest score of one instrument in an episode, against the MCID."""
+
+    instrument: str
+    first: OutcomeMeasure
+    latest: OutcomeMeasure
+
+    @property
+    def label(self) -> str:
+        return str(Instrument(self.instrument).label)
+
+    @property
+    def change(self) -> Decimal:
+        return self.latest.score - self.first.score
+
+    @property
+    def improvement(self) -> Decimal:
+        """Positive when the patient is better: less pain, more function."""
+        return -self.change if self.instrument == Instrument.NPRS else self.change
+
+    @property
+    def mcid(self) -> Decimal | None:
+        return MCID.get(self.instrument)
+
+    @property
+    def verdict(self) -> str:
+        if self.mcid is None or self.first.pk == self.latest.pk:
+            return ""
+        if self.improvement >= self.mcid:
+            return _("Improved by at least the smallest important change (%(mcid)s points).") % {
+                "mcid": self.mcid
+            }
+        if -self.improvement >= self.mcid:
+            return _("Worse by at least the smallest important change (%(mcid)s points).") % {
+                "mcid": self.mcid
+            }
+        return _("Changed less than the smallest important change (%(mcid)s points).") % {
+            "mcid": self.mcid
+        }
+
+    @property
+    def change_text(self) -> str:
+        return f"{self.change:+.1f}"
+
+
+def episode_measures(episode: Episode) -> list[OutcomeMeasure]:
+    return list(episode.measures.order_by("taken_at", "id"))
+
+
+def measure_changes(measures: list[OutcomeMeasure]) -> list[MeasureChange]:
+    """One row per instrument with scores, in NPRS, PSFS, GROC order."""
+    changes = []
+    for instrument in Instrument.values:
+        rows = [m for m in measures if m.instrument == instrument]
+        if rows:
+            changes.append(MeasureChange(instrument, rows[0], rows[-1]))
+    return changes
