@@ -79,21 +79,20 @@ def measures_due(patient: Patient, *, today: date | None = None) -> Due | None:
     Rating of Change: there is no change to rate before care began.
     """
     today = today or timezone.localdate()
-    if not Prescription.objects.filter(patient=patient, status=Prescription.Status.ACTIVE).exists():
+    if not patient.active_version:  # the stored overview: no query
         return None
-    episode = open_episode(patient)
-    last = None
-    if episode is not None:
-        last = (
-            OutcomeMeasure.objects.filter(episode=episode)
-            .order_by("-taken_at")
-            .values_list("taken_at", flat=True)
-            .first()
-        )
+    latest = (
+        OutcomeMeasure.objects.filter(episode__patient=patient, episode__ended_at__isnull=True)
+        .order_by("-taken_at")
+        .values("taken_at", "episode__discharge_requested_at")
+        .first()
+    )
+    last = latest["taken_at"] if latest else None
     if last is None:
         return Due(Occasion.START, (Instrument.NPRS, Instrument.PSFS))
     every = (Instrument.NPRS, Instrument.PSFS, Instrument.GROC)
-    if episode.discharge_requested_at is not None and last < episode.discharge_requested_at:
+    requested = latest["episode__discharge_requested_at"]
+    if requested is not None and last < requested:
         return Due(Occasion.DISCHARGE, every)
     if timezone.localdate(last) + timedelta(days=patient.clinic.outcome_interval_days) <= today:
         return Due(Occasion.REVIEW, every)
@@ -103,7 +102,11 @@ def measures_due(patient: Patient, *, today: date | None = None) -> Due | None:
 def _occasion_for(episode: Episode, instrument: str, taken_at: datetime) -> str:
     if episode.discharge_requested_at is not None and taken_at >= episode.discharge_requested_at:
         return Occasion.DISCHARGE
-    if not OutcomeMeasure.objects.filter(episode=episode, instrument=instrument).exists():
+    # A rating of change is never the start: there is no change to rate yet.
+    if (
+        instrument != Instrument.GROC
+        and not OutcomeMeasure.objects.filter(episode=episode, instrument=instrument).exists()
+    ):
         return Occasion.START
     return Occasion.REVIEW
 
@@ -249,3 +252,16 @@ def measure_changes(measures: list[OutcomeMeasure]) -> list[MeasureChange]:
         if rows:
             changes.append(MeasureChange(instrument, rows[0], rows[-1]))
     return changes
+
+
+def record_outcome_set(
+    *, patient: Patient, answers: dict[str, dict[str, Any]], source: str, by: Any = None
+) -> list[OutcomeMeasure]:
+    """Store the instruments of one sitting together: all of them or none."""
+    with transaction.atomic():
+        return [
+            record_outcome_measure(
+                patient=patient, instrument=instrument, answers=values, source=source, by=by
+            )[0]
+            for instrument, values in answers.items()
+        ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from prescriptions.models import LOCATION_RANK
+from prescriptions.outcomes import measures_due
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def body_map(location: str) -> dict:
         "reached": {code for code, n in LOCATION_RANK.items() if 0 < n <= rank},
         "furthest": str(location) if rank else "",
     }
+
+
+@register.inclusion_tag("portal/_measures_due.html")
+def measures_due_card(patient: object) -> dict:
+    """A card on Today when the patient's outcome questionnaire is due."""
+    return {"due": measures_due(patient)}
