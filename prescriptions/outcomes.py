@@ -15,13 +15,14 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Avg, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patients.models import Patient
 
-from .models import Prescription
+from .models import LOCATION_RANK, Location, Prescription, SymptomLog
 from .outcome_models import (
     MCID,
     Episode,
@@ -87,14 +88,33 @@ def measures_due(patient: Patient, *, today: date | None = None) -> Due | None:
         .values("taken_at", "episode__discharge_requested_at")
         .first()
     )
-    last = latest["taken_at"] if latest else None
-    if last is None:
+    if latest is None:
+        return due_after(patient, last_taken=None, discharge_requested=None, today=today)
+    return due_after(
+        patient,
+        last_taken=latest["taken_at"],
+        discharge_requested=latest["episode__discharge_requested_at"],
+        today=today,
+    )
+
+
+def due_after(
+    patient: Patient,
+    *,
+    last_taken: datetime | None,
+    discharge_requested: datetime | None,
+    today: date,
+) -> Due | None:
+    """The rule itself, from the open episode's last measure (for callers that have it)."""
+    if not patient.active_version:
+        return None
+    if last_taken is None:
         return Due(Occasion.START, (Instrument.NPRS, Instrument.PSFS))
     every = (Instrument.NPRS, Instrument.PSFS, Instrument.GROC)
-    requested = latest["episode__discharge_requested_at"]
-    if requested is not None and last < requested:
+    if discharge_requested is not None and last_taken < discharge_requested:
         return Due(Occasion.DISCHARGE, every)
-    if timezone.localdate(last) + timedelta(days=patient.clinic.outcome_interval_days) <= today:
+    interval = timedelta(days=patient.clinic.outcome_interval_days)
+    if timezone.localdate(last_taken) + interval <= today:
         return Due(Occasion.REVIEW, every)
     return None
 
@@ -265,3 +285,86 @@ def record_outcome_set(
             )[0]
             for instrument, values in answers.items()
         ]
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    """What a discharge summary says about one episode, gathered apart from its layout."""
+
+    episode: Episode
+    start: date
+    end: date
+    versions: list[Prescription]
+    days_logged: int
+    days_in_care: int
+    first_pain: float | None
+    last_pain: float | None
+    first_location: str
+    last_location: str
+    measures: list[OutcomeMeasure]
+    changes: list[MeasureChange]
+
+    @property
+    def adherence_percent(self) -> int | None:
+        # Days with at least one log against days in care. A finer figure (sessions
+        # done against sessions prescribed) belongs in prescriptions/adherence.py
+        # once it exists; swap it in here.
+        if not self.days_in_care:
+            return None
+        return round(100 * min(self.days_logged, self.days_in_care) / self.days_in_care)
+
+    @property
+    def first_location_label(self) -> str:
+        return str(Location(self.first_location).label) if self.first_location else ""
+
+    @property
+    def last_location_label(self) -> str:
+        return str(Location(self.last_location).label) if self.last_location else ""
+
+    @property
+    def centralized(self) -> bool | None:
+        if not (self.first_location and self.last_location):
+            return None
+        return LOCATION_RANK[self.last_location] < LOCATION_RANK[self.first_location]
+
+
+def episode_summary(episode: Episode) -> EpisodeSummary:
+    start_at = episode.started_at
+    end_at = episode.ended_at or timezone.now()
+    logs = SymptomLog.objects.filter(
+        patient_id=episode.patient_id, logged_at__gte=start_at, logged_at__lte=end_at
+    ).order_by("logged_at", "id")
+    days = (
+        logs.annotate(day=TruncDate("logged_at"))
+        .order_by("day")
+        .values("day")
+        .annotate(pain=Avg("pain"))
+    )
+    daily = list(days)
+    first = logs.values("location").first()
+    last = logs.reverse().values("location").first()
+    versions = list(
+        Prescription.objects.filter(
+            patient_id=episode.patient_id, activated_at__isnull=False, activated_at__lte=end_at
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start_at))
+        .select_related("prescribed_by", "progression")
+        .prefetch_related("items__exercise")
+        .order_by("version")
+    )
+    measures = episode_measures(episode)
+    start, end = timezone.localdate(start_at), timezone.localdate(end_at)
+    return EpisodeSummary(
+        episode=episode,
+        start=start,
+        end=end,
+        versions=versions,
+        days_logged=len(daily),
+        days_in_care=(end - start).days + 1,
+        first_pain=round(float(daily[0]["pain"]), 1) if daily else None,
+        last_pain=round(float(daily[-1]["pain"]), 1) if daily else None,
+        first_location=first["location"] if first else "",
+        last_location=last["location"] if last else "",
+        measures=measures,
+        changes=measure_changes(measures),
+    )

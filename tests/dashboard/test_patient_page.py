@@ -124,6 +124,6 @@ def test_the_number_of_queries_does_not_grow_with_the_logs(
     therapist_client.get(url(patient))  # the session's first write after signing in
     # Auth (4), patient, adherence, alerts (2), versions, items, log count and page, chart,
     # invitation, audit; the session is not written again within the minute.
-    with django_assert_max_num_queries(18):  # + the audit chain: lock, head
+    with django_assert_max_num_queries(19):  # + the audit chain: lock, head; + episodes
         response = therapist_client.get(url(patient))
     assert response.status_code == 200
