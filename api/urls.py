@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import outcome_views, views
 
 app_name = "api"
 
@@ -14,6 +14,7 @@ router.register("prescriptions", views.PrescriptionViewSet, basename="prescripti
 router.register("symptom-logs", views.SymptomLogViewSet, basename="symptomlog")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("red-flag-checks", views.RedFlagCheckViewSet, basename="redflagcheck")
+router.register("outcome-measures", outcome_views.OutcomeMeasureViewSet, basename="outcomemeasure")
 
 urlpatterns = [
     # No trailing slash: the last segment is a file name.
