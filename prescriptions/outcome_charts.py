@@ -77,6 +77,7 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
             f'<text x="{LEFT - 8}" y="{y(value) + 4:.1f}" text-anchor="end" fill="#4a5a5f">'
             f"{value}</text>"
         )
+    label_ys: list[float] = []
     for instrument, rows in series.items():
         if not rows:
             continue
@@ -87,13 +88,18 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
             -MCID[instrument] if instrument == Instrument.NPRS else MCID[instrument]
         )
         if 0 <= target <= 10:
+            label_y = y(target) + 4
+            # Two thresholds close together: the second label goes below the first.
+            if any(abs(label_y - used) < 14 for used in label_ys):
+                label_y = max(label_ys) + 14
+            label_ys.append(label_y)
             add(
                 f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" '
                 f'y2="{y(target):.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="6 4"/>'
             )
             add(
-                f'<text x="{WIDTH - RIGHT + 6}" y="{y(target) + 4:.1f}" fill="{colour}">'
+                f'<text x="{WIDTH - RIGHT + 6}" y="{label_y:.1f}" fill="{colour}">'
                 f"{escape(_('MCID %(name)s') % {'name': instrument.upper()})}</text>"
             )
         if len(rows) > 1:

@@ -270,7 +270,9 @@ def measure_changes(measures: list[OutcomeMeasure]) -> list[MeasureChange]:
     for instrument in Instrument.values:
         rows = [m for m in measures if m.instrument == instrument]
         if rows:
-            changes.append(MeasureChange(instrument, rows[0], rows[-1]))
+            # A rating of change already is a change: only the latest one counts.
+            first = rows[-1] if instrument == Instrument.GROC else rows[0]
+            changes.append(MeasureChange(instrument, first, rows[-1]))
     return changes
 
 
