@@ -200,10 +200,12 @@ def end_episode(
 
     with transaction.atomic():
         lock_patient(patient.pk)
-        episode = ensure_episode(patient)
         active = Prescription.objects.filter(
             patient=patient, status=Prescription.Status.ACTIVE
         ).first()
+        if active is None and open_episode(patient) is None:
+            raise ValidationError(_("This patient has no episode of care in progress."))
+        episode = ensure_episode(patient)
         if active is not None:
             end_prescription(prescription=active)
         episode.ended_at = timezone.now()

@@ -111,7 +111,11 @@ def episode_end(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = _patient(request, patient_pk)
     form = EndEpisodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        episode = end_episode(patient=patient, by=request.user, **form.cleaned_data)
+        try:
+            episode = end_episode(patient=patient, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_back(patient))
         audit(
             action=AuditEvent.Action.UPDATE,
             target=episode,

@@ -179,3 +179,12 @@ def test_a_later_episode_starts_clean(improving, therapist_client, therapist, fr
     assert "Previous episodes" in page
     assert "Lifting my grandson" not in page  # the old episode's answers are in its PDF
     assert "4.7/10" in page
+
+
+def test_a_discharged_patient_cannot_be_discharged_again(improving, therapist_client, therapist):
+    end_episode(patient=improving, by=therapist)
+    page = therapist_client.get(reverse("patients:detail", args=[improving.pk])).text
+    assert "End episode and discharge" not in page
+    response = therapist_client.post(reverse("outcomes:episode_end", args=[improving.pk]), {})
+    assert response.status_code == 302
+    assert Episode.objects.filter(patient=improving).count() == 1

@@ -196,3 +196,9 @@ def test_the_change_is_judged_against_the_smallest_important_change(prescription
     assert "Improved" in changes["nprs"].verdict
     assert changes["psfs"].change == Decimal("1.0")
     assert "less than" in changes["psfs"].verdict
+
+
+def test_there_is_nothing_to_end_without_an_episode_or_a_program(patient, therapist):
+    with pytest.raises(ValidationError):
+        end_episode(patient=patient, by=therapist)
+    assert not Episode.objects.exists()
