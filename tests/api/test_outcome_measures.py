@@ -98,3 +98,24 @@ def test_a_read_only_key_cannot_write(read_only_api, patient):
         URL, {"patient": patient.pk, "instrument": "groc", "change": 1}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_measure_dated_in_the_future_or_before_the_episode_is_a_400(api, prescription, patient):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for when in (timezone.now() + timedelta(days=1), timezone.now() - timedelta(days=30)):
+        response = api.post(
+            URL,
+            {
+                "patient": patient.pk,
+                "instrument": "groc",
+                "change": 1,
+                "taken_at": when.isoformat(),
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "taken_at" in str(response.json())
+    assert not OutcomeMeasure.objects.exists()

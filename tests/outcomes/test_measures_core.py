@@ -99,6 +99,7 @@ def test_the_start_set_is_due_first_without_the_global_rating(prescription):
     assert due.instruments == ("nprs", "psfs")
 
 
+@pytest.mark.any_hour
 def test_the_review_is_due_after_the_clinic_interval(prescription, frozen_clock):
     patient = prescription.patient
     record(patient, "nprs", {"pain_now": 6, "pain_best": 3, "pain_worst": 8})
@@ -114,6 +115,7 @@ def test_the_review_is_due_after_the_clinic_interval(prescription, frozen_clock)
     assert due_for(patient, today=today + timedelta(days=14)) is None
 
 
+@pytest.mark.any_hour
 def test_a_set_taken_on_the_due_day_moves_the_next_one_on(prescription, frozen_clock):
     patient = prescription.patient
     record(patient, "nprs", {"pain_now": 6, "pain_best": 3, "pain_worst": 8})
