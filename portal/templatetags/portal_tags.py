@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from prescriptions.models import LOCATION_RANK
+from prescriptions.models import LOCATION_RANK, Episode
 from prescriptions.outcomes import measures_due
 
 register = template.Library()
@@ -26,3 +26,10 @@ def body_map(location: str) -> dict:
 def measures_due_card(patient: object) -> dict:
     """A card on Today when the patient's outcome questionnaire is due."""
     return {"due": measures_due(patient)}
+
+
+@register.inclusion_tag("portal/_discharge_summaries.html")
+def discharge_summaries(patient: object) -> dict:
+    """The patient's own discharge summaries, one per finished episode of care."""
+    episodes = Episode.objects.filter(patient=patient, ended_at__isnull=False).order_by("-ended_at")
+    return {"episodes": list(episodes)}

@@ -188,3 +188,11 @@ def test_a_discharged_patient_cannot_be_discharged_again(improving, therapist_cl
     response = therapist_client.post(reverse("outcomes:episode_end", args=[improving.pk]), {})
     assert response.status_code == 302
     assert Episode.objects.filter(patient=improving).count() == 1
+
+
+def test_the_patient_finds_their_summary_on_my_progress(improving, patient_client, therapist):
+    episode = end_episode(patient=improving, by=therapist)
+    page = patient_client.get(reverse("portal:progress")).text
+    assert "Your discharge summaries" in page
+    assert reverse("handouts:discharge", args=[episode.pk, "patient"]) in page
+    assert reverse("handouts:discharge", args=[episode.pk, "doctor"]) not in page
