@@ -42,6 +42,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "pain_rise_threshold",
             "inactivity_alert_days",
             "require_mfa",
+            "outcome_interval_days",
         ]
         help_texts = {"phone": _("Shown to patients as a tap-to-call link.")}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}

@@ -45,6 +45,15 @@ class Clinic(models.Model):
     inactivity_alert_days = models.PositiveSmallIntegerField(
         _("alert after this many days without a log"), default=3
     )
+    outcome_interval_days = models.PositiveSmallIntegerField(
+        _("outcome measures every this many days"),
+        default=14,
+        validators=[MinValueValidator(7), MaxValueValidator(90)],
+        help_text=_(
+            "Patients are asked for their outcome measures at the start of an episode, "
+            "again after this many days, and at discharge."
+        ),
+    )
     emergency_number = models.CharField(
         _("emergency number"),
         max_length=20,

@@ -6,4 +6,5 @@ app_name = "handouts"
 
 urlpatterns = [
     path("programs/<int:pk>/handout.pdf", views.handout, name="pdf"),
+    path("episodes/<int:pk>/discharge-<str:audience>.pdf", views.discharge, name="discharge"),
 ]

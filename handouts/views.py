@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clinics.models import AuditEvent, audit, therapist_of
-from prescriptions.models import Prescription
+from prescriptions.models import Episode, Prescription
 
+from .discharge import AUDIENCES, DOCTOR, discharge_pdf
 from .handout import PATIENT, THERAPIST
 from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 
@@ -74,5 +75,38 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         False,
         f"exercise-program-{name}-v{prescription.version}{'-large' if large_print else ''}.pdf",
+    )
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def discharge(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
+    """An episode's discharge summary: the patient's version, or the referring doctor's
+    (for the clinic's therapists only)."""
+    episode = get_object_or_404(
+        Episode.objects.for_user(request.user).select_related("patient__clinic", "ended_by"),
+        pk=pk,
+    )
+    is_therapist = therapist_of(request.user) is not None
+    if audience not in AUDIENCES or (audience == DOCTOR and not is_therapist):
+        raise Http404
+    try:
+        pdf = discharge_pdf(episode, audience)
+    except HandoutRenderError:
+        logger.exception("Could not render the discharge summary of episode %s", episode.pk)
+        context = {"patient": episode.patient, "is_therapist": is_therapist}
+        return render(request, "handouts/unavailable.html", context, status=503)
+    audit(
+        action=AuditEvent.Action.DOWNLOAD,
+        target=episode,
+        request=request,
+        detail={"document": "discharge", "audience": audience},
+    )
+    name = slugify(episode.patient.full_name) or "patient"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"discharge-summary-{name}-{audience}-{episode.started_at:%Y-%m-%d}.pdf"
     )
     return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session, views
+from . import measures, session, views
 
 app_name = "portal"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("session/", session.log_session, name="session"),
     path("session/saved/", session.session_logged, name="session_logged"),
     path("progress/", views.progress, name="progress"),
+    path("questionnaire/", measures.fill_measures, name="measures"),
 ]

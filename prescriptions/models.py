@@ -691,3 +691,7 @@ class ProgressionSuggestion(models.Model):
                 n,
             )
         return text % {"n": n, "step": step}
+
+
+# Episodes of care and outcome measures live in their own module; Django finds them here.
+from .outcome_models import Episode, OutcomeMeasure  # noqa: E402, F401

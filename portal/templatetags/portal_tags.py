@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from prescriptions.models import LOCATION_RANK
+from prescriptions.models import LOCATION_RANK, Episode
+from prescriptions.outcomes import measures_due
 
 register = template.Library()
 
@@ -19,3 +20,16 @@ def body_map(location: str) -> dict:
         "reached": {code for code, n in LOCATION_RANK.items() if 0 < n <= rank},
         "furthest": str(location) if rank else "",
     }
+
+
+@register.inclusion_tag("portal/_measures_due.html")
+def measures_due_card(patient: object) -> dict:
+    """A card on Today when the patient's outcome questionnaire is due."""
+    return {"due": measures_due(patient)}
+
+
+@register.inclusion_tag("portal/_discharge_summaries.html")
+def discharge_summaries(patient: object) -> dict:
+    """The patient's own discharge summaries, one per finished episode of care."""
+    episodes = Episode.objects.filter(patient=patient, ended_at__isnull=False).order_by("-ended_at")
+    return {"episodes": list(episodes)}

@@ -21,6 +21,7 @@ def settings_data(**overrides):
         "emergency_number": "999",
         "pain_rise_threshold": 4,
         "inactivity_alert_days": 3,
+        "outcome_interval_days": 14,
     }
     data.update(overrides)
     return data
@@ -35,6 +36,7 @@ def test_the_admin_changes_the_settings(therapist_client, clinic):
     assert response.status_code == 302
     clinic.refresh_from_db()
     assert (clinic.emergency_number, clinic.pain_rise_threshold) == ("999", 4)
+    assert clinic.outcome_interval_days == 14
     assert AuditEvent.objects.filter(action="update", object_type="clinic").exists()
 
 
@@ -157,3 +159,11 @@ def test_the_django_admin_checks_the_logo_the_same_way(admin_client, clinic, set
     assert "logo" in response.context["adminform"].form.errors
     clinic.refresh_from_db()
     assert not clinic.logo
+
+
+def test_outcome_measures_cannot_be_asked_more_often_than_weekly(therapist_client, clinic):
+    response = therapist_client.post(URL, settings_data(outcome_interval_days=3))
+    assert response.status_code == 400
+    assert "outcome_interval_days" in response.context["form"].errors
+    clinic.refresh_from_db()
+    assert clinic.outcome_interval_days == 14

@@ -125,6 +125,6 @@ def test_the_number_of_queries_does_not_grow_with_the_logs(
     # Auth (4), patient, adherence, alerts (2), versions, items, log count and page, chart,
     # invitation, audit, suggestions and their logs; the session is not written again
     # within the minute.
-    with django_assert_max_num_queries(20):  # + the audit chain: lock, head
+    with django_assert_max_num_queries(21):  # + the audit chain: lock, head; + episodes
         response = therapist_client.get(url(patient))
     assert response.status_code == 200

@@ -71,3 +71,24 @@ def test_the_demo_has_a_patient_ready_to_progress(db):
     assert (suggestion.patient.full_name, suggestion.direction) == ("Lucia Ferreira", "forward")
     assert suggestion.to_exercise.slug == "prone-press-up-hips-off-centre"
     assert suggestion.patient.progress_suggestion == "forward"
+
+
+def test_the_demo_has_an_improving_episode_and_a_discharged_one(db):
+    from prescriptions.models import Episode, OutcomeMeasure
+    from prescriptions.outcomes import episode_summary
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    maria = Patient.objects.get(user__username="maria")
+    pain = list(
+        OutcomeMeasure.objects.filter(patient=maria, instrument="nprs")
+        .order_by("taken_at")
+        .values_list("score", flat=True)
+    )
+    assert len(pain) == 2 and pain[0] - pain[-1] >= 2
+    daniel = Patient.objects.get(external_id="RV-1006")
+    episode = Episode.objects.get(patient=daniel)
+    assert episode.ended_at is not None
+    summary = episode_summary(episode)
+    assert summary.centralized
+    assert all(change.improvement >= 2 for change in summary.changes if change.mcid)

@@ -26,6 +26,8 @@ from prescriptions.services import (
 )
 from prescriptions.summary import rebuild_summaries
 
+from ...demo_outcomes import seed_outcomes
+
 DEMO_PASSWORD = "centra-demo-2026"
 
 THERAPISTS = [
@@ -266,6 +268,8 @@ class Command(BaseCommand):
             created_by=nora,
         )
         self._program(henrik, nora, "extension", first=3, started_days_ago=2)
+
+        seed_outcomes(maria=maria, clinic=riverside, by=anna, program=self._program)
 
     def _bulk(self, clinic: Clinic, by, count: int, days: int) -> int:
         """Many patients with a 3-exercise program and `days` days of logs, inserted in

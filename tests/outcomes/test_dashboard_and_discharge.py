@@ -1,0 +1,198 @@
+"""The therapist's side: measures on the patient page, entering them, ending an
+episode, and the two discharge summaries read back."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from clinics.models import AuditEvent
+from prescriptions.models import Episode, OutcomeMeasure, Prescription, SymptomLog
+from prescriptions.outcomes import end_episode, record_outcome_measure
+from prescriptions.services import record_symptom_log
+from tests.factories import make_prescription
+from tests.handouts.pdfs import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+PSFS = [("Sitting through a film", 3), ("Putting on socks", 4), ("Lifting my grandson", 2)]
+
+
+def measure(patient, instrument, **answers):
+    return record_outcome_measure(
+        patient=patient, instrument=instrument, answers=answers, source="portal"
+    )[0]
+
+
+def psfs(patient, bump=0):
+    rows = [{"activity": a, "score": s + bump} for a, s in PSFS]
+    return measure(patient, "psfs", activities=rows)
+
+
+def log(patient, item, pain, location):
+    record_symptom_log(
+        patient=patient,
+        item=item,
+        pain=pain,
+        location=location,
+        during="centralize",
+        after="better",
+        sets_done=1,
+        repetitions_done=10,
+        source=SymptomLog.Source.PORTAL,
+    )
+
+
+@pytest.fixture
+def improving(prescription, item, frozen_clock):
+    """Paula, four weeks of care: pain down 4 points, function up 3, pain centralized."""
+    patient = prescription.patient
+    log(patient, item, 7, "thigh")
+    measure(patient, "nprs", pain_now=7, pain_best=4, pain_worst=9)
+    psfs(patient)
+    frozen_clock.shift(timedelta(days=28))
+    log(patient, item, 2, "central")
+    measure(patient, "nprs", pain_now=2, pain_best=1, pain_worst=4)
+    psfs(patient, bump=3)
+    measure(patient, "groc", change=5)
+    return patient
+
+
+def test_the_patient_page_charts_the_measures_with_the_mcid_and_a_table(
+    improving, therapist_client
+):
+    url = reverse("patients:detail", args=[improving.pk])
+    response = therapist_client.get(url)
+    text = response.text
+    assert 'class="outcome-chart"' in text
+    assert "MCID NPRS" in text and "MCID PSFS" in text
+    assert "Improved by at least the smallest important change (2 points)." in text
+    assert "Lifting my grandson: 5" in text  # the table beside the chart
+    assert "6.7/10 → 2.3/10 (-4.4)" in text
+
+
+def test_the_therapist_enters_measures_and_they_are_audited(therapist_client, prescription):
+    patient = prescription.patient
+    url = reverse("outcomes:new", args=[patient.pk])
+    assert "Since your care began" not in therapist_client.get(url).text
+    data = {"pain_now": "5", "pain_best": "2", "pain_worst": "8"}
+    for n, (activity, score) in enumerate(PSFS, start=1):
+        data |= {f"activity_{n}": activity, f"score_{n}": str(score)}
+    response = therapist_client.post(url, data)
+    assert response.status_code == 302
+    stored = OutcomeMeasure.objects.filter(patient=patient)
+    assert set(stored.values_list("source", flat=True)) == {"therapist"}
+    assert stored.count() == 2
+    assert AuditEvent.objects.filter(action="create", object_type="outcomemeasure").count() == 2
+
+
+def test_bad_measures_give_form_errors_and_save_nothing(therapist_client, prescription):
+    url = reverse("outcomes:new", args=[prescription.patient_id])
+    response = therapist_client.post(url, {"pain_now": "12", "activity_1": "Walking"})
+    assert response.status_code == 400
+    assert {"pain_now", "pain_best", "score_1", "activity_2"} <= set(
+        response.context["form"].errors
+    )
+    assert not OutcomeMeasure.objects.exists()
+
+
+def test_another_clinic_gets_404_everywhere(client, other_clinic_therapist, improving):
+    client.force_login(other_clinic_therapist)
+    pk = improving.pk
+    assert client.get(reverse("outcomes:new", args=[pk])).status_code == 404
+    assert client.post(reverse("outcomes:discharge_request", args=[pk])).status_code == 404
+    assert client.post(reverse("outcomes:episode_end", args=[pk])).status_code == 404
+    episode = Episode.objects.get(patient=improving)
+    url = reverse("handouts:discharge", args=[episode.pk, "patient"])
+    assert client.get(url).status_code == 404
+    assert not Episode.objects.filter(ended_at__isnull=False).exists()
+
+
+def test_ending_the_episode_lists_it_with_both_summaries(improving, therapist_client, prescription):
+    url = reverse("outcomes:episode_end", args=[improving.pk])
+    response = therapist_client.post(
+        url, {"summary_note": "Back to gardening.", "referring_doctor": "Dr Amara Osei"}
+    )
+    assert response.status_code == 302
+    prescription.refresh_from_db()
+    assert prescription.status == Prescription.Status.ENDED
+    episode = Episode.objects.get(patient=improving)
+    page = therapist_client.get(reverse("patients:detail", args=[improving.pk])).text
+    assert "Previous episodes" in page
+    assert reverse("handouts:discharge", args=[episode.pk, "doctor"]) in page
+    assert "No outcome measures in this episode yet" in page
+
+
+def test_the_discharge_summaries_read_back(improving, therapist_client, therapist):
+    episode = end_episode(
+        patient=improving,
+        by=therapist,
+        summary_note="Back to gardening.",
+        referring_doctor="Dr Amara Osei",
+    )
+    doctor = therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "doctor"]))
+    assert doctor.status_code == 200
+    assert doctor["Content-Type"] == "application/pdf"
+    text = pdf_text(doctor.content)
+    assert "Discharge summary for the referring doctor" in text
+    assert "Dr Amara Osei" in text
+    assert "Paula Jones" in text
+    assert "Improved by at least the smallest important change (2 points)." in text
+    assert "-4.4" in text and "+3.0" in text
+    assert "Version 1" in text
+    assert "Thigh" in text or "thigh" in text
+    assert "The pain centralized." in text
+    assert "Back to gardening." in text
+    patient_pdf = therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "patient"]))
+    patient_text = pdf_text(patient_pdf.content)
+    assert "Your discharge summary" in patient_text
+    assert "Dr Amara Osei" not in patient_text
+    assert AuditEvent.objects.filter(action="download", object_type="episode").count() == 2
+
+
+def test_the_patient_gets_their_own_summary_but_not_the_doctors(
+    improving, patient_client, therapist, other_patient
+):
+    episode = end_episode(patient=improving, by=therapist)
+    assert (
+        patient_client.get(reverse("handouts:discharge", args=[episode.pk, "patient"])).status_code
+        == 200
+    )
+    assert (
+        patient_client.get(reverse("handouts:discharge", args=[episode.pk, "doctor"])).status_code
+        == 404
+    )
+    patient_client.force_login(other_patient.user)
+    assert (
+        patient_client.get(reverse("handouts:discharge", args=[episode.pk, "patient"])).status_code
+        == 404
+    )
+
+
+def test_a_later_episode_starts_clean(improving, therapist_client, therapist, frozen_clock):
+    end_episode(patient=improving, by=therapist)
+    frozen_clock.shift(timedelta(days=90))
+    make_prescription(improving, therapist)
+    measure(improving, "nprs", pain_now=5, pain_best=3, pain_worst=6)
+    therapist_client.force_login(therapist)
+    page = therapist_client.get(reverse("patients:detail", args=[improving.pk])).text
+    assert "Previous episodes" in page
+    assert "Lifting my grandson" not in page  # the old episode's answers are in its PDF
+    assert "4.7/10" in page
+
+
+def test_a_discharged_patient_cannot_be_discharged_again(improving, therapist_client, therapist):
+    end_episode(patient=improving, by=therapist)
+    page = therapist_client.get(reverse("patients:detail", args=[improving.pk])).text
+    assert "End episode and discharge" not in page
+    response = therapist_client.post(reverse("outcomes:episode_end", args=[improving.pk]), {})
+    assert response.status_code == 302
+    assert Episode.objects.filter(patient=improving).count() == 1
+
+
+def test_the_patient_finds_their_summary_on_my_progress(improving, patient_client, therapist):
+    episode = end_episode(patient=improving, by=therapist)
+    page = patient_client.get(reverse("portal:progress")).text
+    assert "Your discharge summaries" in page
+    assert reverse("handouts:discharge", args=[episode.pk, "patient"]) in page
+    assert reverse("handouts:discharge", args=[episode.pk, "doctor"]) not in page
