@@ -22,6 +22,8 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
@@ -35,6 +37,8 @@ __all__ = [
     "HandoutRenderError",
     "handout_pdf",
     "render_handout",
+    "store_pdf",
+    "stored_pdf",
 ]
 
 logger = logging.getLogger(__name__)
@@ -186,8 +190,41 @@ def render_handout(context: dict[str, Any]) -> bytes:
         raise HandoutRenderError("The PDF renderer failed.") from exc
 
 
+def _stored_name(key: str) -> str:
+    return "handouts/" + key.replace(":", "-") + ".pdf"
+
+
+def stored_pdf(key: str) -> bytes | None:
+    """The PDF the background worker rendered for this key, if it is there."""
+    name = _stored_name(key)
+    try:
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except OSError:
+        logger.warning("Could not read a stored handout.", exc_info=True)
+        return None
+
+
+def store_pdf(prescription: Prescription) -> bool:
+    """Render this program version's handout into file storage, unless it is there
+    already; False when nothing needed rendering. The worker calls it when a program
+    is activated, so the first download does not wait for WeasyPrint."""
+    context = handout_context(prescription)
+    key = cache_key(prescription, context)
+    name = _stored_name(key)
+    if default_storage.exists(name):
+        return False
+    pdf = render_handout(context)
+    default_storage.save(name, ContentFile(pdf))
+    return True
+
+
 def handout_pdf(prescription: Prescription) -> bytes:
-    """The handout of this program version as PDF bytes, from the cache when unchanged.
+    """The handout of this program version as PDF bytes: from the cache, else the copy
+    the worker rendered when the program was activated, else rendered now. The key
+    covers everything the PDF shows, so a changed program never gets a stale copy.
 
     Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
     """
@@ -198,9 +235,9 @@ def handout_pdf(prescription: Prescription) -> bytes:
     except Exception:
         # A cache server that is down must not stop a patient getting their handout.
         logger.warning("Handout cache unavailable; rendering without it.", exc_info=True)
-        return render_handout(context)
+        return stored_pdf(key) or render_handout(context)
     if pdf is None:
-        pdf = render_handout(context)
+        pdf = stored_pdf(key) or render_handout(context)
         try:
             cache.set(key, pdf, CACHE_SECONDS)
         except Exception:

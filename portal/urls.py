@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session, views
+from . import reminders, session, views
 
 app_name = "portal"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("session/", session.log_session, name="session"),
     path("session/saved/", session.session_logged, name="session_logged"),
     path("progress/", views.progress, name="progress"),
+    path("reminders/", reminders.reminders, name="reminders"),
+    path("reminders/calendar/", reminders.calendar, name="reminders_calendar"),
+    path("reminders/push/", reminders.push_subscribe, name="push_subscribe"),
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    path("manifest.webmanifest", reminders.manifest, name="manifest"),
+    path("sw.js", reminders.service_worker, name="service_worker"),
 ]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinics.models import AuditEvent, audit
+from clinics.tasks import send_email
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
 from prescriptions.charts import daily_symptoms, symptom_chart
 from prescriptions.forms import PaperLogForm
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
 from prescriptions.progress import attach_adherence, location_trend
+from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
 
@@ -188,17 +187,14 @@ def invitation_link(token: str) -> str:
     return settings.SITE_URL + reverse("portal:activate", kwargs={"token": token})
 
 
-def _email_invitation(patient: Patient, link: str, expires_at) -> bool:
-    """Send the link in the patient's language; False when the mail server refused it."""
+def _email_invitation(patient: Patient, link: str, expires_at) -> None:
+    """Queue the link in the patient's language; the worker sends it, and tries again
+    later if the mail server is down."""
     with translation.override(patient.preferred_language):
         context = {"patient": patient, "link": link, "expires_at": expires_at}
         subject = _("Your exercise program at %(clinic)s") % {"clinic": patient.clinic.name}
         body = render_to_string("dashboard/email/portal_invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [patient.email])
-    except (SMTPException, OSError):
-        return False
-    return True
+    send_email.enqueue(subject=str(subject), body=body, to=[patient.email])
 
 
 @require_POST
@@ -213,7 +209,9 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patients:detail", pk=patient.pk)
     invitation, token = patient.invite(by=request.user)
     link = invitation_link(token)
-    emailed = bool(patient.email) and _email_invitation(patient, link, invitation.expires_at)
+    emailed = bool(patient.email)
+    if emailed:
+        _email_invitation(patient, link, invitation.expires_at)
     audit(
         action=AuditEvent.Action.CREATE,
         target=invitation,
@@ -224,12 +222,7 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     request.session[INVITATION_SESSION_KEY] = {"patient": patient.pk, "link": link}
     if emailed:
         messages.success(
-            request, _("The portal link was emailed to %(email)s.") % {"email": patient.email}
-        )
-    elif patient.email:
-        messages.warning(
-            request,
-            _("The email could not be sent. Copy the link below and give it to the patient."),
+            request, _("The portal link is being emailed to %(email)s.") % {"email": patient.email}
         )
     return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#portal")
 
@@ -315,5 +308,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitation": invitation,
             "invitation_link": shown_link["link"] if shown_link else "",
             "log_form": PaperLogForm(items=items) if items and not patient.archived else None,
+            "reminders": ReminderPlan.objects.filter(patient=patient)
+            .annotate(last_sent=Max("patient__sent_reminders__sent_at"))
+            .first(),
         },
     )
