@@ -238,7 +238,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "scope": reverse("portal:today"),
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": "#1d4f91",
+        "theme_color": "#0f5e66",
         "lang": translation.get_language(),
         "icons": [
             {"src": static("portal/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},

@@ -1,6 +1,6 @@
 """Draw the portal's app icons (static/portal/icons/) with Pillow: `python tools/icons.py`.
 
-A white "C" arc with a dot, on the portal's blue; the maskable icon keeps the mark
+A white "C" arc with a dot, on the portal's teal; the maskable icon keeps the mark
 inside the central safe zone so a phone may crop it to any shape.
 """
 
@@ -11,14 +11,14 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 OUT = Path(__file__).resolve().parent.parent / "static" / "portal" / "icons"
-BLUE = (29, 79, 145)
+TEAL = (15, 94, 102)  # --c-primary
 WHITE = (255, 255, 255)
 
 
 def draw(size: int, *, maskable: bool = False) -> Image.Image:
     scale = 4  # draw large, then shrink: smooth edges
     big = size * scale
-    image = Image.new("RGB", (big, big), BLUE)
+    image = Image.new("RGB", (big, big), TEAL)
     pen = ImageDraw.Draw(image)
     mark = 0.5 if maskable else 0.68  # the share of the icon the mark spans
     box = big * (1 - mark) / 2
