@@ -43,6 +43,7 @@ JUST_LOGGED = timedelta(minutes=60)
 CATCH_UP = timedelta(minutes=10)
 MAX_TIMES = 12
 BATCH_SIZE = 250
+COMMIT_EVERY = 50
 
 
 def waking_hours(patient: Patient | None = None) -> tuple[time, time]:
@@ -239,12 +240,21 @@ def _send_push(subscriptions: list[PushSubscription], title: str, body: str) -> 
     return delivered
 
 
+def _send(item: Due, patient: Patient, connection, subscriptions: dict) -> None:
+    title, body, email_body = _message(patient)
+    if item.channel == Channel.EMAIL:
+        EmailMessage(title, email_body, None, [patient.email], connection=connection).send()
+    elif not _send_push(subscriptions[patient.pk], title, body):
+        raise NotDelivered
+
+
 def send_due(items: Sequence[Due]) -> int:
     """Send these reminders, each at most once; the number sent.
 
     Conditions are checked again (a log or an archive since the scan stops it). Each
     reminder's row is written in the same transaction as the send: if the send fails,
-    the row goes and the task is tried again; if another worker has the row, skip."""
+    the row goes and the task is tried again; if another worker has the row, skip
+    (its insert waits for that worker's commit, then fails on the unique constraint)."""
     if not items:
         return 0
     patient_ids = {item.patient_id for item in items}
@@ -270,38 +280,42 @@ def send_due(items: Sequence[Due]) -> int:
     connection = get_connection()
     sent = 0
     failures = []
+    # Rows are claimed in one order by every worker (no deadlock between overlapping
+    # batches) and committed a chunk at a time: one commit per reminder was most of the
+    # cost on PostgreSQL. Each reminder still has its own savepoint, so a send that fails
+    # takes only its own row back.
+    ordered = sorted(items, key=lambda item: (item.patient_id, item.slot, item.channel))
     with connection:
-        for item in items:
-            patient = patients.get(item.patient_id)
-            if patient is None:
-                continue
-            last = last_logs.get(item.patient_id)
-            if last is not None and last >= item.slot - JUST_LOGGED:
-                continue
-            if item.channel == Channel.EMAIL and not patient.email:
-                continue
-            if item.channel == Channel.PUSH and not subscriptions.get(patient.pk):
-                continue
-            title, body, email_body = _message(patient)
-            try:
-                with transaction.atomic():
-                    SentReminder.objects.create(
-                        patient_id=patient.pk, slot=item.slot, channel=item.channel
-                    )
-                    if item.channel == Channel.EMAIL:
-                        EmailMessage(
-                            title, email_body, None, [patient.email], connection=connection
-                        ).send()
-                    elif not _send_push(subscriptions[patient.pk], title, body):
-                        raise NotDelivered
-                sent += 1
-            except (IntegrityError, NotDelivered):
-                continue  # sent already (by another worker), or no device left
-            except Exception as error:
-                logger.warning(
-                    "Reminder to patient %s (%s) failed: %s", patient.pk, item.channel, error
-                )
-                failures.append(item)
+        for chunk in batches(ordered, COMMIT_EVERY):
+            with transaction.atomic():
+                for item in chunk:
+                    patient = patients.get(item.patient_id)
+                    if patient is None:
+                        continue
+                    last = last_logs.get(item.patient_id)
+                    if last is not None and last >= item.slot - JUST_LOGGED:
+                        continue
+                    if item.channel == Channel.EMAIL and not patient.email:
+                        continue
+                    if item.channel == Channel.PUSH and not subscriptions.get(patient.pk):
+                        continue
+                    try:
+                        with transaction.atomic():
+                            SentReminder.objects.create(
+                                patient_id=patient.pk, slot=item.slot, channel=item.channel
+                            )
+                            _send(item, patient, connection, subscriptions)
+                        sent += 1
+                    except (IntegrityError, NotDelivered):
+                        continue  # sent already (by another worker), or no device left
+                    except Exception as error:
+                        logger.warning(
+                            "Reminder to patient %s (%s) failed: %s",
+                            patient.pk,
+                            item.channel,
+                            error,
+                        )
+                        failures.append(item)
     if failures:
         raise ReminderSendError(failures)
     return sent
