@@ -214,9 +214,11 @@ def _message(patient: Patient) -> tuple[str, str, str]:
     return str(title), str(body), email_body
 
 
-def _send_push(subscriptions: list[PushSubscription], title: str, body: str) -> bool:
+def _send_push(
+    subscriptions: list[PushSubscription], title: str, body: str, gone: list[int]
+) -> bool:
     """Notify each of the patient's devices; False when none took it. A device that
-    unsubscribed (404, 410) is forgotten."""
+    unsubscribed (404, 410) goes into `gone`, to be forgotten."""
     from pywebpush import WebPushException, webpush
 
     delivered = False
@@ -234,17 +236,17 @@ def _send_push(subscriptions: list[PushSubscription], title: str, body: str) -> 
         except WebPushException as error:
             status = getattr(error.response, "status_code", None)
             if status in (404, 410):
-                subscription.delete()
+                gone.append(subscription.pk)
             else:
                 raise
     return delivered
 
 
-def _send(item: Due, patient: Patient, connection, subscriptions: dict) -> None:
+def _send(item: Due, patient: Patient, connection, subscriptions: dict, gone: list[int]) -> None:
     title, body, email_body = _message(patient)
     if item.channel == Channel.EMAIL:
         EmailMessage(title, email_body, None, [patient.email], connection=connection).send()
-    elif not _send_push(subscriptions[patient.pk], title, body):
+    elif not _send_push(subscriptions[patient.pk], title, body, gone):
         raise NotDelivered
 
 
@@ -280,6 +282,7 @@ def send_due(items: Sequence[Due]) -> int:
     connection = get_connection()
     sent = 0
     failures = []
+    gone: list[int] = []  # devices that unsubscribed
     # Rows are claimed in one order by every worker (no deadlock between overlapping
     # batches) and committed a chunk at a time: one commit per reminder was most of the
     # cost on PostgreSQL. Each reminder still has its own savepoint, so a send that fails
@@ -304,7 +307,7 @@ def send_due(items: Sequence[Due]) -> int:
                             SentReminder.objects.create(
                                 patient_id=patient.pk, slot=item.slot, channel=item.channel
                             )
-                            _send(item, patient, connection, subscriptions)
+                            _send(item, patient, connection, subscriptions, gone)
                         sent += 1
                     except (IntegrityError, NotDelivered):
                         continue  # sent already (by another worker), or no device left
@@ -316,6 +319,8 @@ def send_due(items: Sequence[Due]) -> int:
                             error,
                         )
                         failures.append(item)
+    if gone:
+        PushSubscription.objects.filter(pk__in=gone).delete()
     if failures:
         raise ReminderSendError(failures)
     return sent

@@ -227,6 +227,16 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#portal")
 
 
+def _reminders(patient: Patient) -> ReminderPlan | None:
+    """The patient's reminder plan (read with the patient), with when the last went."""
+    try:
+        plan = patient.reminder_plan
+    except ReminderPlan.DoesNotExist:
+        return None
+    plan.last_sent = patient.last_reminder
+    return plan
+
+
 def _timeline(logs) -> list[dict]:
     """Logs grouped by day, newest first, for the timeline."""
     days: list[dict] = []
@@ -242,7 +252,9 @@ def _timeline(logs) -> list[dict]:
 @therapist_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(
-        Patient.objects.for_user(request.user).select_related("user", "clinic"),
+        Patient.objects.for_user(request.user)
+        .select_related("user", "clinic", "reminder_plan")
+        .annotate(last_reminder=Max("sent_reminders__sent_at")),
         pk=pk,
     )
     attach_adherence([patient])
@@ -308,8 +320,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitation": invitation,
             "invitation_link": shown_link["link"] if shown_link else "",
             "log_form": PaperLogForm(items=items) if items and not patient.archived else None,
-            "reminders": ReminderPlan.objects.filter(patient=patient)
-            .annotate(last_sent=Max("patient__sent_reminders__sent_at"))
-            .first(),
+            "reminders": _reminders(patient),
         },
     )

@@ -113,3 +113,90 @@ def test_times_are_pre_set_from_the_prescription_within_waking_hours(clinic, the
     assert suggested_times(patient) == ["08:00", "14:00", "20:00"]
     prescription.items.update(times_per_day=1)
     assert suggested_times(patient) == ["09:00"]
+
+
+class PushService:
+    """A stand-in for a browser's push service on 127.0.0.1: records what it receives
+    and answers with the status it is given (201 delivered, 410 unsubscribed)."""
+
+    def __init__(self, status: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/push/device-1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def vapid(settings, tmp_path):
+    from py_vapid import Vapid
+
+    key = Vapid()
+    key.generate_keys()
+    key.save_key(str(tmp_path / "private_key.pem"))
+    settings.VAPID_PRIVATE_KEY = str(tmp_path / "private_key.pem")
+    settings.VAPID_SUBJECT = "mailto:admin@example.test"
+
+
+def device_keys() -> dict:
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    raw = public.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    encode = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()  # noqa: E731
+    return {"p256dh": encode(raw), "auth": encode(os.urandom(16))}
+
+
+@pytest.mark.parametrize("status", [201, 410])
+def test_a_push_reminder_reaches_the_device_and_a_gone_device_is_forgotten(
+    plan, patient, vapid, status
+):
+    from reminders.models import PushSubscription
+
+    service = PushService(status)
+    try:
+        keys = device_keys()
+        PushSubscription.objects.create(
+            patient=patient, endpoint=service.url, p256dh=keys["p256dh"], auth=keys["auth"]
+        )
+        plan.by_email, plan.by_push = False, True
+        plan.save()
+        sent = send_due(due_reminders(AT_NINE))
+    finally:
+        service.close()
+    assert len(service.received) == 1
+    headers, body = service.received[0]
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert headers["content-encoding"] == "aes128gcm"
+    assert headers["authorization"].startswith("vapid ")
+    assert body  # encrypted: the push service never reads the reminder
+    if status == 201:
+        assert sent == 1
+        assert SentReminder.objects.get().channel == "push"
+        assert PushSubscription.objects.exists()
+    else:
+        assert sent == 0
+        assert not SentReminder.objects.exists()
+        assert not PushSubscription.objects.exists()
