@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from prescriptions.tasks import check_inactivity
 
@@ -52,9 +53,17 @@ def run_due(now: datetime | None = None) -> list[str]:
     return queued
 
 
+# Finished tasks are kept this long in the queue table (failed ones longer, to look into).
+KEEP_SUCCESSFUL = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
+
+
 def prune(now: datetime | None = None) -> None:
+    """Drop old bookkeeping: past recurring slots and long-finished task rows."""
     now = now or timezone.now()
     RecurringRun.objects.filter(slot__lt=now - timedelta(days=3)).delete()
+    DBTaskResult.objects.successful().filter(finished_at__lt=now - KEEP_SUCCESSFUL).delete()
+    DBTaskResult.objects.failed().filter(finished_at__lt=now - KEEP_FAILED).delete()
 
 
 class Scheduler(threading.Thread):
@@ -68,7 +77,7 @@ class Scheduler(threading.Thread):
             try:
                 run_due()
                 ticks += 1
-                if ticks % 720 == 0:
+                if ticks % 720 == 1:  # at start, then hourly
                     prune()
             except Exception:
                 logger.exception("The scheduler could not queue recurring work.")

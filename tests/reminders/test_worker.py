@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from clinics.tasks import send_email
 from prescriptions.services import activate_prescription
 from reminders.models import RecurringRun, ReminderPlan, SentReminder
-from reminders.schedule import run_due
+from reminders.schedule import prune, run_due
 from reminders.services import due_reminders
 from reminders.tasks import scan_reminders, send_reminders
 from tests.factories import make_patient, make_prescription
@@ -92,6 +92,21 @@ def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_t
     assert run_due(now + timedelta(minutes=1)) == ["reminders"]
     assert RecurringRun.objects.filter(name="inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_finished_tasks_and_slots_are_pruned_and_recent_ones_kept(queued_tasks, frozen_clock):
+    send_email.enqueue(subject="Old", body="x", to=["a@example.test"])
+    run_due()
+    work_through_queue()
+    frozen_clock.shift(timedelta(days=8))
+    send_email.enqueue(subject="New", body="x", to=["a@example.test"])
+    work_through_queue()
+    prune()
+    assert list(DBTaskResult.objects.values_list("args_kwargs__kwargs__subject", flat=True)) == [
+        "New"
+    ]
+    assert not RecurringRun.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
