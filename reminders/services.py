@@ -178,7 +178,7 @@ def due_reminders(now: datetime | None = None) -> list[Due]:
         for slot in slots:
             if by_email:
                 candidates.append(Due(patient_id, slot, Channel.EMAIL))
-            if by_push:
+            if by_push and settings.VAPID_PRIVATE_KEY:  # no keys: no Web Push on this site
                 candidates.append(Due(patient_id, slot, Channel.PUSH))
     if not candidates:
         return []

@@ -93,13 +93,20 @@ def test_reminders_with_every_channel_off_are_not_due(plan):
     assert due_reminders(AT_NINE) == []
 
 
-def test_a_push_reminder_needs_a_device(plan, patient):
+def test_a_push_reminder_needs_a_device(plan, patient, vapid):
     plan.by_email, plan.by_push = False, True
     plan.save()
     due = due_reminders(AT_NINE)
     assert [d.channel for d in due] == ["push"]
     assert send_due(due) == 0  # no device subscribed: nothing sent, nothing recorded
     assert not SentReminder.objects.exists()
+
+
+def test_no_push_reminder_is_due_on_a_site_without_vapid_keys(plan, settings):
+    settings.VAPID_PRIVATE_KEY = ""
+    plan.by_email, plan.by_push = False, True
+    plan.save()
+    assert due_reminders(AT_NINE) == []
 
 
 def test_times_are_pre_set_from_the_prescription_within_waking_hours(clinic, therapist):
