@@ -184,3 +184,23 @@ def test_two_workers_on_postgresql_never_send_one_reminder_twice(
     messages = sum(path.read_text().count("\nSubject: ") for path in tmp_path.iterdir())
     assert messages == 120
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_and_password_reset_emails_are_queued_and_sent_by_the_worker(
+    queued_tasks, client, clinic, therapist
+):
+    patient = make_patient(clinic, first_name="Ines", email="ines@example.test")
+    client.force_login(therapist)
+    response = client.post(reverse("patients:invite", kwargs={"pk": patient.pk}), follow=True)
+    assert "The portal link is being emailed to ines@example.test." in response.content.decode()
+    client.logout()
+    client.post(reverse("password_reset"), {"email": therapist.email})
+    assert mail.outbox == []  # nothing goes out inside the request
+    assert DBTaskResult.objects.filter(task_path="clinics.tasks.send_email").count() == 2
+
+    work_through_queue()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["ines@example.test", therapist.email]
+    )
+    assert "/portal/activate/" in next(m.body for m in mail.outbox if m.to == ["ines@example.test"])
