@@ -40,8 +40,11 @@ check-system:
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	@echo "Centra is starting on $(RUN_SITE_URL)/  (Ctrl-C stops it)"
-	DEBUG=$${DEBUG:-1} SITE_URL=$(RUN_SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Centra is starting on $(RUN_SITE_URL)/ with its background worker  (Ctrl-C stops both)"
+	@export DEBUG=$${DEBUG:-1} SITE_URL=$(RUN_SITE_URL); \
+	$(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/ruff check .

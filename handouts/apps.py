@@ -12,3 +12,9 @@ class HandoutsConfig(AppConfig):
         # WeasyPrint reports every layout step at INFO; that would fill the server log
         # with seven lines per handout. Its warnings and errors still come through.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        from prescriptions.signals import program_activated
+
+        from .tasks import queue_render
+
+        program_activated.connect(queue_render, dispatch_uid="handouts.render_on_activation")

@@ -22,6 +22,8 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
@@ -29,6 +31,7 @@ from prescriptions.models import Prescription
 
 from .handout import (
     PATIENT,
+    THERAPIST,
     EmptyHandoutError,
     HandoutError,
     HandoutRenderError,
@@ -41,6 +44,8 @@ __all__ = [
     "HandoutRenderError",
     "handout_pdf",
     "render_handout",
+    "store_pdf",
+    "stored_pdf",
 ]
 
 logger = logging.getLogger(__name__)
@@ -193,10 +198,47 @@ def render_handout(context: dict[str, Any]) -> bytes:
         raise HandoutRenderError("The PDF renderer failed.") from exc
 
 
+def _stored_name(key: str) -> str:
+    return "handouts/" + key.replace(":", "-") + ".pdf"
+
+
+def stored_pdf(key: str) -> bytes | None:
+    """The PDF the background worker rendered for this key, if it is there."""
+    name = _stored_name(key)
+    try:
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    except OSError:
+        logger.warning("Could not read a stored handout.", exc_info=True)
+        return None
+
+
+def store_pdf(prescription: Prescription) -> bool:
+    """Render this program version's handouts into file storage, unless they are there
+    already; False when nothing needed rendering. The worker calls it when a program
+    is activated, so the first download does not wait for WeasyPrint: the therapist's
+    copy and the patient's, each at the patient's chosen print size."""
+    rendered = False
+    for reader in (THERAPIST, PATIENT):
+        context = handout_context(
+            prescription, large_print=prescription.patient.large_print, reader=reader
+        )
+        name = _stored_name(cache_key(prescription, context))
+        if default_storage.exists(name):
+            continue
+        default_storage.save(name, ContentFile(render_handout(context)))
+        rendered = True
+    return rendered
+
+
 def handout_pdf(
     prescription: Prescription, *, large_print: bool = False, reader: str = PATIENT
 ) -> bytes:
-    """The handout of this program version as PDF bytes, from the cache when unchanged.
+    """The handout of this program version as PDF bytes: from the cache, else the copy
+    the worker rendered when the program was activated, else rendered now. The key
+    covers everything the PDF shows, so a changed program never gets a stale copy.
 
     `large_print` and `reader` are those of `handout_context`.
     Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
@@ -208,9 +250,9 @@ def handout_pdf(
     except Exception:
         # A cache server that is down must not stop a patient getting their handout.
         logger.warning("Handout cache unavailable; rendering without it.", exc_info=True)
-        return render_handout(context)
+        return stored_pdf(key) or render_handout(context)
     if pdf is None:
-        pdf = render_handout(context)
+        pdf = stored_pdf(key) or render_handout(context)
         try:
             cache.set(key, pdf, CACHE_SECONDS)
         except Exception:

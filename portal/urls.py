@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import measures, session, views
+from . import measures, reminders, session, views
 
 app_name = "portal"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("session/saved/", session.session_logged, name="session_logged"),
     path("progress/", views.progress, name="progress"),
     path("questionnaire/", measures.fill_measures, name="measures"),
+    path("reminders/", reminders.reminders, name="reminders"),
+    path("reminders/calendar/", reminders.calendar, name="reminders_calendar"),
+    path("reminders/push/", reminders.push_subscribe, name="push_subscribe"),
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    path("manifest.webmanifest", reminders.manifest, name="manifest"),
+    path("sw.js", reminders.service_worker, name="service_worker"),
 ]

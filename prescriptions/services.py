@@ -35,6 +35,7 @@ from .models import (
     SymptomLog,
 )
 from .progression import current_step, refresh_suggestion
+from .signals import program_activated
 from .summary import refresh_summary
 
 
@@ -225,6 +226,10 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
         refresh_summary(prescription.patient_id)
         refresh_suggestion(prescription.patient_id)
+        pk = prescription.pk
+        transaction.on_commit(
+            lambda: program_activated.send(sender=Prescription, prescription_id=pk)
+        )
     return prescription
 
 
@@ -788,7 +793,7 @@ def record_red_flag_check(
 
 def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
     """An alert for each patient with a program in use and no log for the clinic's
-    number of days. Run it from a scheduler (`manage.py check_inactivity`)."""
+    number of days. The worker runs it daily (`prescriptions.tasks.check_inactivity`)."""
     now = now or timezone.now()
     candidates = (
         Patient.objects.active()

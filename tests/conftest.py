@@ -55,6 +55,22 @@ def frozen_clock(request, clock_at):
         yield traveller
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+QUEUED_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Tasks (emails, handout renders) run inline, so a test sees their outcome at once.
+    The worker's own tests put the database queue back (`queued_tasks`)."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    settings.TASKS = QUEUED_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fresh_attempt_counts():
     """Reset and activation limits count in the cache, which outlives a test's database."""

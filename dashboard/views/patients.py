@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinics.models import AuditEvent, audit
+from clinics.tasks import send_email
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
 from prescriptions.charts import daily_symptoms, symptom_chart
@@ -31,6 +29,7 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.progress import attach_adherence, location_trend
+from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
 
@@ -199,17 +198,14 @@ def invitation_link(token: str) -> str:
     return settings.SITE_URL + reverse("portal:activate", kwargs={"token": token})
 
 
-def _email_invitation(patient: Patient, link: str, expires_at) -> bool:
-    """Send the link in the patient's language; False when the mail server refused it."""
+def _email_invitation(patient: Patient, link: str, expires_at) -> None:
+    """Queue the link in the patient's language; the worker sends it, and tries again
+    later if the mail server is down."""
     with translation.override(patient.preferred_language):
         context = {"patient": patient, "link": link, "expires_at": expires_at}
         subject = _("Your exercise program at %(clinic)s") % {"clinic": patient.clinic.name}
         body = render_to_string("dashboard/email/portal_invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [patient.email])
-    except (SMTPException, OSError):
-        return False
-    return True
+    send_email.enqueue(subject=str(subject), body=body, to=[patient.email])
 
 
 @require_POST
@@ -224,7 +220,9 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("patients:detail", pk=patient.pk)
     invitation, token = patient.invite(by=request.user)
     link = invitation_link(token)
-    emailed = bool(patient.email) and _email_invitation(patient, link, invitation.expires_at)
+    emailed = bool(patient.email)
+    if emailed:
+        _email_invitation(patient, link, invitation.expires_at)
     audit(
         action=AuditEvent.Action.CREATE,
         target=invitation,
@@ -235,14 +233,19 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     request.session[INVITATION_SESSION_KEY] = {"patient": patient.pk, "link": link}
     if emailed:
         messages.success(
-            request, _("The portal link was emailed to %(email)s.") % {"email": patient.email}
-        )
-    elif patient.email:
-        messages.warning(
-            request,
-            _("The email could not be sent. Copy the link below and give it to the patient."),
+            request, _("The portal link is being emailed to %(email)s.") % {"email": patient.email}
         )
     return redirect(reverse("patients:detail", kwargs={"pk": patient.pk}) + "#portal")
+
+
+def _reminders(patient: Patient) -> ReminderPlan | None:
+    """The patient's reminder plan (read with the patient), with when the last went."""
+    try:
+        plan = patient.reminder_plan
+    except ReminderPlan.DoesNotExist:
+        return None
+    plan.last_sent = patient.last_reminder
+    return plan
 
 
 def _timeline(logs) -> list[dict]:
@@ -260,7 +263,9 @@ def _timeline(logs) -> list[dict]:
 @therapist_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(
-        Patient.objects.for_user(request.user).select_related("user", "clinic"),
+        Patient.objects.for_user(request.user)
+        .select_related("user", "clinic", "reminder_plan")
+        .annotate(last_reminder=Max("sent_reminders__sent_at")),
         pk=pk,
     )
     attach_adherence([patient])
@@ -337,5 +342,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "suggestion": next((x for x in suggestions if x.is_open), None),
             "suggestion_history": [x for x in suggestions if not x.is_open][:SUGGESTIONS_SHOWN],
             "dismiss_form": DismissSuggestionForm(),
+            "reminders": _reminders(patient),
         },
     )

@@ -1,0 +1,7 @@
+"""What the core announces to the surfaces above it, which may not be imported here."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that put a program in use has committed; `prescription_id`.
+# The handouts app renders the new version's PDF in the background on it.
+program_activated = Signal()

@@ -1,0 +1,86 @@
+"""Recurring work, without cron: every worker runs this loop beside its queue, and a
+unique row per (job, slot) makes exactly one of them queue each run.
+
+- the reminder scan, every minute;
+- the inactivity check, once a day from INACTIVITY_HOUR (local time) on, so a day
+  whose workers were down at that hour still gets its check when one starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, time, timedelta
+
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from prescriptions.tasks import check_inactivity
+
+from .models import RecurringRun
+from .tasks import scan_reminders
+
+logger = logging.getLogger(__name__)
+
+INACTIVITY_HOUR = 6
+TICK_SECONDS = 5
+
+
+def _claim(name: str, slot: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            RecurringRun.objects.create(name=name, slot=slot)
+    except IntegrityError:
+        return False
+    return True
+
+
+def run_due(now: datetime | None = None) -> list[str]:
+    """Queue the recurring work due at `now` that no worker has queued yet."""
+    now = now or timezone.now()
+    queued = []
+    minute = now.replace(second=0, microsecond=0)
+    if _claim("reminders", minute):
+        scan_reminders.enqueue(minute.isoformat())
+        queued.append("reminders")
+    local = timezone.localtime(now)
+    if local.time() >= time(INACTIVITY_HOUR):
+        day = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+        if _claim("inactivity", day):
+            check_inactivity.enqueue()
+            queued.append("inactivity")
+    return queued
+
+
+# Finished tasks are kept this long in the queue table (failed ones longer, to look into).
+KEEP_SUCCESSFUL = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
+
+
+def prune(now: datetime | None = None) -> None:
+    """Drop old bookkeeping: past recurring slots and long-finished task rows."""
+    now = now or timezone.now()
+    RecurringRun.objects.filter(slot__lt=now - timedelta(days=3)).delete()
+    DBTaskResult.objects.successful().filter(finished_at__lt=now - KEEP_SUCCESSFUL).delete()
+    DBTaskResult.objects.failed().filter(finished_at__lt=now - KEEP_FAILED).delete()
+
+
+class Scheduler(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(name="centra-scheduler", daemon=True)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        ticks = 0
+        while not self.stopping.is_set():
+            try:
+                run_due()
+                ticks += 1
+                if ticks % 720 == 1:  # at start, then hourly
+                    prune()
+            except Exception:
+                logger.exception("The scheduler could not queue recurring work.")
+            finally:
+                close_old_connections()
+            self.stopping.wait(TICK_SECONDS)

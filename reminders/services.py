@@ -1,0 +1,344 @@
+"""When reminders are due, and sending them.
+
+Times are local to the server's TIME_ZONE (Centra's clinics keep one). A reminder is
+due at one of the patient's times when:
+- it falls within waking hours (quiet hours are never disturbed);
+- the patient is not archived and has a program in use (an ended program stops them);
+- the patient has not logged in the hour before (they have just done the session);
+- it was not sent already on that channel (a row per patient, slot and channel).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from patients.models import Patient
+from prescriptions.models import Prescription, PrescriptionItem, SymptomLog
+
+from .models import Channel, PushSubscription, ReminderPlan, SentReminder
+
+logger = logging.getLogger(__name__)
+
+# Waking hours. When patients get their own setting (issue 13, adherence), read it in
+# `waking_hours(patient)` and everything below follows.
+WAKING_START = time(8, 0)
+WAKING_END = time(20, 0)
+# A log this recent means the session was just done: no reminder for it.
+JUST_LOGGED = timedelta(minutes=60)
+# A slot missed while no worker ran is still sent this long after its time, not later.
+CATCH_UP = timedelta(minutes=10)
+MAX_TIMES = 12
+BATCH_SIZE = 250
+COMMIT_EVERY = 50
+
+
+def waking_hours(patient: Patient | None = None) -> tuple[time, time]:
+    return WAKING_START, WAKING_END
+
+
+def within_waking_hours(moment: time, patient: Patient | None = None) -> bool:
+    start, end = waking_hours(patient)
+    return start <= moment <= end
+
+
+def parse_time(value: str) -> time:
+    return time.fromisoformat(value)
+
+
+def sessions_per_day(prescription: Prescription) -> int:
+    """The most sessions a day any exercise of the program asks for, within waking hours."""
+    start, end = waking_hours(prescription.patient)
+    waking = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    most = 1
+    for times_per_day, every_hours in PrescriptionItem.objects.filter(
+        prescription=prescription
+    ).values_list("times_per_day", "every_hours"):
+        if times_per_day:
+            most = max(most, times_per_day)
+        elif every_hours:
+            most = max(most, waking // (every_hours * 60) + 1)
+    return min(most, MAX_TIMES)
+
+
+def suggested_times(patient: Patient) -> list[str]:
+    """Times pre-set from the program in use, spread evenly over waking hours."""
+    prescription = Prescription.objects.filter(
+        patient=patient, status=Prescription.Status.ACTIVE
+    ).first()
+    count = sessions_per_day(prescription) if prescription else 1
+    start, end = waking_hours(patient)
+    first = start.hour * 60 + start.minute
+    last = end.hour * 60 + end.minute
+    if count == 1:
+        minutes = [first + 60]  # one session: mid-morning, not the moment waking hours open
+    else:
+        step = (last - first) / (count - 1)
+        minutes = [math.floor(first + i * step) for i in range(count)]
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+
+
+def plan_for(patient: Patient) -> ReminderPlan:
+    """The patient's plan, or an unsaved one pre-set from their program (all channels off)."""
+    plan = ReminderPlan.objects.filter(patient=patient).first()
+    if plan is None:
+        plan = ReminderPlan(patient=patient, times=suggested_times(patient))
+    return plan
+
+
+def save_plan(
+    *, patient: Patient, times: Sequence[str], by_email: bool, by_push: bool
+) -> ReminderPlan:
+    with transaction.atomic():
+        plan, _created = ReminderPlan.objects.select_for_update().get_or_create(patient=patient)
+        plan.times = sorted(set(times))
+        plan.by_email = by_email and bool(patient.email)
+        plan.by_push = by_push
+        plan.save()
+    return plan
+
+
+def set_calendar_feed(*, patient: Patient, on: bool) -> ReminderPlan:
+    """Open a calendar feed at a new secret address, or close it (the old address
+    answers 404 from then on). Turning it on again always makes a new address."""
+    with transaction.atomic():
+        plan, _created = ReminderPlan.objects.select_for_update().get_or_create(
+            patient=patient, defaults={"times": suggested_times(patient)}
+        )
+        if on:
+            plan.new_calendar_token()
+        else:
+            plan.calendar_token = None
+        plan.save()
+    return plan
+
+
+def save_push_subscription(*, patient: Patient, info: dict) -> PushSubscription:
+    keys = info.get("keys") or {}
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=info["endpoint"],
+        defaults={"patient": patient, "p256dh": keys["p256dh"], "auth": keys["auth"]},
+    )
+    return subscription
+
+
+@dataclass(frozen=True)
+class Due:
+    patient_id: int
+    slot: datetime
+    channel: str
+
+
+def _slots_between(times: Iterable[str], start: datetime, end: datetime) -> list[datetime]:
+    """The local times of day that fall in (start, end], as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    local_start, local_end = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    found = []
+    day = local_start.date()
+    while day <= local_end.date():
+        for value in times:
+            moment = parse_time(value)
+            if not within_waking_hours(moment):
+                continue
+            slot = datetime.combine(day, moment, tzinfo=zone)
+            if local_start < slot <= local_end:
+                found.append(slot)
+        day += timedelta(days=1)
+    return found
+
+
+def due_reminders(now: datetime | None = None) -> list[Due]:
+    """Every reminder due now (or missed in the last few minutes) and not yet sent."""
+    now = now or timezone.now()
+    window_start = now - CATCH_UP
+    plans = (
+        ReminderPlan.objects.filter(
+            patient__archived=False,
+            patient__prescriptions__status=Prescription.Status.ACTIVE,
+        )
+        .exclude(by_email=False, by_push=False)
+        .values_list("patient_id", "times", "by_email", "by_push")
+    )
+    candidates: list[Due] = []
+    for patient_id, times, by_email, by_push in plans.iterator(chunk_size=2000):
+        slots = _slots_between(times or [], window_start, now)
+        for slot in slots:
+            if by_email:
+                candidates.append(Due(patient_id, slot, Channel.EMAIL))
+            if by_push and settings.VAPID_PRIVATE_KEY:  # no keys: no Web Push on this site
+                candidates.append(Due(patient_id, slot, Channel.PUSH))
+    if not candidates:
+        return []
+    sent = set(
+        SentReminder.objects.filter(slot__gt=window_start, slot__lte=now).values_list(
+            "patient_id", "slot", "channel"
+        )
+    )
+    last_logs = dict(
+        SymptomLog.objects.filter(logged_at__gte=window_start - JUST_LOGGED)
+        .values("patient_id")
+        .annotate(last=Max("logged_at"))
+        .values_list("patient_id", "last")
+    )
+    return [
+        due
+        for due in candidates
+        if (due.patient_id, due.slot, due.channel) not in sent
+        and not (
+            due.patient_id in last_logs and last_logs[due.patient_id] >= due.slot - JUST_LOGGED
+        )
+    ]
+
+
+def _message(patient: Patient) -> tuple[str, str, str]:
+    link = settings.SITE_URL + reverse("portal:today")
+    with translation.override(patient.preferred_language):
+        title = _("Time for your exercises")
+        body = _("Your exercise session is due. Log it when you are done.")
+        email_body = render_to_string(
+            "reminders/email/reminder.txt", {"patient": patient, "link": link}
+        )
+    return str(title), str(body), email_body
+
+
+def _send_push(
+    subscriptions: list[PushSubscription], title: str, body: str, gone: list[int]
+) -> bool:
+    """Notify each of the patient's devices; False when none took it. A device that
+    unsubscribed (404, 410) goes into `gone`, to be forgotten."""
+    from pywebpush import WebPushException, webpush
+
+    delivered = False
+    payload = json.dumps({"title": title, "body": body, "url": reverse("portal:today")})
+    for subscription in subscriptions:
+        try:
+            webpush(
+                subscription_info=subscription.info(),
+                data=payload,
+                vapid_private_key=settings.VAPID_PRIVATE_KEY,
+                vapid_claims={"sub": settings.VAPID_SUBJECT},
+                ttl=30 * 60,
+            )
+            delivered = True
+        except WebPushException as error:
+            status = getattr(error.response, "status_code", None)
+            if status in (404, 410):
+                gone.append(subscription.pk)
+            else:
+                raise
+    return delivered
+
+
+def _send(item: Due, patient: Patient, connection, subscriptions: dict, gone: list[int]) -> None:
+    title, body, email_body = _message(patient)
+    if item.channel == Channel.EMAIL:
+        EmailMessage(title, email_body, None, [patient.email], connection=connection).send()
+    elif not _send_push(subscriptions[patient.pk], title, body, gone):
+        raise NotDelivered
+
+
+def send_due(items: Sequence[Due]) -> int:
+    """Send these reminders, each at most once; the number sent.
+
+    Conditions are checked again (a log or an archive since the scan stops it). Each
+    reminder's row is written in the same transaction as the send: if the send fails,
+    the row goes and the task is tried again; if another worker has the row, skip
+    (its insert waits for that worker's commit, then fails on the unique constraint)."""
+    if not items:
+        return 0
+    patient_ids = {item.patient_id for item in items}
+    earliest = min(item.slot for item in items)
+    patients = {
+        patient.pk: patient
+        for patient in Patient.objects.filter(
+            pk__in=patient_ids,
+            archived=False,
+            prescriptions__status=Prescription.Status.ACTIVE,
+        ).select_related("clinic")
+    }
+    last_logs = dict(
+        SymptomLog.objects.filter(patient_id__in=patient_ids, logged_at__gte=earliest - JUST_LOGGED)
+        .values("patient_id")
+        .annotate(last=Max("logged_at"))
+        .values_list("patient_id", "last")
+    )
+    subscriptions: dict[int, list[PushSubscription]] = {}
+    if any(item.channel == Channel.PUSH for item in items):
+        for subscription in PushSubscription.objects.filter(patient_id__in=patient_ids):
+            subscriptions.setdefault(subscription.patient_id, []).append(subscription)
+    connection = get_connection()
+    sent = 0
+    failures = []
+    gone: list[int] = []  # devices that unsubscribed
+    # Rows are claimed in one order by every worker (no deadlock between overlapping
+    # batches) and committed a chunk at a time: one commit per reminder was most of the
+    # cost on PostgreSQL. Each reminder still has its own savepoint, so a send that fails
+    # takes only its own row back.
+    ordered = sorted(items, key=lambda item: (item.patient_id, item.slot, item.channel))
+    with connection:
+        for chunk in batches(ordered, COMMIT_EVERY):
+            with transaction.atomic():
+                for item in chunk:
+                    patient = patients.get(item.patient_id)
+                    if patient is None:
+                        continue
+                    last = last_logs.get(item.patient_id)
+                    if last is not None and last >= item.slot - JUST_LOGGED:
+                        continue
+                    if item.channel == Channel.EMAIL and not patient.email:
+                        continue
+                    if item.channel == Channel.PUSH and not subscriptions.get(patient.pk):
+                        continue
+                    try:
+                        with transaction.atomic():
+                            SentReminder.objects.create(
+                                patient_id=patient.pk, slot=item.slot, channel=item.channel
+                            )
+                            _send(item, patient, connection, subscriptions, gone)
+                        sent += 1
+                    except (IntegrityError, NotDelivered):
+                        continue  # sent already (by another worker), or no device left
+                    except Exception as error:
+                        logger.warning(
+                            "Reminder to patient %s (%s) failed: %s",
+                            patient.pk,
+                            item.channel,
+                            error,
+                        )
+                        failures.append(item)
+    if gone:
+        PushSubscription.objects.filter(pk__in=gone).delete()
+    if failures:
+        raise ReminderSendError(failures)
+    return sent
+
+
+class NotDelivered(Exception):
+    """Every device of the patient had unsubscribed."""
+
+
+class ReminderSendError(Exception):
+    """Some reminders of a batch could not be sent; the task tries the batch again
+    (those sent meanwhile are skipped by their row)."""
+
+    def __init__(self, failures: list[Due]) -> None:
+        super().__init__(f"{len(failures)} reminder(s) could not be sent")
+        self.failures = failures
+
+
+def batches(items: Sequence[Due], size: int = BATCH_SIZE) -> Iterable[list[Due]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

@@ -1,0 +1,212 @@
+"""The background worker: tasks queued in the database and worked through by
+`run_worker`; a failed task tried again later; the handout rendered on activation;
+two workers on PostgreSQL never sending one reminder twice."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from clinics.tasks import send_email
+from prescriptions.services import activate_prescription
+from reminders.models import RecurringRun, ReminderPlan, SentReminder
+from reminders.schedule import prune, run_due
+from reminders.services import due_reminders
+from reminders.tasks import scan_reminders, send_reminders
+from tests.factories import make_patient, make_prescription
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def work_through_queue() -> None:
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
+def test_a_failed_task_is_logged_and_tried_again_later(
+    queued_tasks, settings, frozen_clock, caplog
+):
+    # A mail server that is down: nothing listens on port 9.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    send_email.enqueue(subject="Hello", body="Your link", to=["paula@example.test"])
+    work_through_queue()
+
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "ConnectionRefusedError" in failed.exception_class_path or failed.traceback
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after > datetime.now(UTC) + timedelta(seconds=20)
+    assert "trying again" in caplog.text
+
+    # The server is back; the retry's time comes and the mail goes.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    work_through_queue()
+    assert mail.outbox == []  # not before its time
+    frozen_clock.shift(timedelta(seconds=31))
+    work_through_queue()
+    assert [message.subject for message in mail.outbox] == ["Hello"]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
+def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
+    queued_tasks, settings, frozen_clock, caplog
+):
+    settings.TASK_ATTEMPTS = 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    send_email.enqueue(subject="Hello", body="Your link", to=["paula@example.test"])
+    work_through_queue()
+    frozen_clock.shift(timedelta(minutes=5))
+    work_through_queue()
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 2
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert "failed for good after 2 attempts" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_tasks):
+    now = datetime(2026, 3, 11, 14, 0, 5, tzinfo=UTC)
+    assert run_due(now) == ["reminders", "inactivity"]
+    # A second worker's scheduler, the same minute: nothing more.
+    assert run_due(now + timedelta(seconds=20)) == []
+    assert run_due(now + timedelta(minutes=1)) == ["reminders"]
+    assert RecurringRun.objects.filter(name="inactivity").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_finished_tasks_and_slots_are_pruned_and_recent_ones_kept(queued_tasks, frozen_clock):
+    send_email.enqueue(subject="Old", body="x", to=["a@example.test"])
+    run_due()
+    work_through_queue()
+    frozen_clock.shift(timedelta(days=8))
+    send_email.enqueue(subject="New", body="x", to=["a@example.test"])
+    work_through_queue()
+    prune()
+    assert list(DBTaskResult.objects.values_list("args_kwargs__kwargs__subject", flat=True)) == [
+        "New"
+    ]
+    assert not RecurringRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
+def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
+    queued_tasks, settings, tmp_path, patient, therapist, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    draft = make_prescription(patient, therapist, activate=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        activate_prescription(prescription=draft)
+    assert DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf").count() == 1
+    work_through_queue()
+    # The therapist's copy and the patient's (their footers differ).
+    stored = sorted((tmp_path / "handouts").glob(f"handout-{draft.pk}-v*.pdf"))
+    assert len(stored) == 2
+    assert all(path.read_bytes().startswith(b"%PDF") for path in stored)
+
+    # The handout page serves those stored copies (marked to tell them from a new render).
+    marks = {b"%PDF-1.7 stored copy " + str(n).encode() for n in range(2)}
+    for path, mark in zip(stored, sorted(marks), strict=True):
+        path.write_bytes(mark)
+    from django.test import Client
+
+    served = set()
+    for user in (patient.user, therapist):
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse("handouts:pdf", args=[draft.pk]))
+        assert response.status_code == 200
+        served.add(response.content)
+    assert served == marks
+
+
+@pytest.mark.django_db
+def test_the_handout_is_rendered_inline_when_the_worker_has_not_made_it(
+    settings, tmp_path, patient_client, prescription
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = patient_client.get(reverse("handouts:pdf", args=[prescription.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent workers")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_postgresql_never_send_one_reminder_twice(
+    queued_tasks, clinic, therapist, tmp_path
+):
+    patients = [make_patient(clinic, first_name=f"P{n}") for n in range(120)]
+    for patient in patients:
+        make_prescription(patient, therapist)
+        ReminderPlan.objects.create(patient=patient, times=["09:00"], by_email=True)
+    DBTaskResult.objects.all().delete()  # the handout renders the activations queued
+    at_nine = datetime(2026, 3, 11, 9, 0, 20, tzinfo=UTC)
+    due = due_reminders(at_nine)
+    assert len(due) == 120
+    items = [[d.patient_id, d.slot.isoformat(), d.channel] for d in due]
+    # Every reminder queued three times over, in overlapping batches, as if several
+    # schedulers had raced: the workers must still send each exactly once.
+    for start in range(0, 120, 20):
+        send_reminders.enqueue(items[start : start + 40])
+    send_reminders.enqueue(items)
+    scan_reminders.enqueue(at_nine.isoformat())
+
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    command = [sys.executable, "manage.py", "run_worker", "--batch", "--no-schedule", "--no-reload"]
+    workers = [
+        subprocess.Popen([*command, "--worker-id", f"w{n}"], cwd=ROOT, env=env) for n in range(2)
+    ]
+    for worker in workers:
+        assert worker.wait(timeout=90) == 0
+
+    assert SentReminder.objects.count() == 120
+    messages = sum(path.read_text().count("\nSubject: ") for path in tmp_path.iterdir())
+    assert messages == 120
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_and_password_reset_emails_are_queued_and_sent_by_the_worker(
+    queued_tasks, client, clinic, therapist
+):
+    patient = make_patient(clinic, first_name="Ines", email="ines@example.test")
+    client.force_login(therapist)
+    response = client.post(reverse("patients:invite", kwargs={"pk": patient.pk}), follow=True)
+    assert "The portal link is being emailed to ines@example.test." in response.content.decode()
+    client.logout()
+    client.post(reverse("password_reset"), {"email": therapist.email})
+    assert mail.outbox == []  # nothing goes out inside the request
+    assert DBTaskResult.objects.filter(task_path="clinics.tasks.send_email").count() == 2
+
+    work_through_queue()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["ines@example.test", therapist.email]
+    )
+    assert "/portal/activate/" in next(m.body for m in mail.outbox if m.to == ["ines@example.test"])
