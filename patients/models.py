@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -128,6 +128,13 @@ class Patient(models.Model):
         verbose_name=_("portal login"),
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Sessions of the program are spread over these hours (see prescriptions/adherence.py).
+    wake_start = models.TimeField(
+        _("wakes up at"),
+        default=time(8, 0),
+        help_text=_("Sessions of the program are spread over the waking hours."),
+    )
+    wake_end = models.TimeField(_("goes to bed at"), default=time(20, 0))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -154,6 +161,9 @@ class Patient(models.Model):
     active_progression = models.CharField(max_length=200, blank=True, editable=False)
     active_since = models.DateTimeField(null=True, blank=True, editable=False)
     first_activated = models.DateTimeField(null=True, blank=True, editable=False)
+    # The program periods and, per day, which sessions are logged (bit masks);
+    # prescriptions.adherence works the figures out from it at read time.
+    adherence = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -192,6 +202,9 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(starting_location__in=["", *Location.values]),
                 name="patient_starting_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
             ),
         ]
 
