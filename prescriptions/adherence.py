@@ -329,6 +329,39 @@ def patient_figures(patient: Any, now: datetime | None = None, *, full: bool = T
     return figures(patient.adherence or {}, patient.wake_start, patient.wake_end, now, full=full)
 
 
+# --- the "not keeping up" rule ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotKeepingUp:
+    """Why a patient is not keeping up: no log for days, or too few sessions."""
+
+    reason: str  # "no_logs" or "low_adherence"
+    since: datetime | None = None
+    week: Ratio | None = None
+
+
+def not_keeping_up(
+    *,
+    figures: Figures,
+    last_activity: datetime | None,
+    now: datetime,
+    inactivity_days: int,
+    threshold_percent: int,
+) -> NotKeepingUp | None:
+    """The "not keeping up" rule: no log (nor activation) for the clinic's number of
+    days, or under the clinic's share of the sessions prescribed over the last 7 full
+    days of the program (a threshold of 0 turns that half off). Pure: no query, no
+    clock."""
+    if last_activity is not None and now - last_activity >= timedelta(days=inactivity_days):
+        return NotKeepingUp("no_logs", since=last_activity)
+    week = figures.week
+    whole_week = bool(figures.calendar) and figures.calendar[0].prescribed > 0
+    if threshold_percent and whole_week and week.due and week.percent < threshold_percent:
+        return NotKeepingUp("low_adherence", week=week)
+    return None
+
+
 # --- the query entry point ----------------------------------------------------
 
 

@@ -6,6 +6,7 @@ The clock is moved to each moment a patient acts (activation, logs), then to
 
 from dataclasses import replace
 from datetime import UTC, datetime, time
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from prescriptions.models import Prescription
 from prescriptions.services import (
     ItemSpec,
     create_prescription,
+    raise_inactivity_alerts,
     record_symptom_log,
     revise_prescription,
 )
@@ -198,3 +200,74 @@ def test_a_program_revised_mid_week_counts_each_day_with_its_own_version(
     assert figures.streak == 1
     # The count did not restart at the revision.
     assert figures.since_start.due == 12
+
+
+# --- the "not keeping up" rule -------------------------------------------------
+
+
+def daily_logs(log_at, days, hours):
+    for day in days:
+        for hour in hours:
+            log_at(at(day, hour))
+
+
+def test_too_few_sessions_over_a_week_raises_one_grouped_alert(
+    patient, program, log_at, frozen_clock
+):
+    from django.core.management import call_command
+
+    from prescriptions.models import Alert
+
+    program(at(1, 7), times_per_day=3)
+    daily_logs(log_at, range(1, 12), [9])  # one session of three, every day
+    frozen_clock.move_to(at(11, 14))
+    out = StringIO()
+    call_command("check_inactivity", stdout=out)
+    assert "1 new" in out.getvalue()
+    alert = Alert.objects.get(patient=patient)
+    assert alert.kind == "no_logs" and alert.is_open
+    # 5-10 March: 1 of 3 each; today 8-12 logged, the rest not due yet.
+    assert alert.message == "7 of 19 sessions logged over the last 7 days (37%)."
+    assert alert.get_kind_display() == "Not keeping up with the program"
+    # Grouped: a second run while it is open raises nothing new.
+    assert raise_inactivity_alerts() == []
+    assert Alert.objects.filter(patient=patient).count() == 1
+    assert Patient.objects.get(pk=patient.pk).open_alerts == 1
+
+
+def test_keeping_up_over_half_or_a_week_not_yet_full_raises_nothing(
+    patient, other_patient, therapist, program, log_at, frozen_clock
+):
+    program(at(1, 7), times_per_day=3)
+    daily_logs(log_at, range(1, 12), [9, 13])  # two sessions of three: 13 of 19
+    frozen_clock.move_to(at(11, 14))
+    assert raise_inactivity_alerts() == []
+    # Nothing logged by a patient who started two days ago: under the threshold, but
+    # neither a whole week of program nor the clinic's three days without a log.
+    frozen_clock.move_to(at(9, 9))
+    create_prescription(
+        patient=other_patient,
+        by=therapist,
+        items=[
+            ItemSpec.from_exercise(
+                Exercise.objects.filter(clinic__isnull=True).first(), times_per_day=6
+            )
+        ],
+        activate=True,
+    )
+    frozen_clock.move_to(at(11, 14))
+    assert raise_inactivity_alerts(patients=Patient.objects.filter(pk=other_patient.pk)) == []
+
+
+def test_no_log_for_the_clinics_days_raises_the_alert_and_a_zero_threshold_keeps_only_that(
+    patient, clinic, program, log_at, frozen_clock
+):
+    clinic.adherence_alert_percent = 0
+    clinic.save()
+    program(at(1, 7), times_per_day=3)
+    daily_logs(log_at, range(1, 8), [9])  # a third of the sessions, then nothing
+    frozen_clock.move_to(at(10, 8, 59))
+    assert raise_inactivity_alerts() == []  # 2 days 23 hours: not yet 3 days
+    frozen_clock.move_to(at(10, 9, 1))
+    [alert] = raise_inactivity_alerts()
+    assert alert.message == "No log since 2026-03-07."

@@ -24,7 +24,7 @@ from prescriptions.services import (
     raise_inactivity_alerts,
     record_symptom_log,
 )
-from prescriptions.summary import rebuild_summaries
+from prescriptions.summary import rebuild_adherence, rebuild_summaries
 
 DEMO_PASSWORD = "centra-demo-2026"
 
@@ -67,14 +67,14 @@ class Command(BaseCommand):
         if patients:
             made = self._bulk(clinics["riverside"], users["anna"], patients, days)
             self.stdout.write(f"Large data set: {made} new patients, {patients} wanted.")
-        raise_inactivity_alerts()
         # The demo programs' start dates are moved back after they are made; the stored
         # overview of the demo patients is worked out once more from what they hold now.
-        rebuild_summaries(
-            Patient.objects.filter(clinic__in=clinics.values()).exclude(
-                external_id__startswith="BULK-"
-            )
+        demo = Patient.objects.filter(clinic__in=clinics.values()).exclude(
+            external_id__startswith="BULK-"
         )
+        rebuild_summaries(demo)
+        rebuild_adherence(demo)
+        raise_inactivity_alerts()
         self._print_logins()
 
     def _clinic(self, slug: str, *, name: str, phone: str) -> Clinic:
