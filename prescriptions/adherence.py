@@ -255,6 +255,15 @@ class Figures:
     def max_slots(self) -> int:
         return max((len(day.slots) for day in self.calendar), default=0)
 
+    @property
+    def slot_numbers(self) -> range:
+        return range(1, self.max_slots + 1)
+
+    @property
+    def rows(self) -> list[tuple[Day, range]]:
+        """The calendar's days, each with the empty cells that fill its row."""
+        return [(day, range(self.max_slots - len(day.slots))) for day in self.calendar]
+
 
 def _ratio(days: Iterable[Day]) -> Ratio:
     days = list(days)

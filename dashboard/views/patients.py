@@ -252,7 +252,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Patient.objects.for_user(request.user).select_related("user", "clinic"),
         pk=pk,
     )
-    attach_adherence([patient])
+    attach_adherence([patient], full=True)
     alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
     open_alerts = list(
         alerts.open()
