@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -209,6 +209,19 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
         prescription.save(update_fields=["status", "activated_at", "replaces", "updated_at"])
         refresh_summary(prescription.patient_id)
     return prescription
+
+
+def set_waking_hours(*, patient: Patient, wake_start: time, wake_end: time) -> Patient:
+    """Change the hours the patient's sessions are spread over; the stored adherence
+    is counted again with them, in the same transaction."""
+    if wake_end <= wake_start:
+        raise ValidationError({"wake_end": _("Bedtime must be later than the time of waking up.")})
+    with transaction.atomic():
+        _lock_patient(patient.pk)
+        patient.wake_start, patient.wake_end = wake_start, wake_end
+        patient.save(update_fields=["wake_start", "wake_end", "updated_at"])
+        refresh_summary(patient.pk)
+    return patient
 
 
 def start_revision(*, prescription: Prescription, by: Any) -> Prescription:

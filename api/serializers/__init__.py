@@ -2,6 +2,7 @@
 resources; input serializers validate a write and hand the domain services ready-made
 values."""
 
+from .adherence import AdherenceSerializer, AdherenceSummarySerializer
 from .catalog import (
     ExerciseRefSerializer,
     ExerciseSerializer,
@@ -35,6 +36,8 @@ from .prescriptions import (
 )
 
 __all__ = [
+    "AdherenceSerializer",
+    "AdherenceSummarySerializer",
     "AlertFilter",
     "AlertSerializer",
     "ExerciseRefSerializer",
