@@ -21,7 +21,13 @@ class ClinicSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Clinic
-        fields = ["phone", "emergency_number", "pain_rise_threshold", "inactivity_alert_days"]
+        fields = [
+            "phone",
+            "emergency_number",
+            "pain_rise_threshold",
+            "inactivity_alert_days",
+            "adherence_alert_percent",
+        ]
         help_texts = {"phone": _("Shown to patients as a tap-to-call link.")}
 
     def clean_emergency_number(self) -> str:

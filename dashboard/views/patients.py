@@ -25,6 +25,7 @@ from prescriptions.charts import daily_symptoms, symptom_chart
 from prescriptions.forms import PaperLogForm
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
 from prescriptions.progress import attach_adherence, location_trend
+from prescriptions.services import set_waking_hours
 
 from ..decorators import therapist_required
 
@@ -112,7 +113,13 @@ def _save_patient(form: PatientForm) -> Patient | None:
     """Save, turning a lost race on the external id into a form error."""
     try:
         with transaction.atomic():
-            return form.save()
+            patient = form.save()
+            if {"wake_start", "wake_end"} & set(form.changed_data) and patient.pk:
+                # The sessions of each day are counted again with the new hours.
+                set_waking_hours(
+                    patient=patient, wake_start=patient.wake_start, wake_end=patient.wake_end
+                )
+            return patient
     except IntegrityError:
         form.add_error(
             "external_id", _("Another patient of this clinic already has this external id.")

@@ -14,6 +14,7 @@ def settings_data(**overrides):
         "emergency_number": "999",
         "pain_rise_threshold": 4,
         "inactivity_alert_days": 3,
+        "adherence_alert_percent": 50,
     }
     data.update(overrides)
     return data
@@ -71,3 +72,13 @@ def test_the_urgent_page_uses_the_clinics_number(patient_client, patient, clinic
     record_red_flag_check(patient=patient, answered_yes=["cancer"])
     content = patient_client.get(reverse("portal:urgent")).content.decode()
     assert 'href="tel:999"' in content
+
+
+def test_the_admin_sets_the_adherence_threshold_within_0_to_100(therapist_client, clinic):
+    assert clinic.adherence_alert_percent == 50
+    response = therapist_client.post(URL, settings_data(adherence_alert_percent=101))
+    assert response.status_code == 400
+    assert "adherence_alert_percent" in response.context["form"].errors
+    therapist_client.post(URL, settings_data(adherence_alert_percent=60))
+    clinic.refresh_from_db()
+    assert clinic.adherence_alert_percent == 60
