@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session, views
+from . import hours, session, views
 
 app_name = "portal"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("session/", session.log_session, name="session"),
     path("session/saved/", session.session_logged, name="session_logged"),
     path("progress/", views.progress, name="progress"),
+    path("hours/", hours.waking_hours, name="waking_hours"),
 ]
