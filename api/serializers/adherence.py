@@ -14,6 +14,9 @@ from rest_framework import serializers
 from prescriptions.adherence import Day, Figures, Ratio
 
 
+ADHERENCE_STATUSES = ["no_program", "new", "measured"]
+
+
 class RatioSerializer(serializers.Serializer):
     logged = serializers.IntegerField(help_text="Sessions logged.")
     due = serializers.IntegerField(help_text="Sessions due so far.")
@@ -52,7 +55,7 @@ class AdherenceSummarySerializer(serializers.Serializer):
     """The patient's adherence in brief (the `adherence` field of a patient)."""
 
     status = serializers.ChoiceField(
-        choices=["no_program", "new", "measured"],
+        choices=ADHERENCE_STATUSES,
         help_text="no_program: no program in use; new: in use, nothing due yet.",
     )
     last_7_days = RatioSerializer()
