@@ -13,7 +13,6 @@ from rest_framework import serializers
 
 from prescriptions.adherence import Day, Figures, Ratio
 
-
 ADHERENCE_STATUSES = ["no_program", "new", "measured"]
 
 
