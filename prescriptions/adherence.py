@@ -80,19 +80,21 @@ def sessions_per_day(items: Iterable[Any], wake_start: time, wake_end: time) -> 
     )
 
 
-def _aware(day: date, moment: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, moment))
+def _aware(day: date, moment: time, tz: Any = None) -> datetime:
+    # zoneinfo time zones (Django's) need no normalising: combine with tzinfo is exact.
+    return datetime.combine(day, moment, tzinfo=tz or timezone.get_current_timezone())
 
 
 def slot_bounds(
-    day: date, index: int, sessions: int, wake_start: time, wake_end: time
+    day: date, index: int, sessions: int, wake_start: time, wake_end: time, tz: Any = None
 ) -> tuple[datetime, datetime]:
     """Start and end of slot `index` of `day`, in wall-clock time."""
     length = waking_minutes(wake_start, wake_end) / sessions
     start = datetime.combine(day, wake_start)
+    tz = tz or timezone.get_current_timezone()
     return (
-        timezone.make_aware(start + timedelta(minutes=length * index)),
-        timezone.make_aware(start + timedelta(minutes=length * (index + 1))),
+        (start + timedelta(minutes=length * index)).replace(tzinfo=tz),
+        (start + timedelta(minutes=length * (index + 1))).replace(tzinfo=tz),
     )
 
 
@@ -114,8 +116,8 @@ class Period:
     sessions: int
 
 
-def _day_periods(periods: list[Period], day: date) -> list[Period]:
-    day_start, day_end = _aware(day, time.min), _aware(day + timedelta(days=1), time.min)
+def _day_periods(periods: list[Period], day: date, tz: Any = None) -> list[Period]:
+    day_start, day_end = _aware(day, time.min, tz), _aware(day + timedelta(days=1), time.min, tz)
     return [
         period
         for period in periods
@@ -154,18 +156,32 @@ class Day:
 
 
 def build_day(
-    day: date, periods: list[Period], mask: int, wake_start: time, wake_end: time, now: datetime
+    day: date,
+    periods: list[Period],
+    mask: int,
+    wake_start: time,
+    wake_end: time,
+    now: datetime,
+    tz: Any = None,
 ) -> Day:
-    current = _day_periods(periods, day)
+    tz = tz or timezone.get_current_timezone()
+    current = _day_periods(periods, day, tz)
     if not current:
         return Day(day, ())
     sessions = max(current, key=lambda period: period.start).sessions
     first = min(period.start for period in current)
     ends = [period.end for period in current]
     last = None if None in ends else max(ends)
+    day_start = _aware(day, time.min, tz)
+    next_day = _aware(day + timedelta(days=1), time.min, tz)
+    if first <= day_start and (last is None or last >= next_day) and next_day <= now:
+        # A whole past day of the program (most days): every slot prescribed and over.
+        return Day(
+            day, tuple("done" if mask >> index & 1 else "missed" for index in range(sessions))
+        )
     slots = []
     for index in range(sessions):
-        start, end = slot_bounds(day, index, sessions, wake_start, wake_end)
+        start, end = slot_bounds(day, index, sessions, wake_start, wake_end, tz)
         logged = bool(mask >> index & 1)
         if end <= first or (last is not None and start >= last):
             slots.append("done" if logged else "off")
@@ -277,11 +293,14 @@ def figures(
     now: datetime | None = None,
     *,
     full: bool = True,
+    streak: bool = True,
 ) -> Figures:
     """Everything shown about adherence, from what `store_for` stored; no query.
-    `full=False` (the patient list) leaves out the figure since the start."""
+    `full=False` leaves out the figure since the start and `streak=False` the days in
+    a row (the patient list shows neither; both walk back to the start)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    tz = timezone.get_current_timezone()
     periods = [
         Period(
             datetime.fromisoformat(start),
@@ -300,7 +319,7 @@ def figures(
         day = today - timedelta(days=offset)
         if day < first_day:
             return Day(day, ())
-        return build_day(day, periods, masks.get(day.isoformat(), 0), wake_start, wake_end, now)
+        return build_day(day, periods, masks.get(day.isoformat(), 0), wake_start, wake_end, now, tz)
 
     span = max(0, (today - first_day).days)
     cache: dict[int, Day] = {}
@@ -312,11 +331,11 @@ def figures(
 
     week = [back(offset) for offset in range(WEEK - 1, -1, -1)]
     previous = [back(offset) for offset in range(2 * WEEK - 1, WEEK - 1, -1)]
-    streak = 0
-    for offset in range(span + 1):
+    kept = 0
+    for offset in range(span + 1 if streak else 0):
         day = back(offset)
         if day.kept_up:
-            streak += 1
+            kept += 1
         elif offset == 0 and (day.prescribed == 0 or "open" in day.slots):
             continue  # today is not lost while sessions are still to come
         else:
@@ -328,14 +347,18 @@ def figures(
         week=_ratio(week),
         previous_week=_ratio(previous),
         since_start=since_start,
-        streak=streak,
+        streak=kept,
         started=started,
         calendar=tuple(week),
     )
 
 
-def patient_figures(patient: Any, now: datetime | None = None, *, full: bool = True) -> Figures:
-    return figures(patient.adherence or {}, patient.wake_start, patient.wake_end, now, full=full)
+def patient_figures(
+    patient: Any, now: datetime | None = None, *, full: bool = True, streak: bool = True
+) -> Figures:
+    return figures(
+        patient.adherence or {}, patient.wake_start, patient.wake_end, now, full=full, streak=streak
+    )
 
 
 # --- the "not keeping up" rule ----------------------------------------------

@@ -37,10 +37,11 @@ def attach_adherence(
     patients: Iterable[Patient], *, full: bool = False, now: datetime | None = None
 ) -> None:
     """Set `patient.adherence_figures` on the patients of a list or page, from the
-    overview stored on each (no query). `full` adds the figure since the start."""
+    overview stored on each (no query). `full` (the patient page) adds the figure since
+    the start and the streak."""
     now = now or timezone.now()
     for patient in patients:
-        patient.adherence_figures = patient_figures(patient, now, full=full)
+        patient.adherence_figures = patient_figures(patient, now, full=full, streak=full)
 
 
 @dataclass(frozen=True)

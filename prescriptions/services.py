@@ -706,7 +706,7 @@ def raise_inactivity_alerts(*, now: datetime | None = None, patients: Any = None
     for patient in candidates.iterator():
         last_activity = max(filter(None, [patient.last_log, patient.active_since]), default=None)
         finding = adherence.not_keeping_up(
-            figures=adherence.patient_figures(patient, now, full=False),
+            figures=adherence.patient_figures(patient, now, full=False, streak=False),
             last_activity=last_activity,
             now=now,
             inactivity_days=patient.clinic.inactivity_alert_days,
