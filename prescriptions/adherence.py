@@ -315,11 +315,33 @@ def figures(
         return Figures(empty, Ratio(0, 0), Ratio(0, 0), Ratio(0, 0), 0, False, ())
     first_day = timezone.localdate(min(period.start for period in periods))
 
+    # Each period's first and last local day, so that most days need no datetime work.
+    spans = [
+        (
+            timezone.localdate(period.start),
+            timezone.localdate(period.end - timedelta(microseconds=1)) if period.end else None,
+            period,
+        )
+        for period in periods
+    ]
+
     def day_at(offset: int) -> Day:
         day = today - timedelta(days=offset)
         if day < first_day:
             return Day(day, ())
-        return build_day(day, periods, masks.get(day.isoformat(), 0), wake_start, wake_end, now, tz)
+        mask = masks.get(day.isoformat(), 0)
+        if day < today and any(
+            start < day and (end is None or end > day) for start, end, _period in spans
+        ):
+            # A whole past day inside a version's period: every slot prescribed and over.
+            covering = [
+                period
+                for start, end, period in spans
+                if start <= day and (end is None or end >= day)
+            ]
+            sessions = max(covering, key=lambda period: period.start).sessions
+            return Day(day, tuple("done" if mask >> i & 1 else "missed" for i in range(sessions)))
+        return build_day(day, periods, mask, wake_start, wake_end, now, tz)
 
     span = max(0, (today - first_day).days)
     cache: dict[int, Day] = {}
