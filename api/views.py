@@ -26,6 +26,7 @@ from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
+from prescriptions.adherence import patient_figures
 from prescriptions.models import (
     Alert,
     Prescription,
@@ -43,6 +44,7 @@ from prescriptions.services import (
     record_red_flag_check,
     record_symptom_log,
     revise_prescription,
+    set_waking_hours,
 )
 
 from . import serializers as s
@@ -168,8 +170,38 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
         self.audit(AuditEvent.Action.CREATE, patient)
 
     def perform_update(self, serializer: s.PatientSerializer) -> None:
+        hours = {
+            name: serializer.validated_data.pop(name)
+            for name in ("wake_start", "wake_end")
+            if name in serializer.validated_data
+        }
+        fields = sorted([*serializer.validated_data, *hours])
         patient = serializer.save()
-        self.audit(AuditEvent.Action.UPDATE, patient, fields=sorted(serializer.validated_data))
+        if hours:
+            set_waking_hours(
+                patient=patient,
+                wake_start=hours.get("wake_start", patient.wake_start),
+                wake_end=hours.get("wake_end", patient.wake_end),
+            )
+        self.audit(AuditEvent.Action.UPDATE, patient, fields=fields)
+
+    @extend_schema(
+        summary="A patient's adherence",
+        description=(
+            "Sessions logged against sessions prescribed: the last 7 days, the 7 before, "
+            "since the program started, today, the streak, and each of the last 7 days "
+            "session by session. A session counts once whatever the number of exercises "
+            'logged in it; see the README, "Adherence".'
+        ),
+        responses={200: s.AdherenceSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def adherence(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        self.audit(AuditEvent.Action.VIEW, patient, adherence=True)
+        return Response(
+            s.AdherenceSerializer(patient_figures(patient), context={"patient": patient}).data
+        )
 
 
 @contextmanager

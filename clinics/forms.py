@@ -43,6 +43,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "inactivity_alert_days",
             "require_mfa",
             "outcome_interval_days",
+            "adherence_alert_percent",
         ]
         help_texts = {"phone": _("Shown to patients as a tap-to-call link.")}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}

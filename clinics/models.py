@@ -54,6 +54,15 @@ class Clinic(models.Model):
             "again after this many days, and at discharge."
         ),
     )
+    adherence_alert_percent = models.PositiveSmallIntegerField(
+        _("alert when adherence stays under (%)"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "The not-keeping-up alert is raised when the sessions logged over the "
+            "last 7 days are under this share of those prescribed. 0 turns it off."
+        ),
+    )
     emergency_number = models.CharField(
         _("emergency number"),
         max_length=20,
@@ -96,6 +105,10 @@ class Clinic(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(emergency_number=""), name="clinic_emergency_number_set"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(adherence_alert_percent__lte=100),
+                name="clinic_adherence_alert_percent_range",
             ),
         ]
 

@@ -376,6 +376,7 @@ SPECTACULAR_SETTINGS = {
         "DirectionEnum": "exercises.models.Direction",
         "PositionEnum": "exercises.models.Position",
         "LocationEnum": "patients.models.Location",
+        "AdherenceStatusEnum": "api.serializers.adherence.ADHERENCE_STATUSES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -27,8 +27,12 @@ class PatientForm(forms.ModelForm):
             "classification",
             "directional_preference",
             "starting_location",
+            "wake_start",
+            "wake_end",
         ]
         widgets = {
+            "wake_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "wake_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -54,10 +58,18 @@ class PatientForm(forms.ModelForm):
             ("", _("Not established yet")),
             *self.fields["directional_preference"].choices[1:],
         ]
+        self.fields["wake_start"].required = self.fields["wake_end"].required = False
         self.fields["starting_location"].choices = [
             ("", _("Not recorded")),
             *self.fields["starting_location"].choices[1:],
         ]
+
+    def clean_wake_start(self) -> time:
+        # Left empty (or posted by an older form), the hours stay as they were.
+        return self.cleaned_data.get("wake_start") or self.instance.wake_start
+
+    def clean_wake_end(self) -> time:
+        return self.cleaned_data.get("wake_end") or self.instance.wake_end
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()
@@ -89,6 +101,35 @@ class PatientForm(forms.ModelForm):
                     % {"id": external_id}
                 )
         return external_id
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_waking_hours(self, cleaned)
+        return cleaned
+
+
+def check_waking_hours(form: forms.BaseForm, cleaned: dict) -> None:
+    start, end = cleaned.get("wake_start"), cleaned.get("wake_end")
+    if start is not None and end is not None and end <= start:
+        form.add_error("wake_end", _("Bedtime must be later than the time of waking up."))
+
+
+class WakingHoursForm(forms.Form):
+    """The patient's own waking hours, from the portal."""
+
+    wake_start = forms.TimeField(
+        label=_("I usually get up at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    wake_end = forms.TimeField(
+        label=_("I usually go to bed at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        check_waking_hours(self, cleaned)
+        return cleaned
 
 
 class PatientSearchForm(forms.Form):

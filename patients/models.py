@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -133,6 +133,13 @@ class Patient(models.Model):
         verbose_name=_("portal login"),
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Sessions of the program are spread over these hours (see prescriptions/adherence.py).
+    wake_start = models.TimeField(
+        _("wakes up at"),
+        default=time(8, 0),
+        help_text=_("Sessions of the program are spread over the waking hours."),
+    )
+    wake_end = models.TimeField(_("goes to bed at"), default=time(20, 0))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -170,6 +177,9 @@ class Patient(models.Model):
         editable=False,
         related_name="+",
     )
+    # The program periods and, per day, which sessions are logged (bit masks);
+    # prescriptions.adherence works the figures out from it at read time.
+    adherence = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -208,6 +218,9 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(starting_location__in=["", *Location.values]),
                 name="patient_starting_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
             ),
         ]
 

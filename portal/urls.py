@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import measures, reminders, session, views
+from . import hours, measures, reminders, session, views
 
 app_name = "portal"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
     path("manifest.webmanifest", reminders.manifest, name="manifest"),
     path("sw.js", reminders.service_worker, name="service_worker"),
+    path("hours/", hours.waking_hours, name="waking_hours"),
 ]

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit, therapist_of
 from patients.models import Patient, PortalInvitation, patient_of
+from prescriptions.adherence import patient_figures
 from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
     AfterResponse,
@@ -131,6 +132,7 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             "clinic": patient.clinic,
             "prescription": prescription,
             "items": items,
+            "adherence": patient_figures(patient, full=False) if prescription else None,
         },
     )
 

@@ -443,7 +443,7 @@ class Alert(models.Model):
         WORSE = "worse", _("Worse after an exercise")
         RED_FLAG = "red_flag", _("Red-flag answer")
         PAIN_RISE = "pain_rise", _("Sharp rise in pain")
-        NO_LOGS = "no_logs", _("No logs for several days")
+        NO_LOGS = "no_logs", _("Not keeping up with the program")
         NEUROLOGICAL = "neurological", _("New nerve symptoms")
 
     class Severity(models.TextChoices):

@@ -8,24 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from django.db.models import (
     Case,
-    Count,
     IntegerField,
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 
-from .models import LOCATION_RANK, Location, SymptomLog
-
-ADHERENCE_DAYS = 7
+from .adherence import patient_figures
+from .models import LOCATION_RANK, Location
 
 
 def location_rank_expression() -> Case:
@@ -36,66 +33,15 @@ def location_rank_expression() -> Case:
     )
 
 
-@dataclass(frozen=True)
-class Adherence:
-    """Days with at least one log among the recent days the program was in use."""
-
-    days_logged: int
-    days_expected: int
-
-    @property
-    def percent(self) -> int | None:
-        if not self.days_expected:
-            return None
-        return round(100 * min(self.days_logged, self.days_expected) / self.days_expected)
-
-    @property
-    def label(self) -> str:
-        return _("%(logged)s of %(expected)s days") % {
-            "logged": self.days_logged,
-            "expected": self.days_expected,
-        }
-
-    @property
-    def level(self) -> str:
-        percent = self.percent
-        if percent is None:
-            return "neutral"
-        if percent >= 70:
-            return "success"
-        if percent >= 40:
-            return "warning"
-        return "danger"
-
-
-def expected_days(started_at: datetime | None, today: date) -> int:
-    if started_at is None:
-        return 0
-    started = timezone.localdate(started_at)
-    return max(0, min(ADHERENCE_DAYS, (today - started).days + 1))
-
-
-def attach_adherence(patients: Iterable[Patient], *, today: date | None = None) -> None:
-    """Set `patient.adherence` on the patients of a list or page, in one query."""
-    patients = list(patients)
-    today = today or timezone.localdate()
-    window_start = timezone.make_aware(
-        datetime.combine(today - timedelta(days=ADHERENCE_DAYS - 1), time.min)
-    )
-    logged = dict(
-        SymptomLog.objects.filter(
-            patient__in=[patient.pk for patient in patients], logged_at__gte=window_start
-        )
-        .annotate(day=TruncDate("logged_at"))
-        .order_by()
-        .values("patient")
-        .annotate(days=Count("day", distinct=True))
-        .values_list("patient", "days")
-    )
+def attach_adherence(
+    patients: Iterable[Patient], *, full: bool = False, now: datetime | None = None
+) -> None:
+    """Set `patient.adherence_figures` on the patients of a list or page, from the
+    overview stored on each (no query). `full` (the patient page) adds the figure since
+    the start and the streak."""
+    now = now or timezone.now()
     for patient in patients:
-        # Without a program in use there is nothing to adhere to.
-        expected = expected_days(patient.first_activated, today) if patient.active_version else 0
-        patient.adherence = Adherence(min(logged.get(patient.pk, 0), expected), expected)
+        patient.adherence_figures = patient_figures(patient, now, full=full, streak=full)
 
 
 @dataclass(frozen=True)

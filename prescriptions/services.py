@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
 from patients.models import DirectionalPreference, Patient
 
-from . import safety
+from . import adherence, safety
 from .models import (
     Alert,
     NeuroSymptom,
@@ -231,6 +231,19 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
             lambda: program_activated.send(sender=Prescription, prescription_id=pk)
         )
     return prescription
+
+
+def set_waking_hours(*, patient: Patient, wake_start: time, wake_end: time) -> Patient:
+    """Change the hours the patient's sessions are spread over; the stored adherence
+    is counted again with them, in the same transaction."""
+    if wake_end <= wake_start:
+        raise ValidationError({"wake_end": _("Bedtime must be later than the time of waking up.")})
+    with transaction.atomic():
+        _lock_patient(patient.pk)
+        patient.wake_start, patient.wake_end = wake_start, wake_end
+        patient.save(update_fields=["wake_start", "wake_end", "updated_at"])
+        refresh_summary(patient.pk)
+    return patient
 
 
 def start_revision(*, prescription: Prescription, by: Any) -> Prescription:
@@ -791,37 +804,54 @@ def record_red_flag_check(
     return check, alert
 
 
-def raise_inactivity_alerts(*, now: datetime | None = None) -> list[Alert]:
-    """An alert for each patient with a program in use and no log for the clinic's
-    number of days. The worker runs it daily (`prescriptions.tasks.check_inactivity`)."""
+def raise_inactivity_alerts(*, now: datetime | None = None, patients: Any = None) -> list[Alert]:
+    """A "not keeping up" alert for each patient with a program in use who has not
+    logged for the clinic's number of days, or whose adherence over the last 7 days
+    is under the clinic's threshold (`adherence.not_keeping_up`). It reads only the
+    patients' stored overview. A patient whose alert is still open gets no new one.
+    The worker runs it daily (`prescriptions.tasks.check_inactivity`);
+    `patients` narrows it (all patients by default)."""
     now = now or timezone.now()
     candidates = (
-        Patient.objects.active()
-        .filter(prescriptions__status=Prescription.Status.ACTIVE)
+        (patients if patients is not None else Patient.objects.all())
+        .active()
+        .filter(active_version__isnull=False)
         .exclude(alerts__kind=Alert.Kind.NO_LOGS, alerts__acknowledged_at__isnull=True)
         .select_related("clinic")
-        .annotate(
-            latest_log=Max("symptom_logs__logged_at"), started=Max("prescriptions__activated_at")
-        )
+        .order_by("pk")
     )
-    created = []
-    for patient in candidates:
-        since = max(filter(None, [patient.latest_log, patient.started]), default=None)
-        if since is None or now - since < timedelta(days=patient.clinic.inactivity_alert_days):
+    raised = []
+    for patient in candidates.iterator():
+        last_activity = max(filter(None, [patient.last_log, patient.active_since]), default=None)
+        finding = adherence.not_keeping_up(
+            figures=adherence.patient_figures(patient, now, full=False, streak=False),
+            last_activity=last_activity,
+            now=now,
+            inactivity_days=patient.clinic.inactivity_alert_days,
+            threshold_percent=patient.clinic.adherence_alert_percent,
+        )
+        if finding is None:
             continue
-        try:
-            with transaction.atomic():
-                _lock_patient(patient.pk)
-                created.append(
-                    Alert.objects.create(
-                        patient=patient,
-                        kind=Alert.Kind.NO_LOGS,
-                        severity=Alert.Severity.WARNING,
-                        message=_("No log since %(date)s.")
-                        % {"date": timezone.localtime(since).date().isoformat()},
-                    )
-                )
-                refresh_summary(patient.pk)
-        except IntegrityError:
-            continue  # another run raised it first
-    return created
+        with _records_language():
+            if finding.reason == "no_logs":
+                message = _("No log since %(date)s.") % {
+                    "date": timezone.localtime(finding.since).date().isoformat()
+                }
+            else:
+                message = _(
+                    "%(logged)s of %(due)s sessions logged over the last 7 days (%(percent)s%%)."
+                ) % {
+                    "logged": finding.week.logged,
+                    "due": finding.week.due,
+                    "percent": finding.week.percent,
+                }
+        raised.append(
+            raise_alert(
+                patient=patient,
+                kind=Alert.Kind.NO_LOGS,
+                severity=Alert.Severity.WARNING,
+                message=message,
+                seen_at=now,
+            )
+        )
+    return raised

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 
 from patients.models import Patient
 
+from .adherence import store_for
 from .models import Alert, Prescription, SymptomLog
 
 URGENT, OPEN, CALM = 0, 1, 2
@@ -92,6 +93,8 @@ def refresh_summary(patient_id: int) -> None:
     and the last one sees both."""
     lock_patient(patient_id)
     Patient.objects.filter(pk=patient_id).update(**summary_values())
+    patient = Patient.objects.only("pk", "wake_start", "wake_end").get(pk=patient_id)
+    Patient.objects.filter(pk=patient_id).update(adherence=store_for(patient))
 
 
 def rebuild_summaries(patients: Any = None, **models: Any) -> int:
@@ -103,3 +106,15 @@ def rebuild_summaries(patients: Any = None, **models: Any) -> int:
     for start in range(0, len(ids), 1000):
         queryset.model.objects.filter(pk__in=ids[start : start + 1000]).update(**values)
     return len(ids)
+
+
+def rebuild_adherence(patients: Any = None, **models: Any) -> int:
+    """Recompute the stored adherence of `patients` (all by default), one patient at a
+    time; needed after a change of `TIME_ZONE` or a bulk import. `models` as in
+    `adherence.store_for`."""
+    queryset = patients if patients is not None else Patient.objects.all()
+    count = 0
+    for patient in queryset.only("pk", "wake_start", "wake_end").iterator():
+        queryset.model.objects.filter(pk=patient.pk).update(adherence=store_for(patient, **models))
+        count += 1
+    return count

@@ -27,14 +27,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patients.models import Patient
+from prescriptions import adherence
 from prescriptions.models import Prescription, PrescriptionItem, SymptomLog
 
 from .models import Channel, PushSubscription, ReminderPlan, SentReminder
 
 logger = logging.getLogger(__name__)
 
-# Waking hours. When patients get their own setting (issue 13, adherence), read it in
-# `waking_hours(patient)` and everything below follows.
+# Waking hours of a patient not yet saved; a patient's own are on their record.
 WAKING_START = time(8, 0)
 WAKING_END = time(20, 0)
 # A log this recent means the session was just done: no reminder for it.
@@ -47,7 +47,10 @@ COMMIT_EVERY = 50
 
 
 def waking_hours(patient: Patient | None = None) -> tuple[time, time]:
-    return WAKING_START, WAKING_END
+    """The patient's waking hours (their record's setting, default 08:00-20:00)."""
+    if patient is None:
+        return WAKING_START, WAKING_END
+    return patient.wake_start, patient.wake_end
 
 
 def within_waking_hours(moment: time, patient: Patient | None = None) -> bool:
@@ -60,34 +63,28 @@ def parse_time(value: str) -> time:
 
 
 def sessions_per_day(prescription: Prescription) -> int:
-    """The most sessions a day any exercise of the program asks for, within waking hours."""
+    """Sessions a day of the program, counted as adherence counts them."""
     start, end = waking_hours(prescription.patient)
-    waking = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-    most = 1
-    for times_per_day, every_hours in PrescriptionItem.objects.filter(
-        prescription=prescription
-    ).values_list("times_per_day", "every_hours"):
-        if times_per_day:
-            most = max(most, times_per_day)
-        elif every_hours:
-            most = max(most, waking // (every_hours * 60) + 1)
-    return min(most, MAX_TIMES)
+    items = PrescriptionItem.objects.filter(prescription=prescription).only(
+        "times_per_day", "every_hours"
+    )
+    return min(max(1, adherence.sessions_per_day(items, start, end)), MAX_TIMES)
 
 
 def suggested_times(patient: Patient) -> list[str]:
-    """Times pre-set from the program in use, spread evenly over waking hours."""
+    """Times pre-set from the program in use: the start of each of the day's session
+    slots (the slots adherence counts logs in), so each reminder asks for one session."""
     prescription = Prescription.objects.filter(
         patient=patient, status=Prescription.Status.ACTIVE
     ).first()
     count = sessions_per_day(prescription) if prescription else 1
     start, end = waking_hours(patient)
     first = start.hour * 60 + start.minute
-    last = end.hour * 60 + end.minute
     if count == 1:
         minutes = [first + 60]  # one session: mid-morning, not the moment waking hours open
     else:
-        step = (last - first) / (count - 1)
-        minutes = [math.floor(first + i * step) for i in range(count)]
+        length = adherence.waking_minutes(start, end) / count
+        minutes = [math.floor(first + i * length) for i in range(count)]
     return [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
 
 
@@ -142,8 +139,11 @@ class Due:
     channel: str
 
 
-def _slots_between(times: Iterable[str], start: datetime, end: datetime) -> list[datetime]:
-    """The local times of day that fall in (start, end], as aware datetimes."""
+def _slots_between(
+    times: Iterable[str], start: datetime, end: datetime, waking: tuple[time, time]
+) -> list[datetime]:
+    """The local times of day within the patient's waking hours that fall in
+    (start, end], as aware datetimes."""
     zone = timezone.get_current_timezone()
     local_start, local_end = timezone.localtime(start, zone), timezone.localtime(end, zone)
     found = []
@@ -151,7 +151,7 @@ def _slots_between(times: Iterable[str], start: datetime, end: datetime) -> list
     while day <= local_end.date():
         for value in times:
             moment = parse_time(value)
-            if not within_waking_hours(moment):
+            if not waking[0] <= moment <= waking[1]:
                 continue
             slot = datetime.combine(day, moment, tzinfo=zone)
             if local_start < slot <= local_end:
@@ -170,11 +170,13 @@ def due_reminders(now: datetime | None = None) -> list[Due]:
             patient__prescriptions__status=Prescription.Status.ACTIVE,
         )
         .exclude(by_email=False, by_push=False)
-        .values_list("patient_id", "times", "by_email", "by_push")
+        .values_list(
+            "patient_id", "times", "by_email", "by_push", "patient__wake_start", "patient__wake_end"
+        )
     )
     candidates: list[Due] = []
-    for patient_id, times, by_email, by_push in plans.iterator(chunk_size=2000):
-        slots = _slots_between(times or [], window_start, now)
+    for patient_id, times, by_email, by_push, wakes, sleeps in plans.iterator(chunk_size=2000):
+        slots = _slots_between(times or [], window_start, now, (wakes, sleeps))
         for slot in slots:
             if by_email:
                 candidates.append(Due(patient_id, slot, Channel.EMAIL))

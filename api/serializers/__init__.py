@@ -2,6 +2,7 @@
 resources; input serializers validate a write and hand the domain services ready-made
 values."""
 
+from .adherence import AdherenceSerializer, AdherenceSummarySerializer
 from .catalog import (
     ExerciseRefSerializer,
     ExerciseSerializer,
@@ -42,6 +43,8 @@ from .suggestions import (
 
 __all__ = [
     "AcceptSuggestionInputSerializer",
+    "AdherenceSerializer",
+    "AdherenceSummarySerializer",
     "AlertFilter",
     "AlertSerializer",
     "DismissSuggestionInputSerializer",

@@ -8,11 +8,24 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.models import Patient
+from prescriptions.adherence import patient_figures
 
+from .adherence import AdherenceSummarySerializer
 from .common import clinic_of
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time of day as HH:MM (the patient's waking hours)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -20,6 +33,13 @@ class PatientSerializer(serializers.ModelSerializer):
     clinic's own system, unique within the clinic when given."""
 
     has_portal_login = serializers.SerializerMethodField()
+    wake_start = ClockTimeField(
+        required=False, help_text="Waking hours: sessions are spread from this time…"
+    )
+    wake_end = ClockTimeField(required=False, help_text="…to this one (bedtime).")
+    adherence = serializers.SerializerMethodField(
+        help_text="Sessions logged against prescribed; details at .../adherence/."
+    )
 
     class Meta:
         model = Patient
@@ -34,12 +54,28 @@ class PatientSerializer(serializers.ModelSerializer):
             "classification",
             "directional_preference",
             "starting_location",
+            "wake_start",
+            "wake_end",
             "archived",
             "has_portal_login",
+            "adherence",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "has_portal_login", "created_at", "updated_at"]
+        read_only_fields = ["id", "has_portal_login", "adherence", "created_at", "updated_at"]
+
+    @extend_schema_field(AdherenceSummarySerializer)
+    def get_adherence(self, patient: Patient) -> dict[str, Any]:
+        return AdherenceSummarySerializer(patient_figures(patient, full=False)).data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("wake_start", getattr(self.instance, "wake_start", None))
+        end = attrs.get("wake_end", getattr(self.instance, "wake_end", None))
+        if start is not None and end is not None and end <= start:
+            raise serializers.ValidationError(
+                {"wake_end": [_("Bedtime must be later than the time of waking up.")]}
+            )
+        return attrs
 
     def get_has_portal_login(self, patient: Patient) -> bool:
         return patient.user_id is not None

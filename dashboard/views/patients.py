@@ -29,6 +29,7 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.progress import attach_adherence, location_trend
+from prescriptions.services import set_waking_hours
 from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
@@ -122,7 +123,13 @@ def _save_patient(form: PatientForm) -> Patient | None:
     """Save, turning a lost race on the external id into a form error."""
     try:
         with transaction.atomic():
-            return form.save()
+            patient = form.save()
+            if {"wake_start", "wake_end"} & set(form.changed_data) and patient.pk:
+                # The sessions of each day are counted again with the new hours.
+                set_waking_hours(
+                    patient=patient, wake_start=patient.wake_start, wake_end=patient.wake_end
+                )
+            return patient
     except IntegrityError:
         form.add_error(
             "external_id", _("Another patient of this clinic already has this external id.")
@@ -268,7 +275,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(last_reminder=Max("sent_reminders__sent_at")),
         pk=pk,
     )
-    attach_adherence([patient])
+    attach_adherence([patient], full=True)
     alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
     open_alerts = list(
         alerts.open()

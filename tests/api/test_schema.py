@@ -12,6 +12,7 @@ EXPECTED_PATHS = {
     "/api/v1/progressions/{id}/",
     "/api/v1/patients/",
     "/api/v1/patients/{id}/",
+    "/api/v1/patients/{id}/adherence/",
     "/api/v1/prescriptions/",
     "/api/v1/prescriptions/{id}/",
     "/api/v1/prescriptions/{id}/revise/",

@@ -22,6 +22,7 @@ def settings_data(**overrides):
         "pain_rise_threshold": 4,
         "inactivity_alert_days": 3,
         "outcome_interval_days": 14,
+        "adherence_alert_percent": 50,
     }
     data.update(overrides)
     return data
@@ -167,3 +168,13 @@ def test_outcome_measures_cannot_be_asked_more_often_than_weekly(therapist_clien
     assert "outcome_interval_days" in response.context["form"].errors
     clinic.refresh_from_db()
     assert clinic.outcome_interval_days == 14
+
+
+def test_the_admin_sets_the_adherence_threshold_within_0_to_100(therapist_client, clinic):
+    assert clinic.adherence_alert_percent == 50
+    response = therapist_client.post(URL, settings_data(adherence_alert_percent=101))
+    assert response.status_code == 400
+    assert "adherence_alert_percent" in response.context["form"].errors
+    therapist_client.post(URL, settings_data(adherence_alert_percent=60))
+    clinic.refresh_from_db()
+    assert clinic.adherence_alert_percent == 60

@@ -10,6 +10,7 @@ from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import Alert, Prescription
 from prescriptions.services import record_red_flag_check
+from prescriptions.summary import refresh_summary
 from tests.factories import make_patient, make_prescription
 
 URL = "/patients/"
@@ -46,22 +47,24 @@ def test_it_shows_last_log_adherence_and_where_the_pain_reaches(
     assert "Thigh → Centre of the low back" in content
     assert "centralizing" in content
     row = therapist_client.get(URL).context["page"][0]
-    # The program started today, so only today counts as an expected day.
-    assert (row.adherence.days_logged, row.adherence.days_expected) == (1, 1)
+    # The program started today: only today's logged session counts.
+    assert (row.adherence_figures.week.logged, row.adherence_figures.week.due) == (1, 1)
     assert row.last_log is not None
 
 
 @pytest.mark.any_hour
-def test_adherence_counts_days_with_a_log_over_the_last_seven(
+def test_adherence_counts_sessions_logged_against_prescribed_over_the_last_seven(
     therapist_client, patient, prescription, item, add_log
 ):
     Prescription.objects.filter(pk=prescription.pk).update(
         activated_at=timezone.now() - timedelta(days=30)
     )
+    prescription.items.update(times_per_day=1, every_hours=None)
+    refresh_summary(patient.pk)
     now = timezone.localtime()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    # Today, twice yesterday (early and late), three days ago, and nine days ago
-    # (outside the week): three days of the last seven have a log.
+    # Today, twice yesterday (early and late: one session), three days ago, and nine
+    # days ago (outside the week): three of the seven daily sessions are logged.
     for logged_at in (
         now - timedelta(minutes=1),
         midnight - timedelta(hours=23, minutes=50),
@@ -70,8 +73,21 @@ def test_adherence_counts_days_with_a_log_over_the_last_seven(
         midnight - timedelta(days=9) + timedelta(hours=12),
     ):
         add_log(patient, item, days_ago=(timezone.now() - logged_at).total_seconds() / 86400)
-    row = therapist_client.get(URL).context["page"][0]
-    assert (row.adherence.days_logged, row.adherence.days_expected) == (3, 7)
+    response = therapist_client.get(URL)
+    row = response.context["page"][0]
+    assert (row.adherence_figures.week.logged, row.adherence_figures.week.due) == (3, 7)
+    content = response.content.decode()
+    assert "43%" in content and "3 of 7 sessions" in content
+    # The week before: one session of seven. The arrow says better, in words too.
+    assert "better than the week before" in content
+
+
+def test_a_patient_whose_program_started_minutes_ago_is_new_not_red(
+    therapist_client, patient, prescription
+):
+    content = therapist_client.get(URL).content.decode()
+    assert "nothing due yet" in content
+    assert "badge--danger" not in content
 
 
 def test_it_puts_patients_with_open_alerts_first_urgent_ones_before(
@@ -172,9 +188,10 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(
 ):
     _make_patients(clinic, therapist, count, add_log)
     therapist_client.get(URL)  # the session's first write after signing in
-    # Session, user, therapist, clinic, the page (no count: the overview is stored on
-    # the patients), adherence, audit; the session is not written within the minute.
-    with django_assert_max_num_queries(9):  # + the audit chain: lock, head
+    # Session, user, therapist, clinic, the page (no count: the overview, adherence
+    # included, is stored on the patients), audit; the session is not written within
+    # the minute.
+    with django_assert_max_num_queries(8):  # + the audit chain: lock, head
         response = therapist_client.get(URL)
     assert len(response.context["page"]) == min(count, 25)
     assert Patient.objects.count() == count

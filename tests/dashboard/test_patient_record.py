@@ -161,3 +161,21 @@ def test_another_clinic_gets_404_and_changes_nothing(stranger_client, patient, n
 def test_a_patient_cannot_use_the_dashboard_forms(patient_client, patient):
     url = reverse("patients:archive", kwargs={"pk": patient.pk})
     assert patient_client.post(url).status_code == 403
+
+
+def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refused(
+    therapist_client, patient, prescription
+):
+    url = reverse("patients:edit", kwargs={"pk": patient.pk})
+    page = therapist_client.get(url).content.decode()
+    assert 'type="time"' in page and "Waking hours" in page
+    refused = therapist_client.post(
+        url, details(external_id="", wake_start="22:00", wake_end="06:00")
+    )
+    assert refused.status_code == 200
+    assert "Bedtime must be later than the time of waking up." in refused.content.decode()
+    therapist_client.post(url, details(external_id="", wake_start="06:30", wake_end="22:30"))
+    patient.refresh_from_db()
+    assert (patient.wake_start.hour, patient.wake_end.hour) == (6, 22)
+    # The stored adherence was counted again with the new hours, in the same save.
+    assert patient.adherence["periods"]

@@ -11,9 +11,9 @@ from prescriptions.services import record_symptom_log
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "MONTH_DAY_FORMAT", "TIME_FORMAT"}
-# Formats for machines (datetime attributes) and the weekday's name, which no
-# named format gives.
-MACHINE = {"c", "Y-m-d", "l"}
+# Formats for machines (datetime attributes) and the weekday's name, long or short,
+# which no named format gives.
+MACHINE = {"c", "Y-m-d", "l", "D"}
 TEMPLATE_FORMAT = re.compile(r"\|date:[\"']([^\"']*)[\"']")
 PYTHON_FORMAT = re.compile(r"date_format\([^\n]*?,\s*[\"']([^\"']*)[\"']\)")
 

@@ -62,6 +62,20 @@ def test_the_seeded_patients_overview_matches_their_logs_alerts_and_programs(db)
     rebuild_summaries()
     assert list(Patient.objects.order_by("pk").values(*columns)) == seeded
     assert any(row["last_log"] for row in seeded)
+    # The stored adherence too, the bulk patients' included (written without the services).
+    from prescriptions.summary import rebuild_adherence
+
+    stored = dict(Patient.objects.values_list("pk", "adherence"))
+    assert bulk_ids() and all(stored[pk]["days"] for pk in bulk_ids())
+    Patient.objects.update(adherence={})
+    rebuild_adherence()
+    assert dict(Patient.objects.values_list("pk", "adherence")) == stored
+
+
+def bulk_ids():
+    from patients.models import Patient
+
+    return set(Patient.objects.filter(external_id__startswith="BULK-").values_list("pk", flat=True))
 
 
 def test_the_demo_has_a_patient_ready_to_progress(db):

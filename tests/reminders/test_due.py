@@ -2,7 +2,7 @@
 quiet hours, never right after a log, never once the program ended or the patient was
 archived."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -59,6 +59,13 @@ def test_a_time_in_quiet_hours_is_never_sent(plan):
     assert due_reminders(datetime(2026, 3, 11, 21, 30, 10, tzinfo=UTC)) == []
 
 
+def test_quiet_hours_are_the_patients_own(plan, patient):
+    assert len(due_reminders(AT_NINE)) == 1
+    patient.wake_start = time(9, 30)
+    patient.save(update_fields=["wake_start"])
+    assert due_reminders(AT_NINE) == []
+
+
 def test_a_patient_who_just_logged_gets_no_reminder(plan, patient, item):
     log_now(patient, item, AT_NINE - timedelta(minutes=20))
     assert due_reminders(AT_NINE) == []
@@ -113,13 +120,19 @@ def test_times_are_pre_set_from_the_prescription_within_waking_hours(clinic, the
     patient = make_patient(clinic)
     prescription = make_prescription(patient, therapist)
     prescription.items.update(times_per_day=None, every_hours=2)
-    times = suggested_times(patient)
-    assert times[0] == "08:00" and times[-1] == "20:00"
-    assert len(times) == 7
+    # Every two hours is six sessions, as adherence counts them: one reminder a slot.
+    assert suggested_times(patient) == ["08:00", "10:00", "12:00", "14:00", "16:00", "18:00"]
     prescription.items.update(times_per_day=3, every_hours=None)
-    assert suggested_times(patient) == ["08:00", "14:00", "20:00"]
+    assert suggested_times(patient) == ["08:00", "12:00", "16:00"]
     prescription.items.update(times_per_day=1)
     assert suggested_times(patient) == ["09:00"]
+
+
+def test_times_follow_the_patients_own_waking_hours(clinic, therapist):
+    patient = make_patient(clinic, wake_start=time(6, 0), wake_end=time(22, 0))
+    prescription = make_prescription(patient, therapist)
+    prescription.items.update(times_per_day=4, every_hours=None)
+    assert suggested_times(patient) == ["06:00", "10:00", "14:00", "18:00"]
 
 
 class PushService:

@@ -16,8 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises.models import Progression
 from prescriptions.models import SymptomLog
+from prescriptions.outcomes import end_episode, record_outcome_measure
 from prescriptions.services import record_red_flag_check, record_symptom_log
-from tests.factories import make_exercise_for
+from tests.factories import make_authenticator, make_exercise_for, make_patient, make_user
+from tests.suggestion_factory import make_ready_to_progress
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +77,17 @@ def records(clinic, therapist, patient, prescription):
     )
     key, _secret = create_api_key(clinic=clinic, name="Sweep", created_by=therapist)
     check, _alert = record_red_flag_check(patient=patient, answered_yes=[])
+    # A second patient of the clinic, ready to progress, measured and discharged.
+    discharged = make_patient(clinic, login="sweep-discharged")
+    suggestion = make_ready_to_progress(discharged, therapist)
+    measure, _created = record_outcome_measure(
+        patient=discharged,
+        instrument="nprs",
+        answers={"pain_now": 3, "pain_best": 1, "pain_worst": 5},
+        source="therapist",
+        by=therapist,
+    )
+    episode = end_episode(patient=discharged, by=therapist)
     return {
         "patient": patient,
         "prescription": prescription,
@@ -85,6 +98,11 @@ def records(clinic, therapist, patient, prescription):
         "progression": Progression.objects.builtin().first(),
         "key": key,
         "red_flag_check": check,
+        "suggestion": suggestion,
+        "outcome_measure": measure,
+        "episode": episode,
+        # Somebody's authenticator app, for the admin's device pages.
+        "device": make_authenticator(make_user("sweep-device-owner")),
     }
 
 
@@ -98,6 +116,9 @@ RECORD_BY_SEGMENT = {
     "progressions": "progression",
     "symptom-logs": "log",
     "red-flag-checks": "red_flag_check",
+    "suggestions": "suggestion",
+    "outcome-measures": "outcome_measure",
+    "episodes": "episode",
 }
 
 # URL parameters that name a record, and how to fill them from `records`.
@@ -124,6 +145,7 @@ NOT_OBJECT_PARAMS = {
     "path": "exercise pictures under MEDIA_URL: catalog art, no patient data",
     "resource_type": "a FHIR resource type name",
     "rest": "the FHIR catch-all, answers an OperationOutcome",
+    "audience": "which copy of a discharge summary (patient or doctor), of the episode's <pk>",
 }
 
 
@@ -159,7 +181,7 @@ def object_url(route: Route, records: dict[str, Any]) -> str:
     Unclassified when it cannot tell which record a parameter names."""
     # A regex route ends in `$`; FHIR's `$everything` is literal.
     path = re.sub(r"\$$", "", route.path.replace("^", "")).replace("\\", "")
-    values: dict[str, str] = {"format": "json", "resource_type": "Patient"}
+    values: dict[str, str] = {"format": "json", "resource_type": "Patient", "audience": "patient"}
     for name in route.params:
         if name in ("object_id", "id", "content_type_id"):
             row = _admin_row(route, records)
@@ -167,6 +189,9 @@ def object_url(route: Route, records: dict[str, Any]) -> str:
                 values[name] = str(ContentType.objects.get_for_model(type(row)).pk)
             else:
                 values[name] = str(row.pk) if row is not None else "1"
+        elif name == "pk" and path.startswith("admin/"):
+            row = _admin_row(route, records)
+            values[name] = str(row.pk) if row is not None else "1"
         elif name == "pk":
             segments = [s for s in path.split("/") if s and not s.startswith(("<", "("))]
             segment = next((s for s in segments if s in RECORD_BY_SEGMENT), None)

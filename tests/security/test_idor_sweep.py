@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from api.models import create_api_key
 from patients.models import Patient
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_verified
 from tests.security.conftest import Route, Unclassified, all_routes, is_object_route, object_url
 
 # Where someone who may not open a page is sent instead: signing in, or their own home.
@@ -80,11 +80,13 @@ def owners(records, therapist, patient, clinic):
     means the asker, not a bad id."""
     superuser = make_user("root", is_staff=True, is_superuser=True)
     clients = []
-    for user in (therapist, patient.user, superuser):
+    for user in (therapist, patient.user):
         client = APIClient()
         client.force_login(user)
         clients.append(client)
-    return [*clients, key_client(clinic)]
+    admin = APIClient()
+    sign_in_verified(admin, superuser)  # the admin lets in only staff verified by a code
+    return [*clients, admin, key_client(clinic)]
 
 
 def test_each_record_is_reachable_by_someone_who_may_see_it(urls, owners):

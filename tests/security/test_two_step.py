@@ -307,6 +307,8 @@ def test_a_clinic_administrator_can_require_it(therapist_client, clinic):
             "emergency_number": "112",
             "pain_rise_threshold": 3,
             "inactivity_alert_days": 3,
+            "adherence_alert_percent": 50,
+            "outcome_interval_days": 14,
             "require_mfa": "on",
         },
     )

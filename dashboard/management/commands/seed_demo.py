@@ -17,6 +17,7 @@ from django.utils import timezone
 from clinics.models import Clinic, Therapist
 from exercises.models import Progression
 from patients.models import Classification, DirectionalPreference, Patient
+from prescriptions.adherence import sessions_per_day, slot_of
 from prescriptions.models import Prescription, PrescriptionItem, SymptomLog
 from prescriptions.services import (
     create_prescription,
@@ -24,7 +25,7 @@ from prescriptions.services import (
     raise_inactivity_alerts,
     record_symptom_log,
 )
-from prescriptions.summary import rebuild_summaries
+from prescriptions.summary import rebuild_adherence, rebuild_summaries
 
 from ...demo_outcomes import seed_outcomes
 
@@ -69,14 +70,14 @@ class Command(BaseCommand):
         if patients:
             made = self._bulk(clinics["riverside"], users["anna"], patients, days)
             self.stdout.write(f"Large data set: {made} new patients, {patients} wanted.")
-        raise_inactivity_alerts()
         # The demo programs' start dates are moved back after they are made; the stored
         # overview of the demo patients is worked out once more from what they hold now.
-        rebuild_summaries(
-            Patient.objects.filter(clinic__in=clinics.values()).exclude(
-                external_id__startswith="BULK-"
-            )
+        demo = Patient.objects.filter(clinic__in=clinics.values()).exclude(
+            external_id__startswith="BULK-"
         )
+        rebuild_summaries(demo)
+        rebuild_adherence(demo)
+        raise_inactivity_alerts()
         self._print_logins()
 
     def _clinic(self, slug: str, *, name: str, phone: str) -> Clinic:
@@ -352,8 +353,14 @@ class Command(BaseCommand):
             locations = ["thigh", "buttock", "one_side", "central", "none"]
             batch: list[tuple] = []
             created = timezone.now()
+            # The stored adherence: the program's period and, per day, the slots logged.
+            sessions = sessions_per_day(
+                items[: len(exercises)], patients[0].wake_start, patients[0].wake_end
+            )
+            period = [[started.isoformat(), None, sessions]]
             for index, patient in enumerate(patients):
                 patient_items = items[index * len(exercises) : (index + 1) * len(exercises)]
+                masks: dict[str, int] = {}
                 for day in range(days):
                     if rng.random() > 0.85:  # some days are missed
                         continue
@@ -389,12 +396,21 @@ class Command(BaseCommand):
                     patient.first_location = patient.first_location or location
                     patient.latest_location = location
                     patient.last_log = batch[-1][2]
+                    for n in range(len(patient_items)):
+                        logged_at = when + timedelta(minutes=4 * n)
+                        key = timezone.localdate(logged_at).isoformat()
+                        masks[key] = masks.get(key, 0) | 1 << slot_of(
+                            logged_at, sessions, patient.wake_start, patient.wake_end
+                        )
+                patient.adherence = {"periods": period, "days": dict(sorted(masks.items()))}
                 if len(batch) >= 20000:
                     _insert_logs(batch)
                     batch = []
             _insert_logs(batch)
             Patient.objects.bulk_update(
-                patients, ["last_log", "first_location", "latest_location"], batch_size=2000
+                patients,
+                ["last_log", "first_location", "latest_location", "adherence"],
+                batch_size=2000,
             )
         return len(patients)
 

@@ -1,0 +1,39 @@
+"""The patient's waking hours, which the day's sessions are spread over."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clinics.models import AuditEvent
+from patients.forms import WakingHoursForm
+from patients.models import Patient
+from prescriptions.services import set_waking_hours
+
+from .views import _portal_audit, patient_required
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def waking_hours(request: HttpRequest, patient: Patient) -> HttpResponse:
+    initial = {"wake_start": patient.wake_start, "wake_end": patient.wake_end}
+    form = WakingHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_waking_hours(
+                patient=patient,
+                wake_start=form.cleaned_data["wake_start"],
+                wake_end=form.cleaned_data["wake_end"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _portal_audit(request, AuditEvent.Action.UPDATE, patient, "waking-hours")
+            messages.success(request, _("Your hours are saved."))
+            return redirect("portal:today")
+    status = 400 if form.errors else 200
+    return render(request, "portal/waking_hours.html", {"form": form}, status=status)
