@@ -281,7 +281,7 @@ class Command(BaseCommand):
                     )
                     for external_id in new_ids
                 ],
-                batch_size=500,
+                batch_size=2000,
             )
             if patients[0].pk is None:  # backends without RETURNING on bulk insert
                 patients = list(Patient.objects.filter(clinic=clinic, external_id__in=new_ids))
@@ -297,7 +297,7 @@ class Command(BaseCommand):
                     )
                     for patient in patients
                 ],
-                batch_size=500,
+                batch_size=2000,
             )
             items = PrescriptionItem.objects.bulk_create(
                 [
@@ -314,12 +314,10 @@ class Command(BaseCommand):
                     for prescription in prescriptions
                     for step in exercises
                 ],
-                batch_size=1000,
+                batch_size=5000,
             )
             if connection.vendor == "postgresql":
                 _insert_logs_in_sql([patient.pk for patient in patients], days=days, now=now)
-                # The overview worked out from the logs just made, in a few statements.
-                rebuild_summaries(Patient.objects.filter(pk__in=[p.pk for p in patients]))
             else:
                 self._logs_in_python(patients, items, len(exercises), days, now, rng)
         return len(patients)
@@ -413,8 +411,9 @@ def _insert_logs(rows: list[tuple]) -> None:
         )
 
 
-# The logs of the bulk patients, made by PostgreSQL in one statement: a row per
-# patient and day (about 15 % of days missed), then a log per exercise of that day.
+# The logs of the bulk patients and their stored overview, made by PostgreSQL in one
+# statement: a row per patient and day (about 15 % of days missed), then a log per
+# exercise of that day.
 # Python handing over millions of rows was most of a 50,000-patient load. The
 # "random" numbers are hashes of the patient and the day, so a load is repeatable.
 BULK_LOGS_SQL = """
@@ -444,17 +443,36 @@ WITH item AS (
            CASE WHEN progress > 0.2 THEN 'better' ELSE 'no_worse' END AS after
     FROM draw
     WHERE missed <= 0.85
+), logs AS (
+    INSERT INTO prescriptions_symptomlog (
+        patient_id, item_id, logged_at, sets_done, repetitions_done, pain, location, during,
+        after, note, source, client_token, created_at, new_symptoms, reference_location,
+        reference_source, findings, stop_exercise
+    )
+    SELECT patient_day.patient_id, item.id,
+           patient_day.logged_at + item.n * interval '4 minutes', item.sets, item.repetitions,
+           patient_day.pain, patient_day.location, patient_day.during, patient_day.after,
+           '', 'portal', '', %(now)s, '[]', '', '', '[]', false
+    FROM patient_day JOIN item ON item.patient_id = patient_day.patient_id
+    ORDER BY patient_day.patient_id, patient_day.logged_at, item.n
 )
-INSERT INTO prescriptions_symptomlog (
-    patient_id, item_id, logged_at, sets_done, repetitions_done, pain, location, during,
-    after, note, source, client_token, created_at, new_symptoms, reference_location,
-    reference_source, findings, stop_exercise
-)
-SELECT patient_day.patient_id, item.id, patient_day.logged_at + item.n * interval '4 minutes',
-       item.sets, item.repetitions, patient_day.pain, patient_day.location, patient_day.during,
-       patient_day.after, '', 'portal', '', %(now)s, '[]', '', '', '[]', false
-FROM patient_day JOIN item ON item.patient_id = patient_day.patient_id
-ORDER BY patient_day.patient_id, patient_day.logged_at, item.n
+-- The stored overview from the same days: a day's exercises share where the pain
+-- reached, and its last exercise is the patient's last log.
+UPDATE patients_patient patient
+SET last_log = day.last_log, first_location = day.first_location,
+    latest_location = day.latest_location
+FROM (
+    SELECT patient_day.patient_id,
+           max(patient_day.logged_at) + (
+               SELECT max(item.n) FROM item WHERE item.patient_id = patient_day.patient_id
+           ) * interval '4 minutes' AS last_log,
+           (array_agg(patient_day.location ORDER BY patient_day.logged_at))[1] AS first_location,
+           (array_agg(patient_day.location ORDER BY patient_day.logged_at DESC))[1]
+               AS latest_location
+    FROM patient_day
+    GROUP BY patient_day.patient_id
+) day
+WHERE patient.id = day.patient_id
 """
 
 
@@ -479,6 +497,10 @@ def _insert_logs_in_sql(patient_ids: list[int], *, days: int, now: datetime) -> 
             [table],
         )
         indexes = cursor.fetchall()
+        # Memory for the sorts of the load and of the index builds, for this
+        # transaction only: fewer passes over temporary files.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         # A table with checks still pending in this transaction cannot be altered:
         # run them now (they are the patients' and programs' just made).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
