@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
@@ -101,3 +105,93 @@ def open_alerts_label(open_alerts: int, urgent_alerts: int = 0) -> str:
             "n": open_alerts
         }
     return ngettext("%(n)s open", "%(n)s open", open_alerts) % {"n": open_alerts}
+
+
+@register.simple_tag
+def patient_rows(patients: Iterable[Any], patients_url: str) -> str:
+    """The patient list's table rows, written in Python.
+
+    The same markup as a `{% for %}` over the rows would give, at a fraction of its
+    cost: the template engine's lookups, filters and nested `if`s for 25 rows were
+    most of the list's rendering time. Every value is escaped here."""
+    days: dict[date, str] = {}
+    labels = {
+        "archived": _escape(gettext("Archived")),
+        "hand_picked": gettext("Hand-picked"),
+        "no_program": _escape(gettext("No program")),
+        "none_yet": _escape(gettext("None yet")),
+        "none": _escape(gettext("None")),
+    }
+    rows = "".join(_patient_row(patient, patients_url, labels, days) for patient in patients)
+    return mark_safe(rows)  # noqa: S308
+
+
+def _escape(value: Any) -> str:
+    # What django.utils.html.escape does, without its lazy-string wrapper: hundreds
+    # of calls per page.
+    return html.escape(str(value))
+
+
+def _patient_row(
+    patient: Any, patients_url: str, labels: dict[str, str], days: dict[date, str]
+) -> str:
+    link = f"{_escape(patients_url)}{patient.pk}/"
+    flags = ("is-flagged" if patient.open_alerts else "") + (
+        " is-archived" if patient.archived else ""
+    )
+    about = _escape(patient.external_id) if patient.external_id else ""
+    if patient.external_id and patient.date_of_birth:
+        about += " · "
+    if patient.date_of_birth:
+        about += _escape(years_old(patient.date_of_birth))
+    if patient.archived:
+        about += f' <span class="badge badge--neutral">{labels["archived"]}</span>'
+    if patient.active_version:
+        program = (
+            f"{_escape(patient.active_progression or labels['hand_picked'])} "
+            f'<span class="muted">· {_escape(version_label(patient.active_version))}</span>'
+        )
+    else:
+        program = f'<span class="muted">{labels["no_program"]}</span>'
+    if patient.last_log:
+        moment = timezone.localtime(patient.last_log)
+        day = days.get(moment.date())
+        if day is None:
+            day = days[moment.date()] = _escape(formats.date_format(moment, "j M"))
+        last_log = (
+            f'<time datetime="{moment.isoformat()}">{day}</time> '
+            f'<span class="muted small">{_escape(time_ago(patient.last_log))}</span>'
+        )
+    else:
+        last_log = f'<span class="muted">{labels["none_yet"]}</span>'
+    adherence = patient.adherence
+    if adherence.days_expected:
+        level, label = _escape(adherence.level), _escape(adherence.label)
+        kept = f'<span class="badge badge--{level}">{label}</span>'
+    else:
+        kept = '<span class="muted">—</span>'
+    trend = patient.trend
+    if trend.latest:
+        where = f"{_escape(trend.first_label)} → {_escape(trend.latest_label)}"
+        if trend.direction != "unchanged":
+            where += (
+                f' <span class="badge badge--{_escape(trend.level)}">'
+                f"{_escape(trend.direction_label)}</span>"
+            )
+    else:
+        where = '<span class="muted">—</span>'
+    if patient.open_alerts:
+        severity = "danger" if patient.urgent_alerts else "warning"
+        alerts = (
+            f'<a class="badge badge--{severity}" href="{link}#alerts">'
+            f"{_escape(open_alerts_label(patient.open_alerts, patient.urgent_alerts))}</a>"
+        )
+    else:
+        alerts = f'<span class="muted">{labels["none"]}</span>'
+    return (
+        f'<tr class="{flags}"><th scope="row" class="patient-table__name">'
+        f'<a href="{link}">{_escape(patient.last_name)}, {_escape(patient.first_name)}</a> '
+        f'<span class="muted small">{about}</span></th>'
+        f"<td>{program}</td><td>{last_log}</td><td>{kept}</td><td>{where}</td>"
+        f"<td>{alerts}</td></tr>\n"
+    )
