@@ -459,19 +459,20 @@ WITH item AS (
 -- The stored overview from the same days: a day's exercises share where the pain
 -- reached, and its last exercise is the patient's last log.
 UPDATE patients_patient patient
-SET last_log = day.last_log, first_location = day.first_location,
+SET last_log = day.last_day + items.last_n * interval '4 minutes',
+    first_location = day.first_location,
     latest_location = day.latest_location
 FROM (
     SELECT patient_day.patient_id,
-           max(patient_day.logged_at) + (
-               SELECT max(item.n) FROM item WHERE item.patient_id = patient_day.patient_id
-           ) * interval '4 minutes' AS last_log,
+           max(patient_day.logged_at) AS last_day,
            (array_agg(patient_day.location ORDER BY patient_day.logged_at))[1] AS first_location,
            (array_agg(patient_day.location ORDER BY patient_day.logged_at DESC))[1]
                AS latest_location
     FROM patient_day
     GROUP BY patient_day.patient_id
 ) day
+JOIN (SELECT patient_id, max(n) AS last_n FROM item GROUP BY patient_id) items
+    ON items.patient_id = day.patient_id
 WHERE patient.id = day.patient_id
 """
 
