@@ -9,30 +9,14 @@ network's. Run as `.venv/bin/python bench/bench_api.py`.
 """
 
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchkit import measuring, run_measure, seed, setup_django, sqlite_env, timed
+
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "1000"))
 DAYS = int(os.environ.get("BENCH_DAYS", "60"))
 ROUNDS = 30
 WARMUP = 3
-
-
-def seed(env: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(
-        [*manage, "seed_demo", "--patients", str(PATIENTS), "--days", str(DAYS)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def plain_prescriptions(request):
@@ -94,31 +78,8 @@ def plain_prescriptions(request):
     return JsonResponse({"count": count, "results": results})
 
 
-def timed(call) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUP):
-        call()
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return statistics.median(samples), len(queries)
-
-
 def measure() -> None:
-    import warnings
-
-    import django
-
-    # Whitenoise warns that collectstatic has not run; irrelevant to an API bench.
-    warnings.filterwarnings("ignore", message="No directory at")
-
-    django.setup()
+    setup_django()
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import include, path
@@ -155,9 +116,13 @@ def measure() -> None:
         api_time, api_queries = timed(
             lambda: client.get(
                 "/api/v1/prescriptions/?page_size=100", HTTP_AUTHORIZATION=f"Api-Key {key}"
-            )
+            ),
+            rounds=ROUNDS,
+            warmup=WARMUP,
         )
-        plain_time, plain_queries = timed(lambda: client.get("/bench/plain/"))
+        plain_time, plain_queries = timed(
+            lambda: client.get("/bench/plain/"), rounds=ROUNDS, warmup=WARMUP
+        )
 
     items = sum(len(r["items"]) for r in api_rows)
     print(
@@ -170,26 +135,14 @@ def measure() -> None:
 
 
 def main() -> None:
-    if os.environ.get("BENCH_API_MEASURE"):
+    if measuring():
         measure()
         return
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
-        env = {
-            **os.environ,
-            "SQLITE_PATH": str(Path(folder) / "bench-api.sqlite3"),
-            "DATABASE_URL": "",
-            "REDIS_URL": "",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            # The bench measures speed, not the request budget of a key.
-            "API_THROTTLE_RATE": "1000000/min",
-        }
-        seed(env)
-        # A fresh interpreter with the throwaway database in its settings.
-        subprocess.run(
-            [sys.executable, __file__], env={**env, "BENCH_API_MEASURE": "1"}, check=True, cwd=ROOT
-        )
+        env = sqlite_env(folder, "bench-api")
+        seed(env, patients=PATIENTS, days=DAYS)
+        run_measure(__file__, env)
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

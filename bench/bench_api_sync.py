@@ -12,24 +12,15 @@ logs; ANALYZE after loading) to compare them. Run as
 import base64
 import json
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchkit import base_env, measuring, median_ms, run_measure, seed, setup_django, sqlite_env
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 
 
 def measure() -> None:
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
+    setup_django()
     from django.test import Client
 
     from api.models import create_api_key
@@ -49,53 +40,28 @@ def measure() -> None:
         ("deep", f"/api/v1/symptom-logs/?page_size=100&cursor={cursor}"),
     ):
         assert client.get(url).status_code == 200
-        samples = []
-        for _ in range(ROUNDS):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - started)
-        figures[name] = statistics.median(samples) * 1000
+        figures[name] = median_ms(lambda url=url: client.get(url), ROUNDS)
     print(json.dumps(figures))
 
 
 def run(env: dict[str, str]) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__],
-        env={**env, "BENCH_MEASURE": "1"},
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = run_measure(__file__, env, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
-    if os.environ.get("BENCH_MEASURE"):
+    if measuring():
         measure()
         return
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "REDIS_URL": "",
-        "API_THROTTLE_RATE": "1000000/min",
-    }
+    env = base_env()
     results = {}
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
         small_url = os.environ.get("BENCH_SMALL_DATABASE_URL", "")
         if small_url:
             results["small"] = run({**env, "DATABASE_URL": small_url})
         else:
-            sqlite = {**env, "DATABASE_URL": "", "SQLITE_PATH": str(Path(folder) / "s.sqlite3")}
-            manage = [sys.executable, str(ROOT / "manage.py")]
-            subprocess.run([*manage, "migrate", "-v0"], env=sqlite, check=True, cwd=ROOT)
-            subprocess.run(
-                [*manage, "seed_demo", "--patients", "65", "--days", "60"],
-                env=sqlite,
-                check=True,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-            )
+            sqlite = sqlite_env(folder, "bench-sync")
+            seed(sqlite, patients=65, days=60)
             results["small"] = run(sqlite)
         large_url = os.environ.get("BENCH_LARGE_DATABASE_URL", "")
         if large_url:
@@ -114,5 +80,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -8,55 +8,18 @@ Django's test client on a throwaway SQLite file. Run as
 """
 
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchkit import measuring, run_measure, seed, setup_django, sqlite_env, timed
+
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "200"))
 DAYS = int(os.environ.get("BENCH_DAYS", "60"))
 ROUNDS = 10
 WARMUP = 2
 
 
-def seed(env: dict[str, str]) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(
-        [*manage, "seed_demo", "--patients", str(PATIENTS), "--days", str(DAYS)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def timed(call) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUP):
-        call()
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return statistics.median(samples), len(queries)
-
-
 def measure() -> None:
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
+    setup_django()
     from django.db.models import Count
     from django.test import Client
 
@@ -83,7 +46,7 @@ def measure() -> None:
         response = client.get(url)
         assert response.status_code == 200, response.content[:500]
         resources = len(response.json().get("entry", []))
-        seconds, queries = timed(lambda url=url: client.get(url))
+        seconds, queries = timed(lambda url=url: client.get(url), rounds=ROUNDS, warmup=WARMUP)
         print(
             f"  {label:<32} {seconds * 1000:8.1f} ms  {resources:5d} resources  "
             f"{seconds * 1e6 / max(resources, 1):7.0f} us each  ({queries} queries)"
@@ -91,24 +54,14 @@ def measure() -> None:
 
 
 def main() -> None:
-    if os.environ.get("BENCH_FHIR_MEASURE"):
+    if measuring():
         measure()
         return
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
-        env = {
-            **os.environ,
-            "SQLITE_PATH": str(Path(folder) / "bench-fhir.sqlite3"),
-            "DATABASE_URL": "",
-            "REDIS_URL": "",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "API_THROTTLE_RATE": "1000000/min",
-        }
-        seed(env)
-        subprocess.run(
-            [sys.executable, __file__], env={**env, "BENCH_FHIR_MEASURE": "1"}, check=True, cwd=ROOT
-        )
+        env = sqlite_env(folder, "bench-fhir")
+        seed(env, patients=PATIENTS, days=DAYS)
+        run_measure(__file__, env)
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -14,13 +14,10 @@ Run as `.venv/bin/python bench/bench_patient_list.py`.
 
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchkit import base_env, measuring, median_ms, run_measure, seed, setup_django, sqlite_env
+
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "1000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 
@@ -56,22 +53,8 @@ def baseline(request):
     return HttpResponse(html)
 
 
-def median_ms(call, rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
-
-
 def measure() -> None:
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import override_settings
@@ -106,35 +89,18 @@ def measure() -> None:
 
 
 def main() -> None:
-    if os.environ.get("BENCH_MEASURE"):
+    if measuring():
         measure()
         return
     url = os.environ.get("BENCH_DATABASE_URL", "")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "REDIS_URL": ""}
     if url:
-        subprocess.run(
-            [sys.executable, __file__],
-            env={**env, "DATABASE_URL": url, "BENCH_MEASURE": "1"},
-            check=True,
-            cwd=ROOT,
-        )
+        run_measure(__file__, base_env(DATABASE_URL=url))
         return
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
-        env.update(SQLITE_PATH=str(Path(folder) / "bench-list.sqlite3"), DATABASE_URL="")
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-        subprocess.run(
-            [*manage, "seed_demo", "--patients", str(PATIENTS), "--days", "14"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-        subprocess.run(
-            [sys.executable, __file__], env={**env, "BENCH_MEASURE": "1"}, check=True, cwd=ROOT
-        )
+        env = sqlite_env(folder, "bench-list")
+        seed(env, patients=PATIENTS, days=14)
+        run_measure(__file__, env)
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

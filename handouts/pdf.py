@@ -148,6 +148,29 @@ def _stylesheet() -> Any:
     return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
+# Drawings and photographs parsed once and reused by every handout of the process
+# (WeasyPrint's image cache, keyed by URL), with the file stamp each was read at.
+_images: dict[str, Any] = {}
+_image_stamps: dict[str, str] = {}
+# More distinct pictures than this (uploaded photographs of many clinics): start over.
+IMAGES_KEPT = 200
+
+
+def _image_cache(context: dict[str, Any]) -> dict[str, Any]:
+    """The shared image cache, without the pictures of `context` whose file changed
+    on disk since they were read."""
+    global _images, _image_stamps
+    if len(_image_stamps) > IMAGES_KEPT:
+        # New dictionaries, not cleared ones: a render under way keeps its own.
+        _images, _image_stamps = {}, {}
+    for item in context["items"]:
+        url, stamp = item["drawing_url"], _file_stamp(item["drawing_path"])
+        if url and _image_stamps.get(url) != stamp:
+            _images.pop(url, None)
+            _image_stamps[url] = stamp
+    return _images
+
+
 @lru_cache(maxsize=1)
 def _layout_version() -> str:
     """Changes when the template or the stylesheet changes, so a deploy that
@@ -191,6 +214,7 @@ def render_handout(context: dict[str, Any]) -> bytes:
             # drawings' descriptions, for a few per cent more rendering time.
             stylesheets=[_stylesheet()],
             font_config=_font_config(),
+            cache=_image_cache(context),
             dpi=IMAGE_DPI,
             pdf_tags=True,
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
@@ -101,3 +105,139 @@ def open_alerts_label(open_alerts: int, urgent_alerts: int = 0) -> str:
             "n": open_alerts
         }
     return ngettext("%(n)s open", "%(n)s open", open_alerts) % {"n": open_alerts}
+
+
+@register.simple_tag
+def patient_rows(patients: Iterable[Any], patients_url: str) -> str:
+    """The patient list's table rows, written in Python.
+
+    The same markup as a `{% for %}` over the rows would give, at a fraction of its
+    cost: the template engine's lookups, filters and nested `if`s for 25 rows were
+    most of the list's rendering time. Every value is escaped here."""
+    days: dict[date, str] = {}
+    labels = {
+        "archived": _escape(gettext("Archived")),
+        "hand_picked": gettext("Hand-picked"),
+        "no_program": _escape(gettext("No program")),
+        "none_yet": _escape(gettext("None yet")),
+        "none": _escape(gettext("None")),
+        "new": _escape(gettext("New")),
+        "nothing_due": _escape(gettext("nothing due yet")),
+    }
+    rows = "".join(_patient_row(patient, patients_url, labels, days) for patient in patients)
+    return mark_safe(rows)  # noqa: S308
+
+
+def _escape(value: Any) -> str:
+    # What django.utils.html.escape does, without its lazy-string wrapper: hundreds
+    # of calls per page.
+    return html.escape(str(value))
+
+
+def _patient_row(
+    patient: Any, patients_url: str, labels: dict[str, str], days: dict[date, str]
+) -> str:
+    link = f"{_escape(patients_url)}{patient.pk}/"
+    flags = ("is-flagged" if patient.open_alerts else "") + (
+        " is-archived" if patient.archived else ""
+    )
+    about = _escape(patient.external_id) if patient.external_id else ""
+    if patient.external_id and patient.date_of_birth:
+        about += " · "
+    if patient.date_of_birth:
+        about += _escape(years_old(patient.date_of_birth))
+    if patient.archived:
+        about += f' <span class="badge badge--neutral">{labels["archived"]}</span>'
+    if patient.active_version:
+        program = (
+            f"{_escape(patient.active_progression or labels['hand_picked'])} "
+            f'<span class="muted">· {_escape(version_label(patient.active_version))}</span>'
+        )
+    else:
+        program = f'<span class="muted">{labels["no_program"]}</span>'
+    if patient.last_log:
+        moment = timezone.localtime(patient.last_log)
+        day = days.get(moment.date())
+        if day is None:
+            day = days[moment.date()] = _escape(formats.date_format(moment, "MONTH_DAY_FORMAT"))
+        last_log = (
+            f'<time datetime="{moment.isoformat()}">{day}</time> '
+            f'<span class="muted small">{_escape(time_ago(patient.last_log))}</span>'
+        )
+    else:
+        last_log = f'<span class="muted">{labels["none_yet"]}</span>'
+    kept = _adherence_cell(patient.adherence_figures, labels)
+    program += _suggestion_marker(patient, link)
+    trend = patient.trend
+    if trend.latest:
+        where = f"{_escape(trend.first_label)} → {_escape(trend.latest_label)}"
+        if trend.direction != "unchanged":
+            where += (
+                f' <span class="badge badge--{_escape(trend.level)}">'
+                f"{_escape(trend.direction_label)}</span>"
+            )
+    else:
+        where = '<span class="muted">—</span>'
+    if patient.open_alerts:
+        severity = "danger" if patient.urgent_alerts else "warning"
+        alerts = (
+            f'<a class="badge badge--{severity}" href="{link}#alerts">'
+            f"{_escape(open_alerts_label(patient.open_alerts, patient.urgent_alerts))}</a>"
+        )
+    else:
+        alerts = f'<span class="muted">{labels["none"]}</span>'
+    return (
+        f'<tr class="{flags}"><th scope="row" class="patient-table__name">'
+        f'<a href="{link}">{_escape(patient.last_name)}, {_escape(patient.first_name)}</a> '
+        f'<span class="muted small">{about}</span></th>'
+        f"<td>{program}</td><td>{last_log}</td><td>{kept}</td><td>{where}</td>"
+        f"<td>{alerts}</td></tr>\n"
+    )
+
+
+def _adherence_cell(figures: Any, labels: dict[str, str]) -> str:
+    """Sessions logged against prescribed over 7 days, with the trend (as
+    templates/dashboard/adherence/list_cell.html shows it)."""
+    if not figures.started:
+        return '<span class="muted">—</span>'
+    if figures.percent is None:
+        return (
+            f'<span class="badge badge--neutral">{labels["new"]}</span> '
+            f'<span class="muted small">{labels["nothing_due"]}</span>'
+        )
+    sessions = gettext("%(logged)s of %(due)s sessions") % {
+        "logged": figures.week.logged,
+        "due": figures.week.due,
+    }
+    cell = (
+        f'<span class="badge badge--{_escape(figures.level)}">{figures.percent}%</span> '
+        f'<span class="muted small">{_escape(sessions)}</span>'
+    )
+    if figures.trend:
+        trend_label = _escape(figures.trend_label)
+        cell += (
+            f' <span class="trend trend--{_escape(figures.trend)}" title="{trend_label}">'
+            f'<span aria-hidden="true">{_escape(figures.trend_arrow)}</span>'
+            f'<span class="visually-hidden">{trend_label}</span></span>'
+        )
+    return cell
+
+
+def _suggestion_marker(patient: Any, link: str) -> str:
+    """The "Ready to progress" / "Going back suggested" badge of a list row."""
+    direction = patient.progress_suggestion
+    if direction not in ("forward", "back"):
+        return ""
+    step = {"step": patient.suggested_exercise.name if patient.suggested_exercise else ""}
+    if direction == "forward":
+        level, label = "success", gettext("Ready to progress")
+        title = gettext("Ready to progress: consider %(step)s") % step
+    else:
+        level, label = "warning", gettext("Going back suggested")
+        title = gettext("Consider going back to %(step)s") % step
+    hidden = gettext("consider %(step)s") % step
+    return (
+        f' <a class="badge badge--{level} suggestion-marker" href="{link}#suggestion"'
+        f' title="{_escape(title)}">{_escape(label)}'
+        f'<span class="visually-hidden">: {_escape(hidden)}</span></a>'
+    )

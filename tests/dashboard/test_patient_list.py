@@ -228,3 +228,17 @@ def test_archived_patients_come_after_the_active_ones_when_shown(therapist_clien
     make_patient(clinic, first_name="Zoe", last_name="Zimmer")
     assert rows(therapist_client.get(URL)) == ["Zoe Zimmer"]
     assert rows(therapist_client.get(URL, {"archived": "on"})) == ["Zoe Zimmer", "Ada Archer"]
+
+
+def test_what_a_clinic_typed_is_shown_as_text_never_as_markup(therapist_client, therapist, clinic):
+    patient = make_patient(
+        clinic,
+        first_name='<img src=x onerror="alert(1)">',
+        last_name="O'Brien & <b>Sons</b>",
+        external_id='"><script>x()</script>',
+    )
+    make_prescription(patient, therapist)
+    content = therapist_client.get(URL).content.decode()
+    assert "O&#x27;Brien &amp; &lt;b&gt;Sons&lt;/b&gt;, &lt;img src=x" in content
+    assert "&quot;&gt;&lt;script&gt;x()&lt;/script&gt;" in content
+    assert "<script>x()" not in content and "<b>Sons" not in content

@@ -1,4 +1,7 @@
+import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
 
 from clinics.models import Clinic, Therapist
 from patients.models import Patient
@@ -106,3 +109,29 @@ def test_the_demo_has_an_improving_episode_and_a_discharged_one(db):
     summary = episode_summary(episode)
     assert summary.centralized
     assert all(change.improvement >= 2 for change in summary.changes if change.mcid)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL load is PostgreSQL's")
+def test_the_bulk_load_leaves_the_log_tables_keys_and_indexes_as_they_were(db):
+    def keys_and_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'prescriptions_symptomlog'::regclass ORDER BY conname"
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'prescriptions_symptomlog' ORDER BY indexname"
+            )
+            return constraints, cursor.fetchall()
+
+    before = keys_and_indexes()
+    call_command("seed_demo", patients=6, days=8)
+    assert keys_and_indexes() == before
+    bulk = Patient.objects.filter(external_id__startswith="BULK-")
+    logs = SymptomLog.objects.filter(patient__in=bulk)
+    # Three exercises a day, on most of the 8 days, each tied to its own patient's program.
+    assert 6 * 3 * 4 <= logs.count() <= 6 * 3 * 8
+    assert not logs.exclude(item__prescription__patient=F("patient")).exists()
+    assert set(logs.values_list("pain", flat=True)) <= set(range(11))

@@ -164,6 +164,42 @@ def test_a_clinics_own_exercise_shows_its_uploaded_picture(tmp_path, clinic, pat
     assert drawing_alts(data) == ["Bridge"]
 
 
+def test_a_picture_replaced_on_disk_is_the_one_the_next_handout_shows(
+    tmp_path, clinic, patient, therapist
+):
+    def image_sizes(data):
+        return {
+            (obj.get_object()["/Width"], obj.get_object()["/Height"])
+            for page in read_pdf(data).pages
+            for obj in (page["/Resources"].get("/XObject") or {}).values()
+            if obj.get_object().get("/Subtype") == "/Image"
+        }
+
+    with override_settings(MEDIA_ROOT=tmp_path):
+        picture = tmp_path / "exercises" / str(clinic.pk) / "bridge.png"
+        picture.parent.mkdir(parents=True)
+        Image.new("RGB", (120, 60), "#445566").save(picture)
+        bridge = Exercise.objects.create(
+            clinic=clinic,
+            slug="bridge",
+            name="Bridge",
+            position="supine",
+            direction="extension",
+            steps=["Lie on your back.", "Lift your hips."],
+            purpose="Strength.",
+            cautions="Stop if it hurts.",
+            default_times_per_day=2,
+            image=f"exercises/{clinic.pk}/bridge.png",
+        )
+        prescription = make_prescription(patient, therapist, exercises=[bridge])
+        first = handout_pdf(prescription)
+        # The clinic uploads a new picture under the same name.
+        Image.new("RGB", (40, 90), "#112233").save(picture)
+        second = handout_pdf(prescription)
+    assert image_sizes(first) == {(120, 60)}
+    assert image_sizes(second) == {(40, 90)}
+
+
 def test_the_cache_gives_the_same_bytes_for_the_same_version(prescription, monkeypatch):
     first = handout_pdf(prescription)
 
