@@ -70,8 +70,9 @@ def test_a_usual_session_is_logged_in_few_taps_and_a_double_submit_stores_it_onc
     # Back to the filled-in form and Save again: still three logs.
     phone.go_back()
     if phone.get_by_role("button", name="Save this session").is_visible():
-        phone.get_by_role("button", name="Save this session").tap()
-        phone.wait_for_load_state()
+        # Wait for the answer to this second save before going anywhere else.
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Save this session").tap()
     assert SymptomLog.objects.filter(patient=patient).count() == 3
 
     phone.goto("/portal/")
