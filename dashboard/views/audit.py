@@ -46,12 +46,14 @@ class AuditExportForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All patients"),
     )
+    # A date input reads and writes ISO dates, whatever the language.
     date_from = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=gettext_lazy("Both days are included."),
     )
 
@@ -110,7 +112,10 @@ def audit_rows(events: Iterable[AuditEvent], names: dict[int, str]) -> Iterator[
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
     clinic = _admin_clinic(request)
-    form = AuditExportForm(request.GET or None, clinic=clinic)
+    # The last 30 days unless the administrator picks others.
+    today = timezone.localdate()
+    initial = {"date_from": today - timedelta(days=30), "date_to": today}
+    form = AuditExportForm(request.GET or None, clinic=clinic, initial=initial)
     if not form.is_valid():
         return render(request, "dashboard/audit_export.html", {"form": form, "clinic": clinic})
     patient = form.cleaned_data["patient"]

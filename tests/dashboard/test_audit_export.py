@@ -2,10 +2,11 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from clinics.models import AuditEvent, audit
 
@@ -100,6 +101,13 @@ def test_the_page_has_a_labelled_form_and_no_download(therapist_client):
     for field in ("id_patient", "id_date_from", "id_date_to"):
         assert f'for="{field}"' in page
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_range_starts_as_the_last_30_days(therapist_client):
+    page = therapist_client.get(URL).content.decode()
+    today = timezone.localdate()
+    assert f'value="{(today - timedelta(days=30)).isoformat()}"' in page
+    assert f'value="{today.isoformat()}"' in page
 
 
 @pytest.mark.parametrize(
