@@ -24,6 +24,16 @@ def test_seeding_twice_gives_the_same_data(db, capsys):
     assert "anna" in capsys.readouterr().out
 
 
+def test_the_printed_demo_logins_work_again_after_a_revoked_access(db):
+    call_command("seed_demo")
+    maria = Patient.objects.get(user__username="maria")
+    maria.revoke_portal_access()
+    call_command("seed_demo")
+    maria.user.refresh_from_db()
+    assert maria.user.is_active
+    assert maria.user.check_password("centra-demo-2026")
+
+
 def test_the_demo_patient_logs_show_centralization(db):
     call_command("seed_demo")
     maria = Patient.objects.get(user__username="maria")

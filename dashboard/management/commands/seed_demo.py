@@ -98,6 +98,11 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        elif not user.is_active:
+            # A demo login switched off while trying "Revoke portal access": the logins
+            # `make run` prints work again after the next run.
+            user.is_active = True
+            user.save(update_fields=["is_active"])
         return user
 
     def _therapist(self, username: str, first: str, last: str, clinic: Clinic, admin: bool):
@@ -148,7 +153,7 @@ class Command(BaseCommand):
             directional_preference=DirectionalPreference.EXTENSION,
             created_by=anna,
         )
-        if maria.user is None:
+        if maria.user is None or not maria.user.is_active:
             maria.user = self._user("maria", "Maria", "Gonzalez", "maria@example.com")
             maria.save(update_fields=["user"])
         program = self._program(maria, anna, "extension", first=3, started_days_ago=15)
