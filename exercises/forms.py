@@ -1,22 +1,15 @@
 from __future__ import annotations
 
-import uuid
-
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from clinics.images import clean_picture
 from clinics.models import Clinic
 
 from .forms_i18n import OtherLanguageTextsMixin
-from .images import reencode
 from .models import Exercise
 
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
-MAX_IMAGE_SIDE = 6000
-# Raster formats only: an SVG can carry scripts, and these three cover photos and drawings.
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 # How a dosage's frequency is entered: so many times a day, or every so many hours.
 PER_DAY = "per_day"
 EVERY_HOURS = "every_hours"
@@ -109,25 +102,8 @@ class ExerciseForm(OtherLanguageTextsMixin, forms.ModelForm):
             raise forms.ValidationError(_("Write at least one step."))
         return steps
 
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image  # unchanged, or cleared
-        if image.size > MAX_IMAGE_BYTES:
-            raise forms.ValidationError(_("The picture is larger than 2 MB."))
-        # Django's ImageField has already opened the file with Pillow; trust what
-        # Pillow found in the content, not the file name or the browser's type.
-        found = getattr(image, "image", None)
-        extension = IMAGE_FORMATS.get(getattr(found, "format", None) or "")
-        if extension is None:
-            raise forms.ValidationError(_("Upload a PNG, JPEG or WebP picture."))
-        if max(found.size) > MAX_IMAGE_SIDE:
-            raise forms.ValidationError(
-                _("The picture is too large: at most %(n)d pixels a side.") % {"n": MAX_IMAGE_SIDE}
-            )
-        clean = reencode(image, found.format)
-        clean.name = f"{uuid.uuid4().hex}.{extension}"
-        return clean
+    def clean_image(self) -> object:
+        return clean_picture(self.cleaned_data.get("image"))
 
     def save(self, commit: bool = True) -> Exercise:
         exercise = super().save(commit=False)
