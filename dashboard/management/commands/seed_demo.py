@@ -83,7 +83,8 @@ class Command(BaseCommand):
         )
         rebuild_summaries(demo)
         rebuild_adherence(demo)
-        raise_inactivity_alerts()
+        # The demo patients only: the bulk set is load for benchmarks, not clinical data.
+        raise_inactivity_alerts(patients=demo)
         self._print_logins()
 
     def _clinic(self, slug: str, *, name: str, phone: str) -> Clinic:
