@@ -10,7 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from clinics.models import therapist_of
+from clinics.models import Clinic, therapist_of
+
+
+def admin_clinic(request: HttpRequest) -> Clinic:
+    """The clinic a clinic administrator runs; anyone else is refused (403)."""
+    therapist = therapist_of(request.user)
+    if therapist is None or not therapist.is_clinic_admin:
+        raise PermissionDenied
+    return therapist.clinic
 
 
 def therapist_required(view: Callable) -> Callable:

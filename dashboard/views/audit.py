@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from clinics.models import AuditEvent, Clinic, audit
 from patients.models import Patient
 
-from .keys import _admin_clinic
+from ..decorators import admin_clinic
 
 COLUMNS = [
     "at",
@@ -111,7 +111,7 @@ def audit_rows(events: Iterable[AuditEvent], names: dict[int, str]) -> Iterator[
 @login_required
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
-    clinic = _admin_clinic(request)
+    clinic = admin_clinic(request)
     # The last 30 days unless the administrator picks others.
     today = timezone.localdate()
     initial = {"date_from": today - timedelta(days=30), "date_to": today}

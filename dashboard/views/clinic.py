@@ -4,7 +4,6 @@ its handouts print (address, logo) and the thresholds the safety rules use."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,15 +12,13 @@ from django.views.decorators.http import require_http_methods
 from clinics.forms import ClinicSettingsForm
 from clinics.models import AuditEvent, audit
 
-from ..decorators import therapist_required
+from ..decorators import admin_clinic, therapist_required
 
 
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def clinic_settings(request: HttpRequest) -> HttpResponse:
-    if not request.therapist.is_clinic_admin:
-        raise PermissionDenied
-    clinic = request.therapist.clinic
+    clinic = admin_clinic(request)
     form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.models import ClinicAPIKey, create_api_key, end_of_day
-from clinics.models import AuditEvent, Clinic, audit, therapist_of
+from clinics.models import AuditEvent, audit
+
+from ..decorators import admin_clinic
 
 
 class KeyForm(forms.Form):
@@ -43,13 +44,6 @@ class KeyForm(forms.Form):
         return day
 
 
-def _admin_clinic(request: HttpRequest) -> Clinic:
-    therapist = therapist_of(request.user)
-    if therapist is None or not therapist.is_clinic_admin:
-        raise PermissionDenied
-    return therapist.clinic
-
-
 def _audit_key(request: HttpRequest, action: str, api_key: ClinicAPIKey, **detail: object) -> None:
     # Named by its prefix: the primary key embeds the key's hash.
     audit(
@@ -66,7 +60,7 @@ def _audit_key(request: HttpRequest, action: str, api_key: ClinicAPIKey, **detai
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_list(request: HttpRequest) -> HttpResponse:
-    clinic = _admin_clinic(request)
+    clinic = admin_clinic(request)
     new_key = None
     form = KeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +90,7 @@ def key_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
-    clinic = _admin_clinic(request)
+    clinic = admin_clinic(request)
     api_key = get_object_or_404(ClinicAPIKey.objects.for_clinic(clinic), prefix=prefix)
     if api_key.revoke():
         _audit_key(request, AuditEvent.Action.UPDATE, api_key, revoked=True)
