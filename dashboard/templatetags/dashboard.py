@@ -195,9 +195,16 @@ def _patient_row(
     )
 
 
+@register.filter
+def adherence_cell(figures: Any) -> str:
+    """The adherence figure as the patient list shows it, for the patient page."""
+    labels = {"new": _escape(gettext("New")), "nothing_due": _escape(gettext("nothing due yet"))}
+    return mark_safe(_adherence_cell(figures, labels))  # noqa: S308 (escaped in there)
+
+
 def _adherence_cell(figures: Any, labels: dict[str, str]) -> str:
-    """Sessions logged against prescribed over 7 days, with the trend (as
-    templates/dashboard/adherence/list_cell.html shows it)."""
+    """Sessions logged against prescribed over 7 days, with the trend: the list's
+    cell and the patient page's figure."""
     if not figures.started:
         return '<span class="muted">—</span>'
     if figures.percent is None:
