@@ -12,6 +12,7 @@ It uses a throwaway SQLite file and no cache server.
 
 import io
 import os
+import re
 import statistics
 import tempfile
 from html import escape
@@ -26,7 +27,9 @@ os.environ.update(sqlite_env(FOLDER.name, "bench-handout"))
 
 
 class Contents(HTMLParser):
-    """The text, the pictures and the inline SVG of an HTML document."""
+    """The text, the pictures and the inline SVG of an HTML document, and the
+    drawings its stylesheets set as cell backgrounds (the forms' lines and boxes):
+    each drawn cell is one more picture for the bare document."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,8 +38,12 @@ class Contents(HTMLParser):
         self.svgs: list[str] = []
         self._skip = 0
         self._svg: list[str] | None = None
+        self._style: list[str] = []
+        self._classes: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "td":
+            self._classes.extend((dict(attrs).get("class") or "").split())
         if tag in ("style", "title"):
             self._skip += 1
         elif tag == "img":
@@ -57,10 +64,18 @@ class Contents(HTMLParser):
                 self._svg = None
 
     def handle_data(self, data):
+        if self._skip and "url(data:" in data:
+            self._style.append(data)
         if self._svg is not None:
             self._svg.append(escape(data))
         elif not self._skip:
             self.words.extend(data.split())
+
+    def close(self):
+        super().close()
+        # ".schedule td.boxes-3 { ...url(data:...)...}": one drawing per cell of that class.
+        for rule in re.finditer(r"td\.([\w-]+) \{[^}]*?url\((data:[^)]+)\)", "".join(self._style)):
+            self.images.extend([rule[2]] * self._classes.count(rule[1]))
 
 
 def bare_document(contents: Contents, pages: int, scale: float) -> str:
@@ -113,15 +128,13 @@ def main() -> None:
     setup_django()
     from django.core.cache import cache
     from django.core.management import call_command
-    from django.template.loader import render_to_string
     from django.test import Client
     from django.urls import reverse
-    from django.utils import translation
     from pypdf import PdfReader
     from weasyprint import HTML
 
     from handouts.handout import handout_context
-    from handouts.pdf import TEMPLATE, handout_pdf, render_handout
+    from handouts.pdf import _fetcher, handout_html, handout_pdf, render_handout
 
     call_command("migrate", verbosity=0)
     user, prescription = seven_exercise_program()
@@ -130,22 +143,24 @@ def main() -> None:
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
     contents = Contents()
-    with translation.override(context["language"]):
-        contents.feed(render_to_string(TEMPLATE, context))
+    contents.feed(handout_html(context))
+    contents.close()
+    # The handout's own fetcher, which reads the drawings' data URLs (and no network).
+    fetcher = _fetcher()
     scale = 1.0
     while True:
         bare_html = bare_document(contents, pages, scale)
-        if len(HTML(string=bare_html).render().pages) <= pages or scale < 0.3:
+        if len(HTML(string=bare_html, url_fetcher=fetcher).render().pages) <= pages or scale < 0.3:
             break
         scale *= 0.85
-    bare_pdf = HTML(string=bare_html).write_pdf()
+    bare_pdf = HTML(string=bare_html, url_fetcher=fetcher).write_pdf()
     bare_pages = len(PdfReader(io.BytesIO(bare_pdf)).pages)
 
     def handout() -> None:
         render_handout(handout_context(prescription))
 
     def bare() -> None:
-        HTML(string=bare_html).write_pdf()
+        HTML(string=bare_html, url_fetcher=fetcher).write_pdf()
 
     # Interleaved: each round renders both, so the machine's load falls on both alike.
     handouts, bares = [], []
@@ -166,7 +181,8 @@ def main() -> None:
     print(f"Handout PDF, 7-exercise extension program ({pages} pages, A4)")
     print(
         f"  bare WeasyPrint: {bare_pages} pages, {len(contents.words)} words, "
-        f"{len(contents.images)} drawings and {len(contents.svgs)} inline SVG, as the handout"
+        f"{len(contents.images)} drawings (the forms' drawn cells included) and "
+        f"{len(contents.svgs)} inline SVG, as the handout"
     )
     print(f"  handout render (context, template, PDF):  {statistics.median(handouts):7.1f} ms")
     print(f"  bare WeasyPrint render:                   {statistics.median(bares):7.1f} ms")

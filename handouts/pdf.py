@@ -10,6 +10,7 @@ without exercises and `HandoutRenderError` when WeasyPrint fails.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -26,9 +27,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from prescriptions.models import Prescription
 
+from . import grids
 from .handout import (
     PATIENT,
     THERAPIST,
@@ -42,6 +45,7 @@ __all__ = [
     "EmptyHandoutError",
     "HandoutError",
     "HandoutRenderError",
+    "handout_html",
     "handout_pdf",
     "render_handout",
     "store_pdf",
@@ -54,6 +58,8 @@ TEMPLATE = "handouts/handout.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "handouts" / "handout.css"
 # An unchanged version is served from the cache; a week keeps it warm between visits.
 CACHE_SECONDS = 7 * 24 * 60 * 60
+# The only data URLs a handout reads: the forms' drawings.
+SVG_DATA_URL = "data:image/svg+xml;base64,"
 # Uploaded photographs are scaled down to this resolution; more only makes big files.
 IMAGE_DPI = 200
 
@@ -65,12 +71,16 @@ def _fetcher_class() -> type:
     class LocalFileFetcher(URLFetcher):
         """Hands WeasyPrint the static files and uploaded pictures from disk.
 
-        Anything else (http, https, ftp, data, a file outside those folders) is
-        refused, so a handout never makes a network request and never reads a file
-        it was not meant to.
+        Anything else (http, https, ftp, data other than the forms' SVG drawings, a
+        file outside those folders) is refused, so a handout never makes a network
+        request and never reads a file it was not meant to.
         """
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(SVG_DATA_URL):
+                # The forms' drawings (handouts.grids): made here, read from the URL.
+                svg = base64.b64decode(url[len(SVG_DATA_URL) :], validate=True)
+                return URLFetcherResponse(url, svg, {"Content-Type": "image/svg+xml"})
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise ValueError(f"Handouts only read local files, not {url[:80]!r}.")
@@ -201,11 +211,16 @@ def cache_key(prescription: Prescription, context: dict[str, Any]) -> str:
     return f"handout:{prescription.pk}:v{prescription.version}:{digest[:32]}"
 
 
-def render_handout(context: dict[str, Any]) -> bytes:
-    """Render a handout context to PDF bytes, without the cache."""
+def handout_html(context: dict[str, Any]) -> str:
+    """The HTML WeasyPrint renders for a handout context."""
     # The whole document speaks the patient's language, not the requester's.
     with translation.override(context["language"]):
-        html = render_to_string(TEMPLATE, context)
+        return render_to_string(TEMPLATE, {**context, **_forms(context)})
+
+
+def render_handout(context: dict[str, Any]) -> bytes:
+    """Render a handout context to PDF bytes, without the cache."""
+    html = handout_html(context)
     from weasyprint import HTML
 
     try:
@@ -220,6 +235,60 @@ def render_handout(context: dict[str, Any]) -> bytes:
         )
     except Exception as exc:
         raise HandoutRenderError("The PDF renderer failed.") from exc
+
+
+def _forms(context: dict[str, Any]) -> dict[str, Any]:
+    """The column widths of the schedule, the log table and the daily check, and the
+    stylesheet that draws their lines and boxes (see `handouts.grids`); made when a
+    PDF is rendered, from what the context says."""
+    paper, large, days = context["paper_size"], context["large_print"], len(context["week_days"])
+    number_width, what_width = (12.0 if large else 9.0), 58.0
+    day_width = grids.day_widths(paper, number_width + what_width, days)
+    question_width = grids.text_column_width(paper) * grids.QUESTION_SHARE
+    check_day_width = grids.day_widths(paper, question_width, days)
+    labels = [
+        _("Date and time"),
+        _("Sets done"),
+        _("Repetitions done"),
+        _("Pain now (0 to 10)"),
+        _("Where the pain reaches"),
+        _("During the exercise"),
+        _("After the exercise"),
+    ]
+    log_widths = grids.log_widths(labels, paper_size=paper, large=large)
+    line = grids.WRITING_LINE[large]
+    lines = len(context["log_lines"])
+    log_lines = grids.log_lines(tuple(round(width, 2) for width in log_widths), lines, line)
+    yes_no = grids.yes_no_boxes(days, check_day_width, large)
+    # A rule at the end of each day column (the last one on the cell's own border).
+    rules = "linear-gradient(to left, #777 0.21mm, transparent 0.21mm)"
+    css = [
+        f".log td.lines {{ padding-bottom: {log_lines.height:.2f}mm;"
+        f" background-image: url({log_lines.url}); }}",
+        f".checks td.answers {{ height: {yes_no.height:.2f}mm; background-image: url({yes_no.url}),"
+        f" {rules}; background-size: auto, {check_day_width:.3f}mm 100%; }}",
+        f".schedule td.days {{ background-size: auto, {day_width:.3f}mm 100%; }}",
+    ]
+    for sessions in sorted({len(item["sessions"]) for item in context["items"]}):
+        boxes = grids.tick_boxes(sessions, days, day_width, large)
+        css.append(
+            f".schedule td.boxes-{sessions} {{ height: {boxes.height:.2f}mm;"
+            f" background-image: url({boxes.url}), {rules}; }}"
+        )
+    # Lengths as text: a number in a template would be written with the language's
+    # decimal comma, which CSS does not read.
+    return {
+        "forms_css": "\n".join(css),
+        "schedule_widths": {
+            "number": f"{number_width:.3f}",
+            "what": f"{what_width:.3f}",
+            "day": f"{day_width:.3f}",
+        },
+        "log_columns": [
+            (label, f"{width:.3f}") for label, width in zip(labels, log_widths, strict=True)
+        ],
+        "check_widths": {"question": f"{question_width:.3f}", "day": f"{check_day_width:.3f}"},
+    }
 
 
 def _stored_name(key: str) -> str:

@@ -193,17 +193,24 @@ class TestScheduleAndLogSheet:
     def test_the_log_sheet_asks_what_the_paper_entry_form_asks_for_each_exercise(
         self, prescription
     ):
-        text = pdf_text(handout_pdf(prescription))
+        data = handout_pdf(prescription)
+        text = pdf_text(data)
         sheet = squashed(text[text.index("Your log sheet") :])
         items = list(prescription.items.select_related("exercise").order_by("position"))
-        # One table per exercise, with the form's questions as its columns.
+        # One table, with the form's questions as its columns, headed again on every page
+        # it runs over: each exercise's lines are under the questions on their page.
         columns = squashed(
             "Date and time Sets done Repetitions done Pain now (0 to 10) Where the pain "
             "reaches During the exercise After the exercise"
         )
-        assert sheet.count(columns) == len(items)
+        pages = [squashed(page.extract_text()) for page in read_pdf(data).pages]
         for item in items:
-            assert squashed(f"{item.position}. {item.exercise.name}") in sheet
+            group = squashed(f"{item.position}. {item.exercise.name}")
+            # "1. Prone lying" is the log's heading; the cards and the week number
+            # exercises without the full stop.
+            (page,) = [page for page in pages if group in page]
+            assert columns in page
+            assert page.index(columns) < page.index(group)
         # Every answer the form offers has its code on the sheet, in the form's order.
         for label in [*Location.labels, *DuringResponse.labels, *AfterResponse.labels]:
             assert squashed(str(label)) in sheet

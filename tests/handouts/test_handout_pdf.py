@@ -1,5 +1,6 @@
 """The handout PDF, read back as a patient would read it."""
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -301,10 +302,40 @@ class TestTheFileFetcher:
         with pytest.raises(ValueError):
             LocalFileFetcher()(url)
 
+    def test_it_reads_the_forms_drawings_from_their_data_urls(self):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1mm" height="1mm"/>'
+        response = LocalFileFetcher()("data:image/svg+xml;base64," + base64.b64encode(svg).decode())
+        assert response.content_type == "image/svg+xml"
+        assert response.read() == svg
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "data:text/html;base64," + base64.b64encode(b"<p>hi</p>").decode(),
+            "data:image/svg+xml;base64,not base64!",
+        ],
+    )
+    def test_it_refuses_other_data_urls(self, url):
+        with pytest.raises(ValueError):
+            LocalFileFetcher()(url)
+
     def test_it_refuses_a_path_that_climbs_out_of_the_static_folder(self, settings):
         sneaky = Path(settings.BASE_DIR, "static", "..", "config", "settings.py")
         with pytest.raises(ValueError):
             LocalFileFetcher()(sneaky.as_uri())
+
+
+def test_the_footer_prints_a_clinic_name_with_quotes_and_markup_as_written(prescription):
+    clinic = prescription.patient.clinic
+    clinic.name = 'The "Back" Clinic \\ </style> Ltd'
+    clinic.phone = ""
+    clinic.save()
+    prescription.refresh_from_db()
+    pages = [
+        " ".join(page.extract_text().split()) for page in read_pdf(handout_pdf(prescription)).pages
+    ]
+    assert all('The "Back" Clinic \\ </style> Ltd' in page for page in pages)
+    assert pages[-1].endswith(f"Page {len(pages)} of {len(pages)}")
 
 
 def test_it_prints_the_clinics_emergency_number_and_the_full_red_flag_screen(prescription):

@@ -1,0 +1,181 @@
+"""The handout's forms to fill in by hand: the weekly schedule, the log table and
+the daily check. Their words are HTML table cells; their empty lines and tick
+boxes are SVG drawings set as the background of one cell per row.
+
+As HTML tables of empty cells they were about a thousand cells, and WeasyPrint
+lays out, styles and tags every cell: they made the handout render several times
+slower than its text and drawings. Now a row is one or two cells of words and one
+drawn cell. (WeasyPrint sets SVG text letter by letter, so the words stay HTML:
+real text, searchable, read in order.) As backgrounds, the drawings are marked as
+decoration in the tagged PDF, so a screen reader reads the words and skips the
+boxes.
+
+Lengths are in millimetres. A form is as wide as the page's text column, so its
+columns get widths in millimetres, and the drawings line up with them.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# The text column: the page's width less the handout's side margins (14 mm each).
+PAGE_WIDTHS = {"A4": 210.0, "LETTER": 215.9}
+SIDE_MARGINS = 28.0
+POINT = 25.4 / 72  # millimetres
+# The handout's text size (handout.css): normal and large print.
+TEXT_SIZE = {False: 11.5 * POINT, True: 14.5 * POINT}
+# The daily check's question column, of the text column.
+QUESTION_SHARE = 0.44
+RULE = 0.6 * POINT
+RULE_COLOUR = "#777"
+INK = "#111"
+# Left and right padding of a cell (handout.css: .form th, .form td).
+CELL_PADDING = 1.2
+# A log line to write on: 8 mm, 9.6 mm in large print.
+WRITING_LINE = {False: 8.0, True: 9.6}
+# Where Debian and most systems keep their fonts; DejaVu is what the handout sets.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+# When the font file cannot be read: an average advance, on the wide side.
+FALLBACK_ADVANCE = 0.7
+
+
+def text_column_width(paper_size: str) -> float:
+    return PAGE_WIDTHS.get(paper_size, PAGE_WIDTHS["A4"]) - SIDE_MARGINS
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
+    """Each character's advance in ems in DejaVu Sans, the handout's font."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        name = FONT_FILES[bold]
+        path = next(found for folder in FONT_FOLDERS for found in Path(folder).rglob(name))
+        font = TTFont(path, lazy=True)
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        return advances, metrics[".notdef"][0] / units
+    except Exception:  # no such font here: estimate instead
+        return None
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide `text` is set at `size` (millimetres)."""
+    found = _advances(bold)
+    if found is None:
+        return len(text) * FALLBACK_ADVANCE * size
+    advances, missing = found
+    return sum(advances.get(ord(char), missing) for char in text) * size
+
+
+def fitted_widths(labels: list[str], shares: list[float], width: float, size: float) -> list[float]:
+    """Column widths from their shares of `width`, each widened to hold the longest
+    word of its heading (so no heading word is broken) where the others have room."""
+    least = [
+        max((text_width(word, size, bold=True) for word in label.split()), default=0.0)
+        + 2 * CELL_PADDING
+        + 0.5  # borders and rounding
+        for label in labels
+    ]
+    total = sum(shares)
+    widths = [width * share / total for share in shares]
+    short = sum(max(0.0, need - have) for need, have in zip(least, widths, strict=True))
+    spare = sum(max(0.0, have - need) for need, have in zip(least, widths, strict=True))
+    if short <= 0 or spare <= 0:
+        return widths
+    give = min(1.0, short / spare)
+    return [
+        need if need > have else have - (have - need) * give
+        for need, have in zip(least, widths, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """An SVG picture and its size in millimetres."""
+
+    svg: str
+    width: float
+    height: float
+
+    @property
+    def url(self) -> str:
+        """The picture as a data URL, for a CSS background (handouts.pdf lets the
+        renderer read data URLs of SVG and nothing else)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def _svg(width: float, height: float, body: str) -> Drawing:
+    return Drawing(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
+        f'viewBox="0 0 {width:.2f} {height:.2f}">{body}</svg>',
+        width,
+        height,
+    )
+
+
+def _rules(path: str, colour: str = RULE_COLOUR, width: float = RULE) -> str:
+    return f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.3f}"/>'
+
+
+def log_widths(labels: list[str], *, paper_size: str, large: bool) -> list[float]:
+    """The log table's column widths: the paper-entry form's questions, in its order."""
+    return fitted_widths(
+        labels, [13, 9, 15, 12, 17, 17, 17], text_column_width(paper_size), TEXT_SIZE[large]
+    )
+
+
+@lru_cache(maxsize=32)
+def log_lines(widths: tuple[float, ...], lines: int, line: float) -> Drawing:
+    """`lines` lines to write on, ruled at the top and between the columns."""
+    width, height = sum(widths), lines * line
+    path = [f"M0 {row * line + RULE / 2:.2f}H{width:.2f}" for row in range(lines)]
+    x = 0.0
+    for column in widths[:-1]:
+        x += column
+        path.append(f"M{x:.2f} 0V{height:.2f}")
+    return _svg(width, height, _rules("".join(path)))
+
+
+def day_widths(paper_size: str, first_columns: float, days: int) -> float:
+    """The width of each day column once the first columns have theirs."""
+    return (text_column_width(paper_size) - first_columns) / days
+
+
+@lru_cache(maxsize=64)
+def tick_boxes(sessions: int, days: int, day_width: float, large: bool) -> Drawing:
+    """A box per session in each of `days` day columns."""
+    side = TEXT_SIZE[large] * 0.85  # a little taller than a capital letter
+    gap = side * 0.4
+    per_line = max(1, int((day_width - 2 * CELL_PADDING + gap) // (side + gap)))
+    rows = -(-sessions // per_line)
+    height = rows * side + (rows - 1) * gap + 2 * gap
+    row_width = min(sessions, per_line) * (side + gap) - gap
+    boxes = []
+    for day in range(days):
+        left = day * day_width + (day_width - row_width) / 2
+        for session in range(sessions):
+            row, place = divmod(session, per_line)
+            x, y = left + place * (side + gap), gap + row * (side + gap)
+            boxes.append(f"M{x:.2f} {y:.2f}h{side:.2f}v{side:.2f}h{-side:.2f}z")
+    return _svg(days * day_width, height, _rules("".join(boxes), INK, 0.9 * POINT))
+
+
+@lru_cache(maxsize=16)
+def yes_no_boxes(days: int, day_width: float, large: bool) -> Drawing:
+    """Two boxes in the middle of each day column, one above the other, as the
+    column's heading has "yes" above "no"."""
+    side = TEXT_SIZE[large] * 0.85
+    gap = side * 0.5
+    boxes = [
+        f"M{(day + 0.5) * day_width - side / 2:.2f} {gap + row * (side + gap):.2f}"
+        f"h{side:.2f}v{side:.2f}h{-side:.2f}z"
+        for day in range(days)
+        for row in (0, 1)
+    ]
+    return _svg(days * day_width, 2 * side + 3 * gap, _rules("".join(boxes), INK, 0.9 * POINT))
