@@ -58,6 +58,8 @@ TEMPLATE = "handouts/handout.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "handouts" / "handout.css"
 # An unchanged version is served from the cache; a week keeps it warm between visits.
 CACHE_SECONDS = 7 * 24 * 60 * 60
+# Where the worker stores the PDFs it renders at activation, in the file storage.
+STORED_FOLDER = "handouts"
 # The only data URLs a handout reads: the forms' drawings.
 SVG_DATA_URL = "data:image/svg+xml;base64,"
 # Uploaded photographs are scaled down to this resolution; more only makes big files.
@@ -292,7 +294,7 @@ def _forms(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stored_name(key: str) -> str:
-    return "handouts/" + key.replace(":", "-") + ".pdf"
+    return f"{STORED_FOLDER}/" + key.replace(":", "-") + ".pdf"
 
 
 def stored_pdf(key: str) -> bytes | None:
@@ -312,18 +314,53 @@ def store_pdf(prescription: Prescription) -> bool:
     """Render this program version's handouts into file storage, unless they are there
     already; False when nothing needed rendering. The worker calls it when a program
     is activated, so the first download does not wait for WeasyPrint: the therapist's
-    copy and the patient's, each at the patient's chosen print size."""
+    copy and the patient's, each at the patient's chosen print size. The patient's
+    other stored copies are then removed (see `_prune_stored`)."""
     rendered = False
+    kept = set()
     for reader in (THERAPIST, PATIENT):
         context = handout_context(
             prescription, large_print=prescription.patient.large_print, reader=reader
         )
         name = _stored_name(cache_key(prescription, context))
+        kept.add(name)
         if default_storage.exists(name):
             continue
         default_storage.save(name, ContentFile(render_handout(context)))
         rendered = True
+    _prune_stored(prescription, kept)
     return rendered
+
+
+def _prune_stored(prescription: Prescription, kept: set[str]) -> int:
+    """Delete the stored copies of this patient's handouts other than `kept`: earlier
+    versions of the program, and copies of this one made before what it shows changed.
+    Nobody is served those (a download renders them again), and without this every
+    activation would leave two more files behind for good. Returns how many went."""
+    programs = {
+        str(pk)
+        for pk in Prescription.objects.filter(patient_id=prescription.patient_id).values_list(
+            "pk", flat=True
+        )
+    }
+    try:
+        _folders, files = default_storage.listdir(STORED_FOLDER)
+    except (OSError, NotImplementedError):
+        return 0
+    removed = 0
+    for file in files:
+        # handout-<program>-v<version>-<digest>.pdf (`_stored_name`)
+        kind, _sep, rest = file.partition("-")
+        program = rest.partition("-")[0]
+        name = f"{STORED_FOLDER}/{file}"
+        if kind == "handout" and program in programs and name not in kept:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("Could not delete a stored handout.", exc_info=True)
+                continue
+            removed += 1
+    return removed
 
 
 def handout_pdf(

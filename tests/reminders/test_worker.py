@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -128,8 +129,6 @@ def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
     marks = {b"%PDF-1.7 stored copy " + str(n).encode() for n in range(2)}
     for path, mark in zip(stored, sorted(marks), strict=True):
         path.write_bytes(mark)
-    from django.test import Client
-
     served = set()
     for user in (patient.user, therapist):
         client = Client()
@@ -138,6 +137,36 @@ def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
         assert response.status_code == 200
         served.add(response.content)
     assert served == marks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_version_leaves_only_its_own_stored_handouts(
+    queued_tasks, settings, tmp_path, patient, therapist, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    other_patient = make_patient(patient.clinic, first_name="Other")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = make_prescription(patient, therapist)
+        others = make_prescription(other_patient, therapist)
+    work_through_queue()
+    folder = tmp_path / "handouts"
+    assert len(list(folder.glob(f"handout-{first.pk}-*.pdf"))) == 2
+    (folder / f"handout-{first.pk}-v1-0000stale.pdf").write_bytes(b"%PDF old layout")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = make_prescription(patient, therapist)
+    work_through_queue()
+    first.refresh_from_db()
+    assert first.status == first.Status.ENDED
+    assert not list(folder.glob(f"handout-{first.pk}-*.pdf"))
+    assert len(list(folder.glob(f"handout-{second.pk}-*.pdf"))) == 2
+    # Another patient's copies are theirs to keep.
+    assert len(list(folder.glob(f"handout-{others.pk}-*.pdf"))) == 2
+    # The ended version still downloads: rendered again on demand.
+    client = Client()
+    client.force_login(therapist)
+    response = client.get(reverse("handouts:pdf", args=[first.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
 @pytest.mark.django_db
