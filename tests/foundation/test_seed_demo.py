@@ -1,11 +1,20 @@
+from datetime import datetime, timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from clinics.models import Clinic, Therapist
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, ProgressionSuggestion, SymptomLog
+from prescriptions.models import (
+    Alert,
+    Prescription,
+    PrescriptionItem,
+    ProgressionSuggestion,
+    SymptomLog,
+)
 
 
 def _counts():
@@ -83,6 +92,51 @@ def test_the_seeded_patients_overview_matches_their_logs_alerts_and_programs(db)
     Patient.objects.update(adherence={})
     rebuild_adherence()
     assert dict(Patient.objects.values_list("pk", "adherence")) == stored
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_the_bulk_adherence_puts_logs_at_the_slot_edges_where_the_services_do(db, settings, zone):
+    from dashboard.management.commands.seed_demo import _store_bulk_adherence
+    from prescriptions.adherence import store_for, waking_minutes
+
+    settings.TIME_ZONE = zone  # a half-hour offset moves every edge off the UTC hour
+    call_command("seed_demo", patients=2, days=3)
+    bulk = list(Patient.objects.filter(external_id__startswith="BULK-").order_by("pk"))
+    program = Prescription.objects.get(patient=bulk[0])
+    items = list(program.items.order_by("position"))
+    # Each slot's first and last instants, and those of the day and of the waking hours.
+    length = timedelta(minutes=waking_minutes(bulk[0].wake_start, bulk[0].wake_end)) / 7
+    day = datetime.combine(timezone.localdate() - timedelta(days=1), bulk[0].wake_start)
+    edges = [day + length * n for n in range(8)]
+    edges += [day.replace(hour=0), day.replace(hour=23, minute=59, second=59)]
+    moments = {edge + timedelta(microseconds=shift) for edge in edges for shift in (0, -1)}
+    log = SymptomLog.objects.filter(patient=bulk[0]).first()
+    SymptomLog.objects.bulk_create(
+        [
+            SymptomLog(
+                patient=bulk[0],
+                item=log.item,
+                logged_at=timezone.make_aware(moment),
+                sets_done=log.sets_done,
+                repetitions_done=log.repetitions_done,
+                pain=log.pain,
+                location=log.location,
+                during=log.during,
+                after=log.after,
+            )
+            for moment in sorted(moments)
+        ]
+    )
+    # Seven sessions: slots of 102 6/7 minutes, edges at no whole second.
+    PrescriptionItem.objects.filter(
+        prescription__patient__in=bulk, position=items[0].position
+    ).update(times_per_day=7, every_hours=None)
+    items = list(program.items.order_by("position"))
+    _store_bulk_adherence(bulk, items, program.activated_at)
+    for patient in bulk:
+        patient.refresh_from_db()
+        assert patient.adherence == store_for(patient)
+    assert patient.adherence["periods"][0][2] == 7
 
 
 def bulk_ids():
