@@ -452,8 +452,9 @@ LOG_COLUMNS = [
 
 def _store_bulk_adherence(patients: list[Patient], program_items: list, started) -> None:
     """The stored adherence of the bulk patients, from their logs as loaded. They share
-    one program period, so only each day's mask of logged slots differs; the logs are
-    read in chunks of patients rather than through the services one patient at a time."""
+    one program period, so only each day's mask of logged slots differs. PostgreSQL
+    works the masks out itself; elsewhere the logs are read in chunks of patients rather
+    than through the services one patient at a time."""
     start, end = patients[0].wake_start, patients[0].wake_end
     sessions = sessions_per_day(program_items, start, end)
     period = [[started.isoformat(), None, sessions]]
