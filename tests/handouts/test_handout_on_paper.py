@@ -94,6 +94,22 @@ class TestPrintSizes:
             for step in steps:
                 assert " ".join(step.split()[-4:]) in first, (name, step)
 
+    @pytest.mark.parametrize("paper", ["A4", "LETTER"])
+    def test_no_row_of_the_forms_splits_across_two_pages(self, clinic, ten, paper):
+        # Ten exercises in large print: the week, the log and the daily check all run
+        # over more than one page, and each row keeps its words with its boxes.
+        clinic.paper_size = paper
+        clinic.save()
+        ten.refresh_from_db()
+        pages = [squashed(text) for text in page_texts(handout_pdf(ten, large_print=True))]
+        sheets = pages[next(n for n, text in enumerate(pages) if "Yourweek" in text) :]
+        rows = [
+            *(f"{item.exercise.name}{item.dosage_text}" for item in ten.items.all()),
+            *(str(label) for label in [*NeuroSymptom.labels, *RedFlag.labels]),
+        ]
+        for row in rows:
+            assert any(squashed(row) in page for page in sheets), row
+
     def test_the_patient_chooses_large_print_on_the_portal(self, patient_client, prescription):
         today = patient_client.get(reverse("portal:today")).content.decode()
         url = reverse("handouts:pdf", args=[prescription.pk]) + "?size=large"
