@@ -81,6 +81,17 @@ def _fresh_attempt_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request through the test client activates its language in the test's own
+    thread (a server does so on the request's thread), so the next test would run
+    in it: a Spanish page left the following test reading Spanish names."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
