@@ -108,6 +108,23 @@ def open_alerts_label(open_alerts: int, urgent_alerts: int = 0) -> str:
 
 
 @register.simple_tag
+def select(field: Any) -> str:
+    """A choice field's <select>, written here: Django's widget renders each option
+    through a template, a millisecond of every patient list for its two menus."""
+    value = field.value()
+    current = "" if value is None else str(value)
+    options = "".join(
+        f'<option value="{_escape(key)}"{" selected" if str(key) == current else ""}>'
+        f"{_escape(label)}</option>"
+        for key, label in field.field.choices
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        f'<select name="{_escape(field.html_name)}" id="{_escape(field.id_for_label)}">'
+        f"{options}</select>"
+    )
+
+
+@register.simple_tag
 def patient_rows(patients: Iterable[Any], patients_url: str) -> str:
     """The patient list's table rows, written in Python.
 
@@ -115,7 +132,7 @@ def patient_rows(patients: Iterable[Any], patients_url: str) -> str:
     cost: the template engine's lookups, filters and nested `if`s for 25 rows were
     most of the list's rendering time. Every value is escaped here."""
     days: dict[date, str] = {}
-    labels = {
+    labels: dict[Any, str] = {
         "archived": _escape(gettext("Archived")),
         "hand_picked": gettext("Hand-picked"),
         "no_program": _escape(gettext("No program")),
@@ -128,6 +145,15 @@ def patient_rows(patients: Iterable[Any], patients_url: str) -> str:
     return mark_safe(rows)  # noqa: S308
 
 
+def _once(labels: dict[Any, str], key: Any, make: Any) -> str:
+    """`make()`, escaped, kept in `labels` under `key` for the other rows: the rows
+    share most of their words, and each translation lookup costs."""
+    found = labels.get(key)
+    if found is None:
+        found = labels[key] = _escape(make())
+    return found
+
+
 def _escape(value: Any) -> str:
     # What django.utils.html.escape does, without its lazy-string wrapper: hundreds
     # of calls per page.
@@ -135,7 +161,7 @@ def _escape(value: Any) -> str:
 
 
 def _patient_row(
-    patient: Any, patients_url: str, labels: dict[str, str], days: dict[date, str]
+    patient: Any, patients_url: str, labels: dict[Any, str], days: dict[date, str]
 ) -> str:
     link = f"{_escape(patients_url)}{patient.pk}/"
     flags = ("is-flagged" if patient.open_alerts else "") + (
@@ -145,13 +171,17 @@ def _patient_row(
     if patient.external_id and patient.date_of_birth:
         about += " · "
     if patient.date_of_birth:
-        about += _escape(years_old(patient.date_of_birth))
+        years = age(patient.date_of_birth)
+        about += _once(labels, ("age", years), lambda: gettext("%(age)s y") % {"age": years})
     if patient.archived:
         about += f' <span class="badge badge--neutral">{labels["archived"]}</span>'
     if patient.active_version:
+        version = _once(
+            labels, ("v", patient.active_version), lambda: version_label(patient.active_version)
+        )
         program = (
             f"{_escape(patient.active_progression or labels['hand_picked'])} "
-            f'<span class="muted">· {_escape(version_label(patient.active_version))}</span>'
+            f'<span class="muted">· {version}</span>'
         )
     else:
         program = f'<span class="muted">{labels["no_program"]}</span>'
@@ -170,20 +200,22 @@ def _patient_row(
     program += _suggestion_marker(patient, link)
     trend = patient.trend
     if trend.latest:
-        where = f"{_escape(trend.first_label)} → {_escape(trend.latest_label)}"
+        first = _once(labels, ("where", trend.first), lambda: trend.first_label)
+        latest = _once(labels, ("where", trend.latest), lambda: trend.latest_label)
+        where = f"{first} → {latest}"
         if trend.direction != "unchanged":
-            where += (
-                f' <span class="badge badge--{_escape(trend.level)}">'
-                f"{_escape(trend.direction_label)}</span>"
-            )
+            direction = _once(labels, ("direction", trend.direction), lambda: trend.direction_label)
+            where += f' <span class="badge badge--{_escape(trend.level)}">{direction}</span>'
     else:
         where = '<span class="muted">—</span>'
     if patient.open_alerts:
         severity = "danger" if patient.urgent_alerts else "warning"
-        alerts = (
-            f'<a class="badge badge--{severity}" href="{link}#alerts">'
-            f"{_escape(open_alerts_label(patient.open_alerts, patient.urgent_alerts))}</a>"
+        count = _once(
+            labels,
+            ("alerts", patient.open_alerts, patient.urgent_alerts),
+            lambda: open_alerts_label(patient.open_alerts, patient.urgent_alerts),
         )
+        alerts = f'<a class="badge badge--{severity}" href="{link}#alerts">{count}</a>'
     else:
         alerts = f'<span class="muted">{labels["none"]}</span>'
     return (
@@ -198,11 +230,14 @@ def _patient_row(
 @register.filter
 def adherence_cell(figures: Any) -> str:
     """The adherence figure as the patient list shows it, for the patient page."""
-    labels = {"new": _escape(gettext("New")), "nothing_due": _escape(gettext("nothing due yet"))}
+    labels: dict[Any, str] = {
+        "new": _escape(gettext("New")),
+        "nothing_due": _escape(gettext("nothing due yet")),
+    }
     return mark_safe(_adherence_cell(figures, labels))  # noqa: S308 (escaped in there)
 
 
-def _adherence_cell(figures: Any, labels: dict[str, str]) -> str:
+def _adherence_cell(figures: Any, labels: dict[Any, str]) -> str:
     """Sessions logged against prescribed over 7 days, with the trend: the list's
     cell and the patient page's figure."""
     if not figures.started:
@@ -212,16 +247,20 @@ def _adherence_cell(figures: Any, labels: dict[str, str]) -> str:
             f'<span class="badge badge--neutral">{labels["new"]}</span> '
             f'<span class="muted small">{labels["nothing_due"]}</span>'
         )
-    sessions = gettext("%(logged)s of %(due)s sessions") % {
-        "logged": figures.week.logged,
-        "due": figures.week.due,
-    }
+    week = figures.week
+    sessions = _once(
+        labels,
+        ("sessions", week.logged, week.due),
+        lambda: (
+            gettext("%(logged)s of %(due)s sessions") % {"logged": week.logged, "due": week.due}
+        ),
+    )
     cell = (
         f'<span class="badge badge--{_escape(figures.level)}">{figures.percent}%</span> '
-        f'<span class="muted small">{_escape(sessions)}</span>'
+        f'<span class="muted small">{sessions}</span>'
     )
     if figures.trend:
-        trend_label = _escape(figures.trend_label)
+        trend_label = _once(labels, ("trend", figures.trend), lambda: figures.trend_label)
         cell += (
             f' <span class="trend trend--{_escape(figures.trend)}" title="{trend_label}">'
             f'<span aria-hidden="true">{_escape(figures.trend_arrow)}</span>'
