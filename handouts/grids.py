@@ -20,6 +20,9 @@ import base64
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 # The text column: the page's width less the handout's side margins (14 mm each).
 PAGE_WIDTHS = {"A4": 210.0, "LETTER": 215.9}
@@ -38,8 +41,8 @@ CELL_PADDING = 1.2
 WRITING_LINE = {False: 8.0, True: 9.6}
 # Where Debian and most systems keep their fonts; DejaVu is what the handout sets.
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
-FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
-# When the font file cannot be read: an average advance, on the wide side.
+BOLD_FONT = "DejaVuSans-Bold.ttf"
+# When the font file cannot be read: an average bold advance, on the wide side.
 FALLBACK_ADVANCE = 0.7
 
 
@@ -47,14 +50,13 @@ def text_column_width(paper_size: str) -> float:
     return PAGE_WIDTHS.get(paper_size, PAGE_WIDTHS["A4"]) - SIDE_MARGINS
 
 
-@lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
-    """Each character's advance in ems in DejaVu Sans, the handout's font."""
+@lru_cache(maxsize=1)
+def _bold_advances() -> tuple[dict[int, float], float] | None:
+    """Each character's advance in ems in DejaVu Sans Bold, the headings' font."""
     try:
         from fontTools.ttLib import TTFont
 
-        name = FONT_FILES[bold]
-        path = next(found for folder in FONT_FOLDERS for found in Path(folder).rglob(name))
+        path = next(found for folder in FONT_FOLDERS for found in Path(folder).rglob(BOLD_FONT))
         font = TTFont(path, lazy=True)
         units = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
@@ -64,9 +66,9 @@ def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
         return None
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """How wide `text` is set at `size` (millimetres)."""
-    found = _advances(bold)
+def bold_width(text: str, size: float) -> float:
+    """How wide `text` is set in bold at `size` (millimetres)."""
+    found = _bold_advances()
     if found is None:
         return len(text) * FALLBACK_ADVANCE * size
     advances, missing = found
@@ -77,7 +79,7 @@ def fitted_widths(labels: list[str], shares: list[float], width: float, size: fl
     """Column widths from their shares of `width`, each widened to hold the longest
     word of its heading (so no heading word is broken) where the others have room."""
     least = [
-        max((text_width(word, size, bold=True) for word in label.split()), default=0.0)
+        max((bold_width(word, size) for word in label.split()), default=0.0)
         + 2 * CELL_PADDING
         + 0.5  # borders and rounding
         for label in labels
@@ -117,6 +119,10 @@ def _svg(width: float, height: float, body: str) -> Drawing:
         width,
         height,
     )
+
+
+def _box(x: float, y: float, side: float) -> str:
+    return f"M{x:.2f} {y:.2f}h{side:.2f}v{side:.2f}h{-side:.2f}z"
 
 
 def _rules(path: str, colour: str = RULE_COLOUR, width: float = RULE) -> str:
@@ -161,21 +167,78 @@ def tick_boxes(sessions: int, days: int, day_width: float, large: bool) -> Drawi
         left = day * day_width + (day_width - row_width) / 2
         for session in range(sessions):
             row, place = divmod(session, per_line)
-            x, y = left + place * (side + gap), gap + row * (side + gap)
-            boxes.append(f"M{x:.2f} {y:.2f}h{side:.2f}v{side:.2f}h{-side:.2f}z")
+            boxes.append(_box(left + place * (side + gap), gap + row * (side + gap), side))
     return _svg(days * day_width, height, _rules("".join(boxes), INK, 0.9 * POINT))
 
 
 @lru_cache(maxsize=16)
 def yes_no_boxes(days: int, day_width: float, large: bool) -> Drawing:
-    """Two boxes in the middle of each day column, one above the other, as the
-    column's heading has "yes" above "no"."""
+    """Two boxes in the middle of each day column, one above the other: the upper
+    for yes, the lower for no (the first column's heading says so)."""
     side = TEXT_SIZE[large] * 0.85
     gap = side * 0.5
     boxes = [
-        f"M{(day + 0.5) * day_width - side / 2:.2f} {gap + row * (side + gap):.2f}"
-        f"h{side:.2f}v{side:.2f}h{-side:.2f}z"
+        _box((day + 0.5) * day_width - side / 2, gap + row * (side + gap), side)
         for day in range(days)
         for row in (0, 1)
     ]
     return _svg(days * day_width, 2 * side + 3 * gap, _rules("".join(boxes), INK, 0.9 * POINT))
+
+
+# The week's first two columns: the exercise's number, and its name with how often.
+NUMBER_WIDTH = {False: 9.0, True: 12.0}
+WHAT_WIDTH = 58.0
+
+
+def forms(context: dict[str, Any]) -> dict[str, Any]:
+    """The column widths of the week, the log table and the daily check, and the
+    stylesheet that draws their lines and boxes, for a handout context (see
+    `handouts.handout`); made when a PDF is rendered."""
+    paper, large, days = context["paper_size"], context["large_print"], len(context["week_days"])
+    number_width = NUMBER_WIDTH[large]
+    day_width = day_widths(paper, number_width + WHAT_WIDTH, days)
+    question_width = text_column_width(paper) * QUESTION_SHARE
+    check_day_width = day_widths(paper, question_width, days)
+    labels = [
+        _("Date and time"),
+        _("Sets done"),
+        _("Repetitions done"),
+        _("Pain now (0 to 10)"),
+        _("Where the pain reaches"),
+        _("During the exercise"),
+        _("After the exercise"),
+    ]
+    widths = log_widths(labels, paper_size=paper, large=large)
+    lines = log_lines(
+        tuple(round(width, 2) for width in widths), context["log_lines"], WRITING_LINE[large]
+    )
+    yes_no = yes_no_boxes(days, check_day_width, large)
+    # A rule at the end of each day column (the last one on the cell's own border).
+    rules = f"linear-gradient(to left, {RULE_COLOUR} {RULE:.2f}mm, transparent {RULE:.2f}mm)"
+    css = [
+        f".log td.lines {{ padding-bottom: {lines.height:.2f}mm;"
+        f" background-image: url({lines.url}); }}",
+        f".checks td.answers {{ height: {yes_no.height:.2f}mm; background-image: url({yes_no.url}),"
+        f" {rules}; background-size: auto, {check_day_width:.3f}mm 100%; }}",
+        f".schedule td.days {{ background-size: auto, {day_width:.3f}mm 100%; }}",
+    ]
+    for sessions in sorted({item["sessions"] for item in context["items"]}):
+        boxes = tick_boxes(sessions, days, day_width, large)
+        css.append(
+            f".schedule td.boxes-{sessions} {{ height: {boxes.height:.2f}mm;"
+            f" background-image: url({boxes.url}), {rules}; }}"
+        )
+    # Lengths as text: a number in a template would be written with the language's
+    # decimal comma, which CSS does not read.
+    return {
+        "forms_css": "\n".join(css),
+        "schedule_widths": {
+            "number": f"{number_width:.3f}",
+            "what": f"{WHAT_WIDTH:.3f}",
+            "day": f"{day_width:.3f}",
+        },
+        "log_columns": [
+            (label, f"{width:.3f}") for label, width in zip(labels, widths, strict=True)
+        ],
+        "check_widths": {"question": f"{question_width:.3f}", "day": f"{check_day_width:.3f}"},
+    }

@@ -141,7 +141,7 @@ def handout_context(
             "locations": _codes(Location.choices, {}),
             "during_answers": _codes(DuringResponse.choices, DURING_WORDS, letters=True),
             "after_answers": _codes(AfterResponse.choices, AFTER_WORDS, letters=True),
-            "log_lines": list(range(1, LOG_LINES + 1)),
+            "log_lines": LOG_LINES,
             "portal_url": portal_url,
             "portal_address": short_address(portal_url),
             "portal_qr_svg": portal_qr_svg(
@@ -201,7 +201,7 @@ def _item(number: int, item: Any) -> dict[str, Any]:
         "name": exercise.name,
         "steps": item.steps,
         "dosage": _keep_parts_together(item.dosage_text),
-        "sessions": list(range(_sessions(item))),
+        "sessions": _sessions(item),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),
         "drawing_path": str(path) if path else "",

@@ -27,7 +27,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from prescriptions.models import Prescription
 
@@ -217,7 +216,7 @@ def handout_html(context: dict[str, Any]) -> str:
     """The HTML WeasyPrint renders for a handout context."""
     # The whole document speaks the patient's language, not the requester's.
     with translation.override(context["language"]):
-        return render_to_string(TEMPLATE, {**context, **_forms(context)})
+        return render_to_string(TEMPLATE, {**context, **grids.forms(context)})
 
 
 def render_handout(context: dict[str, Any]) -> bytes:
@@ -237,60 +236,6 @@ def render_handout(context: dict[str, Any]) -> bytes:
         )
     except Exception as exc:
         raise HandoutRenderError("The PDF renderer failed.") from exc
-
-
-def _forms(context: dict[str, Any]) -> dict[str, Any]:
-    """The column widths of the schedule, the log table and the daily check, and the
-    stylesheet that draws their lines and boxes (see `handouts.grids`); made when a
-    PDF is rendered, from what the context says."""
-    paper, large, days = context["paper_size"], context["large_print"], len(context["week_days"])
-    number_width, what_width = (12.0 if large else 9.0), 58.0
-    day_width = grids.day_widths(paper, number_width + what_width, days)
-    question_width = grids.text_column_width(paper) * grids.QUESTION_SHARE
-    check_day_width = grids.day_widths(paper, question_width, days)
-    labels = [
-        _("Date and time"),
-        _("Sets done"),
-        _("Repetitions done"),
-        _("Pain now (0 to 10)"),
-        _("Where the pain reaches"),
-        _("During the exercise"),
-        _("After the exercise"),
-    ]
-    log_widths = grids.log_widths(labels, paper_size=paper, large=large)
-    line = grids.WRITING_LINE[large]
-    lines = len(context["log_lines"])
-    log_lines = grids.log_lines(tuple(round(width, 2) for width in log_widths), lines, line)
-    yes_no = grids.yes_no_boxes(days, check_day_width, large)
-    # A rule at the end of each day column (the last one on the cell's own border).
-    rules = "linear-gradient(to left, #777 0.21mm, transparent 0.21mm)"
-    css = [
-        f".log td.lines {{ padding-bottom: {log_lines.height:.2f}mm;"
-        f" background-image: url({log_lines.url}); }}",
-        f".checks td.answers {{ height: {yes_no.height:.2f}mm; background-image: url({yes_no.url}),"
-        f" {rules}; background-size: auto, {check_day_width:.3f}mm 100%; }}",
-        f".schedule td.days {{ background-size: auto, {day_width:.3f}mm 100%; }}",
-    ]
-    for sessions in sorted({len(item["sessions"]) for item in context["items"]}):
-        boxes = grids.tick_boxes(sessions, days, day_width, large)
-        css.append(
-            f".schedule td.boxes-{sessions} {{ height: {boxes.height:.2f}mm;"
-            f" background-image: url({boxes.url}), {rules}; }}"
-        )
-    # Lengths as text: a number in a template would be written with the language's
-    # decimal comma, which CSS does not read.
-    return {
-        "forms_css": "\n".join(css),
-        "schedule_widths": {
-            "number": f"{number_width:.3f}",
-            "what": f"{what_width:.3f}",
-            "day": f"{day_width:.3f}",
-        },
-        "log_columns": [
-            (label, f"{width:.3f}") for label, width in zip(labels, log_widths, strict=True)
-        ],
-        "check_widths": {"question": f"{question_width:.3f}", "day": f"{check_day_width:.3f}"},
-    }
 
 
 def _stored_name(key: str) -> str:

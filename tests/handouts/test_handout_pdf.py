@@ -277,7 +277,7 @@ def test_the_context_is_plain_data_in_program_order(prescription):
     assert context["portal_address"] == "127.0.0.1:8000/portal"
     assert context["portal_qr_svg"].startswith("<svg")
     assert context["page_size"] == "A4"
-    assert len(context["log_lines"]) == 7
+    assert context["log_lines"] == 7
     assert len(context["week_days"]) == 7
 
 
