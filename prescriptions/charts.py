@@ -7,7 +7,7 @@ pain closer to the spine (centralization).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -102,8 +102,22 @@ def short_location_labels() -> list[str]:
     return [labels[code] for code in sorted(LOCATION_RANK, key=LOCATION_RANK.get)]
 
 
-def _fmt(value: float) -> str:
+def short_number(value: float) -> str:
+    """A chart's number: one decimal at most, none when it is whole."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def day_axis(start: date, end: date, left: float, width: float) -> Callable[[date], float]:
+    """Where a day falls on a chart's time axis from `left`, `width` wide (the middle
+    when the chart covers a single day)."""
+    span = max((end - start).days, 1)
+
+    def x(day: date) -> float:
+        if start == end:
+            return left + width / 2
+        return left + width * (day - start).days / span
+
+    return x
 
 
 def _describe(days: Sequence[DaySymptoms]) -> str:
@@ -111,9 +125,9 @@ def _describe(days: Sequence[DaySymptoms]) -> str:
     parts = [
         _("Pain %(first)s out of 10 on %(first_day)s, %(last)s out of 10 on %(last_day)s.")
         % {
-            "first": _fmt(first.pain_mean),
+            "first": short_number(first.pain_mean),
             "first_day": date_format(first.day, "DATE_FORMAT"),
-            "last": _fmt(last.pain_mean),
+            "last": short_number(last.pain_mean),
             "last_day": date_format(last.day, "DATE_FORMAT"),
         },
         _("Pain reached: %(first)s at first, %(last)s on the last day.")
@@ -144,13 +158,8 @@ def symptom_chart(
     started = [timezone.localdate(v.activated_at) for v in versions if v.activated_at]
     start = min([start, *(day for day in started if start - timedelta(days=14) <= day < start)])
     end = max([end, *(day for day in started if end < day <= timezone.localdate())])
-    span = max((end - start).days, 1)
     plot_width = WIDTH - LEFT - RIGHT
-
-    def x(day: date) -> float:
-        if start == end:
-            return LEFT + plot_width / 2
-        return LEFT + plot_width * (day - start).days / span
+    x = day_axis(start, end, LEFT, plot_width)
 
     def y_pain(value: float) -> float:
         return PAIN_TOP + PAIN_HEIGHT * (1 - value / 10)
@@ -199,10 +208,11 @@ def symptom_chart(
                 f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y_pain(d.pain_max):.1f}" '
                 f'y2="{y_pain(d.pain_min):.1f}" stroke="#0f5e66" stroke-width="1"/>'
             )
+        pain = _("pain %(pain)s/10") % {"pain": short_number(d.pain_mean)}
         add(
             f'<circle cx="{cx:.1f}" cy="{y_pain(d.pain_mean):.1f}" r="3.5" fill="#0f5e66">'
             f"<title>{escape(date_format(d.day, 'MONTH_DAY_FORMAT'))}: "
-            f"{escape(_('pain %(pain)s/10') % {'pain': _fmt(d.pain_mean)})}</title></circle>"
+            f"{escape(pain)}</title></circle>"
         )
 
     # Location panel: each day's most distal location.

@@ -8,7 +8,6 @@ clinically important difference: crossing it is a change the patient notices.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,15 +15,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .charts import day_axis, short_number
 from .outcome_models import MCID, Instrument, OutcomeMeasure
 
 WIDTH, HEIGHT = 700, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 150, 24, 36
 COLOURS = {Instrument.NPRS: "#0f5e66", Instrument.PSFS: "#7a4b00"}
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcomes") -> SafeString:
@@ -36,14 +32,9 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
         return mark_safe("")
     days = [timezone.localdate(m.taken_at) for rows in series.values() for m in rows]
     start, end = min(days), max(days)
-    span = max((end - start).days, 1)
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
-
-    def x(day: date) -> float:
-        if start == end:
-            return LEFT + plot_width / 2
-        return LEFT + plot_width * (day - start).days / span
+    x = day_axis(start, end, LEFT, plot_width)
 
     def y(value: float) -> float:
         return TOP + plot_height * (1 - float(value) / 10)
@@ -55,8 +46,8 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
                 _("%(name)s: %(first)s at first, %(last)s last.")
                 % {
                     "name": Instrument(instrument).label,
-                    "first": _fmt(rows[0].score),
-                    "last": _fmt(rows[-1].score),
+                    "first": short_number(rows[0].score),
+                    "last": short_number(rows[-1].score),
                 }
             )
     out: list[str] = []
