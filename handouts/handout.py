@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from exercises.catalog import STOP_SPREADING
 from exercises.models import Exercise
+from prescriptions.adherence import item_sessions
 from prescriptions.models import (
     AfterResponse,
     DuringResponse,
@@ -37,9 +38,8 @@ LOG_LINES = 7
 # Day columns of the weekly schedule and of the daily check.
 WEEK_DAYS = 7
 # The most tick boxes a day cell of the schedule holds; "every 2 hours" is
-# ticked per waking hours, not around the clock.
+# ticked over the patient's waking hours, not around the clock.
 MAX_SESSIONS = 8
-WAKING_HOURS = 16
 
 # Who the handout is printed for: its footer speaks to them.
 PATIENT = "patient"
@@ -129,7 +129,7 @@ def handout_context(
             "date": _long_date(started),
             "review_on": _day(prescription.review_on) if prescription.review_on else "",
             "ended_on": _long_date(ended) if ended else "",
-            "items": [_item(number, item) for number, item in enumerate(items, start=1)],
+            "items": [_item(number, item, patient) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
                 _("New numbness, pins and needles or weakness appears in a leg or foot."),
@@ -174,13 +174,16 @@ def _week_days() -> list[str]:
     return [str(WEEKDAYS_ABBR[day]) for day in range(WEEK_DAYS)]
 
 
-def _sessions(item: Any) -> int:
-    """How many tick boxes a day of the schedule gets for this item."""
-    if item.times_per_day:
-        return min(item.times_per_day, MAX_SESSIONS)
-    if item.every_hours:
-        return max(1, min(WAKING_HOURS // item.every_hours, MAX_SESSIONS))
-    return 1
+def _sessions(item: Any, patient: Any) -> int:
+    """How many tick boxes a day of the schedule gets for this item: the sessions the
+    portal and the adherence figures count, over the patient's own waking hours."""
+    sessions = item_sessions(
+        times_per_day=item.times_per_day,
+        every_hours=item.every_hours,
+        wake_start=patient.wake_start,
+        wake_end=patient.wake_end,
+    )
+    return min(sessions, MAX_SESSIONS)
 
 
 def _logo_path(clinic: Any) -> Path | None:
@@ -193,7 +196,7 @@ def _logo_path(clinic: Any) -> Path | None:
     return path if path.is_file() else None
 
 
-def _item(number: int, item: Any) -> dict[str, Any]:
+def _item(number: int, item: Any, patient: Any) -> dict[str, Any]:
     exercise = item.exercise
     path = drawing_path(exercise, item.side)
     return {
@@ -201,7 +204,7 @@ def _item(number: int, item: Any) -> dict[str, Any]:
         "name": exercise.name,
         "steps": item.steps,
         "dosage": _keep_parts_together(item.dosage_text),
-        "sessions": _sessions(item),
+        "sessions": _sessions(item, patient),
         "note": item.note.strip(),
         "caution": _own_caution(exercise.cautions),
         "drawing_path": str(path) if path else "",

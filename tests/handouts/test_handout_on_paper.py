@@ -206,6 +206,35 @@ class TestScheduleAndLogSheet:
             assert squashed(item.exercise.name) in week
             assert squashed(item.dosage_text) in week
 
+    @pytest.mark.parametrize(
+        ("wake_start", "wake_end", "sessions"),
+        [(datetime.time(8), datetime.time(20), 6), (datetime.time(7), datetime.time(22), 8)],
+    )
+    def test_each_day_has_a_box_per_session_the_portal_counts(
+        self, patient, therapist, patient_client, wake_start, wake_end, sessions
+    ):
+        # Prone lying, every 2 hours: six sessions over 08:00-20:00, eight over 07:00-22:00.
+        patient.wake_start, patient.wake_end = wake_start, wake_end
+        patient.save()
+        program = make_prescription(patient, therapist, first=1)
+        assert program.items.get().every_hours == 2
+        today = patient_client.get(reverse("portal:today")).content.decode()
+        # The portal's Today draws one mark per session of the day (some are already
+        # past, depending on the hour): the handout gives as many boxes a day.
+        assert today.count('<li class="slot slot--') == sessions
+        with pdfplumber.open(io.BytesIO(handout_pdf(program))) as pdf:
+            (page,) = [page for page in pdf.pages if page.search("Your week")]
+            top = page.search("Your week")[0]["top"]
+            bottom = min((hit["top"] for hit in page.search("Your log sheet")), default=page.height)
+            boxes = [
+                rect
+                for rect in page.rects
+                if top < rect["top"] < bottom
+                and 2 * 72 / 25.4 < rect["width"] < 6 * 72 / 25.4
+                and abs(rect["width"] - rect["height"]) < 0.5
+            ]
+        assert len(boxes) == 7 * sessions
+
     def test_the_log_sheet_asks_what_the_paper_entry_form_asks_for_each_exercise(
         self, prescription
     ):
