@@ -112,10 +112,12 @@ class Drawing:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def _svg(width: float, height: float, body: str) -> Drawing:
+def _svg(width: float, height: float, body: str, stretch: bool = False) -> Drawing:
+    # Stretched (no aspect ratio kept): it fills its cell whatever the row's height.
+    ratio = ' preserveAspectRatio="none"' if stretch else ""
     return Drawing(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
-        f'viewBox="0 0 {width:.2f} {height:.2f}">{body}</svg>',
+        f'viewBox="0 0 {width:.2f} {height:.2f}"{ratio}>{body}</svg>',
         width,
         height,
     )
@@ -185,6 +187,14 @@ def yes_no_boxes(days: int, day_width: float, large: bool) -> Drawing:
     return _svg(days * day_width, 2 * side + 3 * gap, _rules("".join(boxes), INK, 0.9 * POINT))
 
 
+@lru_cache(maxsize=16)
+def day_rules(days: int, day_width: float) -> Drawing:
+    """A rule between each two day columns, stretched to the height of its cell (the
+    cell's own border draws the last one)."""
+    path = "".join(f"M{day * day_width:.2f} 0V1" for day in range(1, days))
+    return _svg(days * day_width, 1, _rules(path), stretch=True)
+
+
 # The week's first two columns: the exercise's number, and its name with how often.
 NUMBER_WIDTH = {False: 9.0, True: 12.0}
 WHAT_WIDTH = 58.0
@@ -213,20 +223,19 @@ def forms(context: dict[str, Any]) -> dict[str, Any]:
         tuple(round(width, 2) for width in widths), context["log_lines"], WRITING_LINE[large]
     )
     yes_no = yes_no_boxes(days, check_day_width, large)
-    # A rule at the end of each day column (the last one on the cell's own border).
-    rules = f"linear-gradient(to left, {RULE_COLOUR} {RULE:.2f}mm, transparent {RULE:.2f}mm)"
+    check_rules = day_rules(days, check_day_width).url
+    schedule_rules = day_rules(days, day_width).url
     css = [
         f".log td.lines {{ padding-bottom: {lines.height:.2f}mm;"
         f" background-image: url({lines.url}); }}",
         f".checks td.answers {{ height: {yes_no.height:.2f}mm; background-image: url({yes_no.url}),"
-        f" {rules}; background-size: auto, {check_day_width:.3f}mm 100%; }}",
-        f".schedule td.days {{ background-size: auto, {day_width:.3f}mm 100%; }}",
+        f" url({check_rules}); }}",
     ]
     for sessions in sorted({item["sessions"] for item in context["items"]}):
         boxes = tick_boxes(sessions, days, day_width, large)
         css.append(
             f".schedule td.boxes-{sessions} {{ height: {boxes.height:.2f}mm;"
-            f" background-image: url({boxes.url}), {rules}; }}"
+            f" background-image: url({boxes.url}), url({schedule_rules}); }}"
         )
     # Lengths as text: a number in a template would be written with the language's
     # decimal comma, which CSS does not read.
