@@ -21,10 +21,26 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+# A part of the footer this short always fits on one line, even in large print: it is
+# kept whole, so a footer too long for one line breaks between its parts, never inside
+# a phone number or a name.
+WHOLE_PART = 40
+NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
+
+
+def footer_line(parts: tuple[str, ...]) -> str:
+    return " · ".join(
+        part.replace(" ", NO_BREAK_SPACE) if len(part) <= WHOLE_PART else part
+        for part in (str(part).strip() for part in parts)
+        if part
+    )
+
+
 @register.simple_tag
-def page_footer(who: str) -> str:
-    """A <style> element putting `who` at the bottom left of every page and "Page N of
-    M" at the bottom right."""
+def page_footer(*parts: str) -> str:
+    """A <style> element putting `parts` at the bottom left of every page, separated
+    by " · ", and "Page N of M" at the bottom right."""
+    who = footer_line(parts)
     before, _sep, rest = _("Page {page} of {pages}").partition("{page}")
     middle, _sep, after = rest.partition("{pages}")
     right = " ".join(

@@ -11,6 +11,7 @@ import zxingcpp
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from handouts.pdf import handout_pdf
@@ -195,6 +196,24 @@ class TestTheFooterSpeaksToItsReader:
         text = pdf_text(therapist_client.get(url).content)
         assert "Home exercise program of Paula Jones, version 1" in text
         assert "Your home exercise program, version 1" not in text
+
+    @pytest.mark.parametrize("language", ["en", "es"])
+    def test_a_footer_too_long_for_one_line_breaks_between_its_parts(
+        self, clinic, patient, prescription, language
+    ):
+        # Large print: the patient's footer takes two lines; the phone number stays whole.
+        clinic.phone = "020 7946 0000"
+        clinic.save()
+        patient.preferred_language = language
+        patient.save()
+        prescription.refresh_from_db()
+        with translation.override(language):
+            call = _("Questions? Call %(phone)s") % {"phone": clinic.phone}
+        with pdfplumber.open(io.BytesIO(handout_pdf(prescription, large_print=True))) as pdf:
+            for page in pdf.pages:
+                footer = page.crop((0, page.height - FOOTER_POINTS, page.width, page.height))
+                lines = [" ".join(line.split()) for line in footer.extract_text().splitlines()]
+                assert any(call in line for line in lines), lines
 
 
 class TestScheduleAndLogSheet:
