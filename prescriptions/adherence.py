@@ -324,14 +324,7 @@ def figures(
     now = now or timezone.now()
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
-    periods = [
-        Period(
-            datetime.fromisoformat(start),
-            datetime.fromisoformat(end) if end else None,
-            sessions,
-        )
-        for start, end, sessions in store.get("periods", [])
-    ]
+    periods = stored_periods(store)
     masks = store.get("days", {})
     if not periods:
         empty = Day(today, ())
@@ -441,6 +434,40 @@ def not_keeping_up(
 
 
 # --- the query entry point ----------------------------------------------------
+
+
+def stored_periods(store: dict[str, Any]) -> list[Period]:
+    """The program versions a store (from `store_for`) counts against."""
+    return [
+        Period(
+            datetime.fromisoformat(start),
+            datetime.fromisoformat(end) if end else None,
+            sessions,
+        )
+        for start, end, sessions in store.get("periods", [])
+    ]
+
+
+def with_log(
+    store: dict[str, Any], moment: datetime, wake_start: time, wake_end: time
+) -> dict[str, Any] | None:
+    """`store` with one more log, at `moment`, counted: what `store_for` gives once
+    that log is in, without reading all the patient's logs again (a log write costs
+    the same on the thousandth log as on the first). None when `store` has no program
+    to count against: `store_for` then."""
+    periods = stored_periods(store)
+    if not periods:
+        return None
+    if moment < _aware(timezone.localdate(min(period.start for period in periods)), time.min):
+        return store
+    day = timezone.localdate(moment)
+    sessions = day_sessions(periods, day)
+    if not sessions:
+        return store
+    days = dict(store.get("days", {}))
+    key = day.isoformat()
+    days[key] = days.get(key, 0) | 1 << slot_of(moment, sessions, wake_start, wake_end)
+    return {**store, "days": dict(sorted(days.items()))}
 
 
 def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dict[str, Any]:

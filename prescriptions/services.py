@@ -714,7 +714,7 @@ def record_symptom_log(
             log.save()
             with _records_language():
                 alerts = _alerts_for(log, findings)
-            refresh_summary(patient.pk)
+            refresh_summary(patient.pk, logged_at=log.logged_at)
             refresh_suggestion(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)

@@ -9,6 +9,7 @@ many patients at once (the data migration and `manage.py rebuild_summaries`).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -26,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from patients.models import Patient
 
-from .adherence import store_for
+from .adherence import store_for, with_log
 from .models import Alert, Prescription, SymptomLog
 
 URGENT, OPEN, CALM = 0, 1, 2
@@ -86,15 +87,21 @@ def lock_patient(patient_id: int) -> None:
     Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk").first()
 
 
-def refresh_summary(patient_id: int) -> None:
+def refresh_summary(patient_id: int, *, logged_at: datetime | None = None) -> None:
     """Recompute one patient's overview. Call it inside the transaction of the
     write, after the write: the patient row is locked first, so two writes of one
     patient (two logs, a log and an acknowledgement) refresh one after the other
-    and the last one sees both."""
+    and the last one sees both. `logged_at`: the write was one new log at that time,
+    so the stored adherence only needs that log added."""
     lock_patient(patient_id)
     Patient.objects.filter(pk=patient_id).update(**summary_values())
-    patient = Patient.objects.only("pk", "wake_start", "wake_end").get(pk=patient_id)
-    Patient.objects.filter(pk=patient_id).update(adherence=store_for(patient))
+    patient = Patient.objects.only("pk", "wake_start", "wake_end", "adherence").get(pk=patient_id)
+    store = None
+    if logged_at is not None:
+        store = with_log(patient.adherence or {}, logged_at, patient.wake_start, patient.wake_end)
+    if store is None:
+        store = store_for(patient)
+    Patient.objects.filter(pk=patient_id).update(adherence=store)
 
 
 def rebuild_summaries(patients: Any = None, **models: Any) -> int:

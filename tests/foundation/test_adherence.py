@@ -13,7 +13,7 @@ import pytest
 
 from exercises.models import Exercise
 from patients.models import Patient
-from prescriptions.adherence import item_sessions, patient_figures
+from prescriptions.adherence import item_sessions, patient_figures, store_for
 from prescriptions.models import Prescription
 from prescriptions.services import (
     ItemSpec,
@@ -200,6 +200,42 @@ def test_a_program_revised_mid_week_counts_each_day_with_its_own_version(
     assert figures.streak == 1
     # The count did not restart at the revision.
     assert figures.since_start.due == 12
+
+
+def test_each_log_adds_its_slot_and_the_store_matches_a_recount_from_all_logs(
+    patient, therapist, program, log_at, frozen_clock, settings
+):
+    # A log write adds its own slot to the stored adherence instead of reading all the
+    # patient's logs again; after any mix of logs the result is what a recount gives.
+    settings.TIME_ZONE = "Asia/Kolkata"  # half-hour offset: local days are not UTC days
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first = program(at(4, 9, tz=zone), every_hours=2)
+    moments = [
+        at(3, 12, tz=zone),  # before the program began: not counted
+        at(4, 7, 59, tz=zone),  # before waking hours on the first day: first slot
+        at(4, 10, tz=zone),
+        at(4, 10, 5, tz=zone),  # same slot twice
+        at(5, 0, 10, tz=zone),  # just after local midnight
+        at(5, 19, 59, tz=zone),
+        at(5, 23, 30, tz=zone),  # after waking hours: last slot
+    ]
+    for moment in moments:
+        log_at(moment)
+    frozen_clock.move_to(at(6, 12, tz=zone))
+    revise_prescription(
+        prescription=first,
+        items=[
+            replace(ItemSpec.from_item(item), times_per_day=3, every_hours=None)
+            for item in first.items.all()
+        ],
+        by=therapist,
+    )
+    for moment in (at(6, 13, tz=zone), at(5, 14, tz=zone), at(7, 9, tz=zone)):
+        log_at(moment)  # the 5 March one is back-dated, into the first version's day
+    stored = Patient.objects.get(pk=patient.pk)
+    assert stored.adherence == store_for(stored)
+    assert stored.adherence["days"]["2026-03-04"] == 0b11  # 07:59 and 10:00-10:05
+    assert "2026-03-03" not in stored.adherence["days"]
 
 
 # --- the "not keeping up" rule -------------------------------------------------
