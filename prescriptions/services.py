@@ -691,7 +691,10 @@ def record_symptom_log(
         client_token=client_token,
         client_id=client_id,
     )
-    log.full_clean(exclude=["patient", "item", "entered_by"])
+    # The fields' own validators check what the table's CHECK constraints check, with
+    # a message per field; validating the constraints too would ask the database once
+    # per constraint for every log. The constraints still guard the table.
+    log.full_clean(exclude=["patient", "item", "entered_by"], validate_constraints=False)
     if log.logged_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"logged_at": _("A log cannot be in the future.")})
     try:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from patients.models import Patient
+from prescriptions.adherence import store_for
 from prescriptions.models import Alert, Prescription, SymptomLog
 from prescriptions.services import (
     ItemSpec,
@@ -19,7 +20,7 @@ from prescriptions.services import (
     record_symptom_log,
     revise_prescription,
 )
-from prescriptions.summary import rebuild_summaries
+from prescriptions.summary import rebuild_summaries, refresh_summary
 from tests.factories import make_patient, make_prescription
 
 SUMMARY = (
@@ -34,6 +35,11 @@ SUMMARY = (
     "active_since",
     "first_activated",
 )
+
+
+# One log of a progression program: the patient lock, the safety rules' look back,
+# the log, the overview and the suggestion, inside a savepoint (the test's transaction).
+WRITE_QUERIES = 18
 
 
 def log(patient, *, days_ago=0.0, **answers):
@@ -156,6 +162,41 @@ def test_ending_the_program_leaves_no_program_in_use(patient, prescription):
     end_prescription(prescription=prescription)
     summary = stored(patient)
     assert (summary["active_version"], summary["active_progression"]) == (None, "")
+
+
+def test_a_log_costs_the_same_queries_on_the_fortieth_log_as_on_the_second(
+    patient, prescription, django_assert_num_queries
+):
+    # The program began three weeks ago, so every log counts for adherence.
+    Prescription.objects.filter(pk=prescription.pk).update(
+        activated_at=timezone.now() - timedelta(days=21)
+    )
+    refresh_summary(patient.pk)
+    item = prescription.items.first()
+
+    def write(days_ago):
+        record_symptom_log(
+            patient=patient,
+            item=item,
+            pain=3,
+            location="buttock",
+            during="centralize",
+            after="better",
+            sets_done=1,
+            repetitions_done=10,
+            logged_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    write(20)
+    with django_assert_num_queries(WRITE_QUERIES):
+        write(19.5)
+    for day in range(38):
+        write(19 - day / 2)
+    with django_assert_num_queries(WRITE_QUERIES):
+        write(0)
+    assert patient.symptom_logs.count() == 41
+    stored = Patient.objects.get(pk=patient.pk)
+    assert stored.adherence == store_for(stored)
 
 
 def test_a_rebuild_finds_what_the_writes_stored(patient, prescription, therapist):
