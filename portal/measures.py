@@ -13,7 +13,7 @@ from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import OutcomeMeasure
 from prescriptions.outcome_forms import OutcomeMeasuresForm
-from prescriptions.outcomes import measures_due, record_outcome_set
+from prescriptions.outcomes import baseline_activities, measures_due, record_outcome_set
 
 from .views import _portal_audit, patient_required
 
@@ -26,7 +26,9 @@ def fill_measures(request: HttpRequest, patient: Patient) -> HttpResponse:
         messages.info(request, _("You have no questionnaire to fill in today. Thank you."))
         return redirect("portal:today")
     form = OutcomeMeasuresForm(
-        request.POST if request.method == "POST" else None, instruments=due.instruments
+        request.POST if request.method == "POST" else None,
+        instruments=due.instruments,
+        activities=baseline_activities(patient),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .outcome_models import PSFS_MAX_ACTIVITIES, Instrument, clean_answers
+from .outcome_models import LEAST_ABOVE_WORST, PSFS_MAX_ACTIVITIES, Instrument, clean_answers
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 GROC_CHOICES = [
@@ -38,16 +40,35 @@ def _pain(label: Any) -> forms.TypedChoiceField:
 
 
 class OutcomeMeasuresForm(forms.Form):
-    """The instruments due, on one page. `instruments` says which to ask."""
+    """The instruments due, on one page. `instruments` says which to ask.
 
-    def __init__(self, *args: Any, instruments: tuple[str, ...], **kwargs: Any) -> None:
+    `activities`: the PSFS activities named at the start of the episode
+    (`outcomes.baseline_activities`). A later PSFS rates those same activities, so
+    they are shown, not asked again; without them the patient names 3 to 5."""
+
+    def __init__(
+        self,
+        *args: Any,
+        instruments: tuple[str, ...],
+        activities: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.instruments = instruments
+        self.fixed_activities = list(activities) if Instrument.PSFS in instruments else []
         if Instrument.NPRS in instruments:
             self.fields["pain_now"] = _pain(_("Your pain right now"))
             self.fields["pain_best"] = _pain(_("Your pain at its least in the last 24 hours"))
             self.fields["pain_worst"] = _pain(_("Your pain at its worst in the last 24 hours"))
-        if Instrument.PSFS in instruments:
+        if self.fixed_activities:
+            for n, activity in enumerate(self.fixed_activities, start=1):
+                self.fields[f"score_{n}"] = forms.TypedChoiceField(
+                    label=_("%(activity)s: how well you can do it now") % {"activity": activity},
+                    choices=PAIN_CHOICES,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                )
+        elif Instrument.PSFS in instruments:
             for n in range(1, PSFS_MAX_ACTIVITIES + 1):
                 self.fields[f"activity_{n}"] = forms.CharField(
                     label=_("Activity %(n)d") % {"n": n}, max_length=120, required=n <= 3
@@ -68,9 +89,15 @@ class OutcomeMeasuresForm(forms.Form):
             )
 
     @property
-    def activity_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+    def activity_rows(self) -> list[tuple[Any, forms.BoundField]]:
+        """(the activity's name field, or its name when it is fixed; its score field)."""
         if Instrument.PSFS not in self.instruments:
             return []
+        if self.fixed_activities:
+            return [
+                (activity, self[f"score_{n}"])
+                for n, activity in enumerate(self.fixed_activities, start=1)
+            ]
         return [
             (self[f"activity_{n}"], self[f"score_{n}"]) for n in range(1, PSFS_MAX_ACTIVITIES + 1)
         ]
@@ -82,7 +109,18 @@ class OutcomeMeasuresForm(forms.Form):
             answers[Instrument.NPRS] = {
                 k: data.get(k) for k in ("pain_now", "pain_best", "pain_worst")
             }
-        if Instrument.PSFS in self.instruments:
+            least, worst = data.get("pain_best"), data.get("pain_worst")
+            if least is not None and worst is not None and least > worst:
+                # Said with the other missing answers, not after they are fixed.
+                self.add_error("pain_best", gettext(LEAST_ABOVE_WORST))
+        if self.fixed_activities:
+            answers[Instrument.PSFS] = {
+                "activities": [
+                    {"activity": activity, "score": data.get(f"score_{n}")}
+                    for n, activity in enumerate(self.fixed_activities, start=1)
+                ]
+            }
+        elif Instrument.PSFS in self.instruments:
             rows = []
             for n in range(1, PSFS_MAX_ACTIVITIES + 1):
                 name, score = data.get(f"activity_{n}"), data.get(f"score_{n}")

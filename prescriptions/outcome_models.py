@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
@@ -109,6 +109,10 @@ def _mean(values: list[int]) -> Decimal:
     return total.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# The questions say "at its least" and "at its worst" (pain_best is the least pain).
+LEAST_ABOVE_WORST = gettext_noop("Your least pain cannot be higher than your worst pain.")
+
+
 def clean_answers(instrument: str, data: dict[str, Any]) -> dict[str, Any]:
     """The instrument's answers checked and its score worked out.
 
@@ -123,7 +127,7 @@ def clean_answers(instrument: str, data: dict[str, Any]) -> dict[str, Any]:
             for name in ("pain_now", "pain_best", "pain_worst")
         }
         if not errors and fields["pain_best"] > fields["pain_worst"]:
-            errors["pain_best"] = [gettext("The best pain cannot be higher than the worst.")]
+            errors["pain_best"] = [gettext(LEAST_ABOVE_WORST)]
         if errors:
             raise ValidationError(errors)
         return {**fields, "score": _mean(list(fields.values()))}

@@ -131,6 +131,28 @@ def _occasion_for(episode: Episode, instrument: str, taken_at: datetime) -> str:
     return Occasion.REVIEW
 
 
+def baseline_activities(patient: Patient) -> list[str]:
+    """The activities the first PSFS of the open episode named (none yet: empty). A
+    later PSFS rates the same ones, so that its change means something."""
+    episode = open_episode(patient)
+    if episode is None:
+        return []
+    first = (
+        OutcomeMeasure.objects.filter(episode=episode, instrument=Instrument.PSFS)
+        .order_by("taken_at", "id")
+        .values_list("activities", flat=True)
+        .first()
+    )
+    return [row["activity"] for row in first or []]
+
+
+def _same_activities(baseline: list[str], activities: list[dict[str, Any]]) -> bool:
+    def key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    return [key(name) for name in baseline] == [key(row["activity"]) for row in activities]
+
+
 def record_outcome_measure(
     *,
     patient: Patient,
@@ -161,6 +183,19 @@ def record_outcome_measure(
             if taken_at < episode.started_at - timedelta(days=1):
                 raise ValidationError(
                     {"taken_at": [_("This is before the current episode of care began.")]}
+                )
+            baseline = baseline_activities(patient) if instrument == Instrument.PSFS else []
+            if baseline and not _same_activities(baseline, fields["activities"]):
+                raise ValidationError(
+                    {
+                        "activities": [
+                            _(
+                                "Rate the activities named at the start of this episode, "
+                                "in the same order: %(names)s."
+                            )
+                            % {"names": "; ".join(baseline)}
+                        ]
+                    }
                 )
             measure = OutcomeMeasure.objects.create(
                 patient=patient,

@@ -19,6 +19,7 @@ from prescriptions.models import OutcomeMeasure
 from prescriptions.outcome_forms import OutcomeMeasuresForm
 from prescriptions.outcome_models import Instrument
 from prescriptions.outcomes import (
+    baseline_activities,
     end_episode,
     open_episode,
     record_outcome_set,
@@ -50,7 +51,9 @@ def measures_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
         else (Instrument.NPRS, Instrument.PSFS)
     )
     form = OutcomeMeasuresForm(
-        request.POST if request.method == "POST" else None, instruments=instruments
+        request.POST if request.method == "POST" else None,
+        instruments=instruments,
+        activities=baseline_activities(patient),
     )
     if request.method == "POST" and form.is_valid():
         try:

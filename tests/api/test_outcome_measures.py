@@ -119,3 +119,18 @@ def test_a_measure_dated_in_the_future_or_before_the_episode_is_a_400(api, presc
         assert response.status_code == 400
         assert "taken_at" in str(response.json())
     assert not OutcomeMeasure.objects.exists()
+
+
+def test_a_later_functional_scale_must_rate_the_activities_of_the_start(api, prescription, patient):
+    first = {"patient": patient.pk, "instrument": "psfs", "activities": ACTIVITIES}
+    assert api.post(URL, first, format="json").status_code == 201
+    others = [{**row, "activity": f"Not {row['activity']}", "score": 8} for row in ACTIVITIES]
+    response = api.post(URL, {**first, "activities": others}, format="json")
+    assert response.status_code == 400
+    assert "Sitting through a film; Putting on socks; Gardening" in str(
+        response.json()["errors"]["activities"]
+    )
+    # The same activities, worded with other spaces and capitals, are the same ones.
+    same = [{**row, "activity": f" {row['activity'].upper()} ", "score": 8} for row in ACTIVITIES]
+    assert api.post(URL, {**first, "activities": same}, format="json").status_code == 201
+    assert OutcomeMeasure.objects.filter(instrument="psfs").count() == 2

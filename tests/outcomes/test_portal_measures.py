@@ -65,11 +65,52 @@ def test_missing_answers_are_marked_and_nothing_is_saved(patient_client, prescri
     assert not OutcomeMeasure.objects.exists()
 
 
-def test_best_pain_above_worst_is_refused(patient_client, prescription):
-    response = patient_client.post(URL, start_answers(pain_best="8", pain_worst="2"))
+def test_least_pain_above_worst_is_refused_with_the_other_missing_answers(
+    patient_client, prescription
+):
+    response = patient_client.post(URL, start_answers(pain_best="8", pain_worst="2", score_2=""))
     assert response.status_code == 400
-    assert "The best pain cannot be higher than the worst." in response.text
+    assert set(response.context["form"].errors) == {"pain_best", "score_2"}
+    assert "Your least pain cannot be higher than your worst pain." in response.text
     assert not OutcomeMeasure.objects.exists()
+
+
+def test_a_later_questionnaire_rates_the_activities_named_at_the_start(
+    patient_client, prescription, patient, frozen_clock
+):
+    assert patient_client.post(URL, start_answers()).status_code == 302
+    frozen_clock.shift(timedelta(days=14))
+    patient_client.force_login(patient.user)  # the session has lapsed meanwhile
+    page = patient_client.get(URL).text
+    # The three activities are shown by name; nothing asks to name them again.
+    for n, name in enumerate(
+        ["Sitting through a film", "Putting on socks", "Lifting my grandson"], start=1
+    ):
+        assert f"Activity {n}: {name}" in page
+    assert 'name="activity_1"' not in page
+    assert "Activity 4" not in page
+    # Names posted anyway (a stale page, a crafted request) do not replace them.
+    response = patient_client.post(
+        URL,
+        {
+            "pain_now": "3",
+            "pain_best": "1",
+            "pain_worst": "4",
+            "activity_1": "Watching a movie",
+            "score_1": "8",
+            "score_2": "7",
+            "score_3": "6",
+            "change": "4",
+        },
+    )
+    assert response.status_code == 302
+    later = OutcomeMeasure.objects.filter(instrument="psfs").order_by("taken_at").last()
+    assert [row["activity"] for row in later.activities] == [
+        "Sitting through a film",
+        "Putting on socks",
+        "Lifting my grandson",
+    ]
+    assert str(later.score) == "7.0"
 
 
 def test_the_review_asks_the_global_rating_too(patient_client, prescription, patient, frozen_clock):
