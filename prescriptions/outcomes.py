@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from patients.models import Patient
 
-from .models import LOCATION_RANK, Location, Prescription, SymptomLog
+from .models import LOCATION_RANK, Alert, Location, Prescription, SymptomLog
 from .outcome_models import (
     MCID,
     Episode,
@@ -342,6 +342,12 @@ class EpisodeSummary:
     last_location: str
     measures: list[OutcomeMeasure]
     changes: list[MeasureChange]
+    # The warnings raised during the episode, most serious first; for the doctor.
+    alerts: list[Alert]
+
+    @property
+    def open_alerts(self) -> list[Alert]:
+        return [alert for alert in self.alerts if alert.acknowledged_at is None]
 
     @property
     def adherence_percent(self) -> int | None:
@@ -367,6 +373,9 @@ class EpisodeSummary:
         return LOCATION_RANK[self.last_location] < LOCATION_RANK[self.first_location]
 
 
+SEVERITY_ORDER = {Alert.Severity.URGENT: 0, Alert.Severity.WARNING: 1}
+
+
 def episode_summary(episode: Episode) -> EpisodeSummary:
     start_at = episode.started_at
     end_at = episode.ended_at or timezone.now()
@@ -380,8 +389,21 @@ def episode_summary(episode: Episode) -> EpisodeSummary:
         .annotate(pain=Avg("pain"))
     )
     daily = list(days)
-    first = logs.values("location").first()
-    last = logs.reverse().values("location").first()
+    # Where the pain reached on the first and on the last day with a log: the
+    # furthest from the spine that day, so one central log does not hide a leg.
+    furthest: dict[date, str] = {}
+    for moment, location in logs.values_list("logged_at", "location"):
+        day = timezone.localdate(moment)
+        if LOCATION_RANK[location] >= LOCATION_RANK.get(furthest.get(day, ""), -1):
+            furthest[day] = location
+    first = furthest[min(furthest)] if furthest else ""
+    last = furthest[max(furthest)] if furthest else ""
+    alerts = sorted(
+        Alert.objects.filter(patient_id=episode.patient_id, last_seen_at__gte=start_at)
+        .filter(created_at__lte=end_at)
+        .select_related("exercise"),
+        key=lambda alert: (SEVERITY_ORDER.get(alert.severity, 9), alert.created_at),
+    )
     versions = list(
         Prescription.objects.filter(
             patient_id=episode.patient_id, activated_at__isnull=False, activated_at__lte=end_at
@@ -402,8 +424,9 @@ def episode_summary(episode: Episode) -> EpisodeSummary:
         days_in_care=(end - start).days + 1,
         first_pain=round(float(daily[0]["pain"]), 1) if daily else None,
         last_pain=round(float(daily[-1]["pain"]), 1) if daily else None,
-        first_location=first["location"] if first else "",
-        last_location=last["location"] if last else "",
+        first_location=first,
+        last_location=last,
         measures=measures,
         changes=measure_changes(measures),
+        alerts=alerts,
     )

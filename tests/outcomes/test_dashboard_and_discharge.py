@@ -150,6 +150,40 @@ def test_the_discharge_summaries_read_back(improving, therapist_client, therapis
     assert AuditEvent.objects.filter(action="download", object_type="episode").count() == 2
 
 
+def test_the_doctor_reads_the_warnings_and_where_the_pain_reached_on_the_last_day(
+    improving, item, therapist_client, therapist
+):
+    # The last day: a central log, then one with pain below the knee and new weakness.
+    log(improving, item, 2, "central")
+    record_symptom_log(
+        patient=improving,
+        item=item,
+        pain=7,
+        location="below_knee",
+        during="peripheralize",
+        after="worse",
+        sets_done=1,
+        repetitions_done=10,
+        new_symptoms=["weakness"],
+    )
+    episode = end_episode(patient=improving, by=therapist, referring_doctor="Dr Amara Osei")
+    doctor = pdf_text(
+        therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "doctor"])).content
+    )
+    assert "Warnings during care" in doctor
+    assert "warnings were still open when care ended" in doctor
+    assert "Still open" in doctor
+    assert "New nerve symptoms" in doctor
+    assert "Below the knee at the end" in doctor
+    assert "The pain centralized." not in doctor
+    # The rating of change is one rating: under "Last" only, not as a first score.
+    assert "Global Rating of Change \N{EN DASH} +5" in doctor
+    patient = pdf_text(
+        therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "patient"])).content
+    )
+    assert "Warnings during care" not in patient
+
+
 def test_the_patient_gets_their_own_summary_but_not_the_doctors(
     improving, patient_client, therapist, other_patient
 ):
