@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic
 
-from .models import Patient
+from .models import Patient, waking_hours_problem
 
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -109,9 +109,9 @@ class PatientForm(forms.ModelForm):
 
 
 def check_waking_hours(form: forms.BaseForm, cleaned: dict) -> None:
-    start, end = cleaned.get("wake_start"), cleaned.get("wake_end")
-    if start is not None and end is not None and end <= start:
-        form.add_error("wake_end", _("Bedtime must be later than the time of waking up."))
+    problem = waking_hours_problem(cleaned.get("wake_start"), cleaned.get("wake_end"))
+    if problem:
+        form.add_error("wake_end", problem)
 
 
 class WakingHoursForm(forms.Form):

@@ -47,6 +47,27 @@ class Location(models.TextChoices):
 LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
 
 
+# Sessions are spread over the waking hours: a span shorter than this is a typing
+# slip, and would count a whole day's sessions in a few minutes.
+MIN_WAKING_HOURS = 6
+
+
+def waking_hours_problem(wake_start: time | None, wake_end: time | None) -> str | None:
+    """What is wrong with these waking hours, in words for the person who typed them
+    (None: nothing). Every page and the API check hours with it."""
+    if wake_start is None or wake_end is None:
+        return None
+    if wake_end <= wake_start:
+        return str(_("Bedtime must be later than the time of waking up."))
+    awake = (wake_end.hour * 60 + wake_end.minute) - (wake_start.hour * 60 + wake_start.minute)
+    if awake < MIN_WAKING_HOURS * 60:
+        return str(
+            _("Waking hours must span at least %(hours)d hours: the sessions are spread over them.")
+            % {"hours": MIN_WAKING_HOURS}
+        )
+    return None
+
+
 def patient_of(user: Any) -> Patient | None:
     """The patient record behind a portal login, or None."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exercises.models import Exercise, Progression
-from patients.models import DirectionalPreference, Patient
+from patients.models import DirectionalPreference, Patient, waking_hours_problem
 
 from . import adherence, safety
 from .models import (
@@ -236,8 +236,9 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
 def set_waking_hours(*, patient: Patient, wake_start: time, wake_end: time) -> Patient:
     """Change the hours the patient's sessions are spread over; the stored adherence
     is counted again with them, in the same transaction."""
-    if wake_end <= wake_start:
-        raise ValidationError({"wake_end": _("Bedtime must be later than the time of waking up.")})
+    problem = waking_hours_problem(wake_start, wake_end)
+    if problem:
+        raise ValidationError({"wake_end": problem})
     with transaction.atomic():
         _lock_patient(patient.pk)
         patient.wake_start, patient.wake_end = wake_start, wake_end

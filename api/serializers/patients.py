@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from patients.models import Patient
+from patients.models import Patient, waking_hours_problem
 from prescriptions.adherence import patient_figures
 
 from .adherence import AdherenceSummarySerializer
@@ -71,10 +71,9 @@ class PatientSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("wake_start", getattr(self.instance, "wake_start", None))
         end = attrs.get("wake_end", getattr(self.instance, "wake_end", None))
-        if start is not None and end is not None and end <= start:
-            raise serializers.ValidationError(
-                {"wake_end": [_("Bedtime must be later than the time of waking up.")]}
-            )
+        problem = waking_hours_problem(start, end)
+        if problem:
+            raise serializers.ValidationError({"wake_end": [problem]})
         return attrs
 
     def get_has_portal_login(self, patient: Patient) -> bool:

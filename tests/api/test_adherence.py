@@ -76,6 +76,11 @@ def test_waking_hours_are_written_checked_and_recount_the_sessions(api, patient,
     )
     assert bad.status_code == 400
     assert bad.json()["errors"]["wake_end"] == ["Bedtime must be later than the time of waking up."]
+    short = api.patch(
+        f"{URL}{patient.pk}/", {"wake_start": "08:00", "wake_end": "08:05"}, format="json"
+    )
+    assert short.status_code == 400
+    assert "at least 6 hours" in short.json()["errors"]["wake_end"][0]
     response = api.patch(
         f"{URL}{patient.pk}/", {"wake_start": "07:00", "wake_end": "23:00"}, format="json"
     )

@@ -63,6 +63,11 @@ def test_the_patient_changes_their_hours_and_a_wrong_order_is_explained(
     assert refused.status_code == 400
     assert "Bedtime must be later than the time of waking up." in refused.content.decode()
     assert Patient.objects.get(pk=patient.pk).wake_start.hour == 8
+    # Five minutes awake would count a whole day's sessions in five minutes.
+    short = patient_client.post(url, {"wake_start": "08:00", "wake_end": "08:05"})
+    assert short.status_code == 400
+    assert "Waking hours must span at least 6 hours" in short.content.decode()
+    assert Patient.objects.get(pk=patient.pk).wake_end.hour == 20
     response = patient_client.post(url, {"wake_start": "06:00", "wake_end": "21:00"})
     assert response["Location"] == reverse("portal:today")
     saved = Patient.objects.get(pk=patient.pk)
