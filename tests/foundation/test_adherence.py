@@ -67,6 +67,18 @@ def log_at(patient, frozen_clock):
     return log
 
 
+def three_a_day(program, therapist) -> Prescription:
+    """The next version of `program`: the same exercises, three times a day."""
+    return revise_prescription(
+        prescription=program,
+        items=[
+            replace(ItemSpec.from_item(item), times_per_day=3, every_hours=None)
+            for item in program.items.all()
+        ],
+        by=therapist,
+    )
+
+
 def figures_at(patient, frozen_clock, when: datetime):
     frozen_clock.move_to(when)
     return patient_figures(Patient.objects.get(pk=patient.pk))
@@ -181,14 +193,7 @@ def test_a_program_revised_mid_week_counts_each_day_with_its_own_version(
     frozen_clock.move_to(at(9, 9, 30))
     log_at(at(9, 10))
     frozen_clock.move_to(at(9, 12))
-    revise_prescription(
-        prescription=first,
-        items=[
-            replace(ItemSpec.from_item(item), times_per_day=3, every_hours=None)
-            for item in first.items.all()
-        ],
-        by=therapist,
-    )
+    three_a_day(first, therapist)
     for hour in (9, 13, 17):
         log_at(at(10, hour))
     log_at(at(11, 9))
@@ -222,14 +227,7 @@ def test_each_log_adds_its_slot_and_the_store_matches_a_recount_from_all_logs(
     for moment in moments:
         log_at(moment)
     frozen_clock.move_to(at(6, 12, tz=zone))
-    revise_prescription(
-        prescription=first,
-        items=[
-            replace(ItemSpec.from_item(item), times_per_day=3, every_hours=None)
-            for item in first.items.all()
-        ],
-        by=therapist,
-    )
+    three_a_day(first, therapist)
     for moment in (at(6, 13, tz=zone), at(5, 14, tz=zone), at(7, 9, tz=zone)):
         log_at(moment)  # the 5 March one is back-dated, into the first version's day
     stored = Patient.objects.get(pk=patient.pk)
