@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -47,6 +48,9 @@ CLINICS = {
 # Where Maria's pain reached on each of her 14 days: it moves back towards the spine.
 CENTRALIZING = ["thigh"] * 3 + ["buttock"] * 4 + ["one_side"] * 4 + ["central"] * 3
 CENTRALIZING_PAIN = [7, 7, 6, 6, 5, 5, 5, 4, 4, 3, 3, 2, 2, 1]
+# Maria's and Lucia's programs are three times a day: morning, midday and evening
+# sessions, one in each third of the default waking hours (08:00-20:00).
+SESSION_TIMES = (time(9, 30), time(13, 30), time(18, 30))
 
 
 class Command(BaseCommand):
@@ -120,15 +124,27 @@ class Command(BaseCommand):
         )
         return patient
 
-    def _program(self, patient: Patient, by, slug: str, first: int, started_days_ago: int):
+    def _program(
+        self,
+        patient: Patient,
+        by,
+        slug: str,
+        first: int,
+        started_days_ago: int,
+        times_per_day: int | None = None,
+    ):
         existing = patient.prescriptions.filter(status=Prescription.Status.ACTIVE).first()
         if existing is not None:
             return existing
         progression = Progression.objects.builtin().get(slug=slug)
+        items = progression_items(progression, first=first)
+        if times_per_day:
+            # The therapist's own dosage rather than the catalog's every 2 hours.
+            items = [replace(item, times_per_day=times_per_day, every_hours=None) for item in items]
         prescription = create_prescription(
             patient=patient,
             by=by,
-            items=progression_items(progression, first=first),
+            items=items,
             progression=progression,
             activate=True,
         )
@@ -158,28 +174,33 @@ class Command(BaseCommand):
         if maria.user is None or not maria.user.is_active:
             maria.user = self._user("maria", "Maria", "Gonzalez", "maria@example.com")
             maria.save(update_fields=["user"])
-        program = self._program(maria, anna, "extension", first=3, started_days_ago=15)
+        program = self._program(
+            maria, anna, "extension", first=3, started_days_ago=15, times_per_day=3
+        )
         if not maria.symptom_logs.exists():
             items = list(program.items.order_by("position"))
             for day, (location, pain) in enumerate(
                 zip(CENTRALIZING, CENTRALIZING_PAIN, strict=True)
             ):
-                when = timezone.make_aware(
-                    datetime.combine(today - timedelta(days=14 - day), time(9, 30))
-                )
-                for offset, item in enumerate(items):
-                    record_symptom_log(
-                        patient=maria,
-                        item=item,
-                        pain=pain,
-                        location=location,
-                        during="centralize" if day > 2 else "no_effect",
-                        after="better" if day > 2 else "no_worse",
-                        sets_done=item.sets,
-                        repetitions_done=item.repetitions,
-                        logged_at=when + timedelta(minutes=5 * offset),
-                        source=SymptomLog.Source.PORTAL,
+                # Three sessions a day, the evening one missed now and then: she keeps up.
+                sessions = SESSION_TIMES[:2] if day % 5 == 3 else SESSION_TIMES
+                for moment in sessions:
+                    when = timezone.make_aware(
+                        datetime.combine(today - timedelta(days=14 - day), moment)
                     )
+                    for offset, item in enumerate(items):
+                        record_symptom_log(
+                            patient=maria,
+                            item=item,
+                            pain=pain,
+                            location=location,
+                            during="centralize" if day > 2 else "no_effect",
+                            after="better" if day > 2 else "no_worse",
+                            sets_done=item.sets,
+                            repetitions_done=item.repetitions,
+                            logged_at=when + timedelta(minutes=5 * offset),
+                            source=SymptomLog.Source.PORTAL,
+                        )
 
         james = self._patient(
             riverside,
@@ -239,26 +260,29 @@ class Command(BaseCommand):
             starting_location="one_side",
             created_by=anna,
         )
-        program = self._program(lucia, anna, "extension", first=3, started_days_ago=6)
+        program = self._program(
+            lucia, anna, "extension", first=3, started_days_ago=6, times_per_day=3
+        )
         if not lucia.symptom_logs.exists():
             items = list(program.items.order_by("position"))
             for days_ago in (4, 3, 2, 1):
-                when = timezone.make_aware(
-                    datetime.combine(today - timedelta(days=days_ago), time(8, 15))
-                )
-                for offset, item in enumerate(items):
-                    record_symptom_log(
-                        patient=lucia,
-                        item=item,
-                        pain=4,
-                        location="one_side",
-                        during="no_effect",
-                        after="no_better",
-                        sets_done=item.sets,
-                        repetitions_done=item.repetitions,
-                        logged_at=when + timedelta(minutes=5 * offset),
-                        source=SymptomLog.Source.PORTAL,
+                for moment in SESSION_TIMES:
+                    when = timezone.make_aware(
+                        datetime.combine(today - timedelta(days=days_ago), moment)
                     )
+                    for offset, item in enumerate(items):
+                        record_symptom_log(
+                            patient=lucia,
+                            item=item,
+                            pain=4,
+                            location="one_side",
+                            during="no_effect",
+                            after="no_better",
+                            sets_done=item.sets,
+                            repetitions_done=item.repetitions,
+                            logged_at=when + timedelta(minutes=5 * offset),
+                            source=SymptomLog.Source.PORTAL,
+                        )
 
         self._patient(
             riverside,
