@@ -9,14 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
-from prescriptions.models import (
-    LOCATION_RANK,
-    AfterResponse,
-    DuringResponse,
-    Location,
-    RedFlag,
-    SymptomLog,
-)
+from prescriptions.models import AfterResponse, DuringResponse, Location, RedFlag
 from prescriptions.safety_forms import add_neuro_questions, neuro_answers, neuro_fields
 
 # What the patient reads, mapped to the MDT codes the clinic sees. The order is
@@ -57,47 +50,6 @@ PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 
 def plain_label(choices: list[tuple[str, Any]], code: str) -> str:
     return str(dict(choices).get(code, code))
-
-
-def stop_reasons(log: SymptomLog) -> list[str]:
-    """Why the patient is told to stop, in their words, from the findings stored on the log."""
-    reasons = []
-    for finding in log.findings:
-        if not finding.get("stop"):
-            continue
-        kind = finding["kind"]
-        if kind == "peripheralization":
-            reference = log.reference_location
-            if reference and LOCATION_RANK[log.location] > LOCATION_RANK[reference]:
-                then = (
-                    _("Last time it reached:")
-                    if log.reference_source == "previous_log"
-                    else _("When you started, it reached:")
-                )
-                reasons.append(
-                    _("Your pain now reaches: %(now)s. %(then)s %(before)s.")
-                    % {
-                        "now": plain_label(LOCATION_CHOICES, log.location).lower(),
-                        "then": then,
-                        "before": plain_label(LOCATION_CHOICES, reference).lower(),
-                    }
-                    + " "
-                    + _("Pain spreading away from your spine is a warning sign.")
-                )
-            else:
-                reasons.append(
-                    _("You told us the pain spread further from your spine during this exercise.")
-                )
-        elif kind == "worse":
-            reasons.append(
-                _("You told us your pain is worse after this exercise and has stayed worse.")
-            )
-        elif kind == "neurological":
-            reasons.append(
-                _("You told us about new symptoms: %(list)s.")
-                % {"list": "; ".join(label.lower() for label in log.new_symptom_labels)}
-            )
-    return reasons
 
 
 class LogForm(forms.Form):

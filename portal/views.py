@@ -39,7 +39,6 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.services import (
-    LogOutcome,
     log_answers,
     record_red_flag_check,
     record_symptom_log,
@@ -48,6 +47,7 @@ from prescriptions.services import (
 )
 
 from . import charts
+from .advice import log_advice
 from .forms import (
     AFTER_CHOICES,
     DURING_CHOICES,
@@ -56,7 +56,6 @@ from .forms import (
     LogForm,
     RedFlagForm,
     plain_label,
-    stop_reasons,
     suggested_username,
 )
 from .services import activate_portal_login, activation_throttled
@@ -218,11 +217,9 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
         ),
         pk=log_id,
     )
-    alerts = list(log.grouped_alerts.all())
-    outcome = LogOutcome(log, created=False, alerts=alerts)
-    kinds = {finding["kind"] for finding in log.findings}
+    advice = log_advice(log)
     next_item = None
-    if log.item.prescription.status == Prescription.Status.ACTIVE and not outcome.stop_exercise:
+    if log.item.prescription.status == Prescription.Status.ACTIVE and not advice.stop:
         next_item = (
             log.item.prescription.items.filter(position__gt=log.item.position)
             .select_related("exercise")
@@ -237,12 +234,8 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
             "log": log,
             "exercise": log.item.exercise,
             "clinic": patient.clinic,
-            "stop": outcome.stop_exercise,
-            "urgent": outcome.urgent,
-            "stop_reasons": stop_reasons(log),
-            "pain_rise": "pain_rise" in kinds,
-            "centralized": "centralization" in kinds,
-            "encourage": not outcome.stop_exercise
+            "advice": advice,
+            "encourage": not advice.stop
             and (log.during in GOOD_DURING or log.after == AfterResponse.BETTER),
             "next_item": next_item,
             "where": plain_label(LOCATION_CHOICES, log.location),
