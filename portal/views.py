@@ -32,6 +32,7 @@ from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
     AfterResponse,
     DuringResponse,
+    Episode,
     Prescription,
     PrescriptionItem,
     RedFlag,
@@ -132,8 +133,16 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             "prescription": prescription,
             "items": items,
             "adherence": patient_figures(patient, full=False) if prescription else None,
+            "discharged": _discharged_from(request) if prescription is None else None,
         },
     )
+
+
+def _discharged_from(request: HttpRequest) -> Episode | None:
+    """The episode of care that ended last, when it is the patient's latest one: they
+    were discharged and no new course of treatment has started since."""
+    latest = Episode.objects.for_user(request.user).order_by("-started_at", "-id").first()
+    return latest if latest is not None and latest.ended_at is not None else None
 
 
 def _urgent_answers(request: HttpRequest) -> list[str]:
