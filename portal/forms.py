@@ -52,6 +52,22 @@ def plain_label(choices: list[tuple[str, Any]], code: str) -> str:
     return str(dict(choices).get(code, code))
 
 
+def _number_messages(missing: str, out_of_range: str) -> dict[str, str]:
+    """One plain message per problem with a count; Django's own ("Ensure this value is
+    less than or equal to 50.") are not words for a patient."""
+    return {
+        "required": missing,
+        "invalid": out_of_range,
+        "min_value": out_of_range,
+        "max_value": out_of_range,
+    }
+
+
+def _choice_messages(message: str) -> dict[str, str]:
+    """The same words whether nothing or an unknown answer was sent."""
+    return {"required": message, "invalid_choice": message}
+
+
 class LogForm(forms.Form):
     """How one exercise went, in the patient's words."""
 
@@ -59,38 +75,44 @@ class LogForm(forms.Form):
         label=_("Sets done"),
         min_value=0,
         max_value=50,
-        error_messages={"required": _("Please enter how many sets you did (0 if none).")},
+        error_messages=_number_messages(
+            _("Please enter how many sets you did (0 if none)."),
+            _("Please enter a number of sets from 0 to 50."),
+        ),
     )
     repetitions_done = forms.IntegerField(
         label=_("Times in each set"),
         min_value=0,
         max_value=500,
-        error_messages={"required": _("Please enter how many times you did it (0 if none).")},
+        error_messages=_number_messages(
+            _("Please enter how many times you did it (0 if none)."),
+            _("Please enter a number of times from 0 to 500."),
+        ),
     )
     pain = forms.TypedChoiceField(
         label=_("How strong is your pain now?"),
         choices=PAIN_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose a number from 0 to 10.")},
+        error_messages=_choice_messages(_("Please choose a number from 0 to 10.")),
     )
     location = forms.ChoiceField(
         label=_("How far does your pain reach now?"),
         choices=LOCATION_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how far your pain reaches.")},
+        error_messages=_choice_messages(_("Please choose how far your pain reaches.")),
     )
     during = forms.ChoiceField(
         label=_("What happened to your pain while you did the exercise?"),
         choices=DURING_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose what happened during the exercise.")},
+        error_messages=_choice_messages(_("Please choose what happened during the exercise.")),
     )
     after = forms.ChoiceField(
         label=_("How is your pain now, compared with before the exercise?"),
         choices=AFTER_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how you feel afterwards.")},
+        error_messages=_choice_messages(_("Please choose how you feel afterwards.")),
     )
     note = forms.CharField(
         label=_("Anything else your therapist should know? (optional)"),
