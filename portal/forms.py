@@ -9,14 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
-from prescriptions.models import (
-    LOCATION_RANK,
-    AfterResponse,
-    DuringResponse,
-    Location,
-    RedFlag,
-    SymptomLog,
-)
+from prescriptions.models import AfterResponse, DuringResponse, Location, RedFlag
 from prescriptions.safety_forms import add_neuro_questions, neuro_answers, neuro_fields
 
 # What the patient reads, mapped to the MDT codes the clinic sees. The order is
@@ -59,45 +52,20 @@ def plain_label(choices: list[tuple[str, Any]], code: str) -> str:
     return str(dict(choices).get(code, code))
 
 
-def stop_reasons(log: SymptomLog) -> list[str]:
-    """Why the patient is told to stop, in their words, from the findings stored on the log."""
-    reasons = []
-    for finding in log.findings:
-        if not finding.get("stop"):
-            continue
-        kind = finding["kind"]
-        if kind == "peripheralization":
-            reference = log.reference_location
-            if reference and LOCATION_RANK[log.location] > LOCATION_RANK[reference]:
-                then = (
-                    _("Last time it reached:")
-                    if log.reference_source == "previous_log"
-                    else _("When you started, it reached:")
-                )
-                reasons.append(
-                    _("Your pain now reaches: %(now)s. %(then)s %(before)s.")
-                    % {
-                        "now": plain_label(LOCATION_CHOICES, log.location).lower(),
-                        "then": then,
-                        "before": plain_label(LOCATION_CHOICES, reference).lower(),
-                    }
-                    + " "
-                    + _("Pain spreading away from your spine is a warning sign.")
-                )
-            else:
-                reasons.append(
-                    _("You told us the pain spread further from your spine during this exercise.")
-                )
-        elif kind == "worse":
-            reasons.append(
-                _("You told us your pain is worse after this exercise and has stayed worse.")
-            )
-        elif kind == "neurological":
-            reasons.append(
-                _("You told us about new symptoms: %(list)s.")
-                % {"list": "; ".join(label.lower() for label in log.new_symptom_labels)}
-            )
-    return reasons
+def _number_messages(missing: str, out_of_range: str) -> dict[str, str]:
+    """One plain message per problem with a count; Django's own ("Ensure this value is
+    less than or equal to 50.") are not words for a patient."""
+    return {
+        "required": missing,
+        "invalid": out_of_range,
+        "min_value": out_of_range,
+        "max_value": out_of_range,
+    }
+
+
+def _choice_messages(message: str) -> dict[str, str]:
+    """The same words whether nothing or an unknown answer was sent."""
+    return {"required": message, "invalid_choice": message}
 
 
 class LogForm(forms.Form):
@@ -107,38 +75,44 @@ class LogForm(forms.Form):
         label=_("Sets done"),
         min_value=0,
         max_value=50,
-        error_messages={"required": _("Please enter how many sets you did (0 if none).")},
+        error_messages=_number_messages(
+            _("Please enter how many sets you did (0 if none)."),
+            _("Please enter a number of sets from 0 to 50."),
+        ),
     )
     repetitions_done = forms.IntegerField(
         label=_("Times in each set"),
         min_value=0,
         max_value=500,
-        error_messages={"required": _("Please enter how many times you did it (0 if none).")},
+        error_messages=_number_messages(
+            _("Please enter how many times you did it (0 if none)."),
+            _("Please enter a number of times from 0 to 500."),
+        ),
     )
     pain = forms.TypedChoiceField(
         label=_("How strong is your pain now?"),
         choices=PAIN_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose a number from 0 to 10.")},
+        error_messages=_choice_messages(_("Please choose a number from 0 to 10.")),
     )
     location = forms.ChoiceField(
         label=_("How far does your pain reach now?"),
         choices=LOCATION_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how far your pain reaches.")},
+        error_messages=_choice_messages(_("Please choose how far your pain reaches.")),
     )
     during = forms.ChoiceField(
         label=_("What happened to your pain while you did the exercise?"),
         choices=DURING_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose what happened during the exercise.")},
+        error_messages=_choice_messages(_("Please choose what happened during the exercise.")),
     )
     after = forms.ChoiceField(
         label=_("How is your pain now, compared with before the exercise?"),
         choices=AFTER_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how you feel afterwards.")},
+        error_messages=_choice_messages(_("Please choose how you feel afterwards.")),
     )
     note = forms.CharField(
         label=_("Anything else your therapist should know? (optional)"),

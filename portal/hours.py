@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 from clinics.models import AuditEvent
 from patients.forms import WakingHoursForm
 from patients.models import Patient
-from prescriptions.services import set_waking_hours
+from reminders.models import ReminderPlan
+from reminders.services import change_waking_hours
 
+from .reminders import moved_message
 from .views import _portal_audit, patient_required
 
 
@@ -24,7 +26,7 @@ def waking_hours(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = WakingHoursForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            set_waking_hours(
+            moves = change_waking_hours(
                 patient=patient,
                 wake_start=form.cleaned_data["wake_start"],
                 wake_end=form.cleaned_data["wake_end"],
@@ -34,6 +36,16 @@ def waking_hours(request: HttpRequest, patient: Patient) -> HttpResponse:
         else:
             _portal_audit(request, AuditEvent.Action.UPDATE, patient, "waking-hours")
             messages.success(request, _("Your hours are saved."))
+            if moves:
+                # The patient sees the moved times on their reminder page.
+                messages.info(request, moved_message(moves))
+                return redirect("portal:reminders")
             return redirect("portal:today")
     status = 400 if form.errors else 200
-    return render(request, "portal/waking_hours.html", {"form": form}, status=status)
+    plan = ReminderPlan.objects.filter(patient=patient).first()
+    return render(
+        request,
+        "portal/waking_hours.html",
+        {"form": form, "reminder_times": plan.times if plan else []},
+        status=status,
+    )

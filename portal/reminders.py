@@ -26,7 +26,10 @@ from prescriptions.models import Prescription
 from reminders.models import ReminderPlan
 from reminders.services import (
     MAX_TIMES,
+    fit_times,
+    moved_times,
     plan_for,
+    plan_times,
     save_plan,
     save_push_subscription,
     set_calendar_feed,
@@ -75,8 +78,10 @@ class ReminderForm(forms.Form):
                     _("Choose a time between %(start)s and %(end)s.")
                     % {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
                 )
-        times = self.times()
-        if (data.get("by_email") or data.get("by_push")) and not times:
+        # A time that was typed but refused already has its own message; "choose at
+        # least one" is only for a form with no time at all.
+        typed = any(self.has_error(name) for name in self.time_names())
+        if (data.get("by_email") or data.get("by_push")) and not typed and not self.times():
             raise forms.ValidationError(_("Choose at least one time for your reminders."))
         return data
 
@@ -85,9 +90,20 @@ class ReminderForm(forms.Form):
         return sorted(value.strftime("%H:%M") for value in values)[:MAX_TIMES]
 
 
+def moved_message(moves: list[tuple[str, str]]) -> str:
+    """One sentence naming each reminder time that moved into the waking hours."""
+    return _("Reminders outside your hours now come within them: %(list)s.") % {
+        "list": "; ".join(
+            _("%(before)s is now %(after)s") % {"before": before, "after": after}
+            for before, after in moves
+        )
+    }
+
+
 def _initial(plan: ReminderPlan) -> dict:
     initial = {"by_email": plan.by_email, "by_push": plan.by_push}
-    for number, value in enumerate(plan.times[:TIME_FIELDS], start=1):
+    # Times saved before the hours changed show where they now come.
+    for number, value in enumerate(plan_times(plan)[:TIME_FIELDS], start=1):
         initial[f"time_{number}"] = value
     return initial
 
@@ -122,12 +138,17 @@ def reminders(request: HttpRequest, patient: Patient) -> HttpResponse:
     else:
         form = ReminderForm(initial=_initial(plan), patient=patient)
     feed_url = _feed_url(request, plan)
+    start, end = waking_hours(patient)
+    moves = moved_times(plan.times, start, end)
     return render(
         request,
         "portal/reminders.html",
         {
             "form": form,
             "plan": plan,
+            "wake_start": start,
+            "wake_end": end,
+            "moved": moved_message(moves) if moves else "",
             "feed_url": feed_url,
             "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
             "push_key": settings.VAPID_PUBLIC_KEY,
@@ -205,7 +226,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     zone = timezone.get_current_timezone()
     start_day = timezone.localdate(program.activated_at) if program else None
     link = settings.SITE_URL + reverse("portal:today")
-    for value in plan.times if program else []:
+    for value in fit_times(plan.times, patient.wake_start, patient.wake_end) if program else []:
         hour, minute = (int(part) for part in value.split(":"))
         event = Event()
         event.add("uid", f"centra-{patient.pk}-{program.pk}-{value}@centra")

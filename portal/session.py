@@ -21,6 +21,7 @@ from patients.models import Patient
 from prescriptions.models import Prescription, SymptomLog
 from prescriptions.services import log_answers, record_symptom_log, red_flags_due
 
+from .advice import log_advice
 from .forms import LOCATION_CHOICES
 from .session_forms import SessionItemForm
 from .views import _portal_audit, patient_required
@@ -108,7 +109,8 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
 @patient_required
 @require_GET
 def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
-    """What the session led to: each exercise to stop is named; the rest is saved."""
+    """What the session led to: each exercise to stop is named, with the same advice
+    the page after one exercise gives for the same answers; the rest is saved."""
     ids = [int(part) for part in request.GET.get("logs", "").split(",") if part.isdigit()]
     logs = list(
         SymptomLog.objects.for_user(request.user)
@@ -116,12 +118,15 @@ def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
         .select_related("item__exercise")
         .order_by("item__position")
     )
+    advice = [log_advice(log) for log in logs]
     return render(
         request,
         "portal/session_logged.html",
         {
             "logs": logs,
-            "stopped": [log for log in logs if log.stop_exercise],
+            "stopped": [each for each in advice if each.stop],
+            "urgent": any(each.urgent for each in advice),
+            "pain_rise": any(each.pain_rise and not each.stop for each in advice),
             "clinic": patient.clinic,
         },
     )

@@ -44,7 +44,8 @@ class SessionItemForm(LogForm):
             self.add_error("status", _("Please say whether you did it or skipped it."))
         elif status == DONE:
             for name in self.required_when_done:
-                if cleaned.get(name) in (None, ""):
+                # A field refused already (sets = 999) keeps its one message.
+                if cleaned.get(name) in (None, "") and not self.has_error(name):
                     self.add_error(name, self.fields[name].error_messages["required"])
         return cleaned
 

@@ -32,6 +32,7 @@ from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
     AfterResponse,
     DuringResponse,
+    Episode,
     Prescription,
     PrescriptionItem,
     RedFlag,
@@ -39,7 +40,6 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.services import (
-    LogOutcome,
     log_answers,
     record_red_flag_check,
     record_symptom_log,
@@ -48,6 +48,7 @@ from prescriptions.services import (
 )
 
 from . import charts
+from .advice import log_advice
 from .forms import (
     AFTER_CHOICES,
     DURING_CHOICES,
@@ -56,7 +57,6 @@ from .forms import (
     LogForm,
     RedFlagForm,
     plain_label,
-    stop_reasons,
     suggested_username,
 )
 from .services import activate_portal_login, activation_throttled
@@ -133,8 +133,16 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             "prescription": prescription,
             "items": items,
             "adherence": patient_figures(patient, full=False) if prescription else None,
+            "discharged": _discharged_from(request) if prescription is None else None,
         },
     )
+
+
+def _discharged_from(request: HttpRequest) -> Episode | None:
+    """The episode of care that ended last, when it is the patient's latest one: they
+    were discharged and no new course of treatment has started since."""
+    latest = Episode.objects.for_user(request.user).order_by("-started_at", "-id").first()
+    return latest if latest is not None and latest.ended_at is not None else None
 
 
 def _urgent_answers(request: HttpRequest) -> list[str]:
@@ -218,11 +226,9 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
         ),
         pk=log_id,
     )
-    alerts = list(log.grouped_alerts.all())
-    outcome = LogOutcome(log, created=False, alerts=alerts)
-    kinds = {finding["kind"] for finding in log.findings}
+    advice = log_advice(log)
     next_item = None
-    if log.item.prescription.status == Prescription.Status.ACTIVE and not outcome.stop_exercise:
+    if log.item.prescription.status == Prescription.Status.ACTIVE and not advice.stop:
         next_item = (
             log.item.prescription.items.filter(position__gt=log.item.position)
             .select_related("exercise")
@@ -237,12 +243,8 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
             "log": log,
             "exercise": log.item.exercise,
             "clinic": patient.clinic,
-            "stop": outcome.stop_exercise,
-            "urgent": outcome.urgent,
-            "stop_reasons": stop_reasons(log),
-            "pain_rise": "pain_rise" in kinds,
-            "centralized": "centralization" in kinds,
-            "encourage": not outcome.stop_exercise
+            "advice": advice,
+            "encourage": not advice.stop
             and (log.during in GOOD_DURING or log.after == AfterResponse.BETTER),
             "next_item": next_item,
             "where": plain_label(LOCATION_CHOICES, log.location),

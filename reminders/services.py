@@ -2,7 +2,9 @@
 
 Times are local to the server's TIME_ZONE (Centra's clinics keep one). A reminder is
 due at one of the patient's times when:
-- it falls within waking hours (quiet hours are never disturbed);
+- it falls within waking hours (quiet hours are never disturbed): a time saved
+  before the hours changed counts as moved to the nearest end of the new hours
+  (`fit_times`), the same on the reminder page, in the calendar feed and here;
 - the patient is not archived and has a program in use (an ended program stops them);
 - the patient has not logged in the hour before (they have just done the session);
 - it was not sent already on that channel (a row per patient, slot and channel).
@@ -29,6 +31,7 @@ from django.utils.translation import gettext as _
 from patients.models import Patient
 from prescriptions import adherence
 from prescriptions.models import Prescription, PrescriptionItem, SymptomLog
+from prescriptions.services import set_waking_hours
 
 from .models import Channel, PushSubscription, ReminderPlan, SentReminder
 
@@ -62,6 +65,32 @@ def parse_time(value: str) -> time:
     return time.fromisoformat(value)
 
 
+def fit_time(value: str, start: time, end: time) -> str:
+    """A reminder time ("HH:MM") moved into waking hours: one before them moves to the
+    time of waking up, one after them to bedtime; one within them stays."""
+    moment = min(max(parse_time(value), start), end)
+    return moment.strftime("%H:%M")
+
+
+def fit_times(times: Iterable[str], start: time, end: time) -> list[str]:
+    """The reminder times as they apply within these waking hours: sorted, each once."""
+    return sorted({fit_time(value, start, end) for value in times})
+
+
+def moved_times(times: Iterable[str], start: time, end: time) -> list[tuple[str, str]]:
+    """Each time outside these waking hours with the time it moves to."""
+    return [
+        (value, fit_time(value, start, end))
+        for value in sorted(set(times))
+        if fit_time(value, start, end) != value
+    ]
+
+
+def plan_times(plan: ReminderPlan) -> list[str]:
+    """The plan's times within the patient's waking hours as they are now."""
+    return fit_times(plan.times or [], *waking_hours(plan.patient))
+
+
 def sessions_per_day(prescription: Prescription) -> int:
     """Sessions a day of the program, counted as adherence counts them."""
     start, end = waking_hours(prescription.patient)
@@ -85,7 +114,7 @@ def suggested_times(patient: Patient) -> list[str]:
     else:
         length = adherence.waking_minutes(start, end) / count
         minutes = [math.floor(first + i * length) for i in range(count)]
-    return [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+    return fit_times([f"{m // 60:02d}:{m % 60:02d}" for m in minutes], start, end)
 
 
 def plan_for(patient: Patient) -> ReminderPlan:
@@ -106,6 +135,24 @@ def save_plan(
         plan.by_push = by_push
         plan.save()
     return plan
+
+
+def change_waking_hours(
+    *, patient: Patient, wake_start: time, wake_end: time
+) -> list[tuple[str, str]]:
+    """Set the patient's waking hours and move their saved reminder times into them, in
+    one transaction, so the page, the feed and the sending all keep to the new hours.
+    Returns each moved time with where it went, to tell the patient."""
+    with transaction.atomic():
+        set_waking_hours(patient=patient, wake_start=wake_start, wake_end=wake_end)
+        plan = ReminderPlan.objects.select_for_update().filter(patient=patient).first()
+        if plan is None:
+            return []
+        moves = moved_times(plan.times, wake_start, wake_end)
+        if moves:
+            plan.times = fit_times(plan.times, wake_start, wake_end)
+            plan.save(update_fields=["times", "updated_at"])
+    return moves
 
 
 def set_calendar_feed(*, patient: Patient, on: bool) -> ReminderPlan:
@@ -142,18 +189,15 @@ class Due:
 def _slots_between(
     times: Iterable[str], start: datetime, end: datetime, waking: tuple[time, time]
 ) -> list[datetime]:
-    """The local times of day within the patient's waking hours that fall in
+    """The patient's times of day, moved within their waking hours, that fall in
     (start, end], as aware datetimes."""
     zone = timezone.get_current_timezone()
     local_start, local_end = timezone.localtime(start, zone), timezone.localtime(end, zone)
     found = []
     day = local_start.date()
     while day <= local_end.date():
-        for value in times:
-            moment = parse_time(value)
-            if not waking[0] <= moment <= waking[1]:
-                continue
-            slot = datetime.combine(day, moment, tzinfo=zone)
+        for value in fit_times(times, *waking):
+            slot = datetime.combine(day, parse_time(value), tzinfo=zone)
             if local_start < slot <= local_end:
                 found.append(slot)
         day += timedelta(days=1)

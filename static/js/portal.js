@@ -30,6 +30,23 @@
     });
   });
 
+  // The Account menu (a <details>, usable without this file): Escape closes it and
+  // gives the focus back to its button; a tap elsewhere closes it.
+  document.querySelectorAll("details.portal-account").forEach(function (menu) {
+    var summary = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        summary.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+
   // After a rejected submission, bring the list of problems into view.
   var errors = document.getElementById("form-errors");
   if (errors) {

@@ -115,6 +115,7 @@ def test_signing_out_removes_the_drafts_from_the_phone(phone_page, ready, passwo
     phone.get_by_role("radio", name="4", exact=True).check()
     assert len(drafts(phone)) == 1
 
+    phone.locator("summary", has_text="Account").click()
     phone.get_by_role("button", name="Sign out").click()
     phone.wait_for_url("**/accounts/login/**")
     assert drafts(phone) == []

@@ -99,6 +99,7 @@ def test_a_stop_names_the_exercise_and_the_rest_is_saved(phone_page, patient, pr
     phone.get_by_role("button", name="Save this session").tap()
     phone.wait_for_url("**/portal/session/saved/**")
     alert = phone.get_by_role("alert")
-    assert f"Stop “{name}” for now." in alert.inner_text()
+    assert alert.get_by_role("heading", name=f"Stop doing {name}").is_visible()
+    assert "You told us your pain is worse after this exercise" in alert.inner_text()
     assert phone.get_by_text("2 exercises saved.").is_visible()
     assert SymptomLog.objects.filter(patient=patient).count() == 2

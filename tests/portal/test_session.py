@@ -96,8 +96,8 @@ def test_a_stop_names_the_exercise_and_the_rest_is_saved(patient_client, patient
     response = patient_client.post(URL, data)
     assert SymptomLog.objects.filter(patient=patient).count() == 2
     page = patient_client.get(response.url).content.decode()
-    assert f"Stop “{first.exercise.name}” for now." in page
-    assert f"Stop “{second.exercise.name}”" not in page
+    assert f"Stop doing {first.exercise.name}" in page
+    assert f"Stop doing {second.exercise.name}" not in page
 
 
 def test_a_done_exercise_without_answers_saves_nothing_and_says_why(
