@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.backends import account_username
 
-from .images import clean_picture
+from .images import PictureField, PictureInput, clean_picture
 from .models import Clinic, Therapist
 
 # The clinic's numeric settings; their bounds are the model field's validators.
@@ -47,11 +47,11 @@ class ClinicSettingsForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
-    logo = forms.ImageField(
+    logo = PictureField(
         label=_("Logo"),
         required=False,
         help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=PictureInput(current_text=_("The current logo"), remove_text=_("Remove logo")),
     )
 
     class Meta:
