@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import ReadOnlyHistoryAdmin
-from .images import clean_picture
+from .images import PictureField, clean_picture
 from .models import AuditEvent, Clinic, Therapist
 
 
@@ -16,6 +17,12 @@ class TherapistInline(admin.TabularInline):
 class ClinicAdminForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+    logo = PictureField(
+        label=_("logo"),
+        required=False,
+        help_text=Clinic._meta.get_field("logo").help_text,
+        widget=AdminFileWidget,
     )
 
     class Meta:

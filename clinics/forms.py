@@ -8,12 +8,36 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from clinics.backends import account_username
 
-from .images import clean_picture
+from .images import PictureField, PictureInput, clean_picture
 from .models import Clinic, Therapist
+
+# The clinic's numeric settings; their bounds are the model field's validators.
+NUMBER_FIELDS = (
+    "pain_rise_threshold",
+    "inactivity_alert_days",
+    "outcome_interval_days",
+    "adherence_alert_percent",
+)
+
+
+def _bound_number_field(field: forms.IntegerField, model_field: Any) -> None:
+    """Give a number field its model field's bounds: in the browser's number input,
+    and as one error that names the whole range whichever end was crossed."""
+    low = next(v.limit_value for v in model_field.validators if isinstance(v, MinValueValidator))
+    high = next(v.limit_value for v in model_field.validators if isinstance(v, MaxValueValidator))
+    message = _("Enter a whole number from %(min)d to %(max)d.") % {"min": low, "max": high}
+    field.min_value, field.max_value = low, high
+    field.widget.attrs.update(min=low, max=high)
+    field.validators = [
+        *(v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)),
+        MinValueValidator(low, message=message),
+        MaxValueValidator(high, message=message),
+    ]
 
 
 class ClinicSettingsForm(forms.ModelForm):
@@ -23,11 +47,11 @@ class ClinicSettingsForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
-    logo = forms.ImageField(
+    logo = PictureField(
         label=_("Logo"),
         required=False,
         help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=PictureInput(current_text=_("The current logo"), remove_text=_("Remove logo")),
     )
 
     class Meta:
@@ -45,17 +69,22 @@ class ClinicSettingsForm(forms.ModelForm):
             "outcome_interval_days",
             "adherence_alert_percent",
         ]
-        help_texts = {"phone": _("Shown to patients as a tap-to-call link.")}
+        help_texts = {
+            "phone": _("Shown to patients as a tap-to-call link, e.g. +44 20 7946 0000."),
+            "inactivity_alert_days": _(
+                "An alert is raised when a patient with a program in use logs nothing for "
+                "this many days: 1 to 90."
+            ),
+        }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in NUMBER_FIELDS:
+            _bound_number_field(self.fields[name], Clinic._meta.get_field(name))
 
     def clean_logo(self) -> Any:
         return clean_picture(self.cleaned_data.get("logo"))
-
-    def clean_emergency_number(self) -> str:
-        number = self.cleaned_data["emergency_number"].strip()
-        if not number.replace(" ", "").replace("+", "").isdigit():
-            raise forms.ValidationError(_("Enter the number as digits, e.g. 112."))
-        return number
 
 
 class SignInForm(AuthenticationForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit_chain import GENESIS, event_hash, fields_of
+from .validators import tel_link, validate_emergency_number, validate_phone
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -30,7 +31,7 @@ class Clinic(models.Model):
     paper_size = models.CharField(
         _("handout paper size"), max_length=6, choices=PaperSize, default=PaperSize.A4
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     address = models.TextField(
         _("address"), max_length=300, blank=True, help_text=_("As it should appear on paper.")
     )
@@ -43,7 +44,9 @@ class Clinic(models.Model):
         help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
     )
     inactivity_alert_days = models.PositiveSmallIntegerField(
-        _("alert after this many days without a log"), default=3
+        _("alert after this many days without a log"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     outcome_interval_days = models.PositiveSmallIntegerField(
         _("outcome measures every this many days"),
@@ -67,6 +70,7 @@ class Clinic(models.Model):
         _("emergency number"),
         max_length=20,
         default="112",
+        validators=[validate_emergency_number],
         help_text=_("The number patients call in an emergency; shown on the portal and handout."),
     )
     pain_rise_threshold = models.PositiveSmallIntegerField(
@@ -97,7 +101,8 @@ class Clinic(models.Model):
                 condition=models.Q(paper_size__in=["A4", "LETTER"]), name="clinic_paper_size_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(inactivity_alert_days__gte=1), name="clinic_inactivity_days_min"
+                condition=models.Q(inactivity_alert_days__gte=1, inactivity_alert_days__lte=90),
+                name="clinic_inactivity_days_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(pain_rise_threshold__gte=1, pain_rise_threshold__lte=10),
@@ -114,6 +119,15 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_link(self) -> str:
+        """`tel:` and the phone's digits (with its leading +); empty if not diallable."""
+        return tel_link(self.phone)
+
+    @property
+    def emergency_link(self) -> str:
+        return tel_link(self.emergency_number)
 
 
 class Therapist(models.Model):

@@ -107,7 +107,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.RequestSizeLimitMiddleware",
     "config.middleware.NoStoreMiddleware",
     "config.middleware.CurrentRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.language.UserLanguageMiddleware",
+    # Below the language and the user, for its page; above everything that reads a body.
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.user.is_verified(): whether this session passed the code step.
     "django_otp.middleware.OTPMiddleware",
@@ -231,6 +232,8 @@ MFA_RECOVERY_CODES = 10
 
 # Request size: a declared body over REQUEST_MAX_MB is refused (413) before it is read;
 # form fields (not files) over 2.5 MB are refused by Django. The proxy enforces the same.
+# It must leave room for the largest picture (clinics.images.MAX_BYTES, 2 MB) and the
+# rest of its form: a picture up to that gets the form's own field error.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 3) * 1024 * 1024
 # Files up to this size stay in memory while a request is handled, larger ones go to disk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440

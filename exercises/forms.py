@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from clinics.images import clean_picture
+from clinics.images import PictureField, PictureInput, clean_picture
 from clinics.models import Clinic
 
 from .forms_i18n import OtherLanguageTextsMixin
@@ -32,11 +32,11 @@ class ExerciseForm(OtherLanguageTextsMixin, forms.ModelForm):
     default_frequency_value = forms.IntegerField(
         label=_("How often"), min_value=1, max_value=24, initial=3
     )
-    image = forms.ImageField(
+    image = PictureField(
         label=_("Picture"),
         required=False,
         help_text=_("PNG, JPEG or WebP, at most 2 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=PictureInput(current_text=_("The current picture"), remove_text=_("Remove picture")),
     )
 
     class Meta:

@@ -20,7 +20,7 @@ from .safety_forms import (
     red_flag_answers,
     red_flag_fields,
 )
-from .services import ItemSpec
+from .services import ItemSpec, review_date_problem
 
 MAX_ITEMS = 20
 HAND_PICK = "catalog"
@@ -193,6 +193,18 @@ class ChangeNoteForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("When you plan to see the patient again; printed on the handout."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers no day before today.
+        self.fields["review_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_review_on(self):
+        review_on = self.cleaned_data.get("review_on")
+        problem = review_date_problem(review_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return review_on
 
 
 class CatalogFilterForm(forms.Form):

@@ -21,6 +21,34 @@ from .outcome_models import MCID, Instrument, OutcomeMeasure
 WIDTH, HEIGHT = 700, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 150, 24, 36
 COLOURS = {Instrument.NPRS: "#0f5e66", Instrument.PSFS: "#7a4b00"}
+# Right-margin labels: the distance between two labels' centres (13 px text), and
+# the room left for the stroke that leads from a line to its label.
+LABEL_GAP = 16
+LEADER = 8
+
+
+def spread_labels(wanted: Sequence[float], *, gap: float, low: float, high: float) -> list[float]:
+    """Centres for labels stacked in one column: each as near the height it wants
+    as the others allow, at least `gap` apart, in the same top-to-bottom order as
+    what they label, and between `low` and `high`.
+
+    Labels that would overlap form a group spaced `gap` apart and centred on what
+    its members want (the least squared shift); a group that then reaches the one
+    above joins it, and so on.
+    """
+    groups: list[tuple[list[int], float]] = []  # (label indexes top to bottom, top centre)
+    for index in sorted(range(len(wanted)), key=lambda i: wanted[i]):
+        members, top = [index], min(max(wanted[index], low), high)
+        while groups and groups[-1][1] + gap * len(groups[-1][0]) > top + 1e-6:
+            members = groups.pop()[0] + members
+            top = sum(wanted[i] - gap * k for k, i in enumerate(members)) / len(members)
+            top = max(min(top, high - gap * (len(members) - 1)), low)
+        groups.append((members, top))
+    centres = [0.0] * len(wanted)
+    for members, top in groups:
+        for k, i in enumerate(members):
+            centres[i] = top + gap * k
+    return centres
 
 
 def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcomes") -> SafeString:
@@ -68,7 +96,9 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
             f'<text x="{LEFT - 8}" y="{y(value) + 4:.1f}" text-anchor="end" fill="#4a5a5f">'
             f"{value}</text>"
         )
-    label_ys: list[float] = []
+    # Labels in the right margin, each wanting to sit level with its own line (the
+    # threshold's dashed line, or the series' last point); placed together below.
+    labels: list[tuple[float, str, str, bool]] = []
     for instrument, rows in series.items():
         if not rows:
             continue
@@ -79,19 +109,13 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
             -MCID[instrument] if instrument == Instrument.NPRS else MCID[instrument]
         )
         if 0 <= target <= 10:
-            label_y = y(target) + 4
-            # Two thresholds close together: the second label goes below the first.
-            if any(abs(label_y - used) < 14 for used in label_ys):
-                label_y = max(label_ys) + 14
-            label_ys.append(label_y)
             add(
                 f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" '
                 f'y2="{y(target):.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="6 4"/>'
             )
-            add(
-                f'<text x="{WIDTH - RIGHT + 6}" y="{label_y:.1f}" fill="{colour}">'
-                f"{escape(_('MCID %(name)s') % {'name': instrument.upper()})}</text>"
+            labels.append(
+                (y(target), _("MCID %(name)s") % {"name": instrument.upper()}, colour, False)
             )
         if len(rows) > 1:
             points = " ".join(
@@ -105,10 +129,21 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
                 f"{escape(date_format(timezone.localdate(m.taken_at), 'MONTH_DAY_FORMAT'))}: "
                 f"{escape(instrument.upper())} {escape(m.score_text)}</title></circle>"
             )
-        last = rows[-1]
+        labels.append((y(rows[-1].score), instrument.upper(), colour, True))
+    placed = spread_labels(
+        [wanted for wanted, *_rest in labels], gap=LABEL_GAP, low=LABEL_GAP / 2, high=HEIGHT - 8
+    )
+    for (wanted, text, colour, bold), centre in zip(labels, placed, strict=True):
+        if abs(centre - wanted) > 1:
+            # Moved off its line to make room: a short stroke leads from the line to it.
+            add(
+                f'<line x1="{WIDTH - RIGHT}" x2="{WIDTH - RIGHT + LEADER}" y1="{wanted:.1f}" '
+                f'y2="{centre:.1f}" stroke="{colour}" stroke-width="1"/>'
+            )
+        weight = ' font-weight="600"' if bold else ""
         add(
-            f'<text x="{WIDTH - RIGHT + 6}" y="{y(last.score) - 6:.1f}" font-weight="600" '
-            f'fill="{colour}">{escape(instrument.upper())}</text>'
+            f'<text x="{WIDTH - RIGHT + LEADER + 3}" y="{centre + 4.5:.1f}"{weight} '
+            f'fill="{colour}">{escape(text)}</text>'
         )
     for day, anchor in ((start, "start"), (end, "end")):
         add(

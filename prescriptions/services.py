@@ -145,6 +145,27 @@ def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[P
     return PrescriptionItem.objects.bulk_create(rows)
 
 
+def review_date_problem(review_on: date | None) -> str | None:
+    """Why `review_on` cannot be the planned review of a program put in use now, or
+    None. A program starts today at the earliest (a draft is activated later), so a
+    review before today would print a day already gone on the handout."""
+    if review_on is not None and review_on < timezone.localdate():
+        return _("The review date has passed: choose today or a later day.")
+    return None
+
+
+def _check_review_date(review_on: date | None) -> None:
+    problem = review_date_problem(review_on)
+    if problem:
+        raise ValidationError({"review_on": problem})
+
+
+def _review_date_carried_over(review_on: date | None) -> date | None:
+    """The planned review a new version takes over from the one it replaces: none
+    if that day has passed (the therapist sets a new one)."""
+    return None if review_date_problem(review_on) else review_on
+
+
 def create_prescription(
     *,
     patient: Patient,
@@ -157,9 +178,11 @@ def create_prescription(
 ) -> Prescription:
     """A new program for `patient`, as a draft or, with `activate`, in use at once.
 
-    `review_on` is the day the therapist plans to review it (printed on the handout)."""
+    `review_on` is the day the therapist plans to review it (printed on the handout),
+    today or later."""
     if patient.archived:
         raise ValidationError(_("This patient is archived."))
+    _check_review_date(review_on)
     with transaction.atomic():
         # Lock the patient so that two programs made at once get distinct versions.
         _lock_patient(patient.pk)
@@ -203,6 +226,7 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
             raise ValidationError(_("Only a draft can be activated."))
         if not prescription.items.exists():
             raise ValidationError(_("Add at least one exercise before activating the program."))
+        _check_review_date(prescription.review_on)
         current = (
             Prescription.objects.filter(
                 patient_id=prescription.patient_id, status=Prescription.Status.ACTIVE
@@ -268,7 +292,7 @@ def start_revision(*, prescription: Prescription, by: Any) -> Prescription:
             progression=prescription.progression,
             version=Prescription.next_version(prescription.patient),
             replaces=prescription,
-            review_on=prescription.review_on,
+            review_on=_review_date_carried_over(prescription.review_on),
         )
         _save_items(draft, [ItemSpec.from_item(item) for item in prescription.items.all()])
     return draft
@@ -284,7 +308,10 @@ def revise_prescription(
 ) -> Prescription:
     """Replace an active program by a new active version with `items`, in one step.
 
-    The planned review date carries over unless `review_on` is given (None clears it)."""
+    The planned review date carries over unless `review_on` is given (None clears it)
+    or it has passed."""
+    if review_on is not UNCHANGED:
+        _check_review_date(review_on)
     with transaction.atomic():
         _lock_patient(prescription.patient_id)
         prescription.refresh_from_db(fields=["status"])
@@ -304,7 +331,11 @@ def revise_prescription(
             version=Prescription.next_version(prescription.patient),
             replaces=prescription,
             change_note=change_note,
-            review_on=prescription.review_on if review_on is UNCHANGED else review_on,
+            review_on=(
+                _review_date_carried_over(prescription.review_on)
+                if review_on is UNCHANGED
+                else review_on
+            ),
         )
         _save_items(draft, items)
         activate_prescription(prescription=draft)

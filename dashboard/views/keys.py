@@ -56,15 +56,19 @@ def _audit_key(request: HttpRequest, action: str, api_key: ClinicAPIKey, **detai
     )
 
 
+# The secret of a key just created, waiting in the (server-side) session for the one
+# page that shows it.
+NEW_KEY_SESSION_KEY = "api_keys_new_secret"
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_list(request: HttpRequest) -> HttpResponse:
     clinic = admin_clinic(request)
-    new_key = None
     form = KeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        api_key, new_key = create_api_key(
+        api_key, secret = create_api_key(
             clinic=clinic,
             name=form.cleaned_data["name"],
             read_only=form.cleaned_data["read_only"],
@@ -78,10 +82,14 @@ def key_list(request: HttpRequest) -> HttpResponse:
             read_only=api_key.read_only,
             expires=api_key.expiry_date.isoformat() if api_key.expiry_date else None,
         )
-        form = KeyForm()
+        # Post/redirect/get, so that reloading the page cannot make a second key. The
+        # secret waits in the session for the next page only: taking it out there means
+        # a reload or a later visit never shows it again.
+        request.session[NEW_KEY_SESSION_KEY] = secret
+        return redirect("dashboard:api_keys")
+    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None
     keys = ClinicAPIKey.objects.for_clinic(clinic).select_related("created_by")
-    # The new key is rendered in this response only (never stored, never redirected
-    # through the session), and `never_cache` keeps it out of the browser's cache.
+    # `never_cache` keeps the page that shows a new key out of the browser's cache.
     return render(
         request, "dashboard/api_keys.html", {"keys": keys, "form": form, "new_key": new_key}
     )

@@ -198,7 +198,37 @@
     }
   });
 
+  /* A picture over the size the server takes is refused beside its field at once,
+     instead of after a long upload; the server checks it again. */
+  function initPictureSize(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var field = input.closest(".field") || input.parentNode;
+    var error = document.createElement("p");
+    error.className = "field__error";
+    error.id = input.id + "_size_error";
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    field.appendChild(error);
+    var describedBy = input.getAttribute("aria-describedby") || "";
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var tooLarge = Boolean(file && max && file.size > max);
+      error.textContent = tooLarge ? input.getAttribute("data-too-large") : "";
+      error.hidden = !tooLarge;
+      if (tooLarge) {
+        input.value = "";
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", (describedBy + " " + error.id).trim());
+      } else {
+        input.removeAttribute("aria-invalid");
+        if (describedBy) input.setAttribute("aria-describedby", describedBy);
+        else input.removeAttribute("aria-describedby");
+      }
+    });
+  }
+
   document.querySelectorAll("[data-builder]").forEach(initBuilder);
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(initPictureSize);
   document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
   document.querySelectorAll("[data-copy]").forEach(initCopy);
 })();

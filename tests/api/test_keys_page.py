@@ -25,20 +25,35 @@ def test_it_lists_the_clinics_keys_only(therapist_client, api_key, read_only_key
 def test_it_creates_a_key_and_shows_it_once(therapist_client, therapist, clinic):
     response = therapist_client.post(URL, {"name": "Scheduling", "read_only": "on"})
 
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == URL
     key = ClinicAPIKey.objects.get(name="Scheduling")
     assert key.clinic == clinic and key.read_only and key.created_by == therapist
-    raw = response.context["new_key"]
+    shown = therapist_client.get(URL)
+    raw = shown.context["new_key"]
     assert ClinicAPIKey.objects.find(raw) == key
-    page = response.content.decode()
+    page = shown.content.decode()
     assert raw in page
     assert "This is the only time Centra shows this key" in page
-    assert "no-store" in response["Cache-Control"]
-    assert raw not in therapist_client.get(URL).content.decode()
+    assert "no-store" in shown["Cache-Control"]
     assert client_with(raw).get("/api/v1/exercises/").status_code == 200
     assert AuditEvent.objects.filter(
         action="create", object_type="api_key", object_id=key.prefix
     ).exists()
+
+
+def test_reloading_after_creating_makes_no_second_key_and_hides_the_secret(therapist_client):
+    therapist_client.post(URL, {"name": "Scheduling"})
+
+    first = therapist_client.get(URL)
+    again = therapist_client.get(URL)
+
+    key = ClinicAPIKey.objects.get()
+    assert key.name == "Scheduling" and not key.revoked
+    raw = first.context["new_key"]
+    assert raw in first.content.decode() and "Copy the new key now" in first.content.decode()
+    assert raw not in again.content.decode()
+    assert "Copy the new key now" not in again.content.decode()
+    assert raw not in therapist_client.session.values()
 
 
 def test_it_refuses_a_key_without_a_name(therapist_client):

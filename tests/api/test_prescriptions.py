@@ -558,6 +558,67 @@ def test_a_program_carries_the_review_date_the_client_gives(api, patient):
     assert revised.json()["review_on"] == "2026-12-14", "a revision keeps the planned review"
 
 
+def test_a_review_date_in_the_past_is_a_400_on_the_field(api, patient):
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-lying"}],
+            "activate": True,
+            "review_on": "2020-01-01",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["review_on"] == [
+        "The review date has passed: choose today or a later day."
+    ]
+    assert not Prescription.objects.filter(patient=patient).exists()
+
+
+def test_a_revision_with_a_review_date_in_the_past_is_a_400(api, prescription):
+    response = api.post(
+        f"{URL}{prescription.pk}/revise/",
+        {
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-press-up"}],
+            "review_on": "2026-03-10",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "review_on" in response.json()["errors"]
+    prescription.refresh_from_db()
+    assert prescription.status == "active"
+
+
+def test_a_revision_drops_a_review_date_that_has_passed(api, patient, frozen_clock):
+    created = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-lying"}],
+            "activate": True,
+            "review_on": "2026-03-12",
+        },
+        format="json",
+    )
+    frozen_clock.move_to("2026-03-14 10:00Z")
+
+    revised = api.post(
+        f"{URL}{created.json()['id']}/revise/",
+        {"prescribed_by": "tess", "items": [{"exercise": "prone-press-up"}]},
+        format="json",
+    )
+
+    assert revised.status_code == 201
+    assert revised.json()["review_on"] is None
+
+
 def test_a_review_date_that_is_not_a_date_is_a_400(api, patient):
     response = api.post(
         URL,

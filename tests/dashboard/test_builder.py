@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clinics.models import AuditEvent
 from exercises.models import Exercise, Progression
@@ -393,6 +394,76 @@ def test_the_therapist_sets_a_review_date_for_the_handout(therapist_client, draf
     assert 'value="2026-12-14"' in therapist_client.get(edit_url(draft)).content.decode()
     detail = therapist_client.get(reverse("prescriptions:detail", args=[draft.pk]))
     assert "review on 14 Dec 2026" in detail.content.decode()
+
+
+PASSED = "The review date has passed: choose today or a later day."
+
+
+def test_a_review_date_in_the_past_is_a_field_error(therapist_client, draft):
+    response = therapist_client.post(edit_url(draft), form_data(draft, review_on="2020-01-01"))
+
+    assert response.status_code == 400
+    assert response.context["note_form"].errors["review_on"] == [PASSED]
+    assert PASSED in response.content.decode()
+    assert 'type="date" name="review_on" value="2020-01-01" min="2026-03-11"' in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.review_on is None
+
+
+def test_a_review_date_in_the_past_does_not_activate_the_draft(therapist_client, draft):
+    response = therapist_client.post(
+        edit_url(draft), form_data(draft, action="activate", review_on="2020-01-01")
+    )
+
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.review_on is None
+
+
+@pytest.mark.any_hour
+def test_a_review_today_is_accepted(therapist_client, draft):
+    today = timezone.localdate()
+
+    response = therapist_client.post(
+        edit_url(draft), form_data(draft, action="activate", review_on=today.isoformat())
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "active" and draft.review_on == today
+
+
+def test_a_draft_whose_review_date_passed_meanwhile_is_not_activated(
+    therapist_client, draft, frozen_clock
+):
+    therapist_client.post(edit_url(draft), form_data(draft, review_on="2026-03-12"))
+    frozen_clock.move_to("2026-03-14 10:00Z")
+    therapist_client.force_login(draft.prescribed_by)
+
+    response = therapist_client.post(
+        reverse("prescriptions:activate", kwargs={"pk": draft.pk}), follow=True
+    )
+
+    assert PASSED in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_revision_does_not_take_over_a_review_date_that_has_passed(
+    therapist_client, draft, patient, frozen_clock
+):
+    therapist_client.post(
+        edit_url(draft), form_data(draft, action="activate", review_on="2026-03-12")
+    )
+    frozen_clock.move_to("2026-03-14 10:00Z")
+    therapist_client.force_login(draft.prescribed_by)
+
+    therapist_client.post(reverse("prescriptions:revise", kwargs={"pk": draft.pk}))
+
+    revision = Prescription.objects.get(patient=patient, status="draft")
+    assert revision.review_on is None
 
 
 def test_a_review_date_that_is_not_a_date_keeps_the_draft_as_it_was(therapist_client, draft):

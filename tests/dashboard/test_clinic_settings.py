@@ -178,3 +178,98 @@ def test_the_admin_sets_the_adherence_threshold_within_0_to_100(therapist_client
     therapist_client.post(URL, settings_data(adherence_alert_percent=60))
     clinic.refresh_from_db()
     assert clinic.adherence_alert_percent == 60
+
+
+def test_a_phone_that_is_not_a_number_is_a_field_error(therapist_client, clinic):
+    response = therapist_client.post(URL, settings_data(phone="ask at reception"))
+
+    assert response.status_code == 400
+    assert "Enter the phone number only: digits" in response.content.decode()
+    assert set(response.context["form"].errors) == {"phone"}
+    clinic.refresh_from_db()
+    assert clinic.phone != "ask at reception"
+
+
+@pytest.mark.parametrize(
+    ("phone", "message"),
+    [
+        ("555 01", "A phone number has at least 6 digits."),
+        ("+1 234 567 890 123 456", "A phone number has at most 15 digits."),
+        ("020 7946 0000 ext 12", "Enter the phone number only"),
+        ("020+7946", "Enter the phone number only"),
+    ],
+)
+def test_a_phone_too_short_too_long_or_with_other_signs_is_refused(
+    therapist_client, clinic, phone, message
+):
+    response = therapist_client.post(URL, settings_data(phone=phone))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("phone", "link"),
+    [
+        ("+44 20 7946 0000", "tel:+442079460000"),
+        ("(020) 7946-0000", "tel:02079460000"),
+        ("555.010.0123", "tel:5550100123"),
+    ],
+)
+def test_a_phone_written_with_separators_is_saved_and_dialled_as_digits(
+    therapist_client, clinic, phone, link
+):
+    response = therapist_client.post(URL, settings_data(phone=phone))
+
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.phone == phone
+    assert clinic.phone_link == link
+
+
+def test_a_phone_stored_before_it_was_checked_makes_no_call_link(clinic):
+    clinic.phone = "ask at reception"
+
+    assert clinic.phone_link == ""
+
+
+def test_an_emergency_number_takes_a_plus_in_front_only(therapist_client, clinic):
+    response = therapist_client.post(URL, settings_data(emergency_number="1+12"))
+
+    assert response.status_code == 400
+    assert "Enter the number as digits, e.g. 112." in response.content.decode()
+    clinic.emergency_number = "+1 911"
+    assert clinic.emergency_link == "tel:+1911"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("inactivity_alert_days", 100000, "Enter a whole number from 1 to 90."),
+        ("inactivity_alert_days", 0, "Enter a whole number from 1 to 90."),
+        ("pain_rise_threshold", 11, "Enter a whole number from 1 to 10."),
+        ("outcome_interval_days", 91, "Enter a whole number from 7 to 90."),
+        ("adherence_alert_percent", 101, "Enter a whole number from 0 to 100."),
+    ],
+)
+def test_a_number_setting_out_of_its_range_names_the_range(
+    therapist_client, clinic, field, value, message
+):
+    response = therapist_client.post(URL, settings_data(**{field: value}))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    clinic.refresh_from_db()
+    assert getattr(clinic, field) != value
+
+
+def test_the_number_inputs_carry_their_range(therapist_client):
+    page = therapist_client.get(URL).content.decode()
+
+    assert 'name="inactivity_alert_days" value="3" min="1" max="90"' in page
+
+
+def test_ninety_days_without_a_log_is_accepted(therapist_client, clinic):
+    assert therapist_client.post(URL, settings_data(inactivity_alert_days=90)).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.inactivity_alert_days == 90

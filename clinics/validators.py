@@ -1,0 +1,67 @@
+"""Phone numbers a clinic gives its patients, and the `tel:` links made from them.
+
+Patients tap these numbers on the portal (the clinic's phone after a warning, the
+emergency number after a red flag), so what is stored must be a number a phone
+can dial: digits, a leading + for an international number, and the separators
+people write between groups of digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Digits with spaces, dashes, dots or brackets between them, and at most a leading +.
+PHONE_FORMAT = re.compile(r"\+?[0-9 ().-]+")
+PHONE_MIN_DIGITS = 6
+# The longest number the international plan (E.164) allows.
+PHONE_MAX_DIGITS = 15
+EMERGENCY_FORMAT = re.compile(r"\+?[0-9 ]+")
+
+
+def _digits(value: str) -> int:
+    return sum(character.isdigit() for character in value)
+
+
+def validate_phone(value: str) -> None:
+    """The clinic's phone: e.g. "+44 20 7946 0000", "(020) 7946-0000", "555.0100"."""
+    if not PHONE_FORMAT.fullmatch(value.strip()):
+        raise ValidationError(
+            _(
+                "Enter the phone number only: digits, with spaces, dashes, dots or "
+                "brackets between them and a + in front if needed, e.g. +44 20 7946 0000."
+            ),
+            code="phone_format",
+        )
+    digits = _digits(value)
+    if digits < PHONE_MIN_DIGITS:
+        raise ValidationError(
+            _("A phone number has at least %(n)d digits.") % {"n": PHONE_MIN_DIGITS},
+            code="phone_too_short",
+        )
+    if digits > PHONE_MAX_DIGITS:
+        raise ValidationError(
+            _("A phone number has at most %(n)d digits.") % {"n": PHONE_MAX_DIGITS},
+            code="phone_too_long",
+        )
+
+
+def validate_emergency_number(value: str) -> None:
+    """The emergency number: short, e.g. 112, 911, 999, or 15 in France."""
+    if not EMERGENCY_FORMAT.fullmatch(value.strip()) or not _digits(value):
+        raise ValidationError(_("Enter the number as digits, e.g. 112."), code="emergency_format")
+
+
+def tel_link(value: str) -> str:
+    """The `tel:` address of a number: its digits, with its leading + if it has one.
+
+    Empty when the number is not one a phone can dial (a value stored before the
+    phone was checked, such as "ask at reception"), so that a page shows the number
+    as text instead of a button that calls nothing."""
+    value = (value or "").strip()
+    digits = "".join(character for character in value if character.isdigit())
+    if not digits or not PHONE_FORMAT.fullmatch(value):
+        return ""
+    return f"tel:{'+' if value.startswith('+') else ''}{digits}"
