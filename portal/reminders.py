@@ -186,7 +186,7 @@ def push_subscribe(request: HttpRequest, patient: Patient) -> HttpResponse:
         info["keys"]["auth"]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("This is not a notification subscription.")}, status=400)
-    field = forms.URLField(max_length=1000)
+    field = forms.URLField(max_length=1000, assume_scheme="https")
     try:
         field.clean(endpoint)
     except forms.ValidationError:

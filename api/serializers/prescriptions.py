@@ -168,8 +168,9 @@ class RevisionInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=(
-            "The day the therapist plans to review the program, printed on the handout. "
-            "Left out of a revision, the revised program's date carries over; null clears it."
+            "The day the therapist plans to review the program, printed on the handout; "
+            "a day before today is refused. Left out of a revision, the revised program's "
+            "date carries over unless it has passed; null clears it."
         ),
     )
 

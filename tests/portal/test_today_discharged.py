@@ -56,3 +56,23 @@ def test_a_patient_never_discharged_still_reads_no_exercises_yet(
     content = patient_client.get(reverse("portal:today")).content.decode()
     assert "No exercises for you yet" in content
     assert "Your treatment has ended" not in content
+
+
+@pytest.mark.parametrize(
+    ("phone", "link"),
+    [
+        ("(020) 7946-0000", 'href="tel:02079460000"'),
+        ("+44 20.7946.0000", 'href="tel:+442079460000"'),
+        ("ask at reception", None),  # stored before phones were checked
+    ],
+)
+def test_the_clinic_link_dials_only_the_numbers_digits(
+    patient_client, discharged, clinic, phone, link
+):
+    type(clinic).objects.filter(pk=clinic.pk).update(phone=phone)
+    content = patient_client.get(reverse("portal:today")).content.decode()
+    if link:
+        assert link in content
+    else:
+        assert "tel:" not in content
+        assert "Contact Harbour Physio by phone or at your next visit." in content
