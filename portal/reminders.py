@@ -26,7 +26,6 @@ from prescriptions.models import Prescription
 from reminders.models import ReminderPlan
 from reminders.services import (
     MAX_TIMES,
-    fit_times,
     moved_times,
     plan_for,
     plan_times,
@@ -226,7 +225,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     zone = timezone.get_current_timezone()
     start_day = timezone.localdate(program.activated_at) if program else None
     link = settings.SITE_URL + reverse("portal:today")
-    for value in fit_times(plan.times, patient.wake_start, patient.wake_end) if program else []:
+    for value in plan_times(plan) if program else []:
         hour, minute = (int(part) for part in value.split(":"))
         event = Event()
         event.add("uid", f"centra-{patient.pk}-{program.pk}-{value}@centra")

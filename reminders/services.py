@@ -194,10 +194,11 @@ def _slots_between(
     zone = timezone.get_current_timezone()
     local_start, local_end = timezone.localtime(start, zone), timezone.localtime(end, zone)
     found = []
+    moments = [parse_time(value) for value in fit_times(times, *waking)]
     day = local_start.date()
     while day <= local_end.date():
-        for value in fit_times(times, *waking):
-            slot = datetime.combine(day, parse_time(value), tzinfo=zone)
+        for moment in moments:
+            slot = datetime.combine(day, moment, tzinfo=zone)
             if local_start < slot <= local_end:
                 found.append(slot)
         day += timedelta(days=1)
