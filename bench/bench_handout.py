@@ -15,12 +15,32 @@ import os
 import re
 import statistics
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 
 from benchkit import median_ms, setup_django, sqlite_env
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+# The parts of the handout measured alone, each against a bare document of its own.
+PART_ROUNDS = int(os.environ.get("BENCH_PART_ROUNDS", "7"))
+# Each cut removes one stretch of the template's markup, from its opening tag up to
+# (not including) the opening tag after it.
+FORMS = (
+    r'<section class="schedule">.*?(?=<div class="log-sheet">)',
+    r'<div class="log-sheet">.*?(?=<section class="checks">)',
+    r'<section class="checks">.*?(?=</body>)',
+)
+AROUND_EXERCISES = (
+    r'<div class="clinic-head">.*?(?=<article class="exercise">)',
+    *FORMS,
+)
+PARTS = (
+    ("without the three forms (schedule, log sheet, daily check)", FORMS),
+    ("the exercise cards alone", AROUND_EXERCISES),
+)
 SERVES = 50
 FOLDER = tempfile.TemporaryDirectory(dir="/tmp")
 os.environ.update(sqlite_env(FOLDER.name, "bench-handout"))
@@ -101,6 +121,50 @@ def bare_document(contents: Contents, pages: int, scale: float) -> str:
     return f"<!doctype html><html><head>{style}</head><body>{''.join(body)}</body></html>"
 
 
+@dataclass
+class Comparison:
+    took: float  # median ms of the document
+    bare_took: float  # median ms of its bare document
+    ratio: float  # median of the rounds' ratios
+    pages: int
+    bare_pages: int
+    contents: Contents
+
+
+def compare(html: str, render: Callable[[], bytes], fetcher: Any, rounds: int) -> Comparison:
+    """Render a document (`render`, whose HTML is `html`) and a bare document of the
+    same pages, drawings and text in turn, `rounds` times; one warm-up render first."""
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    pages = len(PdfReader(io.BytesIO(render())).pages)
+    contents = Contents()
+    contents.feed(html)
+    contents.close()
+    scale = 1.0
+    while True:
+        bare_html = bare_document(contents, pages, scale)
+        if len(HTML(string=bare_html, url_fetcher=fetcher).render().pages) <= pages or scale < 0.3:
+            break
+        scale *= 0.85
+    bare_pdf = HTML(string=bare_html, url_fetcher=fetcher).write_pdf()
+    # Interleaved: each round renders both, so the machine's load falls on both alike.
+    took, bare_took = [], []
+    for _ in range(rounds):
+        took.append(median_ms(render, 1))
+        bare_took.append(
+            median_ms(lambda: HTML(string=bare_html, url_fetcher=fetcher).write_pdf(), 1)
+        )
+    return Comparison(
+        took=statistics.median(took),
+        bare_took=statistics.median(bare_took),
+        ratio=statistics.median(t / b for t, b in zip(took, bare_took, strict=True)),
+        pages=pages,
+        bare_pages=len(PdfReader(io.BytesIO(bare_pdf)).pages),
+        contents=contents,
+    )
+
+
 def seven_exercise_program():
     from django.contrib.auth import get_user_model
 
@@ -130,44 +194,29 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
-    from pypdf import PdfReader
-    from weasyprint import HTML
 
     from handouts.handout import handout_context
-    from handouts.pdf import _fetcher, handout_html, handout_pdf, render_handout
+    from handouts.pdf import _fetcher, handout_html, handout_pdf, html_to_pdf, render_handout
 
     call_command("migrate", verbosity=0)
     user, prescription = seven_exercise_program()
     context = handout_context(prescription)
-    pdf = render_handout(context)  # warm: fonts, stylesheet, drawings and templates
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-
-    contents = Contents()
-    contents.feed(handout_html(context))
-    contents.close()
+    html = handout_html(context)
     # The handout's own fetcher, which reads the drawings' data URLs (and no network).
     fetcher = _fetcher()
-    scale = 1.0
-    while True:
-        bare_html = bare_document(contents, pages, scale)
-        if len(HTML(string=bare_html, url_fetcher=fetcher).render().pages) <= pages or scale < 0.3:
-            break
-        scale *= 0.85
-    bare_pdf = HTML(string=bare_html, url_fetcher=fetcher).write_pdf()
-    bare_pages = len(PdfReader(io.BytesIO(bare_pdf)).pages)
-
-    def handout() -> None:
-        render_handout(handout_context(prescription))
-
-    def bare() -> None:
-        HTML(string=bare_html, url_fetcher=fetcher).write_pdf()
-
-    # Interleaved: each round renders both, so the machine's load falls on both alike.
-    handouts, bares = [], []
-    for _ in range(ROUNDS):
-        handouts.append(median_ms(handout, 1))
-        bares.append(median_ms(bare, 1))
-    ratios = [h / b for h, b in zip(handouts, bares, strict=True)]
+    whole = compare(html, lambda: render_handout(handout_context(prescription)), fetcher, ROUNDS)
+    # Where the time goes: parts of the same handout, each against its own bare document.
+    parts = []
+    for label, cuts in PARTS:
+        part = html
+        for cut in cuts:
+            part = re.sub(cut, "", part, count=1, flags=re.S)
+        parts.append(
+            (
+                label,
+                compare(part, lambda part=part: html_to_pdf(part, context), fetcher, PART_ROUNDS),
+            )
+        )
 
     cache.clear()
     handout_pdf(prescription)
@@ -178,18 +227,25 @@ def main() -> None:
     client.get(url)
     downloaded = median_ms(lambda: client.get(url), SERVES)
 
-    print(f"Handout PDF, 7-exercise extension program ({pages} pages, A4)")
+    contents = whole.contents
+    print(f"Handout PDF, 7-exercise extension program ({whole.pages} pages, A4)")
     print(
-        f"  bare WeasyPrint: {bare_pages} pages, {len(contents.words)} words, "
+        f"  bare WeasyPrint: {whole.bare_pages} pages, {len(contents.words)} words, "
         f"{len(contents.images)} drawings (the forms' drawn cells included) and "
         f"{len(contents.svgs)} inline SVG, as the handout"
     )
-    print(f"  handout render (context, template, PDF):  {statistics.median(handouts):7.1f} ms")
-    print(f"  bare WeasyPrint render:                   {statistics.median(bares):7.1f} ms")
+    print(f"  handout render (context, template, PDF):  {whole.took:7.1f} ms")
+    print(f"  bare WeasyPrint render:                   {whole.bare_took:7.1f} ms")
     print(
         f"  handout / bare, median of {ROUNDS} interleaved rounds:      "
-        f"{statistics.median(ratios):5.2f}x  (goal <= 1.3x)"
+        f"{whole.ratio:5.2f}x  (goal <= 1.3x)"
     )
+    print(f"  parts of the handout, each against its own bare document ({PART_ROUNDS} rounds):")
+    for label, part in parts:
+        print(
+            f"    {label}: {part.pages} pages, {part.took:.0f} ms "
+            f"against {part.bare_took:.0f} ms, {part.ratio:.2f}x"
+        )
     print(f"  cached serve, median of {SERVES}:            {served:7.1f} ms   (goal < 20 ms)")
     print(f"  download view (cached, audited), median:   {downloaded:7.1f} ms")
 

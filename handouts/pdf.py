@@ -46,6 +46,7 @@ __all__ = [
     "HandoutRenderError",
     "handout_html",
     "handout_pdf",
+    "html_to_pdf",
     "render_handout",
     "store_pdf",
     "stored_pdf",
@@ -221,7 +222,11 @@ def handout_html(context: dict[str, Any]) -> str:
 
 def render_handout(context: dict[str, Any]) -> bytes:
     """Render a handout context to PDF bytes, without the cache."""
-    html = handout_html(context)
+    return html_to_pdf(handout_html(context), context)
+
+
+def html_to_pdf(html: str, context: dict[str, Any]) -> bytes:
+    """PDF bytes of a handout's HTML (or a part of it, as `make bench` measures)."""
     from weasyprint import HTML
 
     try:
