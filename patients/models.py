@@ -161,6 +161,10 @@ class Patient(models.Model):
         help_text=_("Sessions of the program are spread over the waking hours."),
     )
     wake_end = models.TimeField(_("goes to bed at"), default=time(20, 0))
+    # The waking hours before each change, oldest first: [last day they applied
+    # (ISO date), wake_start, wake_end]. Adherence counts each past day with the hours
+    # of that day, so a change does not rewrite what was kept up before it.
+    earlier_waking_hours = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

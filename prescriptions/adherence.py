@@ -20,6 +20,9 @@ How it is counted (the README says the same for clinics):
   its end.
 - Days are the app's time zone (`TIME_ZONE`) days; the waking hours are wall
   clock hours, so a daylight-saving change moves nothing.
+- A change of waking hours counts from the day it is made: each earlier day keeps
+  the hours it had (`Patient.earlier_waking_hours`), its slots, and, for "every N
+  hours", its number of sessions. What was kept up stays kept up.
 
 What a write changes is stored on the patient (`Patient.adherence`, refreshed by
 `summary.refresh_summary` in the write's transaction): the program periods and,
@@ -121,6 +124,54 @@ def slot_of(moment: datetime, sessions: int, wake_start: time, wake_end: time) -
     offset = minutes - (wake_start.hour * 60 + wake_start.minute)
     length = waking_minutes(wake_start, wake_end) / sessions
     return min(sessions - 1, max(0, int(offset // length)))
+
+
+# --- waking hours over time ----------------------------------------------------
+
+Hours = tuple[time, time]
+
+
+def hours_before_today(earlier: list[Any], before: Hours, after: Hours, today: date) -> list[Any]:
+    """`earlier` (see `Patient.earlier_waking_hours`) once the hours change from
+    `before` to `after` today: `before` applied until yesterday. A second change on
+    the same day keeps what applied yesterday."""
+    if before == after:
+        return list(earlier)
+    yesterday = (today - timedelta(days=1)).isoformat()
+    if earlier and earlier[-1][0] >= yesterday:
+        return list(earlier)
+    return [*earlier, [yesterday, before[0].isoformat(), before[1].isoformat()]]
+
+
+def hours_by_day(earlier: list[Any], current: Hours) -> Any:
+    """A function giving the waking hours of a day: the earlier hours of the first
+    change after it, else `current`."""
+    changes = [
+        (date.fromisoformat(until), (time.fromisoformat(start), time.fromisoformat(end)))
+        for until, start, end in earlier or ()
+    ]
+    if not changes:
+        return lambda day: current
+
+    def hours_on(day: date) -> Hours:
+        for until, hours in changes:
+            if day <= until:
+                return hours
+        return current
+
+    return hours_on
+
+
+def _hour_spans(earlier: list[Any], current: Hours, tz: Any = None) -> list[tuple[Any, Hours]]:
+    """The stretches of time each set of hours applied: (from, hours), from None
+    (the beginning) onwards, each until the next one's start."""
+    spans: list[tuple[Any, Hours]] = []
+    start = None
+    for until, wake_start, wake_end in earlier or ():
+        spans.append((start, (time.fromisoformat(wake_start), time.fromisoformat(wake_end))))
+        start = _aware(date.fromisoformat(until) + timedelta(days=1), time.min, tz)
+    spans.append((start, current))
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +370,11 @@ def figures(
     streak: bool = True,
 ) -> Figures:
     """Everything shown about adherence, from what `store_for` stored; no query.
+    `wake_start` and `wake_end` are today's hours (earlier days' are in the store).
     `full=False` leaves out the figure since the start and `streak=False` the days in
     a row (the patient list shows neither; both walk back to the start)."""
     now = now or timezone.now()
+    hours_on = hours_by_day(store.get("hours", []), (wake_start, wake_end))
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
     periods = stored_periods(store)
@@ -358,7 +411,7 @@ def figures(
                     inside = inside or (start < day and (end is None or end > day))
             if inside:
                 return Day(day, _past_slots(mask, newest.sessions))
-        return build_day(day, periods, mask, wake_start, wake_end, now, tz)
+        return build_day(day, periods, mask, *hours_on(day), now, tz)
 
     span = max(0, (today - first_day).days)
     cache: dict[int, Day] = {}
@@ -466,7 +519,8 @@ def with_log(
         return store
     days = dict(store.get("days", {}))
     key = day.isoformat()
-    days[key] = days.get(key, 0) | 1 << slot_of(moment, sessions, wake_start, wake_end)
+    hours = hours_by_day(store.get("hours", []), (wake_start, wake_end))(day)
+    days[key] = days.get(key, 0) | 1 << slot_of(moment, sessions, *hours)
     return {**store, "days": dict(sorted(days.items()))}
 
 
@@ -482,15 +536,26 @@ def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dic
         .prefetch_related("items")
         .order_by("activated_at", "pk")
     )
-    periods = [
-        Period(
-            program.activated_at,
-            program.ended_at if program.status != "active" else None,
-            sessions_per_day(program.items.all(), patient.wake_start, patient.wake_end),
-        )
-        for program in programs
-    ]
+    earlier = getattr(patient, "earlier_waking_hours", None) or []
+    current = (patient.wake_start, patient.wake_end)
+    spans = _hour_spans(earlier, current)
+    periods = []
+    for program in programs:
+        start = program.activated_at
+        end = program.ended_at if program.status != "active" else None
+        # A version in use across a change of hours: one period per set of hours,
+        # as "every N hours" makes a different number of sessions of each.
+        for index, (since, hours) in enumerate(spans):
+            until = spans[index + 1][0] if index + 1 < len(spans) else None
+            if (since is not None and end is not None and end <= since) or (
+                until is not None and start >= until
+            ):
+                continue
+            begins = start if since is None else max(start, since)
+            ends = until if end is None else (end if until is None else min(end, until))
+            periods.append(Period(begins, ends, sessions_per_day(program.items.all(), *hours)))
     periods = [period for period in periods if period.sessions]
+    hours_on = hours_by_day(earlier, current)
     days: dict[str, int] = {}
     if periods:
         first = min(period.start for period in periods)
@@ -504,10 +569,10 @@ def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dic
             sessions = sessions_on[day]
             if sessions:
                 key = day.isoformat()
-                days[key] = days.get(key, 0) | 1 << slot_of(
-                    moment, sessions, patient.wake_start, patient.wake_end
-                )
+                days[key] = days.get(key, 0) | 1 << slot_of(moment, sessions, *hours_on(day))
     return {
+        # The hours before each change, when there was one (see `hours_by_day`).
+        **({"hours": earlier} if earlier else {}),
         "periods": [
             [
                 period.start.isoformat(),

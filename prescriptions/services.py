@@ -257,16 +257,33 @@ def activate_prescription(*, prescription: Prescription) -> Prescription:
     return prescription
 
 
-def set_waking_hours(*, patient: Patient, wake_start: time, wake_end: time) -> Patient:
-    """Change the hours the patient's sessions are spread over; the stored adherence
-    is counted again with them, in the same transaction."""
+def set_waking_hours(
+    *,
+    patient: Patient,
+    wake_start: time,
+    wake_end: time,
+    previous: tuple[time, time] | None = None,
+) -> Patient:
+    """Change the hours the patient's sessions are spread over, from today on. The
+    hours in use until yesterday are kept (`Patient.earlier_waking_hours`), so the
+    adherence of past days stays as it was; today's sessions are counted again with
+    the new hours, in the same transaction. `previous`: the hours before the change,
+    when the caller has already saved the new ones (else they are read here)."""
     problem = waking_hours_problem(wake_start, wake_end)
     if problem:
         raise ValidationError({"wake_end": problem})
     with transaction.atomic():
         _lock_patient(patient.pk)
+        stored = Patient.objects.values("wake_start", "wake_end", "earlier_waking_hours").get(
+            pk=patient.pk
+        )
+        before = previous or (stored["wake_start"], stored["wake_end"])
+        earlier = adherence.hours_before_today(
+            stored["earlier_waking_hours"], before, (wake_start, wake_end), timezone.localdate()
+        )
         patient.wake_start, patient.wake_end = wake_start, wake_end
-        patient.save(update_fields=["wake_start", "wake_end", "updated_at"])
+        patient.earlier_waking_hours = earlier
+        patient.save(update_fields=["wake_start", "wake_end", "earlier_waking_hours", "updated_at"])
         refresh_summary(patient.pk)
     return patient
 

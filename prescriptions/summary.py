@@ -81,6 +81,10 @@ def summary_values(
     }
 
 
+# What adherence needs of a patient besides its store.
+HOURS = ("pk", "wake_start", "wake_end", "earlier_waking_hours")
+
+
 def lock_patient(patient_id: int) -> None:
     """Take the patient's row lock: every write of a patient takes it first, so two
     writes of one patient never wait on each other in opposite orders."""
@@ -95,7 +99,7 @@ def refresh_summary(patient_id: int, *, logged_at: datetime | None = None) -> No
     so the stored adherence only needs that log added."""
     lock_patient(patient_id)
     Patient.objects.filter(pk=patient_id).update(**summary_values())
-    patient = Patient.objects.only("pk", "wake_start", "wake_end", "adherence").get(pk=patient_id)
+    patient = Patient.objects.only(*HOURS, "adherence").get(pk=patient_id)
     store = None
     if logged_at is not None:
         store = with_log(patient.adherence or {}, logged_at, patient.wake_start, patient.wake_end)
@@ -121,7 +125,9 @@ def rebuild_adherence(patients: Any = None, **models: Any) -> int:
     `adherence.store_for`."""
     queryset = patients if patients is not None else Patient.objects.all()
     count = 0
-    for patient in queryset.only("pk", "wake_start", "wake_end").iterator():
+    # A migration's historical Patient may predate the earlier hours.
+    fields = [field for field in HOURS if hasattr(queryset.model, field)]
+    for patient in queryset.only(*fields).iterator():
         queryset.model.objects.filter(pk=patient.pk).update(adherence=store_for(patient, **models))
         count += 1
     return count

@@ -123,11 +123,16 @@ def _save_patient(form: PatientForm) -> Patient | None:
     """Save, turning a lost race on the external id into a form error."""
     try:
         with transaction.atomic():
+            known = form.instance.pk is not None
             patient = form.save()
-            if {"wake_start", "wake_end"} & set(form.changed_data) and patient.pk:
-                # The sessions of each day are counted again with the new hours.
+            if {"wake_start", "wake_end"} & set(form.changed_data) and known:
+                # Today's sessions are counted again with the new hours; past days
+                # keep the hours they had.
                 set_waking_hours(
-                    patient=patient, wake_start=patient.wake_start, wake_end=patient.wake_end
+                    patient=patient,
+                    wake_start=patient.wake_start,
+                    wake_end=patient.wake_end,
+                    previous=(form.initial["wake_start"], form.initial["wake_end"]),
                 )
             return patient
     except IntegrityError:

@@ -87,3 +87,6 @@ def test_waking_hours_are_written_checked_and_recount_the_sessions(api, patient,
     assert response.status_code == 200
     days = api.get(f"{URL}{patient.pk}/adherence/").json()["days"]
     assert len(days[-1]["slots"]) == 8  # every two hours over sixteen waking hours
+    patient.refresh_from_db()
+    # The days before today keep the hours they were counted with.
+    assert patient.earlier_waking_hours == [["2026-03-10", "08:00:00", "20:00:00"]]

@@ -177,5 +177,7 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     therapist_client.post(url, details(external_id="", wake_start="06:30", wake_end="22:30"))
     patient.refresh_from_db()
     assert (patient.wake_start.hour, patient.wake_end.hour) == (6, 22)
+    # The days before keep the hours they had (the form saved the new ones first).
+    assert patient.earlier_waking_hours == [["2026-03-10", "08:00:00", "20:00:00"]]
     # The stored adherence was counted again with the new hours, in the same save.
     assert patient.adherence["periods"]

@@ -21,6 +21,7 @@ from prescriptions.services import (
     raise_inactivity_alerts,
     record_symptom_log,
     revise_prescription,
+    set_waking_hours,
 )
 
 
@@ -234,6 +235,65 @@ def test_each_log_adds_its_slot_and_the_store_matches_a_recount_from_all_logs(
     assert stored.adherence == store_for(stored)
     assert stored.adherence["days"]["2026-03-04"] == 0b11  # 07:59 and 10:00-10:05
     assert "2026-03-03" not in stored.adherence["days"]
+
+
+# --- a change of waking hours ------------------------------------------------------
+
+
+def test_new_waking_hours_count_from_today_and_leave_the_days_before_as_they_were(
+    patient, program, log_at, frozen_clock
+):
+    program(at(9, 7), times_per_day=3)  # 08-12, 12-16, 16-20
+    for day in (9, 10):
+        for hour in (9, 13, 17):
+            log_at(at(day, hour))
+    before = figures_at(patient, frozen_clock, at(11, 7))
+    assert [day.kept_up for day in before.calendar[-3:-1]] == [True, True]
+    # The patient now gets up at 06:00 and goes to bed at 23:00 (06-11:40, 11:40-17:20,
+    # 17:20-23): counted with those hours, 13:00 and 17:00 would be one session.
+    set_waking_hours(patient=patient, wake_start=time(6), wake_end=time(23))
+    log_at(at(11, 11, 50))
+    after = figures_at(patient, frozen_clock, at(11, 18))
+    assert [day.kept_up for day in after.calendar[-3:-1]] == [True, True]
+    assert (after.week.logged, after.streak) == (7, 2)
+    # Today is counted with the new hours: 11:50 is the second session of three.
+    assert after.today.slots == ("missed", "done", "open")
+    stored = Patient.objects.get(pk=patient.pk)
+    assert stored.earlier_waking_hours == [["2026-03-10", "08:00:00", "20:00:00"]]
+    # The log written after the change counted in the stored figures as a recount does.
+    assert stored.adherence == store_for(stored)
+
+
+def test_every_n_hours_keeps_each_past_days_number_of_sessions(
+    patient, program, log_at, frozen_clock
+):
+    program(at(9, 7), every_hours=2)  # six sessions over 08-20
+    for hour in (8, 10, 12, 14, 16, 18):
+        log_at(at(10, hour, 30))
+    frozen_clock.move_to(at(11, 7))
+    set_waking_hours(patient=patient, wake_start=time(7), wake_end=time(23))  # eight
+    figures = figures_at(patient, frozen_clock, at(12, 6))
+    yesterday, day_before = figures.calendar[-2], figures.calendar[-3]
+    assert day_before.slots == ("done",) * 6 and day_before.kept_up
+    assert len(yesterday.slots) == 8 and yesterday.logged == 0
+
+
+def test_two_changes_on_one_day_keep_the_hours_that_applied_the_day_before(
+    patient, program, frozen_clock
+):
+    program(at(9, 7), times_per_day=2)
+    frozen_clock.move_to(at(11, 9))
+    set_waking_hours(patient=patient, wake_start=time(6), wake_end=time(22))
+    set_waking_hours(patient=patient, wake_start=time(7), wake_end=time(21))
+    set_waking_hours(patient=patient, wake_start=time(7), wake_end=time(21))  # no change
+    frozen_clock.move_to(at(13, 9))
+    set_waking_hours(patient=patient, wake_start=time(9), wake_end=time(21))
+    stored = Patient.objects.get(pk=patient.pk)
+    assert stored.earlier_waking_hours == [
+        ["2026-03-10", "08:00:00", "20:00:00"],
+        ["2026-03-12", "07:00:00", "21:00:00"],
+    ]
+    assert stored.adherence == store_for(stored)
 
 
 # --- the "not keeping up" rule -------------------------------------------------
