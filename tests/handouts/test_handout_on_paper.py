@@ -283,6 +283,8 @@ class TestScheduleAndLogSheet:
         # And the questions the form asks about that day.
         for question in [*NeuroSymptom.labels, *RedFlag.labels]:
             assert squashed(str(question)) in sheet
+        # A line a session fills an exercise's lines within days: the sheet says what next.
+        assert squashed("When the lines of an exercise are full, go on on a fresh copy") in sheet
 
 
 class TestLogoAndQrCode:
