@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from clinics.mfa_views import base_template_for
 from clinics.models import AuditEvent, audit
 from clinics.signals import home_clinic
 from clinics.throttle import client_ip, too_many
@@ -38,11 +41,24 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+class AccountChromeMixin:
+    """A patient changes their password inside the portal, not the dashboard."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["base_template"] = base_template_for(self.request.user)
+        return context
+
+
+class AuditedPasswordChangeView(AccountChromeMixin, auth_views.PasswordChangeView):
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         _audit_password(self.request, form.user, "changed")
         return response
+
+
+class PasswordChangeDoneInChromeView(AccountChromeMixin, auth_views.PasswordChangeDoneView):
+    pass
 
 
 class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -134,18 +134,23 @@ def login_code(request: HttpRequest) -> HttpResponse:
     )
 
 
+def base_template_for(user: Any) -> str:
+    """The chrome of whoever opens an account page: the dashboard's for a therapist,
+    the portal's for a patient, the bare site's for anyone else."""
+    if therapist_of(user) is not None:
+        return "dashboard/base.html"
+    try:
+        user.patient  # noqa: B018 (the reverse relation; clinics does not import patients)
+    except ObjectDoesNotExist:
+        return "base.html"
+    return "portal/base.html"
+
+
 def _page_context(request: HttpRequest) -> dict[str, Any]:
     """The two-step page sits in the chrome of whoever opens it."""
     user = request.user
     therapist = therapist_of(user)
-    if therapist is not None:
-        base = "dashboard/base.html"
-    else:
-        try:
-            user.patient  # noqa: B018 (the reverse relation; clinics does not import patients)
-            base = "portal/base.html"
-        except ObjectDoesNotExist:
-            base = "base.html"
+    base = base_template_for(user)
     next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -8,6 +8,7 @@ from clinics import mfa_views
 from clinics.auth_views import (
     AuditedPasswordChangeView,
     AuditedPasswordResetConfirmView,
+    PasswordChangeDoneInChromeView,
     ThrottledPasswordResetView,
 )
 from config import views as clinic_views
@@ -40,6 +41,11 @@ urlpatterns = [
         "accounts/password_change/",
         AuditedPasswordChangeView.as_view(),
         name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        PasswordChangeDoneInChromeView.as_view(),
+        name="password_change_done",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",

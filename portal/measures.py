@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +20,8 @@ from prescriptions.outcomes import baseline_activities, measures_due, record_out
 
 from .views import _portal_audit, patient_required
 
+TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
+
 
 @patient_required
 @require_http_methods(["GET", "POST"])
@@ -25,6 +30,9 @@ def fill_measures(request: HttpRequest, patient: Patient) -> HttpResponse:
     if due is None:
         messages.info(request, _("You have no questionnaire to fill in today. Thank you."))
         return redirect("portal:today")
+    token = request.POST.get("form_token", "")
+    if not TOKEN.match(token):
+        token = uuid.uuid4().hex
     form = OutcomeMeasuresForm(
         request.POST if request.method == "POST" else None,
         instruments=due.instruments,
@@ -33,7 +41,10 @@ def fill_measures(request: HttpRequest, patient: Patient) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             measures = record_outcome_set(
-                patient=patient, answers=form.answers, source=OutcomeMeasure.Source.PORTAL
+                patient=patient,
+                answers=form.answers,
+                source=OutcomeMeasure.Source.PORTAL,
+                form_token=token,
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -46,6 +57,6 @@ def fill_measures(request: HttpRequest, patient: Patient) -> HttpResponse:
     return render(
         request,
         "portal/measures.html",
-        {"form": form, "due": due, "clinic": patient.clinic},
+        {"form": form, "due": due, "clinic": patient.clinic, "form_token": token},
         status=400 if form.errors else 200,
     )

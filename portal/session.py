@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import uuid
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import Prescription, SymptomLog
-from prescriptions.services import log_answers, record_symptom_log, red_flags_due
+from prescriptions.services import (
+    log_answers,
+    record_symptom_log,
+    red_flags_due,
+    urgent_alert_open,
+)
 
 from .advice import log_advice
 from .forms import LOCATION_CHOICES
@@ -43,9 +48,14 @@ def _program(request: HttpRequest) -> Prescription | None:
 def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
     prescription = _program(request)
     if prescription is None:
-        messages.info(request, _("Your program has changed. Here is the one to follow now."))
+        # No program in use (ended, discharged, or none yet): Today says which.
         return redirect("portal:today")
-    items = list(prescription.items.select_related("exercise").order_by("position"))
+    latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
+    items = list(
+        prescription.items.select_related("exercise")
+        .annotate(stopped=Subquery(latest.values("stop_exercise")[:1]))
+        .order_by("position")
+    )
     if request.method == "POST":
         token = request.POST.get("session_token", "")
         if not TOKEN.match(token):
@@ -82,6 +92,10 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
                 query = urlencode({"logs": ",".join(str(log.pk) for log in logs)})
                 return redirect(f"{reverse('portal:session_logged')}?{query}")
     else:
+        if urgent_alert_open(patient):
+            # The program is paused after an urgent answer; Today says why. A form
+            # already open still posts (above), so no answer is lost.
+            return redirect("portal:today")
         if red_flags_due(patient):
             return redirect(f"{reverse('portal:red_flags')}?{urlencode({'next': request.path})}")
         token = uuid.uuid4().hex
@@ -100,6 +114,7 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
             "forms": forms,
             "session_token": token,
             "location_choices": LOCATION_CHOICES,
+            "clinic": patient.clinic,
             "has_errors": bound and any(form.errors for form in forms),
         },
         status=400 if bound else 200,
@@ -118,6 +133,9 @@ def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
         .select_related("item__exercise")
         .order_by("item__position")
     )
+    if not logs:
+        # An address typed or kept from another session: nothing of theirs to show.
+        return redirect("portal:today")
     advice = [log_advice(log) for log in logs]
     return render(
         request,

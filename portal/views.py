@@ -192,7 +192,13 @@ def log_exercise(request: HttpRequest, patient: Patient, item_id: int) -> HttpRe
         token = form.cleaned_data.get("client_token") or uuid.uuid4().hex
     else:
         if item.prescription.status != Prescription.Status.ACTIVE or urgent_alert_open(patient):
-            if item.prescription.status != Prescription.Status.ACTIVE:
+            # Only a program that was replaced has "one to follow now"; after a
+            # discharge Today says the treatment ended.
+            replaced = (
+                item.prescription.status != Prescription.Status.ACTIVE
+                and Prescription.objects.for_user(request.user).active().exists()
+            )
+            if replaced:
                 messages.info(
                     request, _("Your program has changed. Here is the one to follow now.")
                 )

@@ -33,9 +33,27 @@ GROC_CHOICES = [
 ]
 
 
-def _pain(label: Any) -> forms.TypedChoiceField:
+# Plain words whether an answer is missing or unknown: Django's own ("This field is
+# required.", "Select a valid choice. 11 is not one of the available choices.") are
+# not words for a patient.
+SCALE_MESSAGES = {
+    "required": _("Please choose a number from 0 to 10."),
+    "invalid_choice": _("Please choose a number from 0 to 10."),
+}
+CHANGE_MESSAGES = {
+    "required": _("Please choose how your back has changed."),
+    "invalid_choice": _("Please choose how your back has changed."),
+}
+
+
+def _scale(label: Any, *, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, choices=PAIN_CHOICES, coerce=int, widget=forms.RadioSelect
+        label=label,
+        choices=PAIN_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages=SCALE_MESSAGES,
     )
 
 
@@ -57,28 +75,24 @@ class OutcomeMeasuresForm(forms.Form):
         self.instruments = instruments
         self.fixed_activities = list(activities) if Instrument.PSFS in instruments else []
         if Instrument.NPRS in instruments:
-            self.fields["pain_now"] = _pain(_("Your pain right now"))
-            self.fields["pain_best"] = _pain(_("Your pain at its least in the last 24 hours"))
-            self.fields["pain_worst"] = _pain(_("Your pain at its worst in the last 24 hours"))
+            self.fields["pain_now"] = _scale(_("Your pain right now"))
+            self.fields["pain_best"] = _scale(_("Your pain at its least in the last 24 hours"))
+            self.fields["pain_worst"] = _scale(_("Your pain at its worst in the last 24 hours"))
         if self.fixed_activities:
             for n, activity in enumerate(self.fixed_activities, start=1):
-                self.fields[f"score_{n}"] = forms.TypedChoiceField(
-                    label=_("%(activity)s: how well you can do it now") % {"activity": activity},
-                    choices=PAIN_CHOICES,
-                    coerce=int,
-                    widget=forms.RadioSelect,
+                self.fields[f"score_{n}"] = _scale(
+                    _("%(activity)s: how well you can do it now") % {"activity": activity}
                 )
         elif Instrument.PSFS in instruments:
             for n in range(1, PSFS_MAX_ACTIVITIES + 1):
                 self.fields[f"activity_{n}"] = forms.CharField(
-                    label=_("Activity %(n)d") % {"n": n}, max_length=120, required=n <= 3
+                    label=_("Activity %(n)d") % {"n": n},
+                    max_length=120,
+                    required=n <= 3,
+                    error_messages={"required": _("Please name this activity.")},
                 )
-                self.fields[f"score_{n}"] = forms.TypedChoiceField(
-                    label=_("How well you can do activity %(n)d now") % {"n": n},
-                    choices=PAIN_CHOICES,
-                    coerce=int,
-                    widget=forms.RadioSelect,
-                    required=False,
+                self.fields[f"score_{n}"] = _scale(
+                    _("How well you can do activity %(n)d now") % {"n": n}, required=False
                 )
         if Instrument.GROC in instruments:
             self.fields["change"] = forms.TypedChoiceField(
@@ -86,6 +100,7 @@ class OutcomeMeasuresForm(forms.Form):
                 choices=GROC_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect,
+                error_messages=CHANGE_MESSAGES,
             )
 
     @property

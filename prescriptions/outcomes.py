@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +32,9 @@ from .outcome_models import (
     clean_answers,
 )
 from .summary import lock_patient
+
+# Turns a form's token into the client ids of the measures it sends (one per instrument).
+OUTCOME_FORM_NAMESPACE = UUID("6f0c1a52-9d1e-4a4e-8f57-0b3c2f4f7e21")
 
 
 @dataclass(frozen=True)
@@ -314,13 +317,29 @@ def measure_changes(measures: list[OutcomeMeasure]) -> list[MeasureChange]:
 
 
 def record_outcome_set(
-    *, patient: Patient, answers: dict[str, dict[str, Any]], source: str, by: Any = None
+    *,
+    patient: Patient,
+    answers: dict[str, dict[str, Any]],
+    source: str,
+    by: Any = None,
+    form_token: str = "",
 ) -> list[OutcomeMeasure]:
-    """Store the instruments of one sitting together: all of them or none."""
+    """Store the instruments of one sitting together: all of them or none.
+
+    `form_token`, made when the form was drawn, names the sitting: the same form
+    sent again (double tap, a retry on a poor connection) returns the measures
+    stored the first time and stores nothing new."""
     with transaction.atomic():
         return [
             record_outcome_measure(
-                patient=patient, instrument=instrument, answers=values, source=source, by=by
+                patient=patient,
+                instrument=instrument,
+                answers=values,
+                source=source,
+                by=by,
+                client_id=uuid5(OUTCOME_FORM_NAMESPACE, f"{form_token}:{instrument}")
+                if form_token
+                else None,
             )[0]
             for instrument, values in answers.items()
         ]
