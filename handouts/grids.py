@@ -31,7 +31,7 @@ POINT = 25.4 / 72  # millimetres
 # The handout's text size (handout.css): normal and large print.
 TEXT_SIZE = {False: 11.5 * POINT, True: 14.5 * POINT}
 # The daily check's question column, of the text column.
-QUESTION_SHARE = 0.44
+QUESTION_SHARE = 0.5
 RULE = 0.6 * POINT
 RULE_COLOUR = "#777"
 INK = "#111"

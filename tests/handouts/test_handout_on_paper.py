@@ -111,6 +111,33 @@ class TestPrintSizes:
         for row in rows:
             assert any(squashed(row) in page for page in sheets), row
 
+    @pytest.mark.parametrize(
+        ("language", "large_print"), [("en", False), ("es", False), ("en", True), ("es", True)]
+    )
+    def test_each_group_of_the_daily_check_is_on_one_page(
+        self, patient, prescription, language, large_print
+    ):
+        # Spanish questions run longer: a check too tall for one page breaks between
+        # its two groups, never leaving one question alone on a page.
+        patient.preferred_language = language
+        patient.save()
+        prescription.refresh_from_db()
+        pages = [
+            squashed(text)
+            for text in page_texts(handout_pdf(prescription, large_print=large_print))
+        ]
+        with translation.override(language):
+            groups = [
+                [squashed(str(label)) for label in NeuroSymptom.labels],
+                [squashed(str(label)) for label in RedFlag.labels],
+            ]
+        for questions in groups:
+            # The daily check is the last form: its questions' last mention is there.
+            found = {
+                max(n for n, page in enumerate(pages) if question in page) for question in questions
+            }
+            assert len(found) == 1, (language, large_print, questions)
+
     def test_the_patient_chooses_large_print_on_the_portal(self, patient_client, prescription):
         today = patient_client.get(reverse("portal:today")).content.decode()
         url = reverse("handouts:pdf", args=[prescription.pk]) + "?size=large"
