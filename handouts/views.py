@@ -84,9 +84,11 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def discharge(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
     """An episode's discharge summary: the patient's version, or the referring doctor's
-    (for the clinic's therapists only)."""
+    (for the clinic's therapists only). An episode still in care has none yet."""
     episode = get_object_or_404(
-        Episode.objects.for_user(request.user).select_related("patient__clinic", "ended_by"),
+        Episode.objects.for_user(request.user)
+        .filter(ended_at__isnull=False)
+        .select_related("patient__clinic", "ended_by"),
         pk=pk,
     )
     is_therapist = therapist_of(request.user) is not None

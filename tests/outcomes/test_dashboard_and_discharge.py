@@ -203,6 +203,17 @@ def test_the_patient_gets_their_own_summary_but_not_the_doctors(
     )
 
 
+def test_an_episode_still_in_care_has_no_discharge_summary(
+    improving, therapist_client, patient_client
+):
+    # Nobody is discharged yet: an address typed or kept gets no "discharge summary".
+    episode = Episode.objects.get(patient=improving)
+    for client, audience in ((therapist_client, "doctor"), (patient_client, "patient")):
+        url = reverse("handouts:discharge", args=[episode.pk, audience])
+        assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(detail__document="discharge").exists()
+
+
 def test_a_later_episode_starts_clean(improving, therapist_client, therapist, frozen_clock):
     end_episode(patient=improving, by=therapist)
     frozen_clock.shift(timedelta(days=90))
