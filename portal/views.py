@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -261,12 +262,21 @@ def logged(request: HttpRequest, patient: Patient, log_id: int) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """The portal page to go on to: `next` when it is one of the portal's own pages on
+    this site (resolved as written, so "/portal/../admin/" is not), else `fallback`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ) and target.startswith("/portal/"):
-        return target
-    return fallback
+    ):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/portal/"):
+        return fallback
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return fallback
+    return target if match.namespace == "portal" else fallback
 
 
 @patient_required

@@ -63,11 +63,21 @@ def test_it_insists_on_an_answer_to_each_question_and_keeps_the_others(patient_c
     assert not Alert.objects.exists()
 
 
-def test_it_does_not_follow_a_next_address_outside_the_portal(patient_client):
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "/portal/../admin/", "/portal/%2e%2e/admin/", "/admin/"]
+)
+def test_it_does_not_follow_a_next_address_outside_the_portal(patient_client, target):
     data = all_no()
-    data["next"] = "https://evil.example/"
+    data["next"] = target
     response = patient_client.post(reverse("portal:red_flags"), data)
     assert response.url == reverse("portal:today")
+
+
+def test_it_goes_on_to_the_portal_page_it_came_from(patient_client):
+    data = all_no()
+    data["next"] = reverse("portal:session")
+    response = patient_client.post(reverse("portal:red_flags"), data)
+    assert response.url == reverse("portal:session")
 
 
 def test_the_urgent_page_is_only_for_a_yes_given_today(patient_client):
