@@ -56,6 +56,10 @@ class ReminderForm(forms.Form):
                 required=False,
                 widget=forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
             )
+        if not settings.VAPID_PUBLIC_KEY:
+            # Phone notifications are not set up on this server: not offered, and a
+            # forged "on" is ignored rather than saved as a reminder that never comes.
+            self.fields["by_push"].disabled = True
         if not patient.email:
             self.fields["by_email"].disabled = True
             self.fields["by_email"].help_text = _("Your clinic has no email address for you.")
@@ -156,6 +160,7 @@ def reminders(request: HttpRequest, patient: Patient) -> HttpResponse:
                 patient=patient, status=Prescription.Status.ACTIVE
             ).exists(),
         },
+        status=400 if form.errors else 200,
     )
 
 

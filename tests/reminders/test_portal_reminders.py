@@ -35,9 +35,22 @@ def test_a_time_in_quiet_hours_is_a_form_error_and_nothing_is_saved(patient_clie
     response = patient_client.post(
         reverse("portal:reminders"), {"time_1": "23:15", "by_email": "on"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose a time between 08:00 and 20:00." in response.content.decode()
     assert not ReminderPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_phone_notifications_are_saved_only_where_the_server_can_send_them(
+    patient_client, patient, prescription, settings
+):
+    settings.VAPID_PUBLIC_KEY = ""
+    data = {"time_1": "09:00", "by_email": "on", "by_push": "on"}
+    assert patient_client.post(reverse("portal:reminders"), data).status_code == 302
+    assert ReminderPlan.objects.get(patient=patient).by_push is False
+    settings.VAPID_PUBLIC_KEY = "BPublicKeyOfTheServer"
+    assert patient_client.post(reverse("portal:reminders"), data).status_code == 302
+    assert ReminderPlan.objects.get(patient=patient).by_push is True
 
 
 @pytest.mark.django_db
