@@ -46,6 +46,8 @@ def test_the_hours_page_says_what_happens_to_the_reminders(patient_client, late_
     page = patient_client.get(HOURS).content.decode()
     assert "Your reminders are at 07:00, 12:00, 22:30." in page
     assert "moves to the nearest time you are awake" in page
+    # And what happens to the sessions already logged.
+    assert "New hours count from today. The days before stay as you logged them." in page
 
 
 def test_narrower_hours_move_the_reminders_inside_them_and_say_so(
