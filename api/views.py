@@ -177,6 +177,10 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
         }
         fields = sorted([*serializer.validated_data, *hours])
         patient = serializer.save()
+        if patient.archived:
+            # As on the dashboard: an archived patient has no portal. Restoring the
+            # record does not switch the login back on; a new invitation does.
+            patient.revoke_portal_access()
         if hours:
             set_waking_hours(
                 patient=patient,

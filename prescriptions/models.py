@@ -129,6 +129,12 @@ class Side(models.TextChoices):
     RIGHT = RIGHT, _("Right")
 
 
+# What one program may hold, on every path that makes one (the builder, the API):
+# a draft the API makes is checked and activated in the builder, so both must take it.
+MAX_ITEMS = 20
+ITEM_NOTE_MAX_LENGTH = 1000
+
+
 class PrescriptionItemQuerySet(ScopedQuerySet):
     patient_path = "prescription__patient"
 

@@ -78,7 +78,10 @@ class ListPage:
 @therapist_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
-    query = form.cleaned_data if form.is_valid() else {}
+    # The fields that are valid apply even when another is not: a stale bookmark's
+    # unknown sort must not drop the name being searched for.
+    form.is_valid()
+    query = getattr(form, "cleaned_data", {})
     patients = Patient.objects.for_user(request.user)
     if not query.get("archived"):
         patients = patients.active()
