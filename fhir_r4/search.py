@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date, parse_datetime
 
 from clinics.models import Clinic
@@ -376,7 +375,7 @@ SEARCHES: dict[str, Search] = {
             "Flag",
             rows=lambda clinic: Alert.objects.for_clinic(clinic),
             build=_one(r.flag_resource),
-            updated=Coalesce("acknowledged_at", "last_seen_at"),
+            updated=Alert.changed_at_expression(),
             filters={
                 "patient": by_patient("patient"),
                 "status": by_status(

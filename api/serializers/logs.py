@@ -46,6 +46,14 @@ class AlertSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Username of the therapist who acknowledged it; null for an API key.",
     )
+    updated_at = serializers.DateTimeField(
+        source="changed_at",
+        read_only=True,
+        help_text=(
+            "When the alert last changed: raised, seen again or acknowledged (what "
+            "`updated_since` compares)."
+        ),
+    )
 
     class Meta:
         model = Alert
@@ -64,6 +72,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "acknowledged",
             "acknowledged_at",
             "acknowledged_by",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -122,6 +122,30 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _warn_shared_email(request: HttpRequest, patient: Patient) -> None:
+    """Say so when another patient of the clinic has the same email address: a typo
+    that lands on another patient's address sends this patient's portal link there,
+    and patients who share an address cannot sign in with it (only their username)."""
+    if not patient.email:
+        return
+    other = (
+        Patient.objects.for_clinic(patient.clinic)
+        .filter(email__iexact=patient.email)
+        .exclude(pk=patient.pk)
+        .first()
+    )
+    if other is not None:
+        messages.warning(
+            request,
+            _(
+                "%(name)s has the same email address, %(email)s. Please check it: the "
+                "portal link goes to that address, and patients who share an address sign "
+                "in with their username, not the address."
+            )
+            % {"name": other, "email": patient.email},
+        )
+
+
 def _save_patient(form: PatientForm) -> Patient | None:
     """Save, turning a lost race on the external id into a form error."""
     try:
@@ -153,6 +177,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("%(name)s is registered. Next: build a program.") % {"name": patient}
             )
+            _warn_shared_email(request, patient)
             return redirect("patients:detail", pk=patient.pk)
     return render(request, "dashboard/patient_form.html", {"form": form, "patient": None})
 
@@ -171,6 +196,8 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 detail={"changed": form.changed_data},
             )
             messages.success(request, _("The record of %(name)s is saved.") % {"name": patient})
+            if "email" in form.changed_data:
+                _warn_shared_email(request, patient)
             return redirect("patients:detail", pk=patient.pk)
     else:
         audit(action=AuditEvent.Action.VIEW, target=patient, request=request)

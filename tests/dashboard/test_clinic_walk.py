@@ -5,8 +5,9 @@ corrected email that reaches the patient's login."""
 from django.core import mail
 from django.urls import reverse
 
+from exercises.models import Exercise
 from prescriptions.models import RedFlag
-from prescriptions.services import record_red_flag_check
+from prescriptions.services import ItemSpec, create_prescription, record_red_flag_check
 from tests.factories import make_patient
 from tests.suggestion_factory import make_ready_to_progress
 
@@ -53,3 +54,48 @@ def test_a_corrected_email_on_the_record_reaches_the_portal_login(
     assert patient.user.email == "paula.right@example.test"
     client.post(reverse("password_reset"), {"email": old})
     assert mail.outbox == []  # the old address no longer reaches the account
+
+
+def test_the_program_in_use_names_the_side_of_a_one_sided_exercise(
+    therapist_client, therapist, patient
+):
+    glide = Exercise.objects.builtin().get(slug="standing-side-glide")
+    create_prescription(
+        patient=patient,
+        by=therapist,
+        items=[ItemSpec.from_exercise(glide, side="left")],
+        activate=True,
+    )
+
+    response = therapist_client.get(f"/patients/{patient.pk}/")
+
+    program = response.content.decode().split('id="program"')[1].split("</section>")[0]
+    assert "Side: left" in program
+
+
+def test_registering_a_second_patient_with_the_same_email_warns_but_registers(
+    therapist_client, clinic
+):
+    make_patient(clinic, first_name="Maria", last_name="Gonzalez", email="family@example.test")
+    data = {
+        "first_name": "Lucas",
+        "last_name": "Gonzalez",
+        "email": "Family@Example.test",
+        "preferred_language": "en",
+    }
+
+    response = therapist_client.post("/patients/new/", data, follow=True)
+
+    content = response.content.decode()
+    assert "Lucas Gonzalez is registered" in content
+    assert "Maria Gonzalez has the same email address" in content
+
+
+def test_a_patient_with_an_email_of_their_own_gets_no_warning(therapist_client, clinic):
+    make_patient(clinic, email="someone@example.test")
+    data = {"first_name": "Ana", "last_name": "Ruiz", "email": "ana@example.test"}
+    data["preferred_language"] = "en"
+
+    content = therapist_client.post("/patients/new/", data, follow=True).content.decode()
+
+    assert "has the same email address" not in content
