@@ -274,6 +274,13 @@ class Patient(models.Model):
         values = {name: getattr(self, name) for name in self.LOGIN_FIELDS}
         get_user_model()._default_manager.filter(pk=self.user_id).exclude(**values).update(**values)
 
+    def void_pending_invitations(self) -> int:
+        """Void the portal links not used yet; how many there were. A link emailed to
+        an address since corrected must not let whoever reads that mailbox in."""
+        return self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
+            voided_at=timezone.now()
+        )
+
     def revoke_portal_access(self) -> bool:
         """End the patient's portal access: their login is switched off (which ends
         every session it has at the next request) and unused links are voided.

@@ -198,6 +198,14 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The record of %(name)s is saved.") % {"name": patient})
             if "email" in form.changed_data:
                 _warn_shared_email(request, patient)
+                if patient.void_pending_invitations():
+                    messages.info(
+                        request,
+                        _(
+                            "The portal link sent to the previous address no longer works. "
+                            "Send a new one under Patient portal."
+                        ),
+                    )
             return redirect("patients:detail", pk=patient.pk)
     else:
         audit(action=AuditEvent.Action.VIEW, target=patient, request=request)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from clinics.models import AuditEvent
 from patients.models import PortalInvitation
+from tests.factories import make_patient
 
 URL = "/api/v1/patients/{}/"
 
@@ -67,3 +68,23 @@ def test_a_changed_name_reaches_the_login_and_other_writes_leave_it_alone(api, p
     api.patch(URL.format(patient.pk), {"wake_start": "07:00"}, format="json")
     other.refresh_from_db()
     assert other.email == "x@example.test"  # only the patient's own login follows
+
+
+def test_a_changed_email_voids_the_portal_link_sent_to_the_old_address(api, clinic):
+    invited = make_patient(clinic, email="typo@example.test")
+    invitation, _token = invited.invite(by=None)
+
+    api.patch(URL.format(invited.pk), {"email": "right@example.test"}, format="json")
+
+    invitation.refresh_from_db()
+    assert invitation.voided_at is not None
+
+
+def test_other_changes_keep_the_portal_link(api, clinic):
+    invited = make_patient(clinic, email="right@example.test")
+    invitation, _token = invited.invite(by=None)
+
+    api.patch(URL.format(invited.pk), {"email": "RIGHT@example.test", "last_name": "X"})
+
+    invitation.refresh_from_db()
+    assert invitation.voided_at is None

@@ -99,3 +99,22 @@ def test_a_patient_with_an_email_of_their_own_gets_no_warning(therapist_client, 
     content = therapist_client.post("/patients/new/", data, follow=True).content.decode()
 
     assert "has the same email address" not in content
+
+
+def test_correcting_the_email_voids_the_link_sent_to_the_wrong_address(therapist_client, clinic):
+    invited = make_patient(clinic, first_name="Ana", last_name="Ruiz", email="typo@example.test")
+    invitation, _token = invited.invite(by=None)
+    data = {
+        "first_name": "Ana",
+        "last_name": "Ruiz",
+        "email": "ana@example.test",
+        "preferred_language": "en",
+    }
+
+    response = therapist_client.post(reverse("patients:edit", args=[invited.pk]), data, follow=True)
+
+    invitation.refresh_from_db()
+    assert invitation.voided_at is not None
+    assert "The portal link sent to the previous address no longer works" in (
+        response.content.decode()
+    )
