@@ -52,8 +52,18 @@ class CursorParameters(serializers.Serializer):
             tokens = b64decode(value.encode("ascii"), validate=True).decode("ascii")
         except ValueError as exc:
             raise serializers.ValidationError("Not a cursor from a `next` link.") from exc
-        position = dict(part.partition("=")[::2] for part in tokens.split("&")).get("p", "")
-        if not (position.isdigit() and len(position) <= 18):
+        parts = dict(part.partition("=")[::2] for part in tokens.split("&"))
+        position = parts.get("p", "")
+        offset = parts.get("o", "0")
+        # DRF would answer an offset or a direction it cannot read with a 404.
+        if not (
+            position.isdigit()
+            and len(position) <= 18
+            and offset.isdigit()
+            and len(offset) <= 18
+            and parts.get("r", "0") in ("0", "1")
+            and set(parts) <= {"p", "o", "r"}
+        ):
             raise serializers.ValidationError("Not a cursor from a `next` link.")
         return value
 

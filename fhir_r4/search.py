@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date, parse_datetime
 
 from clinics.models import Clinic
@@ -30,6 +29,8 @@ from .resources import identifier_system
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
+# The largest row id (PostgreSQL bigint); a cursor naming a larger one was not ours.
+MAX_ROW_ID = 2**63 - 1
 
 
 class SearchError(ValueError):
@@ -106,6 +107,15 @@ def reference_id(value: str, resource_type: str) -> int:
     return int(last)
 
 
+def _in_range(moment: datetime) -> datetime:
+    """`moment` as a UTC instant, or ValueError if it has none (0001-01-01T00:00+14:00
+    is before the first instant a database stores, 9999-12-31T23:00-14:00 after the last)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+
+
 def last_updated_bounds(value: str) -> Q:
     """One `_lastUpdated` value as a condition on the annotation `fhir_updated`."""
     # An unencoded "+" of a time zone offset arrives as a space.
@@ -113,19 +123,24 @@ def last_updated_bounds(value: str) -> Q:
     prefix, rest = value[:2], value[2:]
     if prefix not in {"gt", "ge", "lt", "le", "eq"}:
         prefix, rest = "eq", value
-    moment = parse_datetime(rest) if "T" in rest else None
-    if moment is not None:
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        start = end = moment
-        end_lookup = "lte"
-    else:
-        day = parse_date(rest) if len(rest) == 10 else None
-        if day is None:
-            raise SearchError(f"_lastUpdated: not a date or instant: {value!r}.")
-        start = datetime.combine(day, time.min, tzinfo=UTC)
-        end = start + timedelta(days=1)
-        end_lookup = "lt"
+    try:
+        # Django's parsers answer None to what is not shaped like a date, and raise
+        # ValueError for a well-shaped impossible one (2026-02-30, 25:00).
+        moment = parse_datetime(rest) if "T" in rest else None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            start = end = _in_range(moment)
+            end_lookup = "lte"
+        else:
+            day = parse_date(rest) if len(rest) == 10 else None
+            if day is None:
+                raise ValueError("not a date")
+            start = datetime.combine(day, time.min, tzinfo=UTC)
+            end = start + timedelta(days=1)
+            end_lookup = "lt"
+    except (ValueError, OverflowError) as exc:
+        raise SearchError(f"_lastUpdated: not a date or instant: {value!r}.") from exc
     if prefix == "gt":
         return Q(**{"fhir_updated__gte" if end_lookup == "lt" else "fhir_updated__gt": end})
     if prefix == "ge":
@@ -156,9 +171,11 @@ def decode_cursor(token: str) -> tuple[datetime | None, int, int]:
         updated, pk, skip = json.loads(raw)
         moment = parse_datetime(updated) if updated is not None else None
         if (updated is not None and moment is None) or not (
-            isinstance(pk, int) and isinstance(skip, int) and skip >= 0
+            isinstance(pk, int) and isinstance(skip, int) and 0 <= pk <= MAX_ROW_ID and skip >= 0
         ):
             raise ValueError
+        if moment is not None:
+            moment = _in_range(moment)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise SearchError("_cursor is not a cursor this server gave out.") from exc
     return moment, pk, skip
@@ -358,7 +375,7 @@ SEARCHES: dict[str, Search] = {
             "Flag",
             rows=lambda clinic: Alert.objects.for_clinic(clinic),
             build=_one(r.flag_resource),
-            updated=Coalesce("acknowledged_at", "last_seen_at"),
+            updated=Alert.changed_at_expression(),
             filters={
                 "patient": by_patient("patient"),
                 "status": by_status(

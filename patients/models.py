@@ -6,6 +6,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
@@ -252,6 +253,15 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    # What the portal login copies from the record when it is made.
+    LOGIN_FIELDS = ("email", "first_name", "last_name")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if self.user_id and (update_fields is None or set(self.LOGIN_FIELDS) & set(update_fields)):
+            self.sync_login()
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -259,6 +269,21 @@ class Patient(models.Model):
     @property
     def has_portal_access(self) -> bool:
         return self.user is not None and self.user.is_active
+
+    def sync_login(self) -> None:
+        """Carry the record's email and name to the portal login. The login's email is
+        where a password reset goes and the address the patient signs in with, so a
+        corrected address must replace the old one there too: the old one (a typo,
+        a former partner's, a closed work account) must no longer reach the account."""
+        values = {name: getattr(self, name) for name in self.LOGIN_FIELDS}
+        get_user_model()._default_manager.filter(pk=self.user_id).exclude(**values).update(**values)
+
+    def void_pending_invitations(self) -> int:
+        """Void the portal links not used yet; how many there were. A link emailed to
+        an address since corrected must not let whoever reads that mailbox in."""
+        return self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
+            voided_at=timezone.now()
+        )
 
     def revoke_portal_access(self) -> bool:
         """End the patient's portal access: their login is switched off (which ends

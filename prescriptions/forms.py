@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from exercises.forms import EVERY_HOURS, FREQUENCY_CHOICES, PER_DAY
 from exercises.models import Direction, Exercise, Position, Progression
 
-from .models import AfterResponse, DuringResponse, Location, PrescriptionItem, Side
+from .models import (
+    ITEM_NOTE_MAX_LENGTH,
+    MAX_ITEMS,
+    AfterResponse,
+    DuringResponse,
+    Location,
+    PrescriptionItem,
+    Side,
+)
 from .safety_forms import (
     add_neuro_questions,
     add_red_flag_questions,
@@ -22,7 +30,6 @@ from .safety_forms import (
 )
 from .services import ItemSpec, review_date_problem
 
-MAX_ITEMS = 20
 HAND_PICK = "catalog"
 
 
@@ -76,7 +83,9 @@ class ItemForm(forms.Form):
     )
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     frequency_value = forms.IntegerField(label=_("How often (number)"), min_value=1, max_value=24)
-    note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, max_length=ITEM_NOTE_MAX_LENGTH
+    )
     side = forms.ChoiceField(
         label=_("Side"),
         required=False,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,12 @@ class Prescription(models.Model):
 class Side(models.TextChoices):
     LEFT = LEFT, _("Left")
     RIGHT = RIGHT, _("Right")
+
+
+# What one program may hold, on every path that makes one (the builder, the API):
+# a draft the API makes is checked and activated in the builder, so both must take it.
+MAX_ITEMS = 20
+ITEM_NOTE_MAX_LENGTH = 1000
 
 
 class PrescriptionItemQuerySet(ScopedQuerySet):
@@ -519,6 +526,19 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @staticmethod
+    def changed_at_expression() -> Greatest:
+        """`changed_at` in SQL, for syncs that ask what changed since a moment."""
+        return Greatest("created_at", "last_seen_at", Coalesce("acknowledged_at", "created_at"))
+
+    @property
+    def changed_at(self) -> Any:
+        """When the alert last changed: raised, seen again or acknowledged. Not just
+        "last seen": a log dated days back (a paper sheet, a clinic system's late
+        sync) raises an alert now whose last sighting is those days back, and a sync
+        asking what changed since yesterday must still get it."""
+        return max(filter(None, [self.created_at, self.last_seen_at, self.acknowledged_at]))
 
     @property
     def first_seen_day(self) -> str:

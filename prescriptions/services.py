@@ -334,6 +334,10 @@ def revise_prescription(
         prescription.refresh_from_db(fields=["status"])
         if prescription.status != Prescription.Status.ACTIVE:
             raise ValidationError(_("Only the active program can be revised."))
+        # As for a new program: an archived patient's program is not changed (it may
+        # still be ended); the dashboard asks to restore the patient first.
+        if Patient.objects.filter(pk=prescription.patient_id, archived=True).exists():
+            raise ValidationError(_("This patient is archived."))
         if Prescription.objects.filter(replaces=prescription).exists():
             raise ValidationError(
                 _(
@@ -382,17 +386,51 @@ class ItemChange:
     after: PrescriptionItem | None = None
 
 
+def _moved(old_ranks: list[int]) -> set[int]:
+    """The fewest exercises that moved: given each kept exercise's place in the old
+    version, listed in the new version's order, those outside the longest run that
+    kept its order (of two equally long runs, the one that keeps the exercises from
+    further down the old version: swapping two neighbours moves the upper one down)."""
+    best: list[tuple[int, int, int]] = []  # per index: (length, sum of ranks, previous)
+    for index, rank in enumerate(old_ranks):
+        options = [
+            (best[before][0] + 1, best[before][1] + rank, before)
+            for before in range(index)
+            if old_ranks[before] < rank
+        ]
+        best.append(max(options, default=(1, rank, -1)))
+    kept: set[int] = set()
+    index = max(range(len(best)), key=lambda i: best[i][:2], default=-1)
+    while index >= 0:
+        kept.add(old_ranks[index])
+        index = best[index][2]
+    return set(old_ranks) - kept
+
+
 def compare_versions(old: Prescription, new: Prescription) -> list[ItemChange]:
-    """What changed from `old` to `new`, in the new version's order, then removals."""
+    """What changed from `old` to `new`, in the new version's order, then removals.
+
+    An exercise has moved when its order among the exercises both versions hold
+    changed: one added or removed above it shifts its number, not its order."""
     old_items = {item.exercise_id: item for item in old.items.select_related("exercise")}
+    new_items = list(new.items.select_related("exercise"))
+    old_rank = {
+        item.exercise_id: item.position for item in old_items.values()
+    }  # positions order the old version
+    in_new_order = [
+        item.exercise_id
+        for item in sorted(new_items, key=lambda item: item.position)
+        if item.exercise_id in old_rank
+    ]
+    moved_ranks = _moved([old_rank[pk] for pk in in_new_order])
     changes = []
-    for item in new.items.select_related("exercise"):
+    for item in new_items:
         before = old_items.pop(item.exercise_id, None)
         if before is None:
             kind = "added"
         elif ItemSpec.from_item(before) != ItemSpec.from_item(item):
             kind = "dosage"
-        elif before.position != item.position:
+        elif before.position in moved_ranks:
             kind = "moved"
         else:
             kind = "same"
@@ -681,6 +719,11 @@ def log_answers(data: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
+# How much earlier than its program a log typed in (API, paper sheet) may be dated: a
+# day, for clocks and time zones.
+EARLIEST_LOG_SLACK = timedelta(days=1)
+
+
 def record_symptom_log(
     *,
     patient: Patient,
@@ -791,6 +834,10 @@ def record_paper_log(
     Both are stored together or not at all; a yes raises the urgent alert as in the
     portal. `answers` are those of `record_symptom_log`.
     """
+    if logged_at < item.prescription.created_at - EARLIEST_LOG_SLACK:
+        # As in the API: a year typed wrong (2016 for 2026) would otherwise stretch the
+        # chart, its "first day" and the discharge summary back to that year.
+        raise ValidationError({"logged_at": _("A log cannot be older than its program.")})
     with transaction.atomic():
         outcome = record_symptom_log(
             patient=patient,

@@ -8,7 +8,6 @@ from ..auth import request_clinic
 
 # The largest id a client may send: PostgreSQL's bigint.
 MAX_ID = 2**63 - 1
-MAX_ITEMS = 50
 
 
 def clinic_of(serializer: serializers.Serializer):

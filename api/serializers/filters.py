@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from prescriptions.models import (
+    Alert,
     Prescription,
 )
 
@@ -86,13 +87,26 @@ class AlertFilter(QueryFilter):
     acknowledged = serializers.BooleanField(
         help_text="`false`: alerts still open; `true`: alerts already acknowledged."
     )
-    lookups = {"patient": "patient_id", "acknowledged": "acknowledged_at__isnull"}
+    updated_since = QueryDateTimeField(
+        help_text=(
+            "Only alerts raised, seen again or acknowledged at or after this time (ISO 8601, "
+            "compared with `updated_at`), for sync: ask again from the time your previous "
+            "sync started to learn which alerts a therapist acknowledged meanwhile."
+        )
+    )
+    lookups = {
+        "patient": "patient_id",
+        "acknowledged": "acknowledged_at__isnull",
+        "updated_since": "changed_at__gte",
+    }
 
     def apply(self, queryset):
         filters = dict(self.validated_data)
         if "acknowledged" in filters:
             # The column stores when, not whether: acknowledged means "not null".
             filters["acknowledged"] = not filters["acknowledged"]
+        if "updated_since" in filters:
+            queryset = queryset.alias(changed_at=Alert.changed_at_expression())
         return queryset.filter(**{self.lookups[name]: value for name, value in filters.items()})
 
 

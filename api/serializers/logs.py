@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +21,7 @@ from prescriptions.models import (
     RedFlagCheck,
     SymptomLog,
 )
-from prescriptions.services import LogOutcome, red_flags_due
+from prescriptions.services import EARLIEST_LOG_SLACK, LogOutcome, red_flags_due
 
 from .common import MAX_ID, clinic_of
 
@@ -46,6 +46,14 @@ class AlertSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Username of the therapist who acknowledged it; null for an API key.",
     )
+    updated_at = serializers.DateTimeField(
+        source="changed_at",
+        read_only=True,
+        help_text=(
+            "When the alert last changed: raised, seen again or acknowledged (what "
+            "`updated_since` compares)."
+        ),
+    )
 
     class Meta:
         model = Alert
@@ -64,6 +72,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "acknowledged",
             "acknowledged_at",
             "acknowledged_by",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -209,7 +218,7 @@ class SymptomLogInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # A day of slack for clocks and time zones; older is a typo, not a session.
-        earliest = attrs["item"].prescription.created_at - timedelta(days=1)
+        earliest = attrs["item"].prescription.created_at - EARLIEST_LOG_SLACK
         if "logged_at" in attrs and attrs["logged_at"] < earliest:
             raise serializers.ValidationError(
                 {"logged_at": [_("A log cannot be older than its program.")]}

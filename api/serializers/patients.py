@@ -63,6 +63,21 @@ class PatientSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "has_portal_login", "adherence", "created_at", "updated_at"]
+        extra_kwargs = {
+            "archived": {
+                "help_text": (
+                    "Archiving ends the patient's portal access (their login is switched off "
+                    "and unused invitations are voided), as in Centra; setting it back to "
+                    "false restores the record, and a new invitation restores the portal."
+                )
+            },
+            "email": {
+                "help_text": (
+                    "Where the portal invitation goes; a patient with a portal login also "
+                    "signs in and resets their password with it, so a change applies there too."
+                )
+            },
+        }
 
     @extend_schema_field(AdherenceSummarySerializer)
     def get_adherence(self, patient: Patient) -> dict[str, Any]:

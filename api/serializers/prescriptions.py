@@ -13,13 +13,15 @@ from rest_framework import serializers
 from exercises.models import Exercise, Progression
 from patients.models import Patient
 from prescriptions.models import (
+    ITEM_NOTE_MAX_LENGTH,
+    MAX_ITEMS,
     Prescription,
     PrescriptionItem,
     Side,
 )
 from prescriptions.services import ItemSpec, progression_items
 
-from .common import MAX_ID, MAX_ITEMS, clinic_of
+from .common import MAX_ID, clinic_of
 
 
 class PrescriptionItemSerializer(serializers.ModelSerializer):
@@ -115,7 +117,7 @@ class ItemInputSerializer(serializers.Serializer):
     every_hours = serializers.IntegerField(
         min_value=1, max_value=24, required=False, allow_null=True
     )
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=ITEM_NOTE_MAX_LENGTH, required=False, allow_blank=True)
     side = serializers.ChoiceField(
         choices=Side.choices,
         required=False,
@@ -201,11 +203,21 @@ class RevisionInputSerializer(serializers.Serializer):
                 found[exercise.slug] = exercise
         # Keyed by the item's index, the shape DRF gives the other item errors.
         errors: dict[int, dict[str, list[str]]] = {}
+        seen: set[str] = set()
         for index, item in enumerate(items):
             exercise = found.get(item["exercise"])
+            duplicate = item["exercise"] in seen
+            seen.add(item["exercise"])
             if exercise is None:
                 errors[index] = {
                     "exercise": [_("No exercise with this slug in your clinic's catalog.")]
+                }
+            elif duplicate:
+                # As in the builder: one exercise once, with one dosage. (A program that
+                # holds it twice could not be saved there, and its logs and alerts, which
+                # go by exercise, would mix the two.)
+                errors[index] = {
+                    "exercise": [_("%(name)s is in the program twice.") % {"name": exercise.name}]
                 }
             elif item.get("side") and not exercise.sided:
                 errors[index] = {

@@ -78,7 +78,10 @@ class ListPage:
 @therapist_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
-    query = form.cleaned_data if form.is_valid() else {}
+    # The fields that are valid apply even when another is not: a stale bookmark's
+    # unknown sort must not drop the name being searched for.
+    form.is_valid()
+    query = getattr(form, "cleaned_data", {})
     patients = Patient.objects.for_user(request.user)
     if not query.get("archived"):
         patients = patients.active()
@@ -119,6 +122,30 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _warn_shared_email(request: HttpRequest, patient: Patient) -> None:
+    """Say so when another patient of the clinic has the same email address: a typo
+    that lands on another patient's address sends this patient's portal link there,
+    and patients who share an address cannot sign in with it (only their username)."""
+    if not patient.email:
+        return
+    other = (
+        Patient.objects.for_clinic(patient.clinic)
+        .filter(email__iexact=patient.email)
+        .exclude(pk=patient.pk)
+        .first()
+    )
+    if other is not None:
+        messages.warning(
+            request,
+            _(
+                "%(name)s has the same email address, %(email)s. Please check it: the "
+                "portal link goes to that address, and patients who share an address sign "
+                "in with their username, not the address."
+            )
+            % {"name": other, "email": patient.email},
+        )
+
+
 def _save_patient(form: PatientForm) -> Patient | None:
     """Save, turning a lost race on the external id into a form error."""
     try:
@@ -155,6 +182,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("%(name)s is registered. Next: build a program.") % {"name": patient}
             )
+            _warn_shared_email(request, patient)
             return redirect("patients:detail", pk=patient.pk)
     return render(request, "dashboard/patient_form.html", {"form": form, "patient": None})
 
@@ -173,6 +201,16 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 detail={"changed": form.changed_data},
             )
             messages.success(request, _("The record of %(name)s is saved.") % {"name": patient})
+            if "email" in form.changed_data:
+                _warn_shared_email(request, patient)
+                if patient.void_pending_invitations():
+                    messages.info(
+                        request,
+                        _(
+                            "The portal link sent to the previous address no longer works. "
+                            "Send a new one under Patient portal."
+                        ),
+                    )
             return redirect("patients:detail", pk=patient.pk)
     else:
         audit(action=AuditEvent.Action.VIEW, target=patient, request=request)

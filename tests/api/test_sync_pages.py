@@ -108,7 +108,17 @@ def test_the_patient_list_without_a_sync_filter_keeps_numbered_pages(api, patien
     assert api.get("/api/v1/patients/").json()["count"] == 1
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!", "cD1hYmM=", "bz0xJnA9MSBPUiAxPTE="])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!",
+        "cD1hYmM=",
+        "bz0xJnA9MSBPUiAxPTE=",
+        "bz1hYmMmcD0z",  # o=abc&p=3: an offset that is no number
+        "cD0zJnI9eA==",  # p=3&r=x: a direction that is neither 0 nor 1
+        "cD0zJnE9MQ==",  # p=3&q=1: a part Centra never writes
+    ],
+)
 def test_a_cursor_not_made_by_centra_is_a_400(api, item, cursor):
     response = api.get("/api/v1/symptom-logs/", {"cursor": cursor})
     assert response.status_code == 400

@@ -68,6 +68,8 @@ def test_a_double_submit_stores_one_log(therapist_client, patient, item):
         ({"location": "knee"}, "Select a valid choice"),
         ({"sets_done": -1}, "greater than or equal to 0"),
         ({"logged_at": "2999-01-01T10:00"}, "A log cannot be in the future."),
+        # The year of a paper sheet typed wrong: it would stretch the chart back to 2016.
+        ({"logged_at": "2016-03-10T10:00"}, "A log cannot be older than its program."),
     ],
 )
 def test_it_refuses_bad_answers_and_keeps_what_was_typed(

@@ -223,7 +223,18 @@ def test_last_updated_takes_a_date_too(fhir, patient):
         ("_count=abc", "_count"),
         ("_count=201", "_count"),
         ("_lastUpdated=gtyesterday", "_lastUpdated"),
+        # Shaped like dates but impossible, or with no instant a database can store.
+        ("_lastUpdated=gt2026-13-01", "_lastUpdated"),
+        ("_lastUpdated=ge2026-02-30T10:00:00Z", "_lastUpdated"),
+        ("_lastUpdated=lt2026-01-01T25:00:00Z", "_lastUpdated"),
+        ("_lastUpdated=gt9999-12-31", "_lastUpdated"),
+        ("_lastUpdated=lt0001-01-01T00:00:00%2B14:00", "_lastUpdated"),
         ("_cursor=not-a-cursor", "_cursor"),
+        ("_cursor=WyIwMDAxLTAxLTAxVDAwOjAwOjAwKzE0OjAwIiwgMSwgMF0", "_cursor"),
+        (
+            "_cursor=WyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgMTg0NDY3NDQwNzM3MDk1NTE2MTYsIDBd",
+            "_cursor",
+        ),
         ("patient=Practitioner/1", "Patient reference"),
         ("status=finished", "status"),
         ("date=2026-01-01", "cannot be searched by date"),

@@ -60,6 +60,23 @@ def test_a_draft_revision_is_reused_and_activating_it_ends_the_old_version(presc
     assert kinds["standing-lumbar-extension"] == "same"
 
 
+def test_removing_or_adding_an_exercise_does_not_call_the_ones_below_it_moved(
+    prescription, therapist
+):
+    draft = start_revision(prescription=prescription, by=therapist)
+    specs = [ItemSpec.from_item(item) for item in draft.items.order_by("position")]
+    removed, first = specs[2], specs[0]
+    # The third exercise goes; the first goes to the end (a real move).
+    set_items(prescription=draft, items=[*specs[1:2], *specs[3:], first])
+    kinds = {
+        change.exercise.slug: change.change for change in compare_versions(prescription, draft)
+    }
+    assert kinds[removed.exercise.slug] == "removed"
+    assert kinds[first.exercise.slug] == "moved"
+    # Every other exercise shifted its number but kept its order among the others.
+    assert {kinds[spec.exercise.slug] for spec in [specs[1], *specs[3:]]} == {"same"}
+
+
 def test_an_active_program_cannot_be_edited_in_place(prescription):
     with pytest.raises(ValidationError):
         set_items(prescription=prescription, items=[])
