@@ -169,6 +169,7 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     url = reverse("patients:edit", kwargs={"pk": patient.pk})
     page = therapist_client.get(url).content.decode()
     assert 'type="time"' in page and "Waking hours" in page
+    assert "A change counts from today: earlier days keep the hours they had." in page
     refused = therapist_client.post(
         url, details(external_id="", wake_start="22:00", wake_end="06:00")
     )
