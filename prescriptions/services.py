@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exercises.models import Exercise, Progression
 from patients.models import DirectionalPreference, Patient, waking_hours_problem
@@ -443,6 +444,12 @@ def compare_versions(old: Prescription, new: Prescription) -> list[ItemChange]:
 # progression.py makes and refreshes them; these are the therapist's two answers.
 
 
+URGENT_FIRST = gettext_lazy(
+    "An urgent alert is open for this patient: look at it and acknowledge it before "
+    "confirming a change of program."
+)
+
+
 def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
     """The suggestion re-read under the patient's lock; a ValidationError if it was
     decided (or outdated) meanwhile."""
@@ -483,6 +490,10 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
             raise ValidationError(_("This patient is archived."))
         if prescription.status != Prescription.Status.ACTIVE:
             raise ValidationError(_("This program is no longer in use."))
+        if urgent_alert_open(suggestion.patient):
+            # The patient was told to get urgent care and the portal has paused the
+            # program: a step chosen from the logs before that waits for the therapist.
+            raise ValidationError(URGENT_FIRST)
         step, _steps = current_step(prescription)
         if step is None or step.exercise_id != suggestion.from_exercise_id:
             raise ValidationError(_("The program has changed since this suggestion was made."))

@@ -29,7 +29,7 @@ from prescriptions.models import (
     SymptomLog,
 )
 from prescriptions.progress import attach_adherence, location_trend
-from prescriptions.services import set_waking_hours
+from prescriptions.services import URGENT_FIRST, set_waking_hours
 from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
@@ -392,6 +392,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "suggestion": next((x for x in suggestions if x.is_open), None),
             "suggestion_history": [x for x in suggestions if not x.is_open][:SUGGESTIONS_SHOWN],
             "dismiss_form": DismissSuggestionForm(),
+            "urgent_first": URGENT_FIRST,
             "reminders": _reminders(patient),
         },
     )

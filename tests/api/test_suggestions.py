@@ -91,6 +91,18 @@ def test_accepting_makes_the_next_version(api, suggestion, therapist):
     ).exists()
 
 
+def test_accepting_waits_while_an_urgent_alert_is_open(api, suggestion, therapist):
+    from prescriptions.services import record_red_flag_check
+
+    record_red_flag_check(patient=suggestion.patient, answered_yes=["bladder_bowel"])
+    response = api.post(
+        f"{URL}{suggestion.pk}/accept/", {"prescribed_by": therapist.username}, format="json"
+    )
+    assert response.status_code == 409
+    assert "urgent alert is open" in response.json()["detail"]
+    assert Prescription.objects.active().get(patient=suggestion.patient).version == 1
+
+
 def test_accepting_needs_a_therapist_of_the_clinic(api, suggestion, other_clinic_therapist):
     missing = api.post(f"{URL}{suggestion.pk}/accept/", {}, format="json")
     assert missing.status_code == 400

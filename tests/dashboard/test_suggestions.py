@@ -78,6 +78,29 @@ def test_confirming_makes_the_next_version_in_one_click(therapist_client, therap
     assert Prescription.objects.filter(patient=suggestion.patient).count() == 2
 
 
+def test_an_open_urgent_alert_holds_the_confirmation_until_it_is_acknowledged(
+    therapist_client, therapist, suggestion
+):
+    from prescriptions.models import Alert
+    from prescriptions.services import record_red_flag_check
+
+    _check, alert = record_red_flag_check(
+        patient=suggestion.patient, answered_yes=["bladder_bowel"]
+    )
+    page = therapist_client.get(f"/patients/{suggestion.patient_id}/").content.decode()
+    assert "An urgent alert is open for this patient" in page
+    assert 'disabled aria-describedby="suggestion-blocked"' in page
+    response = therapist_client.post(accept_url(suggestion), follow=True)
+    assert "acknowledge it before confirming a change of program" in response.content.decode()
+    assert Prescription.objects.active().get(patient=suggestion.patient).version == 1
+    suggestion.refresh_from_db()
+    assert suggestion.status == "open"
+    # Once the therapist has looked at the alert, the step can be confirmed.
+    Alert.objects.get(pk=alert.pk).acknowledge(by=therapist)
+    therapist_client.post(accept_url(suggestion))
+    assert Prescription.objects.active().get(patient=suggestion.patient).version == 2
+
+
 def test_dismissing_keeps_the_reason_and_shows_it_in_the_history(therapist_client, suggestion):
     response = therapist_client.post(
         dismiss_url(suggestion), {"reason": "Wants one more week here"}, follow=True
