@@ -396,11 +396,26 @@ SEVERITY_ORDER = {Alert.Severity.URGENT: 0, Alert.Severity.WARNING: 1}
 
 
 def episode_summary(episode: Episode) -> EpisodeSummary:
-    start_at = episode.started_at
     end_at = episode.ended_at or timezone.now()
+    versions = list(
+        Prescription.objects.filter(
+            patient_id=episode.patient_id, activated_at__isnull=False, activated_at__lte=end_at
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=episode.started_at))
+        .select_related("prescribed_by", "progression")
+        .prefetch_related("items__exercise")
+        .order_by("version")
+    )
+    # The logs of the episode's programs: a log typed in from paper may be dated a
+    # little before its program was activated (EARLIEST_LOG_SLACK), and is still part
+    # of this care; the episode is then counted from that log's day.
     logs = SymptomLog.objects.filter(
-        patient_id=episode.patient_id, logged_at__gte=start_at, logged_at__lte=end_at
+        patient_id=episode.patient_id,
+        item__prescription__in=[version.pk for version in versions],
+        logged_at__lte=end_at,
     ).order_by("logged_at", "id")
+    first_log = logs.values_list("logged_at", flat=True).first()
+    start_at = min(episode.started_at, first_log) if first_log else episode.started_at
     days = (
         logs.annotate(day=TruncDate("logged_at"))
         .order_by("day")
@@ -422,15 +437,6 @@ def episode_summary(episode: Episode) -> EpisodeSummary:
         .filter(created_at__lte=end_at)
         .select_related("exercise"),
         key=lambda alert: (SEVERITY_ORDER.get(alert.severity, 9), alert.created_at),
-    )
-    versions = list(
-        Prescription.objects.filter(
-            patient_id=episode.patient_id, activated_at__isnull=False, activated_at__lte=end_at
-        )
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start_at))
-        .select_related("prescribed_by", "progression")
-        .prefetch_related("items__exercise")
-        .order_by("version")
     )
     measures = episode_measures(episode)
     start, end = timezone.localdate(start_at), timezone.localdate(end_at)

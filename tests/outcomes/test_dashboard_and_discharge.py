@@ -203,6 +203,39 @@ def test_the_patient_gets_their_own_summary_but_not_the_doctors(
     )
 
 
+def test_a_paper_log_dated_before_the_program_began_is_in_the_summary(
+    prescription, item, therapist, therapist_client, frozen_clock
+):
+    # The evening before the first visit's program was switched on, typed in from paper
+    # (a log may be dated up to a day before its program).
+    from prescriptions.outcomes import episode_summary
+
+    patient = prescription.patient
+    record_symptom_log(
+        patient=patient,
+        item=item,
+        logged_at=prescription.activated_at - timedelta(hours=20),
+        pain=6,
+        location="buttock",
+        during="no_effect",
+        after="no_worse",
+        sets_done=1,
+        repetitions_done=10,
+        source=SymptomLog.Source.THERAPIST,
+    )
+    frozen_clock.shift(timedelta(days=3))
+    log(patient, item, 3, "central")
+    episode = end_episode(patient=patient, by=therapist)
+    summary = episode_summary(episode)
+    assert (summary.days_logged, summary.first_pain, summary.last_pain) == (2, 6.0, 3.0)
+    assert summary.first_location == "buttock"
+    assert summary.days_in_care == 5  # from the paper log's day to the discharge
+    therapist_client.force_login(therapist)  # three days on: a new sign-in
+    response = therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "doctor"]))
+    text = pdf_text(response.content)
+    assert "No symptom logs were recorded" not in text
+
+
 def test_an_episode_still_in_care_has_no_discharge_summary(
     improving, therapist_client, patient_client
 ):
