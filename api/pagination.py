@@ -23,6 +23,8 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     last_page_strings = ()
+    # The query parameters it reads (any other a list does not filter on is a 400).
+    query_names = frozenset({"page", "page_size"})
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         PageParameters(data=request.query_params.dict()).is_valid(raise_exception=True)
@@ -78,6 +80,7 @@ class KeysetPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    query_names = frozenset({"cursor", "page_size"})
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         CursorParameters(data=request.query_params.dict()).is_valid(raise_exception=True)
@@ -95,6 +98,7 @@ class SyncPagination(BasePagination):
 
     cursor_by_default = True
     cursor_when: tuple[str, ...] = ()
+    query_names = Pagination.query_names | KeysetPagination.query_names
 
     def __init__(self) -> None:
         self.pages = Pagination()

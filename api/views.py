@@ -84,6 +84,25 @@ class ClinicViewSet(viewsets.GenericViewSet):
                 request, self.clinic, lambda: handler(*a, **kw)
             )
 
+    def refuse_unknown_parameters(self, request: Request) -> None:
+        """A 400 naming any query parameter the list does not read: a typo such as
+        `patinet=3` must not quietly answer with the whole clinic's records."""
+        known = set(getattr(self.pagination_class, "query_names", ()))
+        if self.filter_class is not None:
+            known |= set(self.filter_class().fields)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name[:50]: [
+                        "Not a parameter of this list. It takes: "
+                        + (", ".join(sorted(known)) or "none")
+                        + "."
+                    ]
+                    for name in unknown[:10]
+                }
+            )
+
     def get_object(self) -> Any:
         pk = self.kwargs[self.lookup_field]
         if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
@@ -91,6 +110,7 @@ class ClinicViewSet(viewsets.GenericViewSet):
         return super().get_object()
 
     def list(self, request: Request) -> Response:
+        self.refuse_unknown_parameters(request)
         queryset = self.get_queryset()
         used_filters: dict[str, str] = {}
         if self.filter_class is not None:

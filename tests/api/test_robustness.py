@@ -72,8 +72,14 @@ def test_an_unknown_method_is_a_405(api):
     assert api.put("/api/v1/alerts/1/", {}, format="json").status_code == 405
 
 
-def test_unknown_query_parameters_are_ignored_even_with_nul(api, patient):
+def test_unknown_query_parameters_are_a_400_naming_them_even_with_nul(api, patient):
+    # A typo ("patinet") must not quietly answer with every record of the clinic.
     response = api.get(PATIENTS, {"whatever": "a\x00b", "x\x00": "1"})
 
-    assert response.status_code == 200
-    assert response.json()["count"] == 1
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert sorted(errors) == ["whatever", "x\x00"]
+    assert "It takes: cursor, external_id, page, page_size, updated_since." in errors["whatever"][0]
+    typo = api.get("/api/v1/symptom-logs/", {"patinet": patient.pk})
+    assert typo.status_code == 400 and "patinet" in typo.json()["errors"]
+    assert api.get("/api/v1/symptom-logs/", {"patient": patient.pk}).status_code == 200
