@@ -91,7 +91,10 @@ def key_list(request: HttpRequest) -> HttpResponse:
     keys = ClinicAPIKey.objects.for_clinic(clinic).select_related("created_by")
     # `never_cache` keeps the page that shows a new key out of the browser's cache.
     return render(
-        request, "dashboard/api_keys.html", {"keys": keys, "form": form, "new_key": new_key}
+        request,
+        "dashboard/api_keys.html",
+        {"keys": keys, "form": form, "new_key": new_key},
+        status=400 if form.errors else 200,
     )
 
 

@@ -184,7 +184,12 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             )
             _warn_shared_email(request, patient)
             return redirect("patients:detail", pk=patient.pk)
-    return render(request, "dashboard/patient_form.html", {"form": form, "patient": None})
+    return render(
+        request,
+        "dashboard/patient_form.html",
+        {"form": form, "patient": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,7 +219,12 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("patients:detail", pk=patient.pk)
     else:
         audit(action=AuditEvent.Action.VIEW, target=patient, request=request)
-    return render(request, "dashboard/patient_form.html", {"form": form, "patient": patient})
+    return render(
+        request,
+        "dashboard/patient_form.html",
+        {"form": form, "patient": patient},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

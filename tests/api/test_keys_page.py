@@ -59,7 +59,7 @@ def test_reloading_after_creating_makes_no_second_key_and_hides_the_secret(thera
 def test_it_refuses_a_key_without_a_name(therapist_client):
     response = therapist_client.post(URL, {"name": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["name"]
     assert response.context["new_key"] is None
     assert not ClinicAPIKey.objects.exists()

@@ -58,7 +58,7 @@ def test_the_form_has_a_label_for_every_field(therapist_client):
 def test_it_refuses_a_date_of_birth_that_is_not_in_the_past(therapist_client):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = therapist_client.post(CREATE, details(date_of_birth=tomorrow))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The date of birth must be in the past." in response.content.decode()
     assert not Patient.objects.exists()
 
@@ -66,7 +66,7 @@ def test_it_refuses_a_date_of_birth_that_is_not_in_the_past(therapist_client):
 def test_it_refuses_an_external_id_already_used_in_the_clinic(therapist_client, clinic):
     make_patient(clinic, external_id="EHR-100")
     response = therapist_client.post(CREATE, details())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already has the external id EHR-100" in response.content.decode()
     assert Patient.objects.filter(external_id="EHR-100").count() == 1
 
@@ -173,7 +173,7 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     refused = therapist_client.post(
         url, details(external_id="", wake_start="22:00", wake_end="06:00")
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Bedtime must be later than the time of waking up." in refused.content.decode()
     therapist_client.post(url, details(external_id="", wake_start="06:30", wake_end="22:30"))
     patient.refresh_from_db()
