@@ -136,18 +136,26 @@ def clean_answers(instrument: str, data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(raw, list):
             raise ValidationError({"activities": [gettext("List 3 to 5 activities.")]})
         activities = []
+        seen: set[str] = set()
         for index, row in enumerate(raw, start=1):
             row = row if isinstance(row, dict) else {}
             name = str(row.get("activity") or "").strip()
+            # "Walking" and "walking " are one activity: rated twice it would count twice.
+            key = " ".join(name.split()).casefold()
             if not name:
                 errors.setdefault("activities", []).append(
                     gettext("Activity %(n)d: name the activity.") % {"n": index}
+                )
+            elif key in seen:
+                errors.setdefault("activities", []).append(
+                    gettext("Activity %(n)d: this activity is already listed.") % {"n": index}
                 )
             elif len(name) > ACTIVITY_MAX_LENGTH:
                 errors.setdefault("activities", []).append(
                     gettext("Activity %(n)d: keep the name under %(max)d characters.")
                     % {"n": index, "max": ACTIVITY_MAX_LENGTH}
                 )
+            seen.add(key)
             score = _whole(row.get("score"), "activities", 0, 10, errors)
             activities.append({"activity": name, "score": score})
         if not PSFS_MIN_ACTIVITIES <= len(activities) <= PSFS_MAX_ACTIVITIES:

@@ -54,6 +54,19 @@ def test_functional_scale_scores_the_mean_of_the_activities():
     assert clean_answers("psfs", five)["score"] == Decimal("4.0")
 
 
+def test_functional_scale_refuses_one_activity_listed_twice():
+    rows = [
+        {"activity": "Walking", "score": 3},
+        {"activity": "Sitting", "score": 4},
+        {"activity": " walking ", "score": 6},
+    ]
+    with pytest.raises(ValidationError) as raised:
+        clean_answers("psfs", {"activities": rows})
+    assert raised.value.message_dict["activities"] == [
+        "Activity 3: this activity is already listed."
+    ]
+
+
 def test_global_rating_of_change_is_its_own_score():
     assert clean_answers("groc", {"change": -3})["score"] == Decimal(-3)
     assert clean_answers("groc", {"change": "7"})["change"] == 7
