@@ -50,7 +50,11 @@ def test_pain_rating_scores_the_mean_of_now_best_and_worst():
 
 def test_functional_scale_scores_the_mean_of_the_activities():
     assert clean_answers("psfs", PSFS)["score"] == Decimal("3.0")
-    five = {"activities": [{"activity": f"Task {n}", "score": n} for n in (1, 2, 2, 5, 10)]}
+    five = {
+        "activities": [
+            {"activity": f"Task {index}", "score": n} for index, n in enumerate((1, 2, 2, 5, 10))
+        ]
+    }
     assert clean_answers("psfs", five)["score"] == Decimal("4.0")
 
 
