@@ -5,8 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -478,6 +477,10 @@ class Alert(models.Model):
         SymptomLog, blank=True, related_name="grouped_alerts", verbose_name=_("logs")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the alert last changed: raised, seen again (a repeat raises the count even
+    # when its log is dated days back) or acknowledged. Syncs ask for what changed
+    # since a moment (REST `updated_since`, FHIR `_lastUpdated`).
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -528,17 +531,17 @@ class Alert(models.Model):
         return self.acknowledged_at is None
 
     @staticmethod
-    def changed_at_expression() -> Greatest:
+    def changed_at_expression() -> F:
         """`changed_at` in SQL, for syncs that ask what changed since a moment."""
-        return Greatest("created_at", "last_seen_at", Coalesce("acknowledged_at", "created_at"))
+        return F("updated_at")
 
     @property
     def changed_at(self) -> Any:
         """When the alert last changed: raised, seen again or acknowledged. Not just
         "last seen": a log dated days back (a paper sheet, a clinic system's late
-        sync) raises an alert now whose last sighting is those days back, and a sync
-        asking what changed since yesterday must still get it."""
-        return max(filter(None, [self.created_at, self.last_seen_at, self.acknowledged_at]))
+        sync) raises an alert now, or adds to its count, whose last sighting is those
+        days back, and a sync asking what changed since yesterday must still get it."""
+        return self.updated_at
 
     @property
     def first_seen_day(self) -> str:
@@ -554,13 +557,14 @@ class Alert(models.Model):
 
         with transaction.atomic():
             lock_patient(self.patient_id)  # before the alert, like every write of a patient
+            now = timezone.now()
             updated = Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
-                acknowledged_by=by, acknowledged_at=timezone.now()
+                acknowledged_by=by, acknowledged_at=now, updated_at=now
             )
             if updated:
                 refresh_summary(self.patient_id)
         if updated:
-            self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
+            self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at", "updated_at"])
         return bool(updated)
 
 

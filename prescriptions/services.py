@@ -610,6 +610,7 @@ def raise_alert(
                         alert.severity = severity
                     if red_flag_check is not None:
                         alert.red_flag_check = red_flag_check
+                    alert.updated_at = timezone.now()
                     alert.save(
                         update_fields=[
                             "count",
@@ -617,6 +618,7 @@ def raise_alert(
                             "message",
                             "severity",
                             "red_flag_check",
+                            "updated_at",
                         ]
                     )
                 if log is not None:

@@ -52,6 +52,18 @@ def test_updated_since_brings_back_an_old_alert_once_it_is_acknowledged(
     assert _ids(api, updated_since=last_sync.isoformat(), acknowledged="true") == [alert.pk]
 
 
+def test_updated_since_finds_a_repeat_from_a_log_dated_days_back(api, patient, item, frozen_clock):
+    alert = _worse_log(patient, item, days_ago=0).alerts[0]
+    frozen_clock.shift(timedelta(hours=2))
+    last_sync = timezone.now()
+    frozen_clock.shift(timedelta(minutes=5))
+    # A paper sheet typed in late: the same warning, three days back, joins the alert.
+    assert _worse_log(patient, item, days_ago=3).alerts[0].pk == alert.pk
+
+    assert _ids(api, updated_since=last_sync.isoformat()) == [alert.pk]
+    assert api.get(f"{URL}{alert.pk}/").json()["count"] == 2
+
+
 def test_updated_since_pages_by_cursor(api, patient, item):
     response = api.get(URL, {"updated_since": "2020-01-01T00:00:00Z", "page_size": 1})
     assert "count" not in response.json()
