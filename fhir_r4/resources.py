@@ -342,7 +342,7 @@ def flag_resource(alert: Alert) -> dict[str, Any]:
     return {
         "resourceType": "Flag",
         "id": str(alert.pk),
-        "meta": meta(alert.changed_at),
+        "meta": meta(alert.updated_at),
         "extension": extensions,
         "status": "active" if alert.acknowledged_at is None else "inactive",
         "category": [{"coding": [codes.CLINICAL_FLAG]}],

@@ -375,7 +375,7 @@ SEARCHES: dict[str, Search] = {
             "Flag",
             rows=lambda clinic: Alert.objects.for_clinic(clinic),
             build=_one(r.flag_resource),
-            updated=Alert.changed_at_expression(),
+            updated=F("updated_at"),
             filters={
                 "patient": by_patient("patient"),
                 "status": by_status(

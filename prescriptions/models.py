@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -477,9 +477,10 @@ class Alert(models.Model):
         SymptomLog, blank=True, related_name="grouped_alerts", verbose_name=_("logs")
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    # When the alert last changed: raised, seen again (a repeat raises the count even
-    # when its log is dated days back) or acknowledged. Syncs ask for what changed
-    # since a moment (REST `updated_since`, FHIR `_lastUpdated`).
+    # When the alert last changed: raised, seen again or acknowledged. Not "last seen":
+    # a log dated days back (a paper sheet, a clinic system's late sync) raises an
+    # alert now, or adds to its count, and a sync asking what changed since yesterday
+    # (REST `updated_since`, FHIR `_lastUpdated`) must still get it.
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -529,19 +530,6 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
-
-    @staticmethod
-    def changed_at_expression() -> F:
-        """`changed_at` in SQL, for syncs that ask what changed since a moment."""
-        return F("updated_at")
-
-    @property
-    def changed_at(self) -> Any:
-        """When the alert last changed: raised, seen again or acknowledged. Not just
-        "last seen": a log dated days back (a paper sheet, a clinic system's late
-        sync) raises an alert now, or adds to its count, whose last sighting is those
-        days back, and a sync asking what changed since yesterday must still get it."""
-        return self.updated_at
 
     @property
     def first_seen_day(self) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 from rest_framework import serializers
 
 from prescriptions.models import (
-    Alert,
     Prescription,
 )
 
@@ -97,7 +96,7 @@ class AlertFilter(QueryFilter):
     lookups = {
         "patient": "patient_id",
         "acknowledged": "acknowledged_at__isnull",
-        "updated_since": "changed_at__gte",
+        "updated_since": "updated_at__gte",
     }
 
     def apply(self, queryset):
@@ -105,8 +104,6 @@ class AlertFilter(QueryFilter):
         if "acknowledged" in filters:
             # The column stores when, not whether: acknowledged means "not null".
             filters["acknowledged"] = not filters["acknowledged"]
-        if "updated_since" in filters:
-            queryset = queryset.alias(changed_at=Alert.changed_at_expression())
         return queryset.filter(**{self.lookups[name]: value for name, value in filters.items()})
 
 

@@ -46,14 +46,6 @@ class AlertSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Username of the therapist who acknowledged it; null for an API key.",
     )
-    updated_at = serializers.DateTimeField(
-        source="changed_at",
-        read_only=True,
-        help_text=(
-            "When the alert last changed: raised, seen again or acknowledged (what "
-            "`updated_since` compares)."
-        ),
-    )
 
     class Meta:
         model = Alert
@@ -75,6 +67,14 @@ class AlertSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "updated_at": {
+                "help_text": (
+                    "When the alert last changed: raised, seen again or acknowledged (what "
+                    "`updated_since` compares)."
+                )
+            }
+        }
 
     def get_acknowledged(self, alert: Alert) -> bool:
         return not alert.is_open
