@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +15,7 @@ from prescriptions.models import OutcomeMeasure
 from prescriptions.outcome_forms import OutcomeMeasuresForm
 from prescriptions.outcomes import baseline_activities, measures_due, record_outcome_set
 
-from .views import _portal_audit, patient_required
-
-TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
+from .views import _portal_audit, patient_required, posted_token
 
 
 @patient_required
@@ -30,9 +25,7 @@ def fill_measures(request: HttpRequest, patient: Patient) -> HttpResponse:
     if due is None:
         messages.info(request, _("You have no questionnaire to fill in today. Thank you."))
         return redirect("portal:today")
-    token = request.POST.get("form_token", "")
-    if not TOKEN.match(token):
-        token = uuid.uuid4().hex
+    token = posted_token(request, "form_token")
     form = OutcomeMeasuresForm(
         request.POST if request.method == "POST" else None,
         instruments=due.instruments,

@@ -3,12 +3,10 @@ per exercise done, each stored through `record_symptom_log` with every safety ru
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +27,7 @@ from prescriptions.services import (
 from .advice import log_advice
 from .forms import LOCATION_CHOICES
 from .session_forms import SessionItemForm
-from .views import _portal_audit, patient_required
-
-TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
+from .views import _portal_audit, last_told_to_stop, patient_required, posted_token
 
 
 def _program(request: HttpRequest) -> Prescription | None:
@@ -50,16 +46,13 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
     if prescription is None:
         # No program in use (ended, discharged, or none yet): Today says which.
         return redirect("portal:today")
-    latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
     items = list(
         prescription.items.select_related("exercise")
-        .annotate(stopped=Subquery(latest.values("stop_exercise")[:1]))
+        .annotate(stopped=last_told_to_stop())
         .order_by("position")
     )
     if request.method == "POST":
-        token = request.POST.get("session_token", "")
-        if not TOKEN.match(token):
-            token = uuid.uuid4().hex
+        token = posted_token(request, "session_token")
         forms = [SessionItemForm(request.POST, item=item) for item in items]
         # Validate every form (no short-circuit), so each problem is shown at once.
         checked = [form.is_valid() for form in forms]

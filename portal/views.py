@@ -6,6 +6,7 @@ own rows; anything else is a 404, the same answer as a missing row.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -89,6 +90,24 @@ def patient_required(view: View) -> View:
     return wrapper
 
 
+# A form's token, as the page that drew the form made it (`uuid4().hex`): it names
+# one submission, so the same form sent twice stores once.
+TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
+
+
+def posted_token(request: HttpRequest, name: str) -> str:
+    """The token the form sent in `name`, or a new one when it sent none or a forged one."""
+    token = request.POST.get(name, "")
+    return token if TOKEN.match(token) else uuid.uuid4().hex
+
+
+def last_told_to_stop() -> Subquery:
+    """Whether a program item's latest log told the patient to stop it, to annotate
+    the items a page lists."""
+    latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
+    return Subquery(latest.values("stop_exercise")[:1])
+
+
 def _portal_audit(request: HttpRequest, action: str, target: Any, page: str) -> None:
     audit(action=action, target=target, request=request, detail={"page": page})
 
@@ -112,11 +131,10 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     )
     items: list[PrescriptionItem] = []
     if prescription is not None:
-        latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
         items = list(
             prescription.items.select_related("exercise")
             .annotate(
-                stopped=Subquery(latest.values("stop_exercise")[:1]),
+                stopped=last_told_to_stop(),
                 logged_today=Count(
                     "symptom_logs",
                     filter=Q(symptom_logs__logged_at__date=timezone.localdate()),
