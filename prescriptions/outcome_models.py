@@ -113,6 +113,11 @@ def _mean(values: list[int]) -> Decimal:
 LEAST_ABOVE_WORST = gettext_noop("Your least pain cannot be higher than your worst pain.")
 
 
+def activity_key(name: str) -> str:
+    """A PSFS activity's name as compared: spacing and capitals do not count."""
+    return " ".join(name.split()).casefold()
+
+
 def clean_answers(instrument: str, data: dict[str, Any]) -> dict[str, Any]:
     """The instrument's answers checked and its score worked out.
 
@@ -141,7 +146,7 @@ def clean_answers(instrument: str, data: dict[str, Any]) -> dict[str, Any]:
             row = row if isinstance(row, dict) else {}
             name = str(row.get("activity") or "").strip()
             # "Walking" and "walking " are one activity: rated twice it would count twice.
-            key = " ".join(name.split()).casefold()
+            key = activity_key(name)
             if not name:
                 errors.setdefault("activities", []).append(
                     gettext("Activity %(n)d: name the activity.") % {"n": index}

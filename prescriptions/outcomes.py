@@ -29,6 +29,7 @@ from .outcome_models import (
     Instrument,
     Occasion,
     OutcomeMeasure,
+    activity_key,
     clean_answers,
 )
 from .summary import lock_patient
@@ -150,10 +151,9 @@ def baseline_activities(patient: Patient) -> list[str]:
 
 
 def _same_activities(baseline: list[str], activities: list[dict[str, Any]]) -> bool:
-    def key(name: str) -> str:
-        return " ".join(name.split()).casefold()
-
-    return [key(name) for name in baseline] == [key(row["activity"]) for row in activities]
+    return [activity_key(name) for name in baseline] == [
+        activity_key(row["activity"]) for row in activities
+    ]
 
 
 def record_outcome_measure(
