@@ -143,13 +143,21 @@ def hours_before_today(earlier: list[Any], before: Hours, after: Hours, today: d
     return [*earlier, [yesterday, before[0].isoformat(), before[1].isoformat()]]
 
 
-def hours_by_day(earlier: list[Any], current: Hours) -> Any:
-    """A function giving the waking hours of a day: the earlier hours of the first
-    change after it, else `current`."""
-    changes = [
+def _earlier_hours(earlier: list[Any]) -> list[tuple[date, Hours]]:
+    """`Patient.earlier_waking_hours` read: (last day they applied, hours), oldest first."""
+    return [
         (date.fromisoformat(until), (time.fromisoformat(start), time.fromisoformat(end)))
         for until, start, end in earlier or ()
     ]
+
+
+def hours_by_day(earlier: list[Any], current: Hours) -> Any:
+    """A function giving the waking hours of a day: the earlier hours of the first
+    change after it, else `current`."""
+    return _hours_on(_earlier_hours(earlier), current)
+
+
+def _hours_on(changes: list[tuple[date, Hours]], current: Hours) -> Any:
     if not changes:
         return lambda day: current
 
@@ -162,14 +170,16 @@ def hours_by_day(earlier: list[Any], current: Hours) -> Any:
     return hours_on
 
 
-def _hour_spans(earlier: list[Any], current: Hours, tz: Any = None) -> list[tuple[Any, Hours]]:
+def _hour_spans(
+    changes: list[tuple[date, Hours]], current: Hours, tz: Any = None
+) -> list[tuple[Any, Hours]]:
     """The stretches of time each set of hours applied: (from, hours), from None
     (the beginning) onwards, each until the next one's start."""
     spans: list[tuple[Any, Hours]] = []
     start = None
-    for until, wake_start, wake_end in earlier or ():
-        spans.append((start, (time.fromisoformat(wake_start), time.fromisoformat(wake_end))))
-        start = _aware(date.fromisoformat(until) + timedelta(days=1), time.min, tz)
+    for until, hours in changes:
+        spans.append((start, hours))
+        start = _aware(until + timedelta(days=1), time.min, tz)
     spans.append((start, current))
     return spans
 
@@ -537,8 +547,9 @@ def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dic
         .order_by("activated_at", "pk")
     )
     earlier = getattr(patient, "earlier_waking_hours", None) or []
+    changes = _earlier_hours(earlier)
     current = (patient.wake_start, patient.wake_end)
-    spans = _hour_spans(earlier, current)
+    spans = _hour_spans(changes, current)
     periods = []
     for program in programs:
         start = program.activated_at
@@ -555,7 +566,7 @@ def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dic
             ends = until if end is None else (end if until is None else min(end, until))
             periods.append(Period(begins, ends, sessions_per_day(program.items.all(), *hours)))
     periods = [period for period in periods if period.sessions]
-    hours_on = hours_by_day(earlier, current)
+    hours_on = _hours_on(changes, current)
     days: dict[str, int] = {}
     if periods:
         first = min(period.start for period in periods)
