@@ -196,12 +196,9 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
             if name in serializer.validated_data
         }
         fields = sorted([*serializer.validated_data, *hours])
-        old_email = serializer.instance.email.lower()
-        email_changed = serializer.validated_data.get("email", old_email).lower() != old_email
+        previous_email = serializer.instance.email
         patient = serializer.save()
-        if email_changed:
-            # A portal link emailed to the old address must not let its reader in.
-            patient.void_pending_invitations()
+        patient.email_changed_from(previous_email)
         if patient.archived:
             # As on the dashboard: an archived patient has no portal. Restoring the
             # record does not switch the login back on; a new invitation does.

@@ -279,22 +279,26 @@ class Patient(models.Model):
         get_user_model()._default_manager.filter(pk=self.user_id).exclude(**values).update(**values)
 
     def void_pending_invitations(self) -> int:
-        """Void the portal links not used yet; how many there were. A link emailed to
-        an address since corrected must not let whoever reads that mailbox in."""
+        """Void the portal links not used yet; how many there were."""
         return self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
             voided_at=timezone.now()
         )
+
+    def email_changed_from(self, previous: str) -> int:
+        """Call after saving the record: when its email is another address than
+        `previous` (capitals aside), the portal links not used yet are voided, since
+        whoever reads the old mailbox must not get in. How many were voided."""
+        if (previous or "").casefold() == (self.email or "").casefold():
+            return 0
+        return self.void_pending_invitations()
 
     def revoke_portal_access(self) -> bool:
         """End the patient's portal access: their login is switched off (which ends
         every session it has at the next request) and unused links are voided.
         The login stays tied to the record; a new invitation switches it back on.
         Returns whether anything changed."""
-        now = timezone.now()
         with transaction.atomic():
-            voided = self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
-                voided_at=now
-            )
+            voided = self.void_pending_invitations()
             user = self.user
             if user is None or not user.is_active:
                 return bool(voided)

@@ -208,7 +208,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The record of %(name)s is saved.") % {"name": patient})
             if "email" in form.changed_data:
                 _warn_shared_email(request, patient)
-                if patient.void_pending_invitations():
+                if patient.email_changed_from(form.initial.get("email", "")):
                     messages.info(
                         request,
                         _(
