@@ -13,7 +13,10 @@ from exercises.models import Exercise
 
 # The article is not ours to publish: the repository keeps only a hash of each run of
 # seven of its words (tests/foundation/reference_runs.txt), made from the article.
-ARTICLE = Path("/work/shared/reference/mckenzie-exercises-article.txt")
+# The project's shared folder sits beside the repository, on a developer's machine and in CI.
+ARTICLE = (
+    Path(__file__).resolve().parents[3] / "shared" / "reference" / "mckenzie-exercises-article.txt"
+)
 RUNS_FILE = Path(__file__).with_name("reference_runs.txt")
 RUN = 7
 NUMBER_WORDS = {
