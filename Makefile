@@ -73,7 +73,7 @@ drawings: | $(BIN)/python
 # After changing user-facing text: update the catalogs, translate what is new or fuzzy in
 # locale/*/LC_MESSAGES/django.po, then run this again to compile the .mo files (committed).
 messages: install
-	$(BIN)/python manage.py makemessages --all --no-obsolete $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
+	$(BIN)/python manage.py makemessages --all --no-obsolete --no-location $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
 	$(BIN)/python manage.py compilemessages $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
 
 clean:

@@ -44,6 +44,30 @@ class Location(models.TextChoices):
     FOOT = "foot", _("Foot")
 
 
+class PainfulSide(models.TextChoices):
+    """The side of the body the patient's symptoms are on, recorded by the therapist.
+
+    One-sided exercises take their instruction from it (see `exercises.dosage`)."""
+
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    BOTH = "both", _("Both sides")
+    CENTRAL = "central", _("Central (neither side more)")
+
+
+class RiskFactor(models.TextChoices):
+    """Risk history the therapist records once; it is never asked of the patient daily.
+
+    Any of these raises the urgency of a "see a doctor today" answer."""
+
+    CANCER = "cancer", _("Cancer, now or in the past")
+    STEROIDS = "steroids", _("Long-term steroid use")
+    OSTEOPOROSIS = "osteoporosis", _("Osteoporosis")
+    TRAUMA = "trauma", _("Significant trauma (a fall, an accident)")
+    IMMUNOSUPPRESSION = "immunosuppression", _("Immunosuppression")
+    DRUG_USE = "drug_use", _("Intravenous drug use")
+
+
 # How far from the spine each location is: a rising rank is peripheralization.
 LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
 
@@ -146,6 +170,15 @@ class Patient(models.Model):
             "from the spine than this counts as peripheralization."
         ),
     )
+    painful_side = models.CharField(
+        _("painful side"),
+        max_length=7,
+        choices=PainfulSide,
+        blank=True,
+        help_text=_("One-sided exercises take their side from it."),
+    )
+    # Codes of `RiskFactor`, recorded by the therapist (patient record, assessment, API).
+    risk_factors = models.JSONField(_("risk history"), default=list, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -244,6 +277,10 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(starting_location__in=["", *Location.values]),
                 name="patient_starting_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(painful_side__in=["", *PainfulSide.values]),
+                name="patient_painful_side_valid",
             ),
             models.CheckConstraint(
                 condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
