@@ -22,7 +22,18 @@ NUMBER_FIELDS = (
     "inactivity_alert_days",
     "outcome_interval_days",
     "adherence_alert_percent",
+    "urgent_escalation_hours",
 )
+
+WEEKDAYS = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("7", _("Sunday")),
+]
 
 
 def _bound_number_field(field: forms.IntegerField, model_field: Any) -> None:
@@ -53,6 +64,13 @@ class ClinicSettingsForm(forms.ModelForm):
         help_text=_("Printed at the top of the handout. PNG, JPEG or WebP, at most 2 MB."),
         widget=PictureInput(current_text=_("The current logo"), remove_text=_("Remove logo")),
     )
+    open_days = forms.MultipleChoiceField(
+        label=_("Open on"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one day the clinic is open.")},
+        help_text=_("Only opening hours count towards escalating an urgent alert."),
+    )
 
     class Meta:
         model = Clinic
@@ -68,6 +86,10 @@ class ClinicSettingsForm(forms.ModelForm):
             "require_mfa",
             "outcome_interval_days",
             "adherence_alert_percent",
+            "opens_at",
+            "closes_at",
+            "open_days",
+            "urgent_escalation_hours",
         ]
         help_texts = {
             "phone": _("Shown to patients as a tap-to-call link, e.g. +44 20 7946 0000."),
@@ -76,12 +98,27 @@ class ClinicSettingsForm(forms.ModelForm):
                 "this many days: 1 to 90."
             ),
         }
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in NUMBER_FIELDS:
             _bound_number_field(self.fields[name], Clinic._meta.get_field(name))
+        self.initial["open_days"] = list(self.instance.open_days or "")
+
+    def clean_open_days(self) -> str:
+        return "".join(sorted(set(self.cleaned_data["open_days"])))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes_at", _("Closing time must be later than opening time."))
+        return cleaned
 
     def clean_logo(self) -> Any:
         return clean_picture(self.cleaned_data.get("logo"))

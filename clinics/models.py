@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit_chain import GENESIS, event_hash, fields_of
-from .validators import tel_link, validate_emergency_number, validate_phone
+from .validators import tel_link, validate_emergency_number, validate_open_days, validate_phone
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -82,6 +83,24 @@ class Clinic(models.Model):
             "last 7 days, or above the first log."
         ),
     )
+    # Opening hours: an urgent alert nobody acknowledges within this many of them goes
+    # to the clinic's administrators (prescriptions/escalation.py). No published figure
+    # exists for it; it is a setting, 2 hours by default.
+    urgent_escalation_hours = models.PositiveSmallIntegerField(
+        _("escalate an unacknowledged urgent alert after (opening hours)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "An urgent alert that nobody has acknowledged after this many opening hours is "
+            "emailed to the clinic's administrators: 1 to 24."
+        ),
+    )
+    opens_at = models.TimeField(_("opens at"), default=time(8, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(18, 0))
+    # ISO weekday numbers, Monday 1 to Sunday 7: "12345" is Monday to Friday.
+    open_days = models.CharField(
+        _("open on"), max_length=7, default="12345", validators=[validate_open_days]
+    )
     require_mfa = models.BooleanField(
         _("require two-step sign-in for every therapist"),
         default=False,
@@ -114,6 +133,18 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=models.Q(adherence_alert_percent__lte=100),
                 name="clinic_adherence_alert_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgent_escalation_hours__gte=1, urgent_escalation_hours__lte=24),
+                name="clinic_urgent_escalation_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="clinic_opening_hours_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(open_days=""),
+                name="clinic_open_days_valid",
             ),
         ]
 

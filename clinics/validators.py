@@ -65,3 +65,9 @@ def tel_link(value: str) -> str:
     if not digits or not PHONE_FORMAT.fullmatch(value):
         return ""
     return f"tel:{'+' if value.startswith('+') else ''}{digits}"
+
+
+def validate_open_days(value: str) -> None:
+    """ISO weekday numbers in order, each at most once ("12345": Monday to Friday)."""
+    if not re.fullmatch(r"1?2?3?4?5?6?7?", value or "") or not value:
+        raise ValidationError(_("Choose at least one day the clinic is open."))

@@ -486,6 +486,9 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When an urgent alert nobody acknowledged was emailed to the clinic's
+    # administrators (prescriptions/escalation.py); once per alert.
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 

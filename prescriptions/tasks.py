@@ -6,6 +6,7 @@ from django_tasks import task
 
 from clinics.tasks import retried
 
+from .escalation import escalate_overdue_alerts
 from .services import raise_inactivity_alerts
 
 
@@ -14,3 +15,11 @@ from .services import raise_inactivity_alerts
 def check_inactivity() -> int:
     """The daily "not keeping up" check (scheduled by `manage.py run_worker`)."""
     return len(raise_inactivity_alerts())
+
+
+@task()
+@retried
+def escalate_urgent_alerts() -> int:
+    """Urgent alerts nobody acknowledged in time go to the clinic's administrators
+    (scheduled every 5 minutes by `manage.py run_worker`)."""
+    return len(escalate_overdue_alerts())

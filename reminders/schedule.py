@@ -2,6 +2,7 @@
 unique row per (job, slot) makes exactly one of them queue each run.
 
 - the reminder scan, every minute;
+- the escalation of urgent alerts nobody acknowledged, every 5 minutes;
 - the inactivity check, once a day from INACTIVITY_HOUR (local time) on, so a day
   whose workers were down at that hour still gets its check when one starts.
 """
@@ -16,7 +17,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from prescriptions.tasks import check_inactivity
+from prescriptions.tasks import check_inactivity, escalate_urgent_alerts
 
 from .models import RecurringRun
 from .tasks import scan_reminders
@@ -24,6 +25,7 @@ from .tasks import scan_reminders
 logger = logging.getLogger(__name__)
 
 INACTIVITY_HOUR = 6
+ESCALATION_EVERY_MINUTES = 5
 TICK_SECONDS = 5
 
 
@@ -44,6 +46,9 @@ def run_due(now: datetime | None = None) -> list[str]:
     if _claim("reminders", minute):
         scan_reminders.enqueue(minute.isoformat())
         queued.append("reminders")
+    if minute.minute % ESCALATION_EVERY_MINUTES == 0 and _claim("escalation", minute):
+        escalate_urgent_alerts.enqueue()
+        queued.append("escalation")
     local = timezone.localtime(now)
     if local.time() >= time(INACTIVITY_HOUR):
         day = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)

@@ -23,6 +23,10 @@ def settings_data(**overrides):
         "inactivity_alert_days": 3,
         "outcome_interval_days": 14,
         "adherence_alert_percent": 50,
+        "opens_at": "08:00",
+        "closes_at": "18:00",
+        "open_days": ["1", "2", "3", "4", "5"],
+        "urgent_escalation_hours": 2,
     }
     data.update(overrides)
     return data
@@ -273,3 +277,36 @@ def test_ninety_days_without_a_log_is_accepted(therapist_client, clinic):
     assert therapist_client.post(URL, settings_data(inactivity_alert_days=90)).status_code == 302
     clinic.refresh_from_db()
     assert clinic.inactivity_alert_days == 90
+
+
+def test_the_admin_sets_the_opening_hours_that_urgent_alerts_escalate_in(therapist_client, clinic):
+    page = therapist_client.get(URL).content.decode()
+    assert "Opening hours and urgent alerts" in page
+    response = therapist_client.post(
+        URL,
+        settings_data(
+            opens_at="07:30", closes_at="19:00", open_days=["6", "1"], urgent_escalation_hours=3
+        ),
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert (clinic.opens_at.isoformat(), clinic.closes_at.isoformat()) == ("07:30:00", "19:00:00")
+    assert (clinic.open_days, clinic.urgent_escalation_hours) == ("16", 3)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"closes_at": "07:00"}, "closes_at"),
+        ({"open_days": []}, "open_days"),
+        ({"open_days": ["8"]}, "open_days"),
+        ({"urgent_escalation_hours": 0}, "urgent_escalation_hours"),
+        ({"urgent_escalation_hours": 25}, "urgent_escalation_hours"),
+    ],
+)
+def test_impossible_opening_hours_are_field_errors(therapist_client, clinic, change, field):
+    response = therapist_client.post(URL, settings_data(**change))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    clinic.refresh_from_db()
+    assert (clinic.open_days, clinic.urgent_escalation_hours) == ("12345", 2)
