@@ -14,7 +14,7 @@ RUN_SITE_URL := $(or $(SITE_URL),http://$(or $(SITE_HOST),127.0.0.1):$(PORT))
 MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean messages drawings
+.PHONY: run test lint format bench install check-system clean messages drawings docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: install
 	  $(BIN)/python $$script || exit 1; \
 	done
 
+# The documentation as a browsable site in site/ (open site/index.html).
+docs: install
+	$(BIN)/mkdocs build
+
 # The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
 drawings: | $(BIN)/python
 	$(BIN)/python tools/drawings.py
@@ -77,4 +81,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages $(foreach d,$(MESSAGES_IGNORE),--ignore=$(d))
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles site .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 """The rule module on its own: one row per rule and per contradiction between the
-patient's labels and the data, and the README listing every rule."""
+patient's labels and the data, and the safety-rules page listing every rule."""
 
 import inspect
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from prescriptions import safety
 from prescriptions.safety import LogFacts, evaluate_log
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+RULES_PAGE = Path(__file__).resolve().parents[2] / "docs" / "clinical" / "safety-rules.md"
 
 
 def facts(**overrides) -> LogFacts:
@@ -157,6 +157,6 @@ def _first_paragraph(rule) -> str:
 
 @pytest.mark.parametrize("rule", safety.ALL_RULES, ids=lambda rule: rule.__name__)
 def test_the_readme_lists_every_rule_as_the_module_words_it(rule):
-    readme = " ".join(README.read_text().split())
-    assert "## Safety rules" in readme
+    readme = " ".join(RULES_PAGE.read_text().split())
+    assert "# Safety rules" in readme
     assert f"**{rule.__name__}**: {_first_paragraph(rule)}" in readme
