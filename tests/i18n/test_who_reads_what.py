@@ -141,7 +141,7 @@ def test_the_spanish_handout_reads_in_spanish(spanish_patient, therapist):
     assert "Túmbese boca abajo sobre una superficie firme" in text
     assert "Permanezca así durante el tiempo que le indicó su fisioterapeuta" in text
     assert "Extensión en decúbito prono con brazos" in text
-    assert re.search(r"\d+ veces", text)
+    assert re.search(r"\d+ repeticiones", text)
     # The stop rules and the urgent signs.
     assert "Pare y contacte con su fisioterapeuta si:" in text
     assert "El dolor se extiende desde la columna hacia la nalga, el muslo o la pierna." in text
