@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from exercises.catalog import STOP_SPREADING
+from exercises.catalog_es import STOP_SPREADING as STOP_SPREADING_ES
 from exercises.models import Exercise
 from prescriptions.adherence import item_sessions
 from prescriptions.models import (
@@ -223,10 +224,12 @@ def _keep_parts_together(dosage: str) -> str:
 
 def _own_caution(cautions: str) -> str:
     """What this exercise adds to the general stop rules, which the handout prints
-    once; the built-in catalog starts every caution with the same rule."""
+    once; the built-in catalog starts every caution with the same rule, in each of its
+    languages."""
     text = cautions.strip()
-    if text.startswith(STOP_SPREADING):
-        text = text[len(STOP_SPREADING) :].strip()
+    for rule in (STOP_SPREADING, STOP_SPREADING_ES):
+        if text.startswith(rule):
+            return text[len(rule) :].strip()
     return text
 
 
