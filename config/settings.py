@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "clinics",
     "exercises",
     "patients",
+    "assessments",
     "prescriptions",
     "reminders",
     "portal",
