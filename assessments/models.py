@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -159,8 +160,12 @@ class Assessment(models.Model):
     worse_with = models.JSONField(_("worse with"), default=list, blank=True)
     better_with = models.JSONField(_("better with"), default=list, blank=True)
     # Baseline symptoms.
-    back_pain = models.PositiveSmallIntegerField(_("back pain (0 to 10)"))
-    leg_pain = models.PositiveSmallIntegerField(_("leg pain (0 to 10)"))
+    back_pain = models.PositiveSmallIntegerField(
+        _("back pain (0 to 10)"), validators=[MaxValueValidator(10)]
+    )
+    leg_pain = models.PositiveSmallIntegerField(
+        _("leg pain (0 to 10)"), validators=[MaxValueValidator(10)]
+    )
     location = models.CharField(_("where the pain reaches"), max_length=10, choices=Location)
     painful_side = models.CharField(
         _("painful side"), max_length=7, choices=PainfulSide, blank=True

@@ -11,8 +11,7 @@ from assessments.models import Assessment
 from assessments.services import ClientIdReused, record_assessment
 from prescriptions.models import Alert
 from prescriptions.services import record_symptom_log
-
-from .conftest import EXTENSION_CENTRALIZES, assessment_data
+from tests.assessment_factory import EXTENSION_CENTRALIZES, assessment_data
 
 
 def test_it_stores_the_assessment_with_its_movement_tests(patient, therapist):
