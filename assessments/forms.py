@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import DirectionalPreference, Patient, RiskFactor
+from patients.models import Patient, RiskFactor
 
 from .models import (
     AfterResponse,
@@ -76,13 +76,12 @@ class AssessmentForm(forms.ModelForm):
             for name in CARRIED_OVER:
                 initial.setdefault(name, getattr(previous, name))
         super().__init__(*args, **kwargs)
-        # Blank choices read "not recorded" rather than dashes.
         for name in ("directional_preference", "dysfunction_direction", "other_subtype"):
             self.fields[name].help_text = _("Only for the classification it belongs to.")
-        self.fields["directional_preference"].choices = [
-            ("", _("Not recorded")),
-            *DirectionalPreference.choices,
-        ]
+        # An empty choice reads "not recorded" rather than dashes.
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and not field.required:
+                field.choices = [("", _("Not recorded")), *field.choices[1:]]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
