@@ -169,18 +169,18 @@ def _dysfunction(findings: Findings) -> Proposal:
         return _reassess(_("the direction of the dysfunction is not recorded"))
     return Proposal(
         exercises=(slug,),
-        reasons=(_("a dysfunction: the stiff direction is moved to its end range"),),
+        reasons=(_("the stiff direction is moved to its end range"),),
     )
 
 
 def _postural(findings: Findings) -> Proposal:
-    return Proposal(exercises=POSTURE, reasons=(_("a postural syndrome: posture correction"),))
+    return Proposal(exercises=POSTURE, reasons=(_("posture correction"),))
 
 
 def _other(findings: Findings) -> Proposal:
     if findings.other_subtype == "stenosis":
         return _flexion(findings)
-    return _reassess(_("a classification other than the three MDT syndromes"))
+    return _reassess(_("none of the three MDT syndromes"))
 
 
 # One row per classification; the row reads the preference and the tests.
