@@ -109,6 +109,9 @@ def record_assessment(
     stored assessment if the request is the same, and raises ClientIdReused if not.
     """
     data = {name: data[name] for name in FIELDS if name in data}
+    for name in ("worse_with", "better_with"):
+        if data.get(name):
+            data[name] = list(dict.fromkeys(data[name]))  # each activity once, in order
     tests = [{name: test.get(name, "") for name in TEST_FIELDS} for test in tests]
     if risk_factors is not None:
         risk_factors = [code for code in RiskFactor.values if code in set(risk_factors)]

@@ -46,6 +46,17 @@ def test_it_sets_the_patients_baseline_and_risk_history(patient, therapist):
     assert patient.risk_factors == ["cancer", "osteoporosis"]
 
 
+def test_an_activity_named_twice_is_stored_once(patient, therapist):
+    assessment, _ = record_assessment(
+        patient=patient,
+        by=therapist,
+        data=assessment_data(worse_with=["sitting", "bending", "sitting"]),
+    )
+
+    assessment.refresh_from_db()
+    assert assessment.worse_with == ["sitting", "bending"]
+
+
 def test_the_first_log_further_out_than_the_assessment_is_peripheralization(
     patient, therapist, item
 ):
