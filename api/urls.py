@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import outcome_views, views
+from . import assessment_views, outcome_views, views
 
 app_name = "api"
 
@@ -15,6 +15,7 @@ router.register("symptom-logs", views.SymptomLogViewSet, basename="symptomlog")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("red-flag-checks", views.RedFlagCheckViewSet, basename="redflagcheck")
+router.register("assessments", assessment_views.AssessmentViewSet, basename="assessment")
 router.register("outcome-measures", outcome_views.OutcomeMeasureViewSet, basename="outcomemeasure")
 
 urlpatterns = [

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "clinics",
     "exercises",
     "patients",
+    "assessments",
     "prescriptions",
     "reminders",
     "portal",
@@ -380,6 +381,10 @@ SPECTACULAR_SETTINGS = {
         "PositionEnum": "exercises.models.Position",
         "LocationEnum": "patients.models.Location",
         "AdherenceStatusEnum": "api.serializers.adherence.ADHERENCE_STATUSES",
+        "FactorEnum": "assessments.models.Factor",
+        "NeuroFindingEnum": "assessments.models.NeuroFinding",
+        # The lateral shift's sides are the same two as a program item's side.
+        "SideEnum": "assessments.models.ShiftSide",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -13,7 +13,7 @@ from clinics.auth_views import (
 )
 from config import views as clinic_views
 from config.forms import PasswordResetInOwnLanguageForm
-from dashboard.urls import catalog_urls, patient_urls, program_urls
+from dashboard.urls import assessment_urls, catalog_urls, patient_urls, program_urls
 
 urlpatterns = [
     path("", clinic_views.home, name="home"),
@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include(patient_urls)),
     path("", include(program_urls)),
     path("", include(catalog_urls)),
+    path("", include(assessment_urls)),
     path("", include("dashboard.urls")),
     path("", include("dashboard.access_urls")),
     path("", include("dashboard.outcome_urls")),

@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import (
     alerts,
+    assessments,
     audit,
     builder,
     catalog,
@@ -57,6 +58,18 @@ program_urls = (
         ),
     ],
     "prescriptions",
+)
+
+assessment_urls = (
+    [
+        path(
+            "patients/<int:patient_pk>/assessments/new/",
+            assessments.assessment_new,
+            name="new",
+        ),
+        path("assessments/<int:pk>/", assessments.assessment_detail, name="detail"),
+    ],
+    "assessments",
 )
 
 catalog_urls = (

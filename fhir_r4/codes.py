@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from assessments.models import DysfunctionDirection, MovementTestKind, OtherSubtype, RangeEffect
 from exercises.models import Direction
 from patients.models import Classification, DirectionalPreference
 from prescriptions.models import AfterResponse, Alert, DuringResponse, Location
@@ -74,6 +75,13 @@ class ObservationCode(models.TextChoices):
     PAIN_LOCATION = "pain-location", "Where the pain reaches (the most distal symptom)"
     EXERCISE_RESPONSE_DURING = "during", "Symptom response during the exercise"
     EXERCISE_RESPONSE_AFTER = "after", "Symptom response after the exercise"
+    CLASSIFICATION = "mdt-classification", "Provisional MDT classification at an assessment"
+    DIRECTIONAL_PREFERENCE = "directional-preference", "Directional preference"
+    DYSFUNCTION_DIRECTION = "dysfunction-direction", "Direction of a dysfunction"
+    OTHER_SUBTYPE = "other-subtype", "Kind of the classification other"
+    BACK_PAIN = "back-pain", "Back pain at the assessment (0 to 10)"
+    LEG_PAIN = "leg-pain", "Leg pain at the assessment (0 to 10)"
+    RANGE_EFFECT = "range-effect", "Effect of a repeated movement on the range of movement"
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,34 @@ CODE_SYSTEMS = {
             DirectionalPreference,
         ),
         CodeSystemSpec(
+            "mdt-movement-test",
+            "MdtMovementTest",
+            "Repeated and sustained movements tested (MDT)",
+            "The movements an MDT assessment tests, repeated or sustained.",
+            MovementTestKind,
+        ),
+        CodeSystemSpec(
+            "mdt-range-effect",
+            "MdtRangeEffect",
+            "Effect on the range of movement (MDT)",
+            "How a repeated movement changed the range of movement.",
+            RangeEffect,
+        ),
+        CodeSystemSpec(
+            "mdt-dysfunction-direction",
+            "MdtDysfunctionDirection",
+            "Direction of a dysfunction (MDT)",
+            "The direction in which movement is limited and painful at end range.",
+            DysfunctionDirection,
+        ),
+        CodeSystemSpec(
+            "mdt-other-subtype",
+            "MdtOtherSubtype",
+            "Kinds of the classification other (MDT)",
+            "What the therapist found when the symptoms fit none of the MDT syndromes.",
+            OtherSubtype,
+        ),
+        CodeSystemSpec(
             "exercise-direction",
             "ExerciseDirection",
             "Direction of movement an exercise loads",
@@ -175,3 +211,7 @@ DIRECTION = CODE_SYSTEMS["exercise-direction"]
 ALERT_KIND = CODE_SYSTEMS["alert-kind"]
 DOSAGE = CODE_SYSTEMS["dosage"]
 OBSERVATION = CODE_SYSTEMS["observation"]
+MOVEMENT_TEST = CODE_SYSTEMS["mdt-movement-test"]
+RANGE_EFFECT = CODE_SYSTEMS["mdt-range-effect"]
+DYSFUNCTION_DIRECTION = CODE_SYSTEMS["mdt-dysfunction-direction"]
+OTHER_SUBTYPE = CODE_SYSTEMS["mdt-other-subtype"]

@@ -18,11 +18,13 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
+from assessments.models import Assessment, MovementTest
 from clinics.models import Clinic
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
 from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
 
+from . import assessment_resources as ar
 from . import resources as r
 from .codes import CODE_SYSTEMS, REQUEST_STATUS
 from .resources import identifier_system
@@ -423,6 +425,26 @@ SEARCHES: dict[str, Search] = {
 }
 
 
+# The assessments' Observations, read by id (`Observation/extension-lying-12`) and in
+# Patient/$everything; the Observation search lists the symptom logs' observations.
+ASSESSMENT_OBSERVATIONS = Search(
+    "Observation",
+    rows=lambda clinic: (
+        Assessment.objects.for_clinic(clinic).select_related("created_by").prefetch_related("tests")
+    ),
+    build=lambda row, links: ar.assessment_observations(row),
+    updated=F("created_at"),
+    id_prefixes=ar.ID_PREFIXES,
+)
+
+
+def for_resource(search: Search, resource_id: str) -> Search:
+    """The search that reads `resource_id` of the type `search` serves."""
+    if search.resource_type == "Observation" and resource_id.startswith(ar.ID_PREFIXES):
+        return ASSESSMENT_OBSERVATIONS
+    return search
+
+
 @dataclass
 class Page:
     resources: list[dict[str, Any]]
@@ -556,6 +578,14 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
     for log in logs:
         yield r.questionnaire_response_resource(log), "match"
         yield from ((obs, "match") for obs in r.observation_resources(log))
+    assessments = (
+        Assessment.objects.filter(patient=patient)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("tests", MovementTest.objects.order_by("pk")))
+        .order_by("assessed_on", "pk")
+    )
+    for assessment in assessments:
+        yield from ((obs, "match") for obs in ar.assessment_observations(assessment))
     for alert in alerts:
         yield r.flag_resource(alert), "match"
     for exercise in exercises.values():

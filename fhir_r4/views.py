@@ -203,7 +203,7 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
 
 @fhir_endpoint()
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
-    search = search_for(resource_type)
+    search = s.for_resource(search_for(resource_type), resource_id)
     resource, row = s.read(search, request.auth.clinic, resource_id, links_for(request))
     if resource is None:
         raise FhirError(404, "not-found", f"{resource_type}/{resource_id} is not known.")

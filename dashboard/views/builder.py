@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessments.models import Assessment
+from assessments.program import ProposedProgram, proposed_program
 from clinics.models import AuditEvent, audit
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
@@ -37,6 +39,9 @@ from prescriptions.services import (
 from ..decorators import therapist_required
 from .feedback import show_refusal
 
+# The start option that takes the assessment's proposal.
+PROPOSAL = "assessment"
+
 
 def _progressions(user) -> list[Progression]:
     steps = ProgressionStep.objects.select_related("exercise").order_by("position")
@@ -47,10 +52,50 @@ def _progressions(user) -> list[Progression]:
     )
 
 
+def _proposal(request: HttpRequest, patient: Patient) -> ProposedProgram | None:
+    """The program proposed by the assessment the page names (`assessment`), or by
+    the patient's latest one."""
+    assessments = Assessment.objects.for_user(request.user).filter(patient=patient)
+    asked = request.POST.get("assessment") or request.GET.get("assessment") or ""
+    if asked.isdigit():
+        assessment = get_object_or_404(assessments.prefetch_related("tests"), pk=asked)
+    else:
+        assessment = assessments.prefetch_related("tests").order_by("assessed_on", "id").last()
+    return proposed_program(assessment, patient.clinic) if assessment else None
+
+
+def _start_from_proposal(request: HttpRequest, patient: Patient) -> HttpResponse:
+    proposed = _proposal(request, patient)
+    if proposed is None or proposed.reassess:
+        messages.error(request, _("The assessment proposes no program; pick one below."))
+        return redirect("prescriptions:new", patient_pk=patient.pk)
+    if proposed.progression is not None:
+        items = progression_items(proposed.progression, first=proposed.first)
+    else:
+        items = [ItemSpec.from_exercise(exercise) for exercise in proposed.exercises]
+    try:
+        prescription = create_prescription(
+            patient=patient, by=request.user, items=items, progression=proposed.progression
+        )
+    except ValidationError as error:
+        show_refusal(request, error)
+        return redirect("patients:detail", pk=patient.pk)
+    audit(
+        action=AuditEvent.Action.CREATE,
+        target=prescription,
+        request=request,
+        detail={"source": "assessment", "assessment": proposed.assessment.pk},
+    )
+    messages.info(request, proposed.why)
+    return redirect("prescriptions:edit", pk=prescription.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def program_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.for_user(request.user), pk=patient_pk)
+    if request.method == "POST" and request.POST.get("source") == PROPOSAL:
+        return _start_from_proposal(request, patient)
     progressions = _progressions(request.user)
     form = ProgramStartForm(request.POST or None, progressions=progressions)
     if request.method == "POST" and form.is_valid():
@@ -93,6 +138,8 @@ def program_new(request: HttpRequest, patient_pk: int) -> HttpResponse:
             "drafts": list(drafts.order_by("-version")),
             "active": active,
             "hand_pick": HAND_PICK,
+            "proposal_source": PROPOSAL,
+            "proposed": _proposal(request, patient),
         },
         status=400 if form.errors else 200,
     )

@@ -33,6 +33,8 @@ EXPECTED_PATHS = {
     "/api/v1/suggestions/{id}/dismiss/",
     "/api/v1/outcome-measures/",
     "/api/v1/outcome-measures/{id}/",
+    "/api/v1/assessments/",
+    "/api/v1/assessments/{id}/",
 }
 
 
@@ -79,7 +81,7 @@ def test_the_schema_documents_every_filter(schema):
 
 def test_every_post_documents_the_idempotency_key_and_its_409(schema):
     posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
-    assert len(posts) == 10  # + outcome-measures
+    assert len(posts) == 11  # + outcome-measures, assessments
     for path, operation in posts:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path

@@ -18,6 +18,7 @@ from exercises.models import Progression
 from prescriptions.models import SymptomLog
 from prescriptions.outcomes import end_episode, record_outcome_measure
 from prescriptions.services import record_red_flag_check, record_symptom_log
+from tests.assessment_factory import make_assessment
 from tests.factories import make_authenticator, make_exercise_for, make_patient, make_user
 from tests.suggestion_factory import make_ready_to_progress
 
@@ -101,6 +102,7 @@ def records(clinic, therapist, patient, prescription):
         "suggestion": suggestion,
         "outcome_measure": measure,
         "episode": episode,
+        "assessment": make_assessment(patient, therapist),
         # Somebody's authenticator app, for the admin's device pages.
         "device": make_authenticator(make_user("sweep-device-owner")),
     }
@@ -118,6 +120,7 @@ RECORD_BY_SEGMENT = {
     "red-flag-checks": "red_flag_check",
     "suggestions": "suggestion",
     "outcome-measures": "outcome_measure",
+    "assessments": "assessment",
     "episodes": "episode",
 }
 

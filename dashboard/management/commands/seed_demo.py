@@ -29,6 +29,7 @@ from prescriptions.services import (
 )
 from prescriptions.summary import rebuild_adherence, rebuild_summaries
 
+from ...demo_assessments import seed_assessments
 from ...demo_outcomes import seed_outcomes
 
 DEMO_PASSWORD = "centra-demo-2026"
@@ -308,6 +309,7 @@ class Command(BaseCommand):
         self._program(henrik, nora, "extension", first=3, started_days_ago=2)
 
         seed_outcomes(maria=maria, clinic=riverside, by=anna, program=self._program)
+        seed_assessments(clinics=clinics, users=users)
 
     def _bulk(self, clinic: Clinic, by, count: int, days: int) -> int:
         """Many patients with a 3-exercise program and `days` days of logs, inserted in
