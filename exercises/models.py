@@ -221,6 +221,8 @@ class Progression(models.Model):
     exercises = models.ManyToManyField(
         Exercise, through="ProgressionStep", related_name="progressions"
     )
+    # When the progression or its steps last changed (FHIR PlanDefinition.meta).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CatalogQuerySet.as_manager()
 

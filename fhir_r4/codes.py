@@ -9,6 +9,7 @@ its CodeSystem without a change here; a new *kind* of term needs one entry in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,9 +17,13 @@ from django.db import models
 
 from exercises.models import Direction
 from patients.models import Classification, DirectionalPreference
-from prescriptions.models import AfterResponse, Alert, DuringResponse, Location
+from prescriptions.models import AfterResponse, Alert, DuringResponse, Location, NeuroSymptom
 
 FHIR_VERSION = "4.0.1"
+# When the Questionnaire or a CodeSystem built from the code last changed (their
+# meta.lastUpdated; they live in the code, not in rows). tests/fhir/test_definitions.py
+# records their digest so that a change to them fails until this date is moved too.
+DEFINITIONS_UPDATED = datetime(2026, 12, 7, tzinfo=UTC)
 BASE_PATH = "/fhir/R4"
 
 LOINC = "http://loinc.org"
@@ -26,7 +31,7 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
-FLAG_PRIORITY = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
+FLAG_PRIORITY = "http://hl7.org/fhir/flag-priority-code"  # R4 core, not THO
 PLAN_DEFINITION_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
@@ -74,6 +79,7 @@ class ObservationCode(models.TextChoices):
     PAIN_LOCATION = "pain-location", "Where the pain reaches (the most distal symptom)"
     EXERCISE_RESPONSE_DURING = "during", "Symptom response during the exercise"
     EXERCISE_RESPONSE_AFTER = "after", "Symptom response after the exercise"
+    NEW_NERVE_SYMPTOMS = "new-nerve-symptoms", "New nerve symptoms the patient reported"
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,14 @@ CODE_SYSTEMS = {
             DosagePart,
         ),
         CodeSystemSpec(
+            "nerve-symptom",
+            "CentraNerveSymptom",
+            "New nerve symptoms",
+            "New nerve symptoms a patient is asked about on every log; any one stops the "
+            "exercise and raises an alert for the therapist.",
+            NeuroSymptom,
+        ),
+        CodeSystemSpec(
             "observation",
             "CentraObservationCode",
             "Centra observation codes",
@@ -175,3 +189,4 @@ DIRECTION = CODE_SYSTEMS["exercise-direction"]
 ALERT_KIND = CODE_SYSTEMS["alert-kind"]
 DOSAGE = CODE_SYSTEMS["dosage"]
 OBSERVATION = CODE_SYSTEMS["observation"]
+NERVE_SYMPTOM = CODE_SYSTEMS["nerve-symptom"]
