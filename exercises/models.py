@@ -239,6 +239,9 @@ class Progression(models.Model):
             models.UniqueConstraint(
                 fields=["clinic", "slug"], name="progression_clinic_slug_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="progression_direction_valid"
+            ),
         ]
 
     def __str__(self) -> str:
