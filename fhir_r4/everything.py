@@ -54,7 +54,10 @@ def sort_key(resource: dict[str, Any]) -> Key:
     resource_id = resource["id"]
     tail = resource_id.rsplit("-", 1)[-1]
     row = int(tail) if tail.isascii() and tail.isdigit() else 0
-    return TYPE_ORDER.index(resource["resourceType"]), row, resource_id
+    resource_type = resource["resourceType"]
+    # A type added to $everything but not to TYPE_ORDER yet comes last, not as a 500.
+    rank = TYPE_ORDER.index(resource_type) if resource_type in TYPE_ORDER else len(TYPE_ORDER)
+    return rank, row, resource_id
 
 
 def _since(values: list[str]) -> datetime:
@@ -88,7 +91,7 @@ def _decode(token: str) -> tuple[Key, datetime]:
             isinstance(rank, int)
             and isinstance(row, int)
             and isinstance(resource_id, str)
-            and 0 <= rank < len(TYPE_ORDER)
+            and 0 <= rank <= len(TYPE_ORDER)
             and 0 <= row <= s.MAX_ROW_ID
         ):
             raise ValueError

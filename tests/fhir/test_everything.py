@@ -209,7 +209,15 @@ def test_everything_type_keeps_only_the_types_asked_for(fhir, history, patient):
 
 @pytest.mark.parametrize(
     "query",
-    ["start=2026-01-01", "_elements=id", "_type=Appointment", "_since=yesterday", "_count=0"],
+    [
+        "start=2026-01-01",
+        "_elements=id",
+        "_type=Appointment",
+        "_since=yesterday",
+        "_since=2026-01-01T00:00:00",
+        "_count=0",
+        "_cursor=not-a-cursor",
+    ],
 )
 def test_everything_answers_400_to_a_parameter_it_cannot_honour(fhir, patient, query):
     outcome = fhir_get(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything?{query}", status=400)
