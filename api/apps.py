@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

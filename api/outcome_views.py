@@ -12,7 +12,9 @@ from clinics.models import AuditEvent
 from prescriptions.models import OutcomeMeasure
 from prescriptions.outcomes import record_outcome_measure
 
+from .errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from .pagination import SyncPagination
+from .replays import check_measure_replay
 from .serializers.outcomes import (
     OutcomeMeasureFilter,
     OutcomeMeasureInputSerializer,
@@ -44,16 +46,21 @@ class OutcomeMeasureViewSet(ClinicViewSet):
                 OutcomeMeasureSerializer,
                 description="A measure with this `client_id` was already stored: the first one.",
             ),
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer,
+                description="This `client_id` was already used with different values.",
+            ),
         },
     )
     def create(self, request: Request) -> Response:
         data = dict(self.validated(OutcomeMeasureInputSerializer))
         by_key = self.acting_user is None
+        instrument, taken_at = data.pop("instrument"), data.pop("taken_at", None)
         try:
             measure, created = record_outcome_measure(
                 patient=data.pop("patient"),
-                instrument=data.pop("instrument"),
-                taken_at=data.pop("taken_at", None),
+                instrument=instrument,
+                taken_at=taken_at,
                 client_id=data.pop("client_id", None),
                 answers=data,
                 source=OutcomeMeasure.Source.API if by_key else OutcomeMeasure.Source.THERAPIST,
@@ -61,6 +68,8 @@ class OutcomeMeasureViewSet(ClinicViewSet):
             )
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
+        if not created:
+            check_measure_replay(measure, instrument=instrument, taken_at=taken_at, answers=data)
         if created:
             self.audit(AuditEvent.Action.CREATE, measure)
         return Response(

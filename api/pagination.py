@@ -44,12 +44,16 @@ class Pagination(PageNumberPagination):
 
 
 class CursorParameters(serializers.Serializer):
-    cursor = serializers.CharField(max_length=200, required=False)
+    # A blank cursor (`cursor=`, what a client templating the previous `next` sends on
+    # its first call) is the first page, as DRF reads it; the schema allows it too.
+    cursor = serializers.CharField(max_length=200, required=False, allow_blank=True)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
 
     def validate_cursor(self, value: str) -> str:
         # DRF would answer a cursor it cannot read with a 404, and a position that is
         # not an id with a 500; a bad cursor is the client's malformed parameter.
+        if not value:
+            return value
         try:
             tokens = b64decode(value.encode("ascii"), validate=True).decode("ascii")
         except ValueError as exc:

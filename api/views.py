@@ -52,6 +52,7 @@ from .auth import request_clinic
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUnavailable
 from .idempotency import run_idempotently
 from .pagination import Pagination, PatientSyncPagination, SyncPagination
+from .replays import check_log_replay
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -332,9 +333,16 @@ class PrescriptionViewSet(ClinicViewSet):
 
     @extend_schema(
         summary="Download the printable handout",
-        description="The handout of this version in the patient's language, as a PDF.",
+        description=(
+            "The handout of this version as a PDF, in the patient's language and print size "
+            "unless `lang` or `size` asks for another."
+        ),
+        parameters=[s.HandoutParameters],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF."),
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="`size` or `lang` is not one offered."
+            ),
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer, description="The program has no exercises yet."
             ),
@@ -344,15 +352,24 @@ class PrescriptionViewSet(ClinicViewSet):
         },
     )
     def handout(self, request: Request, pk: str) -> HttpResponse:
+        query = s.HandoutParameters(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
         prescription = self.get_object()
+        size = query.validated_data.get("size")
+        large_print = size == "large" if size else prescription.patient.large_print
         try:
-            # In the print size the patient's record asks for.
-            pdf = handout_pdf(prescription, large_print=prescription.patient.large_print)
+            pdf = handout_pdf(
+                prescription,
+                large_print=large_print,
+                language=query.validated_data.get("lang", ""),
+            )
         except EmptyHandoutError as exc:
             raise Conflict(str(exc)) from exc
         except HandoutRenderError as exc:
             raise ServiceUnavailable(_("The handout could not be made; try again later.")) from exc
-        self.audit(AuditEvent.Action.DOWNLOAD, prescription, document="handout")
+        self.audit(
+            AuditEvent.Action.DOWNLOAD, prescription, document="handout", large_print=large_print
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="handout-{prescription.pk}-v{prescription.version}.pdf"'
@@ -396,8 +413,8 @@ class SymptomLogViewSet(ClinicViewSet):
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer,
                 description=(
-                    "A simultaneous log got in the way (resend it); or the Idempotency-Key "
-                    "was already used with a different request."
+                    "A simultaneous log got in the way (resend it); or the `client_id` or "
+                    "the Idempotency-Key was already used with a different request."
                 ),
             ),
         },
@@ -420,6 +437,8 @@ class SymptomLogViewSet(ClinicViewSet):
             raise Conflict(
                 _("Another log of this patient was stored at the same moment; send it again.")
             ) from exc
+        if not outcome.created:
+            check_log_replay(outcome.log, item, data)
         if outcome.created:
             self.audit(AuditEvent.Action.CREATE, outcome.log, alerts=[a.pk for a in outcome.alerts])
         return Response(

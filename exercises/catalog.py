@@ -403,7 +403,9 @@ def _sync(model: Any, lookup: dict[str, Any], fields: dict[str, Any], using: str
     if changed:
         for name in changed:
             setattr(obj, name, fields[name])
-        obj.save(using=using, update_fields=changed)
+        # update_fields leaves an auto_now field alone unless it is named.
+        stamp = ["updated_at"] if hasattr(obj, "updated_at") else []
+        obj.save(using=using, update_fields=changed + stamp)
     return obj
 
 
@@ -453,6 +455,7 @@ def load_catalog(using: str = "default") -> None:
                 )
             )
             if current != wanted:
+                progression.save(using=using, update_fields=["updated_at"])
                 steps.delete()
                 ProgressionStep.objects.using(using).bulk_create(
                     ProgressionStep(

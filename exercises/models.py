@@ -221,6 +221,8 @@ class Progression(models.Model):
     exercises = models.ManyToManyField(
         Exercise, through="ProgressionStep", related_name="progressions"
     )
+    # When the progression or its steps last changed (FHIR PlanDefinition.meta).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CatalogQuerySet.as_manager()
 
@@ -236,6 +238,9 @@ class Progression(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["clinic", "slug"], name="progression_clinic_slug_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="progression_direction_valid"
             ),
         ]
 

@@ -17,6 +17,9 @@ def capability_statement(*, software_version: str, published: date) -> dict[str,
         entry: dict[str, Any] = {
             "type": resource_type,
             "interaction": [{"code": "read"}, {"code": "search-type"}],
+            # meta.versionId names each state; If-None-Match with its ETag answers 304.
+            "versioning": "versioned",
+            "conditionalRead": "not-match",
             "searchParam": [
                 {"name": name, "type": kind, "documentation": doc}
                 for name, (kind, doc) in search.params.items()
@@ -54,7 +57,12 @@ def capability_statement(*, software_version: str, published: date) -> dict[str,
                 "mode": "server",
                 "documentation": (
                     "Searches answer Bundles of type searchset sorted by _lastUpdated, then "
-                    "id; follow the `next` link to page. Unknown parameters answer 400."
+                    "id; follow the `next` link to page. A paging run holds what was last "
+                    "updated up to its first page, the Bundle's meta.lastUpdated, and "
+                    "returns nothing twice; start the next run with _lastUpdated=gt that "
+                    "instant. Patient/$everything takes _since, _type and _count and pages "
+                    "the same way. Unknown parameters answer 400; anything but GET and "
+                    "HEAD answers 405."
                 ),
                 "security": {
                     "cors": False,

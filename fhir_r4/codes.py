@@ -9,6 +9,7 @@ its CodeSystem without a change here; a new *kind* of term needs one entry in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +18,13 @@ from django.db import models
 from assessments.models import DysfunctionDirection, MovementTestKind, OtherSubtype, RangeEffect
 from exercises.models import Direction
 from patients.models import Classification, DirectionalPreference
-from prescriptions.models import AfterResponse, Alert, DuringResponse, Location
+from prescriptions.models import AfterResponse, Alert, DuringResponse, Location, NeuroSymptom
 
 FHIR_VERSION = "4.0.1"
+# When the Questionnaire or a CodeSystem built from the code last changed (their
+# meta.lastUpdated; they live in the code, not in rows). tests/fhir/test_definitions.py
+# records their digest so that a change to them fails until this date is moved too.
+DEFINITIONS_UPDATED = datetime(2026, 12, 7, tzinfo=UTC)
 BASE_PATH = "/fhir/R4"
 
 LOINC = "http://loinc.org"
@@ -27,7 +32,7 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
-FLAG_PRIORITY = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
+FLAG_PRIORITY = "http://hl7.org/fhir/flag-priority-code"  # R4 core, not THO
 PLAN_DEFINITION_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
@@ -82,6 +87,7 @@ class ObservationCode(models.TextChoices):
     BACK_PAIN = "back-pain", "Back pain at the assessment (0 to 10)"
     LEG_PAIN = "leg-pain", "Leg pain at the assessment (0 to 10)"
     RANGE_EFFECT = "range-effect", "Effect of a repeated movement on the range of movement"
+    NEW_NERVE_SYMPTOMS = "new-nerve-symptoms", "New nerve symptoms the patient reported"
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,14 @@ CODE_SYSTEMS = {
             DosagePart,
         ),
         CodeSystemSpec(
+            "nerve-symptom",
+            "CentraNerveSymptom",
+            "New nerve symptoms",
+            "New nerve symptoms a patient is asked about on every log; any one stops the "
+            "exercise and raises an alert for the therapist.",
+            NeuroSymptom,
+        ),
+        CodeSystemSpec(
             "observation",
             "CentraObservationCode",
             "Centra observation codes",
@@ -215,3 +229,4 @@ MOVEMENT_TEST = CODE_SYSTEMS["mdt-movement-test"]
 RANGE_EFFECT = CODE_SYSTEMS["mdt-range-effect"]
 DYSFUNCTION_DIRECTION = CODE_SYSTEMS["mdt-dysfunction-direction"]
 OTHER_SUBTYPE = CODE_SYSTEMS["mdt-other-subtype"]
+NERVE_SYMPTOM = CODE_SYSTEMS["nerve-symptom"]

@@ -7,6 +7,8 @@ This module and `codes.py` are the whole mapping; the views never shape a resour
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +31,19 @@ def validated(resource: dict[str, Any]) -> dict[str, Any]:
     pydantic's ValidationError if it is not. The dict itself is returned: writing
     the model back out would cost as much again and say the same."""
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    return resource
+
+
+def versioned(resource: dict[str, Any]) -> dict[str, Any]:
+    """Adds `meta.versionId`: a digest of everything else in the resource, so it
+    changes exactly when what a client reads changes (and the ETag with it). We keep
+    no history, so it names a state, not a position in a series."""
+    body = {key: value for key, value in resource.items() if key != "meta"}
+    digest = hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    # A new dict: resources built from one row may share their meta.
+    resource["meta"] = {**resource.get("meta", {}), "versionId": digest[:16]}
     return resource
 
 
@@ -277,9 +292,23 @@ def questionnaire_response_resource(log: SymptomLog) -> dict[str, Any]:
             for link_id, answer in answers
         ],
     }
+    if log.new_symptoms:
+        resource["item"].append(nerve_symptoms_item(log.new_symptoms))
     if log.source == SymptomLog.Source.PORTAL:
         resource["source"] = ref("Patient", log.patient_id)
     return resource
+
+
+def nerve_symptoms_item(reported: list[str]) -> dict[str, Any]:
+    """The new nerve symptoms answered yes, one answer each. Absent when none was
+    reported: a clinic system may send a log without asking, so no answer is not
+    written down as a "no"."""
+    question = next(item for item in QUESTIONS if item["linkId"] == "new-nerve-symptoms")
+    return {
+        "linkId": question["linkId"],
+        "text": question["text"],
+        "answer": [{"valueCoding": codes.NERVE_SYMPTOM.coding(code)} for code in reported],
+    }
 
 
 def observation_codes() -> list[dict[str, Any]]:
@@ -422,6 +451,7 @@ def plan_definition_resource(progression: Progression) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "PlanDefinition",
         "id": str(progression.pk),
+        "meta": meta(progression.updated_at),
         "url": canonical(f"PlanDefinition/{progression.pk}"),
         "identifier": [{"system": canonical("sid/progression-slug"), "value": progression.slug}],
         "name": computable_name(progression.name),
@@ -482,6 +512,15 @@ QUESTIONS: list[dict[str, Any]] = [
         "system": codes.AFTER,
     },
     {"linkId": "note", "text": "Note", "type": "text", "required": False},
+    {
+        "linkId": "new-nerve-symptoms",
+        "text": "New nerve symptoms (each one the patient answered yes to)",
+        "type": "choice",
+        "required": False,
+        "repeats": True,
+        "code": [codes.OBSERVATION.coding("new-nerve-symptoms")],
+        "system": codes.NERVE_SYMPTOM,
+    },
 ]
 
 
@@ -499,6 +538,7 @@ def questionnaire_resource() -> dict[str, Any]:
     return {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "meta": meta(codes.DEFINITIONS_UPDATED),
         "url": canonical(f"Questionnaire/{QUESTIONNAIRE_ID}"),
         "name": "CentraSymptomLog",
         "title": "How did the exercise go?",
@@ -515,6 +555,7 @@ def code_system_resource(spec: codes.CodeSystemSpec) -> dict[str, Any]:
     return {
         "resourceType": "CodeSystem",
         "id": spec.id,
+        "meta": meta(codes.DEFINITIONS_UPDATED),
         "url": spec.url,
         "name": spec.name,
         "title": spec.title,

@@ -1,9 +1,11 @@
 """Which rows each resource type is read from, how they are searched and paged.
 
 Every search is sorted by (last updated, id) and paged by keyset: the `next` link
-carries the position of the last resource returned, never an offset, so a record
-added or changed while a client pages through appears on a later page and nothing
-is skipped or repeated."""
+carries the position of the last resource returned, never an offset, and the moment
+the first page was read (the run's snapshot). Later pages hold only what was last
+updated at or before that moment, so a run returns each resource at most once; what
+changes while a client pages through waits for its next run (`_lastUpdated=gt` the
+snapshot, which every page states as the Bundle's `meta.lastUpdated`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from assessments.models import Assessment, MovementTest
@@ -162,25 +165,47 @@ def count_param(value: str | None) -> int:
     return int(value)
 
 
-def encode_cursor(updated: datetime | None, pk: int, skip: int) -> str:
-    raw = json.dumps([updated.isoformat() if updated else None, pk, skip]).encode()
+def encode_token(values: list[Any]) -> str:
+    raw = json.dumps(values).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str) -> tuple[datetime | None, int, int]:
+def decode_token(token: str) -> Any:
+    """The JSON a cursor carries; ValueError if it is not one."""
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        updated, pk, skip = json.loads(raw)
-        moment = parse_datetime(updated) if updated is not None else None
-        if (updated is not None and moment is None) or not (
+        return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError("not a cursor") from exc
+
+
+def instant_or_none(value: Any) -> datetime | None:
+    """A cursor's instant (None stays None); ValueError for anything else."""
+    if value is None:
+        return None
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        raise ValueError("not an instant")
+    return _in_range(moment)
+
+
+def encode_cursor(updated: datetime | None, pk: int, skip: int, snapshot: datetime) -> str:
+    return encode_token([updated.isoformat() if updated else None, pk, skip, snapshot.isoformat()])
+
+
+def decode_cursor(token: str) -> tuple[datetime | None, int, int, datetime | None]:
+    try:
+        values = decode_token(token)
+        # Cursors given out before the snapshot was added have three parts.
+        updated, pk, skip, *rest = values if isinstance(values, list) else [None]
+        if len(rest) > 1 or not (
             isinstance(pk, int) and isinstance(skip, int) and 0 <= pk <= MAX_ROW_ID and skip >= 0
         ):
             raise ValueError
-        if moment is not None:
-            moment = _in_range(moment)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        moment = instant_or_none(updated)
+        snapshot = instant_or_none(rest[0]) if rest else None
+    except (ValueError, TypeError) as exc:
         raise SearchError("_cursor is not a cursor this server gave out.") from exc
-    return moment, pk, skip
+    return moment, pk, skip, snapshot
 
 
 # Filters shared by several types
@@ -241,6 +266,16 @@ def by_observation_code(search: Search, value: str) -> Search:
         search,
         build=lambda row, links: [res for res in search.build(row, links) if matches(res["code"])],
         resources_per_row=sum(matches(concept) for concept in r.observation_codes()),
+    )
+
+
+def by_resource_id(search: Search, value: str) -> Search:
+    """Keeps the resources named by `_id` (a row can make several, e.g. pain-1 and
+    location-1), before paging, so that totals and `next` links count only them."""
+    wanted = set(value.split(","))
+    return replace(
+        search,
+        build=lambda row, links: [res for res in search.build(row, links) if res["id"] in wanted],
     )
 
 
@@ -403,6 +438,7 @@ SEARCHES: dict[str, Search] = {
             "PlanDefinition",
             rows=_progressions,
             build=_one(r.plan_definition_resource),
+            updated=F("updated_at"),
             audited=False,
         ),
         Search(
@@ -450,6 +486,7 @@ class Page:
     resources: list[dict[str, Any]]
     total: int
     next_cursor: str | None
+    snapshot: datetime | None = None
 
 
 def annotated(search: Search, clinic: Clinic) -> QuerySet:
@@ -481,19 +518,22 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
     """One page of a search."""
     count = count_param((params.get("_count") or [None])[-1])
     cursor = decode_cursor(params["_cursor"][-1]) if params.get("_cursor") else None
+    snapshot = (cursor[3] if cursor else None) or timezone.now()
     if search.static is not None:
         found = search.static()
         for value in params.get("_id", []):
             found = [res for res in found if res["id"] in value.split(",")]
         skip = cursor[2] if cursor else 0
         more = skip + count < len(found)
-        next_cursor = encode_cursor(None, 0, skip + count) if more else None
-        return Page(found[skip : skip + count], len(found), next_cursor)
+        next_cursor = encode_cursor(None, 0, skip + count, snapshot) if more else None
+        return Page(found[skip : skip + count], len(found), next_cursor, snapshot)
 
     for name, values in params.items():
         if name in search.narrowers:
             for value in values:
                 search = search.narrowers[name](search, value)
+    for value in params.get("_id", []):
+        search = by_resource_id(search, value)
     rows = annotated(search, clinic)
     for name, values in params.items():
         if name in search.filters:
@@ -506,11 +546,19 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
             for value in values:
                 pks = [search.row_pk(part) for part in value.split(",")]
                 rows = rows.filter(pk__in=[pk for pk in pks if pk is not None])
-    total = rows.count() * search.resources_per_row
+    if search.updated is not None:
+        # The run's snapshot: what changes after the first page (or was stamped
+        # later by a clock ahead of ours) waits for the next run, `gt` the snapshot.
+        rows = rows.filter(fhir_updated__lte=snapshot)
+    if params.get("_id"):
+        # At most one row per id asked for: count what those rows really make.
+        total = sum(len(search.build(row, links)) for row in rows)
+    else:
+        total = rows.count() * search.resources_per_row
 
     skip = 0
     if cursor is not None:
-        updated, pk, skip = cursor
+        updated, pk, skip, _snapshot = cursor
         if search.updated is not None:
             if updated is None:
                 raise SearchError("_cursor is not a cursor this server gave out.")
@@ -524,15 +572,14 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
         start = skip if cursor is not None and row.pk == cursor[1] else 0
         for index in range(start, len(built)):
             if len(page) == count:
-                next_cursor = encode_cursor(getattr(row, "fhir_updated", None), row.pk, index)
+                next_cursor = encode_cursor(
+                    getattr(row, "fhir_updated", None), row.pk, index, snapshot
+                )
                 break
             page.append(built[index])
         if next_cursor is not None:
             break
-    if _wanted_ids := params.get("_id"):
-        wanted = {part for value in _wanted_ids for part in value.split(",")}
-        page = [res for res in page if res["id"] in wanted]
-    return Page(page, total, next_cursor)
+    return Page(page, total, next_cursor, snapshot)
 
 
 def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any], str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from importlib import metadata as package_metadata
 from typing import Any
@@ -15,13 +16,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
 from clinics.models import AuditEvent, audit
 from patients.models import Patient
 
+from . import everything
 from . import resources as r
 from . import search as s
 from .auth import NotAuthenticated, Throttled, request_key
@@ -34,6 +37,7 @@ FHIR_JSON = "application/fhir+json"
 JSON_FORMATS = {"json", "application/json", FHIR_JSON, "application/json+fhir"}
 # Parameters every search accepts besides the type's own.
 COMMON_PARAMS = {"_cursor", "_format", "_pretty"}
+READ_METHODS = {"GET", "HEAD"}
 
 
 class FhirError(Exception):
@@ -63,6 +67,19 @@ def operation_outcome(status: int, code: str, diagnostics: str) -> HttpResponse:
     return response
 
 
+def read_only_refusal() -> HttpResponse:
+    response = operation_outcome(405, "not-supported", "This FHIR API is read-only: use GET.")
+    response["Allow"] = "GET, HEAD"
+    return response
+
+
+def without_body(response: HttpResponse) -> HttpResponse:
+    """A HEAD answer: the GET answer's status and headers, no body."""
+    response["Content-Length"] = str(len(response.content))
+    response.content = b""
+    return response
+
+
 def _check_format(request: HttpRequest) -> None:
     wanted = request.GET.get("_format")
     if wanted is not None and wanted.split(";")[0].strip() not in JSON_FORMATS:
@@ -75,21 +92,25 @@ def _check_format(request: HttpRequest) -> None:
 
 
 def fhir_endpoint(*, public: bool = False) -> Callable:
-    """GET only, JSON only, English codes and texts, an API key unless `public`,
-    and every failure as an OperationOutcome."""
+    """GET (and HEAD) only, JSON only, English codes and texts, an API key unless
+    `public`, and every failure as an OperationOutcome.
+
+    CSRF-exempt: nothing here writes or reads a session, and a write must meet the
+    405 OperationOutcome below rather than Django's HTML CSRF page."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
         @never_cache
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = answer(request, *args, **kwargs)
+            return without_body(response) if request.method == "HEAD" else response
+
+        def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             with translation.override("en"):
                 try:
-                    if request.method != "GET":
-                        response = operation_outcome(
-                            405, "not-supported", "This FHIR API is read-only: use GET."
-                        )
-                        response["Allow"] = "GET"
-                        return response
+                    if request.method not in READ_METHODS:
+                        return read_only_refusal()
                     _check_format(request)
                     if not public:
                         request_key(request)
@@ -138,9 +159,12 @@ def search_for(resource_type: str) -> s.Search:
     return search
 
 
-@require_GET
+@csrf_exempt
 def index(request: HttpRequest) -> HttpResponse:
-    """A page for people: what the FHIR API offers and how to call it."""
+    """A page for people: what the FHIR API offers and how to call it. A write to
+    the base (a FHIR batch or transaction) is refused as every other write is."""
+    if request.method not in READ_METHODS:
+        return read_only_refusal()
     searches = [
         {"type": name, "params": sorted(search.params)} for name, search in s.SEARCHES.items()
     ]
@@ -181,7 +205,11 @@ def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
             {"relation": "next", "url": f"{links.base}/{resource_type}?{query.urlencode()}"}
         )
     bundle = searchset(
-        links, [(resource, "match") for resource in page.resources], page.total, bundle_links
+        links,
+        [(resource, "match") for resource in page.resources],
+        page.total,
+        bundle_links,
+        snapshot=page.snapshot,
     )
     if search.audited:
         audit(
@@ -216,7 +244,23 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
             object_type=f"fhir:{resource_type}",
             object_id=resource_id,
         )
-    return fhir_json(r.validated(resource))
+    r.versioned(resource)
+    etag = f'W/"{resource["meta"]["versionId"]}"'
+    if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+        response = HttpResponse(status=304)
+    else:
+        response = fhir_json(r.validated(resource))
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(
+        datetime.fromisoformat(resource["meta"]["lastUpdated"]).timestamp()
+    )
+    return response
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match against our weak ETag (weak comparison, as RFC 9110 asks for it)."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 @fhir_endpoint()
@@ -227,8 +271,8 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
 
 @fhir_endpoint()
 def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
-    """Everything about one patient in one Bundle: the patient, programs, prescribed
-    exercises, handouts, logs, observations, alerts and the definitions they use."""
+    """Everything about one patient: the patient, programs, prescribed exercises,
+    handouts, logs, observations, alerts and the definitions they use, in pages."""
     pk = s.SEARCHES["Patient"].row_pk(resource_id)
     patient = (
         Patient.objects.for_clinic(request.auth.clinic)
@@ -240,21 +284,27 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     )
     if patient is None:
         raise FhirError(404, "not-found", f"Patient/{resource_id} is not known.")
+    params = {name: request.GET.getlist(name) for name in request.GET}
     links = links_for(request)
-    entries = list(s.everything(patient, links))
-    bundle = searchset(
-        links,
-        entries,
-        sum(1 for _resource, mode in entries if mode == "match"),
-        [{"relation": "self", "url": request.build_absolute_uri()}],
-    )
+    found = everything.page(patient, params, links)
+    bundle_links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    if found.next_cursor is not None:
+        query = request.GET.copy()
+        query["_cursor"] = found.next_cursor
+        bundle_links.append(
+            {
+                "relation": "next",
+                "url": f"{links.base}/Patient/{resource_id}/$everything?{query.urlencode()}",
+            }
+        )
+    bundle = searchset(links, found.entries, found.total, bundle_links, snapshot=found.snapshot)
     audit(
         action=AuditEvent.Action.VIEW,
         target=patient,
         request=request,
         clinic=request.auth.clinic,
         object_type="fhir:Patient/$everything",
-        detail={"resources": len(entries)},
+        detail={"resources": len(found.entries)},
     )
     return fhir_json(bundle)
 
@@ -264,8 +314,12 @@ def searchset(
     entries: list[tuple[dict[str, Any], str]],
     total: int,
     bundle_links: list[dict[str, str]],
+    *,
+    snapshot: datetime | None = None,
 ) -> dict[str, Any]:
-    """A searchset Bundle, validated as a whole (which validates every entry)."""
+    """A searchset Bundle, validated as a whole (which validates every entry).
+    `snapshot`, the moment the paging run began, is its `meta.lastUpdated`: the
+    run holds every change up to it, and the next run starts after it."""
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "searchset",
@@ -273,9 +327,15 @@ def searchset(
         "total": total,
         "link": bundle_links,
     }
+    if snapshot is not None:
+        bundle["meta"] = r.meta(snapshot)
     if entries:  # FHIR JSON has no empty arrays
         bundle["entry"] = [
-            {"fullUrl": links.full_url(resource), "resource": resource, "search": {"mode": mode}}
+            {
+                "fullUrl": links.full_url(resource),
+                "resource": r.versioned(resource),
+                "search": {"mode": mode},
+            }
             for resource, mode in entries
         ]
     return r.validated(bundle)

@@ -83,9 +83,14 @@ class HandoutRenderError(HandoutError):
 
 
 def handout_context(
-    prescription: Prescription, *, large_print: bool = False, reader: str = PATIENT
+    prescription: Prescription,
+    *,
+    large_print: bool = False,
+    reader: str = PATIENT,
+    language: str = "",
 ) -> dict[str, Any]:
-    """Everything the handout of one program version shows, in the patient's language.
+    """Everything the handout of one program version shows, in the patient's language
+    (or `language`, one of settings.LANGUAGES, when a copy in another is asked for).
 
     `large_print` sets the text at 14 pt and more instead of 11 pt; `reader` (the
     patient or a therapist) is whom the footer line speaks to.
@@ -98,7 +103,7 @@ def handout_context(
         )
     patient = prescription.patient
     clinic = patient.clinic
-    language = patient.preferred_language or settings.LANGUAGE_CODE
+    language = language or patient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         therapist = prescription.prescribed_by
         started = prescription.activated_at or prescription.created_at

@@ -314,16 +314,22 @@ def _prune_stored(prescription: Prescription, kept: set[str]) -> int:
 
 
 def handout_pdf(
-    prescription: Prescription, *, large_print: bool = False, reader: str = PATIENT
+    prescription: Prescription,
+    *,
+    large_print: bool = False,
+    reader: str = PATIENT,
+    language: str = "",
 ) -> bytes:
     """The handout of this program version as PDF bytes: from the cache, else the copy
     the worker rendered when the program was activated, else rendered now. The key
     covers everything the PDF shows, so a changed program never gets a stale copy.
 
-    `large_print` and `reader` are those of `handout_context`.
+    `large_print`, `reader` and `language` are those of `handout_context`.
     Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
     """
-    context = handout_context(prescription, large_print=large_print, reader=reader)
+    context = handout_context(
+        prescription, large_print=large_print, reader=reader, language=language
+    )
     key = cache_key(prescription, context)
     try:
         pdf = cache.get(key)

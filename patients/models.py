@@ -283,6 +283,10 @@ class Patient(models.Model):
                 name="patient_painful_side_valid",
             ),
             models.CheckConstraint(
+                condition=Q(preferred_language__in=[code for code, _name in settings.LANGUAGES]),
+                name="patient_preferred_language_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
             ),
         ]

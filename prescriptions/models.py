@@ -338,6 +338,18 @@ class SymptomLog(models.Model):
                 condition=Q(after__in=AfterResponse.values), name="symptom_log_after_valid"
             ),
             models.CheckConstraint(
+                condition=Q(source__in=["portal", "api", "therapist"]),  # SymptomLog.Source
+                name="symptom_log_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference_location__in=["", *Location.values]),
+                name="symptom_log_reference_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference_source__in=["", *ReferenceSource.values]),
+                name="symptom_log_reference_source_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(sets_done__lte=50, repetitions_done__lte=500),
                 name="symptom_log_amount_range",
             ),

@@ -219,6 +219,10 @@ class OutcomeMeasure(models.Model):
                 condition=Q(occasion__in=Occasion.values), name="outcome_occasion_valid"
             ),
             models.CheckConstraint(
+                condition=Q(source__in=["portal", "api", "therapist"]),  # OutcomeMeasure.Source
+                name="outcome_source_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(pain_now__isnull=True) | Q(pain_now__lte=10),
                 name="outcome_pain_now_range",
             ),

@@ -80,7 +80,10 @@ class SentReminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "slot", "channel"], name="one_reminder_per_patient_slot_channel"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="sent_reminder_channel_valid"
+            ),
         ]
         indexes = [models.Index(fields=["slot"], name="sent_reminder_slot")]
 

@@ -28,6 +28,7 @@ from .logs import (
 )
 from .patients import PatientSerializer
 from .prescriptions import (
+    HandoutParameters,
     ItemInputSerializer,
     PrescriptionInputSerializer,
     PrescriptionItemSerializer,
@@ -50,6 +51,7 @@ __all__ = [
     "DismissSuggestionInputSerializer",
     "ExerciseRefSerializer",
     "ExerciseSerializer",
+    "HandoutParameters",
     "ItemInputSerializer",
     "PatientFilter",
     "PatientSerializer",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
@@ -307,3 +308,20 @@ class PrescriptionInputSerializer(RevisionInputSerializer):
                 )
             attrs["items"] = progression_items(progression, first=first)
         return attrs
+
+
+class HandoutParameters(serializers.Serializer):
+    """The query of `handout.pdf`: the print size and language of this copy, as the
+    dashboard's handout takes them; the patient's own preferences when left out."""
+
+    size = serializers.ChoiceField(
+        choices=[("normal", "normal"), ("large", "large")],
+        required=False,
+        help_text="`large` (14 pt and more) or `normal` (11 pt); the patient's preference "
+        "when left out.",
+    )
+    lang = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language of this copy; the patient's preferred language when left out.",
+    )

@@ -1,7 +1,11 @@
 """prescriptions/{id}/handout.pdf: the printable handout of one version."""
 
+import pytest
+
 from clinics.models import AuditEvent
 from tests.factories import make_prescription
+from tests.handouts.pdfs import pdf_text
+from tests.handouts.test_handout_on_paper import text_sizes
 
 
 def url(prescription):
@@ -44,3 +48,48 @@ def test_a_revoked_or_missing_key_gets_401(client_with_revoked_key, anonymous_ap
 
 def test_a_read_only_key_may_download(read_only_api, prescription):
     assert read_only_api.get(url(prescription)).status_code == 200
+
+
+def smallest_text(data: bytes) -> float:
+    """The smallest print above the footer (which is small in every size)."""
+    return min(size for size, _char in text_sizes(data))
+
+
+def test_size_large_prints_at_14_points_and_normal_smaller(api, prescription):
+    large = api.get(url(prescription) + "?size=large")
+    normal = api.get(url(prescription) + "?size=normal")
+
+    assert large.status_code == normal.status_code == 200
+    assert smallest_text(large.content) >= 14
+    assert smallest_text(normal.content) < 14
+    assert AuditEvent.objects.filter(action="download", detail__large_print=True).exists()
+
+
+def test_a_patient_who_prefers_large_print_gets_it_unless_another_size_is_asked(
+    api, patient, prescription
+):
+    patient.large_print = True
+    patient.save()
+
+    assert smallest_text(api.get(url(prescription)).content) >= 14
+    assert smallest_text(api.get(url(prescription) + "?size=normal").content) < 14
+
+
+def test_lang_prints_the_copy_in_that_language(api, patient, prescription):
+    english = pdf_text(api.get(url(prescription)).content)
+    spanish = pdf_text(api.get(url(prescription) + "?lang=es").content)
+
+    assert patient.preferred_language == "en"
+    assert "exercise" in english.lower()
+    assert "ejercicio" in spanish.lower()
+    assert "ejercicio" not in english.lower()
+
+
+@pytest.mark.parametrize("query", ["size=huge", "size=", "lang=fr", "lang=xx"])
+def test_an_unknown_size_or_language_is_a_400_naming_it(api, prescription, query):
+    response = api.get(url(prescription) + "?" + query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert query.split("=")[0] in response.json()["errors"]
+    assert not AuditEvent.objects.filter(action="download").exists()

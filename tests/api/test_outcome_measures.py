@@ -134,3 +134,23 @@ def test_a_later_functional_scale_must_rate_the_activities_of_the_start(api, pre
     same = [{**row, "activity": f" {row['activity'].upper()} ", "score": 8} for row in ACTIVITIES]
     assert api.post(URL, {**first, "activities": same}, format="json").status_code == 201
     assert OutcomeMeasure.objects.filter(instrument="psfs").count() == 2
+
+
+def test_the_same_client_id_with_another_answer_is_a_409(api, patient):
+    payload = {"patient": patient.pk, "instrument": "groc", "change": 3}
+    payload["client_id"] = str(uuid.uuid4())
+    first = api.post(URL, payload, format="json")
+
+    other = api.post(URL, {**payload, "change": -2}, format="json")
+    other_instrument = api.post(
+        URL,
+        {**payload, "instrument": "nprs", "pain_now": 2, "pain_best": 1, "pain_worst": 4},
+        format="json",
+    )
+
+    assert (first.status_code, other.status_code, other_instrument.status_code) == (
+        201,
+        409,
+        409,
+    )
+    assert list(OutcomeMeasure.objects.values_list("change", flat=True)) == [3]

@@ -173,3 +173,31 @@ def test_a_relapse_after_pain_fell_raises_a_pain_rise_alert(api, patient, item):
     assert [alert["kind"] for alert in body["alerts"]] == ["pain_rise"]
     assert "2/10" in body["alerts"][0]["message"]
     assert body["stop_exercise"] is False
+
+
+def test_the_same_client_id_with_other_answers_is_a_409_and_keeps_the_first(api, patient, item):
+    client_id = str(uuid.uuid4())
+    first = api.post(LOGS, answers(item, client_id=client_id, pain=3), format="json")
+
+    other = api.post(LOGS, answers(item, client_id=client_id, pain=7), format="json")
+
+    assert (first.status_code, other.status_code) == (201, 409)
+    assert other["Content-Type"] == "application/problem+json"
+    assert other.json()["code"] == "client_id_reused"
+    assert list(SymptomLog.objects.values_list("pain", flat=True)) == [3]
+
+
+def test_a_retry_naming_the_same_time_and_symptoms_is_still_a_retry(api, patient, item):
+    body = answers(
+        item,
+        client_id=str(uuid.uuid4()),
+        logged_at="2026-03-11T13:00:00+01:00",
+        new_symptoms=["numbness", "numbness"],
+    )
+    first = api.post(LOGS, body, format="json")
+
+    again = api.post(LOGS, {**body, "logged_at": "2026-03-11T12:00:00Z"}, format="json")
+    later = api.post(LOGS, {**body, "logged_at": "2026-03-11T12:30:00Z"}, format="json")
+
+    assert (first.status_code, again.status_code, later.status_code) == (201, 200, 409)
+    assert SymptomLog.objects.count() == 1

@@ -138,3 +138,14 @@ def test_the_audit_records_where_a_cursor_page_starts(api, item):
     event = AuditEvent.objects.filter(object_type="symptomlog").latest("id")
     assert event.detail["ids"] == [logs[1].pk]
     assert event.detail["cursor"] == str(logs[0].pk)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/symptom-logs/", "/api/v1/alerts/", "/api/v1/patients/"])
+def test_a_blank_cursor_is_the_first_page(api, item, path):
+    _logs(item, 3)
+
+    blank = api.get(f"{path}?cursor=&page_size=2")
+    first = api.get(f"{path}?page_size=2")
+
+    assert blank.status_code == 200
+    assert blank.json()["results"] == first.json()["results"]

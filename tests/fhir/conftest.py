@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from api.models import create_api_key
+from exercises.models import Exercise, Progression
 from prescriptions.services import ItemSpec, record_symptom_log, revise_prescription
 from tests.factories import make_prescription
 
@@ -24,6 +25,16 @@ def _fresh_throttle_counts():
 
 def client_with(raw_key: str, scheme: str = "Api-Key") -> Client:
     return Client(HTTP_AUTHORIZATION=f"{scheme} {raw_key}")
+
+
+@pytest.fixture
+def catalog_before_now(db):
+    """The built-in catalog was loaded when the test database was made, at the wall
+    clock's time, after the tests' frozen instant: put it a day before that instant,
+    as it would be on a server, so that a search run's snapshot covers it."""
+    day_before = timezone.now() - timedelta(days=1)
+    Exercise.objects.update(updated_at=day_before)
+    Progression.objects.update(updated_at=day_before)
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def walk(client) -> dict[str, dict[str, dict]]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(catalog_before_now):
     call_command("seed_demo", verbosity=0)
     clinics = {clinic.slug: clinic for clinic in Clinic.objects.all()}
     riverside = client_with(create_api_key(clinic=clinics["riverside"], name="EHR")[1])

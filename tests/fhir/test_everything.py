@@ -1,19 +1,32 @@
-"""`Patient/{id}/$everything`: one Bundle with all of a patient's records and the
-definitions they use, whose references resolve inside it, in a fixed number of
-queries however long the patient has logged."""
+"""`Patient/{id}/$everything`: all of a patient's records and the definitions they
+use, in pages whose references resolve inside the run, in a fixed number of queries
+per page however long the patient has logged; `_since`, `_type` and `_count`."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fhir_r4.everything import TYPE_ORDER
 from prescriptions.models import Alert, SymptomLog
 from tests.factories import make_patient, make_prescription
-from tests.fhir.validation import entries, fhir_get, unresolved_references
+from tests.fhir.conftest import log
+from tests.fhir.validation import entries, fhir_get, next_url, unresolved_references
 
 EVERYTHING_QUERIES = 12  # two chain the audit event to the last one; two read the assessments
+
+
+def whole_run(client, url: str) -> dict:
+    """Every page of a $everything run, as one Bundle of all their entries."""
+    bundle = fhir_get(client, url)
+    everything = {**bundle, "entry": list(bundle.get("entry", []))}
+    while url := next_url(bundle):
+        bundle = fhir_get(client, url)
+        everything["entry"] += bundle.get("entry", [])
+    return everything
 
 
 def test_everything_holds_all_of_the_patients_records(fhir, history, patient):
@@ -41,8 +54,8 @@ def test_everything_holds_all_of_the_patients_records(fhir, history, patient):
     assert bundle["total"] == len(entries(bundle)) - len(exercises) - 2
 
 
-def test_every_reference_inside_the_bundle_resolves_within_it(fhir, history, patient):
-    bundle = fhir_get(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything")
+def test_every_reference_inside_the_run_resolves_within_it(fhir, history, patient):
+    bundle = whole_run(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything?_count=5")
 
     assert unresolved_references(bundle) == set()
     full_urls = [entry["fullUrl"] for entry in bundle["entry"]]
@@ -115,8 +128,8 @@ def with_logs(clinic, therapist, days: int):
 
 def everything_queries(client, patient) -> int:
     with CaptureQueriesContext(connection) as queries:
-        bundle = fhir_get(client, f"/fhir/R4/Patient/{patient.pk}/$everything")
-    assert unresolved_references(bundle) == set()
+        bundle = fhir_get(client, f"/fhir/R4/Patient/{patient.pk}/$everything?_count=200")
+    assert len(entries(bundle)) == 200 or not next_url(bundle)
     return len(queries)
 
 
@@ -128,8 +141,11 @@ def test_everything_costs_the_same_queries_for_60_days_of_logs_as_for_5(
 
     assert everything_queries(fhir, short) == everything_queries(fhir, long)
     with django_assert_max_num_queries(EVERYTHING_QUERIES):
-        bundle = fhir_get(fhir, f"/fhir/R4/Patient/{long.pk}/$everything")
-    assert len([r for r in entries(bundle) if r["resourceType"] == "QuestionnaireResponse"]) == 180
+        bundle = fhir_get(fhir, f"/fhir/R4/Patient/{long.pk}/$everything?_count=200")
+    assert len(entries(bundle)) == 200
+    run = whole_run(fhir, f"/fhir/R4/Patient/{long.pk}/$everything?_count=200")
+    assert len([r for r in entries(run) if r["resourceType"] == "QuestionnaireResponse"]) == 180
+    assert unresolved_references(run) == set()
 
 
 @pytest.mark.parametrize("resource_type", ["Patient", "CarePlan", "Observation", "Flag"])
@@ -142,3 +158,90 @@ def test_a_search_page_costs_the_same_queries_for_many_records(
     with django_assert_max_num_queries(8):
         bundle = fhir_get(fhir, f"/fhir/R4/{resource_type}?_count=200")
     assert entries(bundle)
+
+
+def test_everything_pages_by_count_and_the_pages_add_up_to_the_whole(fhir, history, patient):
+    url = f"/fhir/R4/Patient/{patient.pk}/$everything"
+    whole = entries(fhir_get(fhir, url))
+
+    first = fhir_get(fhir, f"{url}?_count=4")
+    run = entries(whole_run(fhir, f"{url}?_count=4"))
+
+    assert len(entries(first)) == 4
+    assert next_url(first).startswith(f"http://testserver{url}?_count=4&_cursor=")
+    assert [(r["resourceType"], r["id"]) for r in run] == [
+        (r["resourceType"], r["id"]) for r in whole
+    ]
+    assert first["total"] == fhir_get(fhir, url)["total"]
+
+
+def test_everything_unpaged_stops_at_the_default_page_size(fhir, clinic, therapist):
+    patient = with_logs(clinic, therapist, 5)
+
+    bundle = fhir_get(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything")
+
+    assert len(entries(bundle)) == 50
+    assert next_url(bundle)
+
+
+def test_everything_since_returns_only_what_changed_after_it(
+    fhir, history, patient, therapist, catalog_before_now
+):
+    url = f"/fhir/R4/Patient/{patient.pk}/$everything"
+    snapshot = fhir_get(fhir, url)["meta"]["lastUpdated"]
+
+    history["open_alert"].acknowledge(by=therapist)
+    # The Questionnaire's date is the code's, later than the tests' frozen clock.
+    patient_data = ",".join(TYPE_ORDER[:-1])
+    changed = entries(whole_run(fhir, f"{url}?_since={quote(snapshot)}&_type={patient_data}"))
+
+    assert [(r["resourceType"], r["id"], r["status"]) for r in changed] == [
+        ("Flag", str(history["open_alert"].pk), "inactive")
+    ]
+
+
+def test_everything_type_keeps_only_the_types_asked_for(fhir, history, patient):
+    bundle = whole_run(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything?_type=Flag,CarePlan")
+
+    assert {r["resourceType"] for r in entries(bundle)} == {"Flag", "CarePlan"}
+    assert bundle["total"] == 2 + patient.alerts.count()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=2026-01-01",
+        "_elements=id",
+        "_type=Appointment",
+        "_since=yesterday",
+        "_since=2026-01-01T00:00:00",
+        "_count=0",
+        "_cursor=not-a-cursor",
+    ],
+)
+def test_everything_answers_400_to_a_parameter_it_cannot_honour(fhir, patient, query):
+    outcome = fhir_get(fhir, f"/fhir/R4/Patient/{patient.pk}/$everything?{query}", status=400)
+
+    assert outcome["issue"][0]["code"] == "invalid"
+
+
+def test_a_change_while_paging_everything_repeats_nothing_in_the_run(
+    fhir, history, patient, therapist
+):
+    url = f"/fhir/R4/Patient/{patient.pk}/$everything?_count=3"
+    first = fhir_get(fhir, url)
+
+    patient.first_name = "Paulina"
+    patient.save()
+    history["open_alert"].acknowledge(by=therapist)
+    log(patient, history["second"].items.first(), pain=1)
+    seen = [(r["resourceType"], r["id"]) for r in entries(first)]
+    page_url = next_url(first)
+    while page_url:
+        bundle = fhir_get(fhir, page_url)
+        seen += [(r["resourceType"], r["id"]) for r in entries(bundle)]
+        page_url = next_url(bundle)
+
+    assert len(seen) == len(set(seen))
+    assert ("Flag", str(history["open_alert"].pk)) in seen
+    assert seen[0] == ("Patient", str(patient.pk))

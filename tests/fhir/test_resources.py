@@ -5,6 +5,8 @@ from django.conf import settings
 
 from prescriptions.models import PrescriptionItem
 from prescriptions.services import start_revision
+from tests.factories import make_prescription
+from tests.fhir.conftest import log
 from tests.fhir.validation import entries, fhir_get
 
 CODE_SYSTEM = f"{settings.SITE_URL}/fhir/R4/CodeSystem"
@@ -125,6 +127,34 @@ def test_each_log_is_a_questionnaire_response_to_the_symptom_log_questionnaire(
     assert set(answers) <= question_ids
 
 
+def test_the_nerve_symptoms_a_patient_reported_are_answers_of_the_log(fhir, patient, therapist):
+    item = make_prescription(patient, therapist).items.first()
+    numb = log(patient, item, new_symptoms=["numbness", "weakness"])
+    quiet = log(patient, item)
+
+    resource = fhir_get(fhir, f"/fhir/R4/QuestionnaireResponse/{numb.pk}")
+    without = fhir_get(fhir, f"/fhir/R4/QuestionnaireResponse/{quiet.pk}")
+    questionnaire = fhir_get(fhir, "/fhir/R4/Questionnaire/symptom-log")
+
+    (reported,) = [i for i in resource["item"] if i["linkId"] == "new-nerve-symptoms"]
+    assert [answer["valueCoding"]["code"] for answer in reported["answer"]] == [
+        "numbness",
+        "weakness",
+    ]
+    assert reported["answer"][0]["valueCoding"]["system"] == f"{CODE_SYSTEM}/nerve-symptom"
+    assert "new-nerve-symptoms" not in {i["linkId"] for i in without["item"]}
+    (question,) = [i for i in questionnaire["item"] if i["linkId"] == "new-nerve-symptoms"]
+    assert question["repeats"] is True
+    assert {o["valueCoding"]["code"] for o in question["answerOption"]} == {
+        "numbness",
+        "pins_needles",
+        "weakness",
+        "both_legs",
+    }
+    code_system = fhir_get(fhir, "/fhir/R4/CodeSystem/nerve-symptom")
+    assert code_system["count"] == 4
+
+
 def test_pain_is_an_observation_coded_with_loinc_72514_3(fhir, history, patient):
     logged = patient.symptom_logs.order_by("logged_at").first()
 
@@ -162,6 +192,19 @@ def test_an_open_alert_is_an_active_flag_and_an_acknowledged_one_inactive(fhir, 
     assert inactive["period"]["end"]
     open_flags = fhir_get(fhir, "/fhir/R4/Flag?status=active")
     assert [flag["id"] for flag in entries(open_flags)] == [str(open_alert.pk)]
+
+
+def test_a_flags_priority_uses_the_r4_flag_priority_code_system(fhir, history):
+    flag = fhir_get(fhir, f"/fhir/R4/Flag/{history['open_alert'].pk}")
+
+    (priority,) = [
+        ext
+        for ext in flag["extension"]
+        if ext["url"] == "http://hl7.org/fhir/StructureDefinition/flag-priority"
+    ]
+    coding = priority["valueCodeableConcept"]["coding"][0]
+    assert coding["system"] == "http://hl7.org/fhir/flag-priority-code"
+    assert coding["code"] in {"PH", "PM"}
 
 
 def test_each_versions_handout_is_a_document_reference_that_downloads(fhir, history):

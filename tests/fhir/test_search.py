@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from patients.models import Patient
+from prescriptions.models import Alert
 from prescriptions.services import ItemSpec, revise_prescription
 from tests.factories import make_patient, make_prescription
 from tests.fhir.conftest import log
@@ -49,7 +50,7 @@ def test_a_page_says_the_total_and_links_to_itself(fhir, clinic):
     assert next_url(bundle).startswith("http://testserver/fhir/R4/Patient?_count=2&_cursor=")
 
 
-def test_a_change_after_the_cursor_appears_on_a_later_page_and_nothing_is_missed_or_repeated(
+def test_a_paging_run_repeats_nothing_and_the_next_run_from_its_snapshot_misses_nothing(
     fhir, clinic
 ):
     patients = [make_patient(clinic, first_name=f"P{n}") for n in range(6)]
@@ -57,6 +58,7 @@ def test_a_change_after_the_cursor_appears_on_a_later_page_and_nothing_is_missed
     url = f"/fhir/R4/Patient?_count=2&_lastUpdated=ge{quote(since)}"
 
     first_page = fhir_get(fhir, url)
+    snapshot = first_page["meta"]["lastUpdated"]
     seen = [(r["id"], r["name"][0]["given"][0]) for r in entries(first_page)]
     # While the client pages: one patient it has seen changes, one it has not yet
     # seen changes, and a new one arrives.
@@ -67,15 +69,39 @@ def test_a_change_after_the_cursor_appears_on_a_later_page_and_nothing_is_missed
     newcomer = make_patient(clinic, first_name="P6")
     for page in all_pages(fhir, next_url(first_page)):
         seen += [(r["id"], r["name"][0]["given"][0]) for r in page]
+    next_run = [
+        (r["id"], r["name"][0]["given"][0])
+        for page in all_pages(fhir, f"/fhir/R4/Patient?_count=2&_lastUpdated=gt{quote(snapshot)}")
+        for r in page
+    ]
 
-    expected = [(str(p.pk), f"P{n}") for n, p in enumerate(patients) if n not in (0, 4)]
-    assert seen == [
-        (str(patients[0].pk), "P0"),
-        *expected,
+    assert seen == [(str(p.pk), f"P{n}") for n, p in enumerate(patients) if n != 4]
+    assert next_run == [
         (str(patients[0].pk), "P0-renamed"),
         (str(patients[4].pk), "P4-renamed"),
         (str(newcomer.pk), "P6"),
     ]
+
+
+def test_a_flag_acknowledged_while_paging_is_not_returned_twice_in_the_run(
+    fhir, clinic, patient, therapist
+):
+    for patient in [patient, make_patient(clinic), make_patient(clinic)]:
+        item = make_prescription(patient, therapist).items.first()
+        log(patient, item, pain=5, after="worse", during="increase")
+    flags = list(Alert.objects.for_clinic(clinic).order_by("updated_at", "pk"))
+    assert len(flags) == 3
+
+    first_page = fhir_get(fhir, "/fhir/R4/Flag?_count=2")
+    flags[1].acknowledge(by=therapist)
+    rest = [r["id"] for page in all_pages(fhir, next_url(first_page)) for r in page]
+
+    returned = ids(first_page) + rest
+    assert returned == [str(flag.pk) for flag in flags]
+    later = entries(
+        fhir_get(fhir, f"/fhir/R4/Flag?_lastUpdated=gt{quote(first_page['meta']['lastUpdated'])}")
+    )
+    assert [(r["id"], r["status"]) for r in later] == [(str(flags[1].pk), "inactive")]
 
 
 def test_last_updated_gt_the_last_sync_returns_only_what_changed(fhir, history, patient):
@@ -259,3 +285,17 @@ def test_the_code_systems_search_lists_every_code_system(fhir):
 )
 def test_control_characters_answer_400_not_a_server_error(fhir, query):
     fhir_get(fhir, f"/fhir/R4/Patient?{query.replace('patient', 'active')}", status=400)
+
+
+def test_an_id_search_counts_only_the_resources_named(fhir, patient, therapist):
+    program = make_prescription(patient, therapist)
+    logged = log(patient, program.items.first())
+
+    one = fhir_get(fhir, f"/fhir/R4/Observation?_id=pain-{logged.pk}")
+    paged = fhir_get(fhir, f"/fhir/R4/Observation?_id=pain-{logged.pk}&_count=1")
+    both = fhir_get(fhir, f"/fhir/R4/Observation?_id=pain-{logged.pk},location-{logged.pk}")
+
+    assert (one["total"], ids(one)) == (1, [f"pain-{logged.pk}"])
+    assert (paged["total"], ids(paged), next_url(paged)) == (1, [f"pain-{logged.pk}"], None)
+    assert both["total"] == 2
+    assert ids(both) == [f"pain-{logged.pk}", f"location-{logged.pk}"]

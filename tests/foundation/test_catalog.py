@@ -1,6 +1,9 @@
 """The built-in McKenzie catalog is there after migrate, complete and stable."""
 
+from datetime import timedelta
+
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from exercises.catalog import load_catalog
 from exercises.models import Exercise, Progression, ProgressionStep
@@ -22,7 +25,10 @@ TEN = {
 def _snapshot():
     return (
         [model_to_dict(e) | {"updated_at": e.updated_at} for e in Exercise.objects.order_by("pk")],
-        [model_to_dict(p) for p in Progression.objects.order_by("pk")],
+        [
+            model_to_dict(p) | {"updated_at": p.updated_at}
+            for p in Progression.objects.order_by("pk")
+        ],
         list(ProgressionStep.objects.order_by("pk").values()),
     )
 
@@ -66,6 +72,22 @@ def test_loading_restores_a_built_in_exercise_that_was_edited(db):
     exercise = Exercise.objects.get(slug="prone-props")
     assert exercise.name == "Prone props (lying on elbows)"
     assert len(exercise.steps) == 4
+
+
+def test_what_loading_restores_is_stamped_as_updated_for_syncing_clients(db):
+    long_ago = timezone.now() - timedelta(days=30)
+    Exercise.objects.filter(slug="prone-props").update(name="Something else", updated_at=long_ago)
+    extension = Progression.objects.get(slug="extension")
+    Progression.objects.filter(pk=extension.pk).update(updated_at=long_ago)
+    extension.steps.filter(position=1).update(advance_when_en="Edited")
+
+    load_catalog()
+
+    assert Exercise.objects.get(slug="prone-props").updated_at > long_ago
+    assert Progression.objects.get(pk=extension.pk).updated_at > long_ago
+    untouched = Progression.objects.get(slug="flexion").updated_at
+    load_catalog()
+    assert Progression.objects.get(slug="flexion").updated_at == untouched
 
 
 def test_every_exercise_has_steps_a_stop_rule_and_a_dosage(db):

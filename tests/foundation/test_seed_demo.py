@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -199,3 +200,12 @@ def test_the_bulk_load_leaves_the_log_tables_keys_and_indexes_as_they_were(db):
     assert 6 * 3 * 4 <= logs.count() <= 6 * 3 * 8
     assert not logs.exclude(item__prescription__patient=F("patient")).exists()
     assert set(logs.values_list("pain", flat=True)) <= set(range(11))
+
+
+def test_every_demo_patient_speaks_a_language_centra_has(db):
+    call_command("seed_demo", verbosity=0)
+
+    languages = set(Patient.objects.values_list("preferred_language", flat=True))
+
+    assert languages <= {code for code, _name in settings.LANGUAGES}
+    assert languages == {"en", "es"}

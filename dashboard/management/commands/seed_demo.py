@@ -292,7 +292,7 @@ class Command(BaseCommand):
             last_name="Rahman",
             date_of_birth=today.replace(year=today.year - 29),
             email="aisha@example.com",
-            preferred_language="fr",
+            preferred_language="es",
             created_by=anna,
         )
 
