@@ -122,9 +122,7 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
                 f'y2="{y(target):.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="6 4"/>'
             )
-            labels.append(
-                (y(target), threshold_label(instrument), colour, False)
-            )
+            labels.append((y(target), threshold_label(instrument), colour, False))
         if len(rows) > 1:
             points = " ".join(
                 f"{x(timezone.localdate(m.taken_at)):.1f},{y(m.score):.1f}" for m in rows

@@ -310,32 +310,48 @@ class MeasureChange:
         points = {"points": self.mcid}
         if self.threshold_kind == "mdc":
             if self.improvement >= self.mcid:
-                return _(
-                    "Improved by at least the minimal detectable change of the mean score "
-                    "(%(points)s points)."
-                ) % points
+                return (
+                    _(
+                        "Improved by at least the minimal detectable change of the mean score "
+                        "(%(points)s points)."
+                    )
+                    % points
+                )
             if -self.improvement >= self.mcid:
-                return _(
-                    "Worse by at least the minimal detectable change of the mean score "
-                    "(%(points)s points)."
-                ) % points
-            return _(
-                "Changed less than the minimal detectable change of the mean score "
-                "(%(points)s points): within measurement error."
-            ) % points
+                return (
+                    _(
+                        "Worse by at least the minimal detectable change of the mean score "
+                        "(%(points)s points)."
+                    )
+                    % points
+                )
+            return (
+                _(
+                    "Changed less than the minimal detectable change of the mean score "
+                    "(%(points)s points): within measurement error."
+                )
+                % points
+            )
         if self.improvement >= self.mcid:
-            return _(
-                "Improved by at least the minimal clinically important difference "
-                "(%(points)s points)."
-            ) % points
+            return (
+                _(
+                    "Improved by at least the minimal clinically important difference "
+                    "(%(points)s points)."
+                )
+                % points
+            )
         if -self.improvement >= self.mcid:
-            return _(
-                "Worse by at least the minimal clinically important difference "
-                "(%(points)s points)."
-            ) % points
-        return _(
-            "Changed less than the minimal clinically important difference (%(points)s points)."
-        ) % points
+            return (
+                _(
+                    "Worse by at least the minimal clinically important difference "
+                    "(%(points)s points)."
+                )
+                % points
+            )
+        return (
+            _("Changed less than the minimal clinically important difference (%(points)s points).")
+            % points
+        )
 
     @property
     def change_text(self) -> str:

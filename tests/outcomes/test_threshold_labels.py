@@ -75,6 +75,6 @@ def test_the_doctors_summary_names_each_threshold(small_gains, therapist, therap
     pdf = therapist_client.get(reverse("handouts:discharge", args=[episode.pk, "doctor"]))
     text = " ".join(pdf_text(pdf.content).split())
 
-    assert "minimal detectable change of the mean score (2 points): within measurement error" in text
+    assert "detectable change of the mean score (2 points): within measurement error" in text
     assert "Below the responder threshold (+4)." in text
     assert "not a minimal clinically important difference" in text
