@@ -22,6 +22,9 @@ NUMBER_FIELDS = (
     "inactivity_alert_days",
     "outcome_interval_days",
     "adherence_alert_percent",
+    "progression_good_days",
+    "progression_unchanged_days",
+    "progression_pain_free_days",
 )
 
 
@@ -68,6 +71,9 @@ class ClinicSettingsForm(forms.ModelForm):
             "require_mfa",
             "outcome_interval_days",
             "adherence_alert_percent",
+            "progression_good_days",
+            "progression_unchanged_days",
+            "progression_pain_free_days",
         ]
         help_texts = {
             "phone": _("Shown to patients as a tap-to-call link, e.g. +44 20 7946 0000."),
