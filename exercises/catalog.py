@@ -457,13 +457,19 @@ def load_catalog(using: str = "default") -> None:
                     advance_when,
                     advance_es.get(slug, ""),
                     *(rules.get(slug, {}).get(name) for name in RULE_FIELDS),
+                    slug not in entry.get("hold_while_good", ()),
                 )
                 for position, (slug, advance_when) in enumerate(entry["steps"], start=1)
             ]
             steps = ProgressionStep.objects.using(using).filter(progression=progression)
             current = list(
                 steps.order_by("position").values_list(
-                    "position", "exercise_id", "advance_when_en", "advance_when_es", *RULE_FIELDS
+                    "position",
+                    "exercise_id",
+                    "advance_when_en",
+                    "advance_when_es",
+                    *RULE_FIELDS,
+                    "advance_on_good_days",
                 )
             )
             if current != wanted:
@@ -476,8 +482,11 @@ def load_catalog(using: str = "default") -> None:
                         advance_when_en=advance_when,
                         advance_when_es=advance_when_es,
                         **dict(zip(RULE_FIELDS, rule, strict=True)),
+                        advance_on_good_days=on_good,
                     )
-                    for position, exercise_id, advance_when, advance_when_es, *rule in wanted
+                    for position, exercise_id, advance_when, advance_when_es, *rule, on_good in (
+                        wanted
+                    )
                 )
         for entry in PROGRESSIONS:
             _sync_links(progressions, entry, by_slug, using)

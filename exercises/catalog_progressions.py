@@ -31,6 +31,8 @@ PROGRESSIONS: list[dict[str, Any]] = [
             ),
             ("prone-press-up-sustained", ""),
         ],
+        # A press-up that helps is kept up: force is added only once improvement stops.
+        "hold_while_good": ("prone-press-up", "prone-press-up-sustained"),
         "links": [
             *(
                 (

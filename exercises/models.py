@@ -285,6 +285,13 @@ class ProgressionStep(models.Model):
         help_text=_("Move on after this many days in a row without pain at the step."),
     )
 
+    # Whether good days (the pain centralized or gone) suggest the next step. Off where
+    # a good response means "keep going" and only a plateau calls for more force (the
+    # press-up): MDT adds force when improvement stops, not while it lasts.
+    advance_on_good_days = models.BooleanField(
+        _("suggest the next step after good days"), default=True
+    )
+
     class Meta:
         ordering = ["progression", "position"]
         verbose_name = _("progression step")

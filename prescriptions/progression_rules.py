@@ -7,7 +7,8 @@ The rules, in the order they are tried (docs/progressions.md says why):
    maintenance, where the step has that branch;
 2. good days (the pain centralized, eased on the flexion program, or gone) on the most
    recent days logged, one after another -> back to the press-up from the lateral
-   branch, else the next step of the same plane;
+   branch, else the next step of the same plane where the step allows it (not at the
+   press-up: more force only when improvement stops);
 3. unchanged on the most recent days logged -> more force in the same plane; with no
    step left, the lateral branch for one-sided or uneven pain only, otherwise
    "reassess".
@@ -191,7 +192,8 @@ def forward_move(place: Place, logs: Sequence[SymptomLog], counts: DayCounts) ->
         # pain-free days rather than add force.
         resting = settled is not None and run and all(log.pain == 0 for log in days[run[0]])
         back = place.branch(ProgressionLink.Kind.RETURN)
-        target = back.to_exercise if back else (place.next and place.next.exercise)
+        onward = place.next.exercise if place.next and place.step.advance_on_good_days else None
+        target = back.to_exercise if back else onward
         if len(run) >= counts.good and target is not None and not resting:
             return Move(forward, Rule.GOOD_DAYS, len(run), target, _support(days, run))
     if counts.unchanged:

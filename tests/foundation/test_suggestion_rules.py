@@ -219,3 +219,11 @@ def test_a_dismissed_reassessment_is_not_made_again_from_the_same_logs(patient, 
     dismiss_suggestion(suggestion=suggestion, by=therapist, reason="Reassessed: stenosis.")
 
     assert open_suggestion(patient) is None
+
+
+def test_press_ups_that_keep_centralizing_are_kept_up_not_given_more_force(patient, therapist):
+    program = started(patient, therapist, first=3)
+    for days_ago in (4, 3, 2, 1):
+        log(program, "prone-press-up", days_ago, GOOD)
+
+    assert open_suggestion(patient) is None
