@@ -21,7 +21,6 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from clinics.models import Clinic
 from exercises.models import Exercise, ProgressionLink, ProgressionStep
 from patients.models import Patient
 
@@ -118,11 +117,11 @@ def step_began(prescription: Prescription, exercise_id: int) -> datetime | None:
     return began
 
 
-def _dismissed_since(prescription: Prescription, direction: str) -> datetime | None:
+def _dismissed_since(prescription: Prescription, *directions: str) -> datetime | None:
     """A dismissed suggestion is not made again from the logs the therapist already saw."""
     return (
         ProgressionSuggestion.objects.filter(
-            prescription=prescription, direction=direction, status="dismissed"
+            prescription=prescription, direction__in=directions, status="dismissed"
         )
         .order_by("-decided_at")
         .values_list("decided_at", flat=True)
@@ -177,10 +176,11 @@ def evaluate(prescription: Prescription) -> Verdict | None:
     back = _back_verdict(prescription, place, logs)
     if back is not None:
         return back
-    clinic = Clinic.objects.get(patients__pk=prescription.patient_id)
-    fresh = logs
-    for direction in ("forward", "reassess"):
-        fresh = _logs_after(fresh, _dismissed_since(prescription, direction))
+    if not logs:
+        return None
+    # refresh_suggestion reads the clinic with the program: no query here.
+    clinic = prescription.patient.clinic
+    fresh = _logs_after(logs, _dismissed_since(prescription, "forward", "reassess"))
     move = forward_move(place, fresh, DayCounts.for_step(step, clinic))
     if move is None:
         return None
@@ -196,7 +196,12 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
     dismissed. Returns the open suggestion, if any.
     """
     open_ = ProgressionSuggestion.objects.open().filter(patient_id=patient_id).first()
-    active = Prescription.objects.active().filter(patient_id=patient_id).first()
+    active = (
+        Prescription.objects.active()
+        .filter(patient_id=patient_id)
+        .select_related("patient__clinic")
+        .first()
+    )
     if open_ is None and (active is None or active.progression_id is None):
         # A hand-picked program has no steps to suggest: only a stale flag to clear.
         Patient.objects.filter(pk=patient_id).exclude(progress_suggestion="").update(
