@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinics.models import AuditEvent, Clinic, audit
-from exercises.models import Exercise, Progression, ProgressionStep
+from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
 from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 from patients.models import Patient
 from prescriptions.adherence import patient_figures
@@ -172,7 +172,13 @@ class ProgressionViewSet(ClinicViewSet):
         Prefetch(
             "steps",
             queryset=ProgressionStep.objects.select_related("exercise").order_by("position"),
-        )
+        ),
+        Prefetch(
+            "links",
+            queryset=ProgressionLink.objects.select_related(
+                "exercise", "to_progression", "to_exercise"
+            ).order_by("exercise__slug", "kind"),
+        ),
     )
     serializer_class = s.ProgressionSerializer
 

@@ -23,6 +23,9 @@ NUMBER_FIELDS = (
     "outcome_interval_days",
     "adherence_alert_percent",
     "urgent_escalation_hours",
+    "progression_good_days",
+    "progression_unchanged_days",
+    "progression_pain_free_days",
 )
 
 WEEKDAYS = [
@@ -90,6 +93,9 @@ class ClinicSettingsForm(forms.ModelForm):
             "closes_at",
             "open_days",
             "urgent_escalation_hours",
+            "progression_good_days",
+            "progression_unchanged_days",
+            "progression_pain_free_days",
         ]
         help_texts = {
             "phone": _("Shown to patients as a tap-to-call link, e.g. +44 20 7946 0000."),

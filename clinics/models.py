@@ -101,6 +101,32 @@ class Clinic(models.Model):
     open_days = models.CharField(
         _("open on"), max_length=7, default="12345", validators=[validate_open_days]
     )
+    # The day counts of the progression suggestions (prescriptions/progression.py). No
+    # published source gives these numbers: they are settings, and docs/progressions.md
+    # says so.
+    progression_good_days = models.PositiveSmallIntegerField(
+        _("good days in a row before suggesting the next step"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "The most recent days logged at a step, one after another, with the pain "
+            "centralized, eased or gone and nothing worse."
+        ),
+    )
+    progression_unchanged_days = models.PositiveSmallIntegerField(
+        _("unchanged days in a row before suggesting more force"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "The most recent days logged at a step, one after another, with the symptoms "
+            "unchanged: the step is not helping."
+        ),
+    )
+    progression_pain_free_days = models.PositiveSmallIntegerField(
+        _("pain-free days in a row before suggesting recovery of function or maintenance"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     require_mfa = models.BooleanField(
         _("require two-step sign-in for every therapist"),
         default=False,
@@ -129,6 +155,17 @@ class Clinic(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(emergency_number=""), name="clinic_emergency_number_set"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 30}),
+                    name=f"clinic_{name}_range",
+                )
+                for name in (
+                    "progression_good_days",
+                    "progression_unchanged_days",
+                    "progression_pain_free_days",
+                )
             ),
             models.CheckConstraint(
                 condition=models.Q(adherence_alert_percent__lte=100),

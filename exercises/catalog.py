@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from . import catalog_es
+from .catalog_progressions import PROGRESSIONS
 
 # Steps hold no numbers of their own: "{hold}" and "{repetitions}" are filled in from
 # the prescribed dosage, "{your_side}", "{to_side}" and "{to_other_side}" from the
@@ -126,6 +127,35 @@ EXERCISES: list[dict[str, Any]] = [
         "sets": 1,
         "repetitions": 10,
         "hold": 2,
+        "every_hours": 2,
+    },
+    {
+        "slug": "prone-press-up-sustained",
+        "name": "Press-up with sag and breath out",
+        "position": "prone",
+        "direction": "extension",
+        "steps": [
+            "Lie on your front with your palms flat on the surface beside your shoulders, as "
+            "for the press-up.",
+            "Straighten your arms to lift your upper body while your hips stay down.",
+            "At the top, breathe out fully and let your lower back and belly sink towards the "
+            "surface, so the back bends a little further.",
+            "Stay at the top {hold}, breathing out each time you let the back sink.",
+            "Lower yourself slowly. Do this {repetitions}.",
+        ],
+        "purpose": (
+            "The last step of the extension progression: the press-up with more force, for "
+            "when the plain press-up helps but the pain has stopped improving, or has not "
+            "changed."
+        ),
+        "cautions": _cautions(
+            "If your pain is on one side and stays there with this exercise, tell your "
+            "therapist: a sideways movement may suit you better.",
+            STENOSIS,
+        ),
+        "sets": 1,
+        "repetitions": 10,
+        "hold": 5,
         "every_hours": 2,
     },
     {
@@ -298,79 +328,61 @@ EXERCISES: list[dict[str, Any]] = [
         "hold": 2,
         "times_per_day": 3,
     },
-]
-
-PROGRESSIONS: list[dict[str, Any]] = [
     {
-        "slug": "extension",
-        "name": "Extension progression",
+        "slug": "sitting-lumbar-roll",
+        "name": "Sitting with a lumbar roll",
+        "position": "sitting",
         "direction": "extension",
-        "description": (
-            "From lying on your front to pushing up on your arms, with the side glide and "
-            "flexion rotation for one-sided pain that does not settle, and standing extension "
-            "to keep the back well once the pain has eased."
-        ),
         "steps": [
-            ("prone-lying", "A few minutes lying face down are comfortable."),
-            ("prone-props", "A few minutes propped on the elbows are comfortable."),
-            (
-                "prone-press-up",
-                "The press-up leaves the symptoms unchanged or makes them worse, especially "
-                "one-sided pain.",
-            ),
-            (
-                "prone-press-up-hips-off-centre",
-                "One-sided back or leg pain is still not helped by the exercises lying face down.",
-            ),
-            (
-                "standing-side-glide",
-                "The side glide brings the pain towards the centre: go back to the press-up; "
-                "if one-sided pain remains, try flexion rotation.",
-            ),
-            (
-                "flexion-rotation",
-                "The acute pain has gone: keep the back well with standing extension.",
-            ),
-            ("standing-lumbar-extension", ""),
+            "Sit right back on a firm chair so that your bottom touches the backrest.",
+            "Place a small firm cushion or rolled-up towel behind the small of your back, at "
+            "about the level of your belt.",
+            "Let your back rest against the roll, so your lower back keeps a gentle inward "
+            "curve while your shoulders stay relaxed.",
+            "Sit like this every time you sit for a while: at the table, in the car, at work.",
         ],
-        # The checkable rule of each step (see ProgressionStep): the numbers of days are
-        # ours; what each rule looks for follows the step's "move on when" above.
-        "rules": {
-            "prone-lying": {"advance_good_days": 2, "advance_pain_free_days": 2},
-            "prone-props": {"advance_good_days": 2, "advance_pain_free_days": 2},
-            "prone-press-up": {"advance_unchanged_days": 3},
-            "prone-press-up-hips-off-centre": {"advance_unchanged_days": 3},
-            "standing-side-glide": {"advance_unchanged_days": 3},
-            "flexion-rotation": {"advance_pain_free_days": 3},
-        },
+        "purpose": (
+            "Posture correction. Slumped sitting loads the lower back in bending forward for "
+            "a long time; the roll keeps the inward curve without effort, so that the pain "
+            "you have reduced with the exercises stays away."
+        ),
+        "cautions": _cautions(
+            "If sitting with the roll sends pain further out, remove it and tell your therapist.",
+            STENOSIS,
+        ),
+        "sets": 1,
+        "repetitions": 1,
+        "hold": 0,
+        "every_hours": 1,
     },
     {
-        "slug": "flexion",
-        "name": "Flexion progression",
-        "direction": "flexion",
-        "description": (
-            "Bending forward, from lying on the back to sitting and then standing, for spinal "
-            "stenosis, flexion dysfunction and derangements that get better with bending "
-            "forward."
-        ),
+        "slug": "slouch-overcorrect",
+        "name": "Slouch-overcorrect",
+        "position": "sitting",
+        "direction": "extension",
         "steps": [
-            (
-                "supine-lumbar-flexion",
-                "Knees to chest is easy and the symptoms stay central or improve.",
-            ),
-            (
-                "seated-lumbar-flexion",
-                "The seated bend is easy and the symptoms stay central or improve.",
-            ),
-            ("standing-lumbar-flexion", ""),
+            "Sit on the front part of a chair or stool, with your feet flat on the floor.",
+            "Let yourself slump completely: your lower back rounds and your head drops forward.",
+            "Then sit up as tall as you can, drawing your lower back inwards as far as it "
+            "goes, with your head held level. Hold {hold}.",
+            "Let go of about a tenth of that effort: this is the upright posture to keep.",
+            "Do this {repetitions}, moving smoothly between slumped and upright.",
         ],
-        "rules": {
-            "supine-lumbar-flexion": {"advance_good_days": 3, "advance_pain_free_days": 2},
-            "seated-lumbar-flexion": {"advance_good_days": 3, "advance_pain_free_days": 2},
-        },
+        "purpose": (
+            "Posture correction. It teaches where a good sitting posture lies, between the "
+            "two ends, so you can find it again whenever you notice you have slumped."
+        ),
+        "cautions": _cautions(
+            "Slumping should not send pain into your buttock or leg; if it does, move only "
+            "from upright to fully upright and tell your therapist.",
+            STENOSIS,
+        ),
+        "sets": 1,
+        "repetitions": 10,
+        "hold": 2,
+        "times_per_day": 3,
     },
 ]
-
 
 RULE_FIELDS = ("advance_good_days", "advance_unchanged_days", "advance_pain_free_days")
 
@@ -423,6 +435,7 @@ def load_catalog(using: str = "default") -> None:
             )
             for entry in EXERCISES
         }
+        progressions: dict[str, Any] = {}
         for entry in PROGRESSIONS:
             progression = _sync(
                 Progression,
@@ -436,6 +449,7 @@ def load_catalog(using: str = "default") -> None:
                 },
                 using,
             )
+            progressions[entry["slug"]] = progression
             advance_es = catalog_es.PROGRESSIONS[entry["slug"]]["advance_when"]
             rules = entry.get("rules", {})
             wanted = [
@@ -445,13 +459,19 @@ def load_catalog(using: str = "default") -> None:
                     advance_when,
                     advance_es.get(slug, ""),
                     *(rules.get(slug, {}).get(name) for name in RULE_FIELDS),
+                    slug not in entry.get("hold_while_good", ()),
                 )
                 for position, (slug, advance_when) in enumerate(entry["steps"], start=1)
             ]
             steps = ProgressionStep.objects.using(using).filter(progression=progression)
             current = list(
                 steps.order_by("position").values_list(
-                    "position", "exercise_id", "advance_when_en", "advance_when_es", *RULE_FIELDS
+                    "position",
+                    "exercise_id",
+                    "advance_when_en",
+                    "advance_when_es",
+                    *RULE_FIELDS,
+                    "advance_on_good_days",
                 )
             )
             if current != wanted:
@@ -465,6 +485,60 @@ def load_catalog(using: str = "default") -> None:
                         advance_when_en=advance_when,
                         advance_when_es=advance_when_es,
                         **dict(zip(RULE_FIELDS, rule, strict=True)),
+                        advance_on_good_days=on_good,
                     )
-                    for position, exercise_id, advance_when, advance_when_es, *rule in wanted
+                    for position, exercise_id, advance_when, advance_when_es, *rule, on_good in (
+                        wanted
+                    )
                 )
+        for entry in PROGRESSIONS:
+            _sync_links(progressions, entry, by_slug, using)
+
+
+def _sync_links(
+    progressions: dict[str, Any], entry: dict[str, Any], by_slug: dict[str, Any], using: str
+) -> None:
+    """Make the progression's branches exactly those of `entry["links"]`."""
+    from exercises.models import ProgressionLink
+
+    progression = progressions[entry["slug"]]
+    when_es = catalog_es.PROGRESSIONS[entry["slug"]].get("links", {})
+    wanted = {
+        (
+            by_slug[slug].pk,
+            kind,
+            progressions[to_progression].pk,
+            by_slug[to_slug].pk,
+            when,
+            when_es.get((slug, kind), ""),
+            keeps_current,
+        )
+        for slug, kind, to_progression, to_slug, when, keeps_current in entry.get("links", [])
+    }
+    links = ProgressionLink.objects.using(using).filter(progression=progression)
+    current = set(
+        links.values_list(
+            "exercise_id",
+            "kind",
+            "to_progression_id",
+            "to_exercise_id",
+            "when_en",
+            "when_es",
+            "keeps_current",
+        )
+    )
+    if current != wanted:
+        links.delete()
+        ProgressionLink.objects.using(using).bulk_create(
+            ProgressionLink(
+                progression=progression,
+                exercise_id=row[0],
+                kind=row[1],
+                to_progression_id=row[2],
+                to_exercise_id=row[3],
+                when_en=row[4],
+                when_es=row[5],
+                keeps_current=row[6],
+            )
+            for row in sorted(wanted)
+        )

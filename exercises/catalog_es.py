@@ -102,6 +102,28 @@ EXERCISES: dict[str, dict[str, Any]] = {
             STENOSIS,
         ),
     },
+    "prone-press-up-sustained": {
+        "name": "Extensión con brazos, dejando hundir la espalda y soltando el aire",
+        "steps": [
+            "Túmbese boca abajo con las palmas apoyadas a los lados de los hombros, como para "
+            "la extensión con brazos.",
+            "Estire los brazos para elevar la parte superior del cuerpo sin despegar las caderas.",
+            "Arriba, suelte todo el aire y deje que la zona lumbar y el abdomen bajen hacia la "
+            "superficie, de modo que la espalda se arquee un poco más.",
+            "Permanezca arriba {hold}, soltando el aire cada vez que deja bajar la espalda.",
+            "Baje despacio. Repítalo {repetitions}.",
+        ],
+        "purpose": (
+            "El último paso de la progresión en extensión: la extensión con brazos con más "
+            "fuerza, para cuando la extensión simple ayuda pero el dolor ha dejado de mejorar, "
+            "o no ha cambiado."
+        ),
+        "cautions": _cautions(
+            "Si su dolor está en un lado y no se mueve de ahí con este ejercicio, dígaselo a su "
+            "fisioterapeuta: puede convenirle más un movimiento hacia un lado.",
+            STENOSIS,
+        ),
+    },
     "prone-press-up-hips-off-centre": {
         "name": "Extensión con brazos con las caderas desplazadas",
         "steps": [
@@ -230,35 +252,112 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
         "cautions": _cautions(THEN_EXTENSION),
     },
+    "sitting-lumbar-roll": {
+        "name": "Sentado con un rulo lumbar",
+        "steps": [
+            "Siéntese bien atrás en una silla firme, de modo que las nalgas toquen el respaldo.",
+            "Coloque un cojín pequeño y firme o una toalla enrollada detrás de la parte baja "
+            "de la espalda, más o menos a la altura del cinturón.",
+            "Apoye la espalda en el rulo, de modo que la zona lumbar conserve una ligera curva "
+            "hacia dentro, con los hombros relajados.",
+            "Siéntese así siempre que vaya a estar un rato sentado: a la mesa, en el coche, en "
+            "el trabajo.",
+        ],
+        "purpose": (
+            "Corrección postural. Sentarse encorvado mantiene la zona lumbar doblada hacia "
+            "delante durante mucho tiempo; el rulo conserva la curva hacia dentro sin esfuerzo, "
+            "para que el dolor que ha reducido con los ejercicios no vuelva."
+        ),
+        "cautions": _cautions(
+            "Si al sentarse con el rulo el dolor se extiende más lejos, quítelo y dígaselo a su "
+            "fisioterapeuta.",
+            STENOSIS,
+        ),
+    },
+    "slouch-overcorrect": {
+        "name": "Encorvarse y sobrecorregir",
+        "steps": [
+            "Siéntese en la parte delantera de una silla o un taburete, con los pies apoyados "
+            "en el suelo.",
+            "Déjese caer del todo: la zona lumbar se redondea y la cabeza cae hacia delante.",
+            "Después siéntese lo más erguido que pueda, llevando la zona lumbar hacia dentro "
+            "todo lo posible, con la cabeza recta. Mantenga {hold}.",
+            "Afloje más o menos una décima parte de ese esfuerzo: esa es la postura erguida "
+            "que conviene mantener.",
+            "Repítalo {repetitions}, pasando con suavidad de encorvado a erguido.",
+        ],
+        "purpose": (
+            "Corrección postural. Enseña dónde está una buena postura sentada, entre los dos "
+            "extremos, para que pueda recuperarla cada vez que note que se ha encorvado."
+        ),
+        "cautions": _cautions(
+            "Encorvarse no debería llevar el dolor a la nalga ni a la pierna; si ocurre, "
+            "muévase solo de erguido a completamente erguido y dígaselo a su fisioterapeuta.",
+            STENOSIS,
+        ),
+    },
 }
+
+SUBSTITUTE = "No es posible tumbarse (en el trabajo, fuera de casa)."
+STABLE = "Sin dolor durante el número de días de la clínica: el desarreglo es estable."
+BACK_TO_PRESS_UP = "El dolor se desplaza al centro: vuelva a la extensión con brazos."
+KEEP_WELL = (
+    "Sin dolor durante el número de días de la clínica con la flexión recuperada: mantenga la "
+    "espalda bien."
+)
+EXTENSION_STEPS = ("prone-lying", "prone-props", "prone-press-up", "prone-press-up-sustained")
+LATERAL_STEPS = ("prone-press-up-hips-off-centre", "standing-side-glide", "flexion-rotation")
+RECOVERY_STEPS = ("supine-lumbar-flexion", "seated-lumbar-flexion", "standing-lumbar-flexion")
 
 PROGRESSIONS: dict[str, dict[str, Any]] = {
     "extension": {
         "name": "Progresión en extensión",
         "description": (
-            "De tumbado boca abajo a la extensión con brazos, con el deslizamiento lateral y "
-            "la flexión con rotación para el dolor en un lado que no mejora, y la extensión de "
-            "pie para mantener la espalda bien cuando el dolor ha cedido."
+            "Inclinación hacia atrás con más fuerza en cada paso: tumbado boca abajo, apoyado "
+            "sobre los codos, con los brazos estirados y después con los brazos estirados "
+            "dejando hundir la espalda. La extensión de pie la sustituye cuando no puede "
+            "tumbarse."
         ),
         "advance_when": {
-            "prone-lying": "Unos minutos boca abajo resultan cómodos.",
-            "prone-props": "Unos minutos apoyado sobre los codos resultan cómodos.",
-            "prone-press-up": (
-                "La extensión con brazos deja los síntomas igual o los empeora, sobre todo el "
-                "dolor en un lado."
+            "prone-lying": (
+                "Estar boca abajo resulta cómodo y el dolor se mantiene central o disminuye."
             ),
+            "prone-props": (
+                "Apoyarse sobre los codos resulta cómodo y el dolor se mantiene central."
+            ),
+            "prone-press-up": (
+                "La extensión con brazos centraliza o alivia el dolor y después deja de "
+                "mejorar, o lo deja igual: más fuerza en la misma dirección."
+            ),
+        },
+        "links": {
+            **{(slug, "substitute"): SUBSTITUTE for slug in EXTENSION_STEPS},
+            ("prone-press-up-sustained", "lateral"): (
+                "Dolor en un lado, o desigual, que no se centraliza con la inclinación hacia atrás."
+            ),
+            **{(slug, "recovery"): STABLE for slug in EXTENSION_STEPS},
+        },
+    },
+    "lateral": {
+        "name": "Rama lateral",
+        "description": (
+            "Para el dolor en un lado, o desigual, que la inclinación hacia atrás por sí sola "
+            "no lleva al centro: la extensión con las caderas desplazadas, el deslizamiento "
+            "lateral contra una pared y la rotación en flexión si su fisioterapeuta ve que le "
+            "conviene. Cuando el dolor se centraliza, se vuelve a la extensión con brazos."
+        ),
+        "advance_when": {
             "prone-press-up-hips-off-centre": (
-                "El dolor en un lado de la espalda o en una pierna sigue sin mejorar con los "
-                "ejercicios boca abajo."
+                "El dolor en un lado no se mueve: pruebe el deslizamiento lateral."
             ),
             "standing-side-glide": (
-                "El deslizamiento lateral lleva el dolor hacia el centro: vuelva a la "
-                "extensión con brazos; si queda dolor en un lado, pruebe la flexión con "
-                "rotación."
+                "El deslizamiento lateral deja igual el dolor en un lado: rotación en flexión, "
+                "si su fisioterapeuta ve que le conviene."
             ),
-            "flexion-rotation": (
-                "El dolor agudo ha desaparecido: mantenga la espalda bien con la extensión de pie."
-            ),
+        },
+        "links": {
+            **{(slug, "return"): BACK_TO_PRESS_UP for slug in LATERAL_STEPS},
+            **{(slug, "recovery"): STABLE for slug in LATERAL_STEPS},
         },
     },
     "flexion": {
@@ -277,5 +376,34 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
                 "La flexión sentado resulta fácil y los síntomas se mantienen centrales o mejoran."
             ),
         },
+    },
+    "recovery": {
+        "name": "Recuperación de la función",
+        "description": (
+            "Cuando un desarreglo tratado con inclinación hacia atrás se ha mantenido estable, "
+            "la flexión hacia delante se recupera paso a paso, seguida cada vez del ejercicio "
+            "de extensión, para que la espalda vuelva a moverse con libertad en todas las "
+            "direcciones."
+        ),
+        "advance_when": {
+            "supine-lumbar-flexion": (
+                "Las rodillas al pecho no dejan dolor después y el ejercicio de extensión se "
+                "nota igual."
+            ),
+            "seated-lumbar-flexion": (
+                "La flexión sentado no deja dolor después y el ejercicio de extensión se nota "
+                "igual."
+            ),
+        },
+        "links": {(slug, "maintenance"): KEEP_WELL for slug in RECOVERY_STEPS},
+    },
+    "maintenance": {
+        "name": "Mantenimiento",
+        "description": (
+            "Mantener la espalda bien cuando el dolor ha desaparecido: la extensión de pie "
+            "después de estar mucho rato sentado o inclinado, con una buena postura sentada (el "
+            "rulo lumbar y encorvarse y sobrecorregir, del catálogo)."
+        ),
+        "advance_when": {},
     },
 }

@@ -290,6 +290,13 @@ class ProgressionStep(models.Model):
         help_text=_("Move on after this many days in a row without pain at the step."),
     )
 
+    # Whether good days (the pain centralized or gone) suggest the next step. Off where
+    # a good response means "keep going" and only a plateau calls for more force (the
+    # press-up): MDT adds force when improvement stops, not while it lasts.
+    advance_on_good_days = models.BooleanField(
+        _("suggest the next step after good days"), default=True
+    )
+
     class Meta:
         ordering = ["progression", "position"]
         verbose_name = _("progression step")
@@ -373,3 +380,52 @@ class ProgressionStep(models.Model):
         return gettext("Suggest the next step once %(conditions)s.") % {
             "conditions": gettext(", or ").join(conditions)
         }
+
+
+class ProgressionLink(models.Model):
+    """A branch of the progression graph. The ordered steps of a progression are one
+    plane's force progression; a link leaves one of its steps for a step of another
+    progression (or stands beside it, for a substitute) when its condition is met.
+    prescriptions/progression.py reads the links; the therapist decides."""
+
+    class Kind(models.TextChoices):
+        LATERAL = "lateral", _("Into the lateral branch")
+        RETURN = "return", _("Back to the press-up")
+        RECOVERY = "recovery", _("Recovery of function")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        SUBSTITUTE = "substitute", _("Substitute when lying down is not possible")
+
+    progression = models.ForeignKey(Progression, on_delete=models.CASCADE, related_name="links")
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="+", verbose_name=_("from the step")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    to_progression = models.ForeignKey(
+        Progression, on_delete=models.CASCADE, related_name="+", verbose_name=_("to")
+    )
+    to_exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="+", verbose_name=_("to the step")
+    )
+    when = models.TextField(_("when"), blank=True, help_text=_("The condition, in plain words."))
+    # Recovery of function adds flexion in front of the extension exercise the patient
+    # keeps doing; the other links replace the step.
+    keeps_current = models.BooleanField(_("keeps the current exercise"), default=False)
+
+    class Meta:
+        ordering = ["progression", "exercise", "kind"]
+        verbose_name = _("progression branch")
+        verbose_name_plural = _("progression branches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progression", "exercise", "kind"], name="progression_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["lateral", "return", "recovery", "maintenance", "substitute"]
+                ),
+                name="progression_link_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.progression}: {self.exercise} → {self.to_exercise} ({self.kind})"

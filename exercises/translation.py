@@ -7,7 +7,7 @@ missing, so a clinic's own exercise written in one language still shows everywhe
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Exercise, Progression, ProgressionStep
+from .models import Exercise, Progression, ProgressionLink, ProgressionStep
 
 
 @register(Exercise)
@@ -23,3 +23,8 @@ class ProgressionTranslation(TranslationOptions):
 @register(ProgressionStep)
 class ProgressionStepTranslation(TranslationOptions):
     fields = ("advance_when",)
+
+
+@register(ProgressionLink)
+class ProgressionLinkTranslation(TranslationOptions):
+    fields = ("when",)

@@ -154,6 +154,7 @@ class PatientSearchForm(forms.Form):
             ("", _("All patients")),
             ("forward", _("Ready to progress")),
             ("back", _("Going back suggested")),
+            ("reassess", _("Reassess")),
         ],
     )
 

@@ -225,9 +225,9 @@ class Patient(models.Model):
     active_progression = models.CharField(max_length=200, blank=True, editable=False)
     active_since = models.DateTimeField(null=True, blank=True, editable=False)
     first_activated = models.DateTimeField(null=True, blank=True, editable=False)
-    # The direction of the patient's open progression suggestion ("forward", "back"),
-    # or "": kept by `prescriptions.progression.refresh_suggestion`.
-    progress_suggestion = models.CharField(max_length=7, blank=True, editable=False)
+    # The direction of the patient's open progression suggestion ("forward", "back",
+    # "reassess"), or "": kept by `prescriptions.progression.refresh_suggestion`.
+    progress_suggestion = models.CharField(max_length=8, blank=True, editable=False)
     suggested_exercise = models.ForeignKey(
         "exercises.Exercise",
         on_delete=models.SET_NULL,

@@ -589,6 +589,9 @@ class ProgressionSuggestion(models.Model):
     class Direction(models.TextChoices):
         FORWARD = "forward", _("Ready to progress")
         BACK = "back", _("Consider going back a step")
+        # Unchanged central, symmetrical pain with no step left in the plane: the
+        # program does not change; the therapist looks again.
+        REASSESS = "reassess", _("Reassess")
 
     class Rule(models.TextChoices):
         GOOD_DAYS = "good_days", _("pain centralized or gone")
@@ -609,7 +612,7 @@ class ProgressionSuggestion(models.Model):
         related_name="suggestions",
         help_text=_("The program version the suggestion was made for."),
     )
-    direction = models.CharField(_("direction"), max_length=7, choices=Direction)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction)
     rule = models.CharField(_("what the logs showed"), max_length=14, choices=Rule)
     days = models.PositiveSmallIntegerField(_("days"), default=0)
     from_exercise = models.ForeignKey(
@@ -649,7 +652,8 @@ class ProgressionSuggestion(models.Model):
                 fields=["patient"], condition=Q(status="open"), name="suggestion_one_open"
             ),
             models.CheckConstraint(
-                condition=Q(direction__in=["forward", "back"]), name="suggestion_direction_valid"
+                condition=Q(direction__in=["forward", "back", "reassess"]),
+                name="suggestion_direction_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "accepted", "dismissed", "outdated"]),
@@ -678,6 +682,10 @@ class ProgressionSuggestion(models.Model):
         """ "Ready to progress: consider <step>", in the active language."""
         if self.direction == self.Direction.FORWARD:
             return _("Ready to progress: consider %(step)s") % {"step": self.to_exercise.name}
+        if self.direction == self.Direction.REASSESS:
+            return _("Reassess: %(step)s is not changing the symptoms") % {
+                "step": self.from_exercise.name
+            }
         return _("Warning signs at this step: consider going back to %(step)s") % {
             "step": self.to_exercise.name
         }
@@ -693,6 +701,16 @@ class ProgressionSuggestion(models.Model):
                 "since.",
                 "The pain centralized or went on %(n)d days at %(step)s, with no warning sign "
                 "since.",
+                n,
+            )
+        elif self.rule == self.Rule.UNCHANGED_DAYS and self.direction == self.Direction.REASSESS:
+            text = ngettext(
+                "%(step)s left central, even pain unchanged on the last day logged, and no "
+                "step with more force is left in this direction; a sideways movement is for "
+                "one-sided pain only.",
+                "%(step)s left central, even pain unchanged on the last %(n)d days logged, and "
+                "no step with more force is left in this direction; a sideways movement is for "
+                "one-sided pain only.",
                 n,
             )
         elif self.rule == self.Rule.UNCHANGED_DAYS:

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .charts import day_axis, short_number
-from .outcome_models import MCID, Instrument, OutcomeMeasure
+from .outcome_models import MCID, THRESHOLD_KIND, Instrument, OutcomeMeasure
 
 WIDTH, HEIGHT = 700, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 150, 24, 36
@@ -25,6 +25,14 @@ COLOURS = {Instrument.NPRS: "#0f5e66", Instrument.PSFS: "#7a4b00"}
 # the room left for the stroke that leads from a line to its label.
 LABEL_GAP = 16
 LEADER = 8
+
+
+def threshold_label(instrument: str) -> str:
+    """The name of a score's dashed line: pain's is a minimal clinically important
+    difference, the PSFS's a minimal detectable change (not an MCID)."""
+    if THRESHOLD_KIND.get(instrument) == "mdc":
+        return _("MDC %(name)s") % {"name": instrument.upper()}
+    return _("MCID %(name)s") % {"name": instrument.upper()}
 
 
 def spread_labels(wanted: Sequence[float], *, gap: float, low: float, high: float) -> list[float]:
@@ -114,9 +122,7 @@ def outcome_chart(measures: Sequence[OutcomeMeasure], *, chart_id: str = "outcom
                 f'y2="{y(target):.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="6 4"/>'
             )
-            labels.append(
-                (y(target), _("MCID %(name)s") % {"name": instrument.upper()}, colour, False)
-            )
+            labels.append((y(target), threshold_label(instrument), colour, False))
         if len(rows) > 1:
             points = " ".join(
                 f"{x(timezone.localdate(m.taken_at)):.1f},{y(m.score):.1f}" for m in rows

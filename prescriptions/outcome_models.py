@@ -26,8 +26,16 @@ from .models import ScopedQuerySet
 
 PSFS_MIN_ACTIVITIES, PSFS_MAX_ACTIVITIES = 3, 5
 ACTIVITY_MAX_LENGTH = 120
-# The smallest change a patient notices, in points (0 to 10 scales).
+# The change each 0 to 10 score must reach to count, in points, and what that number
+# is (sources in README "Outcome measures"): for pain, the minimal clinically important
+# difference found in low back pain; for the PSFS, the minimal detectable change of the
+# mean score (3 points for a single activity), which is not an MCID.
 MCID = {"nprs": Decimal(2), "psfs": Decimal(2)}
+THRESHOLD_KIND = {"nprs": "mcid", "psfs": "mdc"}
+PSFS_MDC_ONE_ACTIVITY = Decimal(3)
+# A Global Rating of Change of at least this counts the patient as a responder: a
+# moderate change or more on the -7 to +7 scale (see README "Outcome measures").
+GROC_RESPONDER = 4
 
 
 class EpisodeQuerySet(ScopedQuerySet):

@@ -24,7 +24,9 @@ from patients.models import Patient
 
 from .models import LOCATION_RANK, Alert, Location, Prescription, SymptomLog
 from .outcome_models import (
+    GROC_RESPONDER,
     MCID,
+    THRESHOLD_KIND,
     Episode,
     Instrument,
     Occasion,
@@ -254,9 +256,23 @@ def end_episode(
     return episode
 
 
+def groc_verdict(score: Decimal) -> str:
+    """A rating of change against the responder threshold (+4: a moderate change or
+    more), in plain words."""
+    if score >= GROC_RESPONDER:
+        return _("A responder: %(threshold)+d or more (a moderate change or more).") % {
+            "threshold": GROC_RESPONDER
+        }
+    if score <= -GROC_RESPONDER:
+        return _("Worse: %(threshold)+d or less (a moderate change or more).") % {
+            "threshold": -GROC_RESPONDER
+        }
+    return _("Below the responder threshold (%(threshold)+d).") % {"threshold": GROC_RESPONDER}
+
+
 @dataclass(frozen=True)
 class MeasureChange:
-    """First and latest score of one instrument in an episode, against the MCID."""
+    """First and latest score of one instrument in an episode, against its threshold."""
 
     instrument: str
     first: OutcomeMeasure
@@ -277,23 +293,65 @@ class MeasureChange:
 
     @property
     def mcid(self) -> Decimal | None:
+        """The points a change must reach to count (an MCID or an MDC: see
+        `threshold_kind`), or None for the rating of change."""
         return MCID.get(self.instrument)
 
     @property
+    def threshold_kind(self) -> str:
+        return THRESHOLD_KIND.get(self.instrument, "")
+
+    @property
     def verdict(self) -> str:
+        if self.instrument == Instrument.GROC:
+            return groc_verdict(self.latest.score)
         if self.mcid is None or self.first.pk == self.latest.pk:
             return ""
+        points = {"points": self.mcid}
+        if self.threshold_kind == "mdc":
+            if self.improvement >= self.mcid:
+                return (
+                    _(
+                        "Improved by at least the minimal detectable change of the mean score "
+                        "(%(points)s points)."
+                    )
+                    % points
+                )
+            if -self.improvement >= self.mcid:
+                return (
+                    _(
+                        "Worse by at least the minimal detectable change of the mean score "
+                        "(%(points)s points)."
+                    )
+                    % points
+                )
+            return (
+                _(
+                    "Changed less than the minimal detectable change of the mean score "
+                    "(%(points)s points): within measurement error."
+                )
+                % points
+            )
         if self.improvement >= self.mcid:
-            return _("Improved by at least the smallest important change (%(mcid)s points).") % {
-                "mcid": self.mcid
-            }
+            return (
+                _(
+                    "Improved by at least the minimal clinically important difference "
+                    "(%(points)s points)."
+                )
+                % points
+            )
         if -self.improvement >= self.mcid:
-            return _("Worse by at least the smallest important change (%(mcid)s points).") % {
-                "mcid": self.mcid
-            }
-        return _("Changed less than the smallest important change (%(mcid)s points).") % {
-            "mcid": self.mcid
-        }
+            return (
+                _(
+                    "Worse by at least the minimal clinically important difference "
+                    "(%(points)s points)."
+                )
+                % points
+            )
+        return (
+            _("Changed less than the minimal clinically important difference (%(points)s points).")
+            % points
+        )
 
     @property
     def change_text(self) -> str:

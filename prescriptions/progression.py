@@ -1,49 +1,40 @@
 """Progression suggestions: what a patient's logs say about the step they are at.
 
-The current step is the furthest step of the program's progression that the
-active program holds. Its rule (the numbers on `ProgressionStep`) is checked
-against the logs of that exercise since the step began; a warning sign at the
-step (pain spreading, worse afterwards, new nerve symptoms) points back to the
-previous step instead. The outcome is stored as one open `ProgressionSuggestion`
-per patient, and its direction on the patient (`progress_suggestion`) for the
-list. `refresh_suggestion` runs inside each write that can change it (a log, a
-program started, revised or ended); accepting or dismissing is the therapist's,
-in services.py. Nothing here changes a program.
+The current step is the furthest step of the program's progression that the active
+program holds. The rules (progression_rules.py, pure functions) read its logs since
+the step began, with the step's neighbours in the progression graph: the next step of
+the same plane and the branches (ProgressionLink). A warning sign at the step (pain
+spreading, worse afterwards, new nerve symptoms) points back to the previous step
+instead. The outcome is stored as one open `ProgressionSuggestion` per patient, and
+its direction on the patient (`progress_suggestion`) for the list.
+`refresh_suggestion` runs inside each write that can change it (a log, a program
+started, revised or ended); accepting or dismissing is the therapist's, in
+services.py. Nothing here changes a program.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from exercises.models import ProgressionStep
-from patients.models import Location, Patient
+from exercises.models import Exercise, ProgressionLink, ProgressionStep
+from patients.models import Patient
 
-from . import safety
-from .models import (
-    AfterResponse,
-    DuringResponse,
-    Prescription,
-    ProgressionSuggestion,
-    SymptomLog,
+from .models import Prescription, ProgressionSuggestion, SymptomLog
+from .progression_rules import (
+    MAX_LOGS,
+    DayCounts,
+    Place,
+    forward_move,
+    is_good,
+    is_warning,
 )
 from .summary import lock_patient
 
-# Findings that count as a warning sign at a step (pain rise is the patient's, not
-# one exercise's, so it does not point at a step).
-WARNING_KINDS = frozenset({safety.PERIPHERALIZATION, safety.WORSE, safety.NEUROLOGICAL})
-GOOD_DURING = frozenset({DuringResponse.CENTRALIZE, DuringResponse.ABOLISH})
-UNCHANGED_DURING = frozenset({DuringResponse.NO_EFFECT})
-UNCHANGED_AFTER = frozenset(
-    {AfterResponse.NO_BETTER, AfterResponse.NO_WORSE, AfterResponse.NO_EFFECT}
-)
-# How many supporting logs a suggestion keeps: enough to judge, few enough to read.
-MAX_LOGS = 10
 # Program versions followed back to find when a step began.
 MAX_VERSIONS = 50
 
@@ -53,39 +44,9 @@ class Verdict:
     direction: str
     rule: str
     days: int
-    current: ProgressionStep
-    target: ProgressionStep
+    current: Exercise
+    target: Exercise
     logs: Sequence[SymptomLog]
-
-
-def is_warning(log: SymptomLog) -> bool:
-    return any(finding.get("kind") in WARNING_KINDS for finding in log.findings)
-
-
-def is_good(log: SymptomLog) -> bool:
-    """The pain centralized or went: by the patient's answer, by the data (the safety
-    rules' centralization finding) or because nothing hurts any more."""
-    return (
-        log.during in GOOD_DURING
-        or log.location == Location.NONE
-        or any(finding.get("kind") == safety.CENTRALIZATION for finding in log.findings)
-    )
-
-
-def is_unchanged(log: SymptomLog) -> bool:
-    return (
-        log.during in UNCHANGED_DURING
-        and log.after in UNCHANGED_AFTER
-        and log.location != Location.NONE
-        and not is_good(log)
-    )
-
-
-def _by_day(logs: Sequence[SymptomLog]) -> dict[date, list[SymptomLog]]:
-    days: dict[date, list[SymptomLog]] = {}
-    for log in logs:
-        days.setdefault(timezone.localdate(log.logged_at), []).append(log)
-    return days
 
 
 def current_step(prescription: Prescription) -> tuple[ProgressionStep | None, list]:
@@ -94,12 +55,47 @@ def current_step(prescription: Prescription) -> tuple[ProgressionStep | None, li
         return None, []
     steps = list(
         ProgressionStep.objects.filter(progression_id=prescription.progression_id)
-        .select_related("exercise")
+        .select_related("exercise", "progression")
         .order_by("position")
     )
     in_program = set(prescription.items.values_list("exercise_id", flat=True))
     held = [step for step in steps if step.exercise_id in in_program]
     return (held[-1] if held else None), steps
+
+
+def place_of(step: ProgressionStep, steps: Sequence[ProgressionStep]) -> Place:
+    """The step with its neighbours in the graph: the steps before and after it in its
+    own progression and the branches that leave it."""
+    index = list(steps).index(step)
+    links = ProgressionLink.objects.filter(
+        progression_id=step.progression_id, exercise_id=step.exercise_id
+    ).select_related("to_exercise")
+    return Place(
+        step=step,
+        previous=steps[index - 1] if index > 0 else None,
+        next=steps[index + 1] if index + 1 < len(steps) else None,
+        links={link.kind: link for link in links},
+        direction=step.progression.direction,
+    )
+
+
+def link_taken(
+    prescription: Prescription, from_exercise_id: int, to_exercise_id: int
+) -> ProgressionLink | None:
+    """The branch a suggestion from one exercise to another follows, if it leaves the
+    program's progression; None for a step of the same progression."""
+    if prescription.progression_id is None:
+        return None
+    return (
+        ProgressionLink.objects.filter(
+            progression_id=prescription.progression_id,
+            exercise_id=from_exercise_id,
+            to_exercise_id=to_exercise_id,
+        )
+        .exclude(kind=ProgressionLink.Kind.SUBSTITUTE)
+        .select_related("to_progression")
+        .first()
+    )
 
 
 def step_began(prescription: Prescription, exercise_id: int) -> datetime | None:
@@ -121,11 +117,11 @@ def step_began(prescription: Prescription, exercise_id: int) -> datetime | None:
     return began
 
 
-def _dismissed_since(prescription: Prescription, direction: str) -> datetime | None:
+def _dismissed_since(prescription: Prescription, *directions: str) -> datetime | None:
     """A dismissed suggestion is not made again from the logs the therapist already saw."""
     return (
         ProgressionSuggestion.objects.filter(
-            prescription=prescription, direction=direction, status="dismissed"
+            prescription=prescription, direction__in=directions, status="dismissed"
         )
         .order_by("-decided_at")
         .values_list("decided_at", flat=True)
@@ -137,55 +133,31 @@ def _logs_after(logs: Sequence[SymptomLog], moment: datetime | None) -> list[Sym
     return [log for log in logs if moment is None or log.logged_at > moment]
 
 
-def forward_verdict(
-    step: ProgressionStep, target: ProgressionStep, logs: Sequence[SymptomLog]
+def _back_verdict(
+    prescription: Prescription, place: Place, logs: Sequence[SymptomLog]
 ) -> Verdict | None:
-    """The step's rule against its logs (oldest first); None when no condition is met.
-
-    Only logs after the last warning sign count: a warning starts the count again.
-    """
-    warnings = [index for index, log in enumerate(logs) if is_warning(log)]
-    if warnings:
-        logs = logs[warnings[-1] + 1 :]
-    days = _by_day(logs)
-
-    def verdict(rule: str, count: int, support: list[SymptomLog]) -> Verdict:
-        return Verdict("forward", rule, count, step, target, support[-MAX_LOGS:])
-
-    if step.advance_pain_free_days and days:
-        needed = step.advance_pain_free_days
-        last = max(days)
-        run = [last - timedelta(days=offset) for offset in range(needed)]
-        if all(day in days and all(log.pain == 0 for log in days[day]) for day in run):
-            return verdict(
-                ProgressionSuggestion.Rule.PAIN_FREE_DAYS,
-                needed,
-                [log for day in sorted(run) for log in days[day]],
-            )
-    if step.advance_good_days:
-        good = {day: [log for log in day_logs if is_good(log)] for day, day_logs in days.items()}
-        good = {day: day_logs for day, day_logs in good.items() if day_logs}
-        if len(good) >= step.advance_good_days:
-            return verdict(
-                ProgressionSuggestion.Rule.GOOD_DAYS,
-                len(good),
-                [log for day in sorted(good) for log in good[day]],
-            )
-    if step.advance_unchanged_days:
-        # The latest days logged, back to the first one the step changed something: a
-        # step that helped before and stalls now has not been "not helping" all along.
-        unchanged = []
-        for day in sorted(days, reverse=True):
-            if not all(is_unchanged(log) for log in days[day]):
-                break
-            unchanged.append(day)
-        if len(unchanged) >= step.advance_unchanged_days:
-            return verdict(
-                ProgressionSuggestion.Rule.UNCHANGED_DAYS,
-                len(unchanged),
-                [log for day in sorted(unchanged) for log in days[day]],
-            )
-    return None
+    """Warnings since the step last helped point back a step: a step that centralizes
+    again after a warning has answered the question itself."""
+    if place.previous is None:
+        return None
+    flexion = place.direction == "flexion"
+    recent = _logs_after(logs, _dismissed_since(prescription, "back"))
+    helped = [
+        i for i, log in enumerate(recent) if is_good(log, flexion=flexion) and not is_warning(log)
+    ]
+    if helped:
+        recent = recent[helped[-1] + 1 :]
+    warnings = [log for log in recent if is_warning(log)]
+    if not warnings:
+        return None
+    return Verdict(
+        ProgressionSuggestion.Direction.BACK,
+        ProgressionSuggestion.Rule.WARNING,
+        len(warnings),
+        place.step.exercise,
+        place.previous.exercise,
+        warnings[-MAX_LOGS:],
+    )
 
 
 def evaluate(prescription: Prescription) -> Verdict | None:
@@ -193,7 +165,7 @@ def evaluate(prescription: Prescription) -> Verdict | None:
     step, steps = current_step(prescription)
     if step is None:
         return None
-    index = steps.index(step)
+    place = place_of(step, steps)
     logs = list(
         SymptomLog.objects.filter(
             patient_id=prescription.patient_id,
@@ -201,28 +173,18 @@ def evaluate(prescription: Prescription) -> Verdict | None:
             logged_at__gte=step_began(prescription, step.exercise_id) or prescription.created_at,
         ).order_by("logged_at", "id")
     )
-    if index > 0:
-        # Warnings since the step last helped: a step that centralizes again after a
-        # warning has answered the question itself.
-        recent = _logs_after(logs, _dismissed_since(prescription, "back"))
-        helped = [i for i, log in enumerate(recent) if is_good(log) and not is_warning(log)]
-        if helped:
-            recent = recent[helped[-1] + 1 :]
-        warnings = [log for log in recent if is_warning(log)]
-        if warnings:
-            return Verdict(
-                "back",
-                ProgressionSuggestion.Rule.WARNING,
-                len(warnings),
-                step,
-                steps[index - 1],
-                warnings[-MAX_LOGS:],
-            )
-    if index + 1 < len(steps) and step.has_rule:
-        return forward_verdict(
-            step, steps[index + 1], _logs_after(logs, _dismissed_since(prescription, "forward"))
-        )
-    return None
+    back = _back_verdict(prescription, place, logs)
+    if back is not None:
+        return back
+    if not logs:
+        return None
+    # refresh_suggestion reads the clinic with the program: no query here.
+    clinic = prescription.patient.clinic
+    fresh = _logs_after(logs, _dismissed_since(prescription, "forward", "reassess"))
+    move = forward_move(place, fresh, DayCounts.for_step(step, clinic))
+    if move is None:
+        return None
+    return Verdict(move.direction, move.rule, move.days, step.exercise, move.target, move.logs)
 
 
 def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
@@ -234,7 +196,12 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
     dismissed. Returns the open suggestion, if any.
     """
     open_ = ProgressionSuggestion.objects.open().filter(patient_id=patient_id).first()
-    active = Prescription.objects.active().filter(patient_id=patient_id).first()
+    active = (
+        Prescription.objects.active()
+        .filter(patient_id=patient_id)
+        .select_related("patient__clinic")
+        .first()
+    )
     if open_ is None and (active is None or active.progression_id is None):
         # A hand-picked program has no steps to suggest: only a stale flag to clear.
         Patient.objects.filter(pk=patient_id).exclude(progress_suggestion="").update(
@@ -247,7 +214,7 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
             verdict is not None
             and open_.prescription_id == active.pk
             and open_.direction == verdict.direction
-            and open_.to_exercise_id == verdict.target.exercise_id
+            and open_.to_exercise_id == verdict.target.pk
         )
         if same:
             open_.rule, open_.days = verdict.rule, verdict.days
@@ -264,8 +231,8 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
             direction=verdict.direction,
             rule=verdict.rule,
             days=verdict.days,
-            from_exercise=verdict.current.exercise,
-            to_exercise=verdict.target.exercise,
+            from_exercise=verdict.current,
+            to_exercise=verdict.target,
         )
         open_.logs.set(verdict.logs)
     Patient.objects.filter(pk=patient_id).update(

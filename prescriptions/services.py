@@ -35,7 +35,7 @@ from .models import (
     Side,
     SymptomLog,
 )
-from .progression import current_step, refresh_suggestion
+from .progression import current_step, link_taken, refresh_suggestion
 from .signals import program_activated
 from .summary import refresh_summary
 
@@ -323,11 +323,13 @@ def revise_prescription(
     by: Any,
     change_note: str = "",
     review_on: date | _Unchanged | None = UNCHANGED,
+    progression: Progression | _Unchanged | None = UNCHANGED,
 ) -> Prescription:
     """Replace an active program by a new active version with `items`, in one step.
 
     The planned review date carries over unless `review_on` is given (None clears it)
-    or it has passed."""
+    or it has passed; so does the progression, unless `progression` is given (a
+    suggestion that takes a branch of the graph)."""
     if review_on is not UNCHANGED:
         _check_review_date(review_on)
     with transaction.atomic():
@@ -349,7 +351,7 @@ def revise_prescription(
         draft = Prescription.objects.create(
             patient=prescription.patient,
             prescribed_by=by,
-            progression=prescription.progression,
+            progression=prescription.progression if progression is UNCHANGED else progression,
             version=Prescription.next_version(prescription.patient),
             replaces=prescription,
             change_note=change_note,
@@ -450,6 +452,12 @@ URGENT_FIRST = gettext_lazy(
 )
 
 
+REASSESS_ONLY = gettext_lazy(
+    "A suggestion to reassess changes no program: reassess the patient, change the "
+    "program yourself if needed, and dismiss the suggestion with what you found."
+)
+
+
 def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
     """The suggestion re-read under the patient's lock; a ValidationError if it was
     decided (or outdated) meanwhile."""
@@ -468,15 +476,22 @@ def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion
 def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
     """The program of the suggestion's version with the suggested step in place of the
     current one (dropped instead when going back to a step the program already holds).
+    Recovery of function puts the new exercise before the current one, which stays.
     The new exercise takes the catalog's dosage and the current exercise's side."""
     specs = []
     items = suggestion.prescription.items.select_related("exercise").order_by("position")
     held = {item.exercise_id for item in items}
+    link = link_taken(
+        suggestion.prescription, suggestion.from_exercise_id, suggestion.to_exercise_id
+    )
     for item in items:
         if item.exercise_id != suggestion.from_exercise_id:
             specs.append(ItemSpec.from_item(item))
-        elif suggestion.to_exercise_id not in held:
+            continue
+        if suggestion.to_exercise_id not in held:
             specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=item.side))
+        if link is not None and link.keeps_current:
+            specs.append(ItemSpec.from_item(item))
     return specs
 
 
@@ -494,9 +509,12 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
             # The patient was told to get urgent care and the portal has paused the
             # program: a step chosen from the logs before that waits for the therapist.
             raise ValidationError(URGENT_FIRST)
+        if suggestion.direction == ProgressionSuggestion.Direction.REASSESS:
+            raise ValidationError(REASSESS_ONLY)
         step, _steps = current_step(prescription)
         if step is None or step.exercise_id != suggestion.from_exercise_id:
             raise ValidationError(_("The program has changed since this suggestion was made."))
+        link = link_taken(prescription, suggestion.from_exercise_id, suggestion.to_exercise_id)
         with _records_language():
             note = _("%(from)s replaced by %(to)s (suggestion accepted).") % {
                 "from": suggestion.from_exercise.name,
@@ -507,7 +525,11 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
         suggestion.decided_by = by
         suggestion.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
         revision = revise_prescription(
-            prescription=prescription, items=suggested_items(suggestion), by=by, change_note=note
+            prescription=prescription,
+            items=suggested_items(suggestion),
+            by=by,
+            change_note=note,
+            progression=link.to_progression if link is not None else UNCHANGED,
         )
         suggestion.result = revision
         suggestion.save(update_fields=["result", "updated_at"])

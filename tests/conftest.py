@@ -9,8 +9,8 @@ import time_machine
 from tests.factories import (
     PASSWORD,
     make_clinic,
+    make_long_extension_program,
     make_patient,
-    make_prescription,
     make_therapist,
     sign_in_verified,
 )
@@ -139,8 +139,10 @@ def other_clinic_patient(other_clinic):
 
 @pytest.fixture
 def prescription(patient, therapist):
-    """Paula's active extension progression."""
-    return make_prescription(patient, therapist)
+    """Paula's active program on the extension progression: seven exercises (the
+    extension steps to the press-up, the lateral branch and standing extension), a long
+    program that the handout, portal and API tests print and log."""
+    return make_long_extension_program(patient, therapist)
 
 
 @pytest.fixture

@@ -65,6 +65,30 @@ def make_prescription(
     )
 
 
+# Seven built-in exercises in the order the extension progression used to chain them.
+LONG_EXTENSION_PROGRAM = [
+    "prone-lying",
+    "prone-props",
+    "prone-press-up",
+    "prone-press-up-hips-off-centre",
+    "standing-side-glide",
+    "flexion-rotation",
+    "standing-lumbar-extension",
+]
+
+
+def make_long_extension_program(patient: Patient, by) -> Prescription:
+    """An active program on the extension progression holding seven exercises."""
+    exercises = {e.slug: e for e in Exercise.objects.builtin()}
+    return create_prescription(
+        patient=patient,
+        by=by,
+        items=[ItemSpec.from_exercise(exercises[slug]) for slug in LONG_EXTENSION_PROGRAM],
+        progression=Progression.objects.builtin().get(slug="extension"),
+        activate=True,
+    )
+
+
 def make_exercise_for(clinic: Clinic, slug: str = "clinic-exercise", **fields: Any) -> Exercise:
     """A clinic's own exercise, prescribable like a built-in one."""
     values = {

@@ -358,6 +358,26 @@ def press_up_hips_off_centre() -> Drawing:
     return d
 
 
+def press_up_sustained() -> Drawing:
+    d = Drawing(
+        "prone-press-up-sustained",
+        "Press-up with sag and breath out",
+        "At the top of the press-up, arms straight and hips on the mat; then, breathing out, "
+        "the lower back and belly sink further towards the mat while the arms stay straight.",
+    )
+    d.floor(6, 188, FLOOR_Y)
+    d.figure(press_up_top_pose())
+    d.next_panel(70)
+    d.floor(PANEL + 6, PANEL + 188, FLOOR_Y)
+    sagging = press_up_top_pose()
+    sagging.head, sagging.neck, sagging.bend = (39, 41), (50, 54), (84, 98)
+    sagging.near_arm = [(50, 56), (46, 77), (44, 96), (36, 96)]
+    d.figure(sagging, dx=PANEL)
+    # The sag: the lower back sinks towards the mat.
+    d.arrow([(PANEL + 80, 62), (PANEL + 80, 80)])
+    return d
+
+
 # -- standing and sitting (side view facing left, floor at y=140) ----------------------
 
 GROUND = 140
@@ -489,6 +509,86 @@ def seated_lumbar_flexion() -> Drawing:
     return d
 
 
+def sitting_lumbar_roll() -> Drawing:
+    d = Drawing(
+        "sitting-lumbar-roll",
+        "Sitting with a lumbar roll",
+        "Sitting upright, right back on a chair, with a small roll between the small of the "
+        "back and the backrest, so that the lower back keeps a gentle inward curve.",
+        panels=1,
+    )
+    d.floor(30, 170, GROUND)
+    _chair(d)
+    d.figure(
+        Pose(
+            head=(116, 35),
+            neck=(117, 49),
+            hip=(119, 89),
+            bend=(111, 70),
+            near_arm=[(117, 52), (104, 70), (90, 84)],
+            near_leg=[(119, 89), (82, 89), (80, 138), (68, 139)],
+            far_leg=[(119, 87), (84, 86), (86, 138), (74, 139)],
+            face=(-1, 0),
+        )
+    )
+    # The roll, behind the small of the back.
+    d.ys += [71, 83]
+    d.parts.append(
+        f'<circle cx="125" cy="77" r="6" fill="{FLOOR_FILL}" stroke="{INK}" stroke-width="2"/>'
+    )
+    return d
+
+
+def _stool(d: Drawing, dx: float = 0):
+    d.line([(dx + 90, 96), (dx + 128, 96)], 5, FLOOR_LINE)
+    d.line([(dx + 94, 96), (dx + 94, GROUND)], 4, FLOOR_LINE)
+    d.line([(dx + 124, 96), (dx + 124, GROUND)], 4, FLOOR_LINE)
+
+
+def slouch_overcorrect() -> Drawing:
+    d = Drawing(
+        "slouch-overcorrect",
+        "Slouch-overcorrect",
+        "Sitting on a stool: first slumped, the lower back rounded and the head dropped "
+        "forward; then sitting up as tall as possible with the lower back drawn in and the "
+        "head level.",
+    )
+    legs = {
+        "near_leg": [(116, 89), (80, 89), (78, 138), (66, 139)],
+        "far_leg": [(116, 87), (82, 86), (84, 138), (72, 139)],
+    }
+    d.floor(30, 170, GROUND)
+    _stool(d)
+    d.figure(
+        Pose(
+            head=(100, 48),
+            neck=(108, 60),
+            hip=(118, 90),
+            bend=(126, 70),
+            near_arm=[(108, 62), (100, 78), (90, 86)],
+            face=(-0.7, 0.7),
+            **legs,
+        )
+    )
+    d.next_panel(80)
+    d.floor(PANEL + 30, PANEL + 170, GROUND)
+    _stool(d, PANEL)
+    d.figure(
+        Pose(
+            head=(114, 31),
+            neck=(115, 45),
+            hip=(116, 89),
+            bend=(106, 68),
+            near_arm=[(115, 48), (110, 70), (94, 84)],
+            face=(-1, 0),
+            **legs,
+        ),
+        dx=PANEL,
+    )
+    d.arrow([(PANEL + 138, 60), (PANEL + 138, 40), (PANEL + 128, 28)])
+    return d
+
+
 def supine_lumbar_flexion() -> Drawing:
     d = Drawing(
         "supine-lumbar-flexion",
@@ -585,63 +685,51 @@ def standing_side_glide() -> Drawing:
     return d
 
 
-# -- flexion rotation: lying on the right side, seen from behind and a little above ----
+# -- flexion rotation: lying on the right side, seen from above -------------------------
+# Seen from the ceiling, as the press-up with hips off-centre: the head to the left, the
+# patient's front towards the bottom of the picture. The shoulders, stacked at the start
+# (a short line), lie flat at the end (a long line across the body): that is the turn.
 
 
-def _project(x: float, y: float, z: float) -> Point:
-    """x along the body, y up from the floor, z towards the viewer (the patient's back)."""
-    return (x + 14 + 0.7 * z, 80 - 0.85 * y + 0.75 * z)
-
-
-def _rotate_back(point: tuple[float, float, float], angle: float) -> tuple[float, float, float]:
-    """Turn a point of the upper body about the spine, the top shoulder going back."""
-    x, y, z = point
-    axis_y = 14
-    cos, sin = math.cos(angle), math.sin(angle)
-    dy, dz = y - axis_y, z
-    return (x, axis_y + dy * cos - dz * sin, dy * sin + dz * cos)
+def _flexion_rotation_legs(d: Drawing, dx: float):
+    # Bottom leg straight along the mat (underneath, grey); top leg bent, its knee
+    # forward and its foot hooked behind the bottom knee.
+    d.line([(dx + 100, 62), (dx + 134, 63), (dx + 166, 63), (dx + 170, 72)], LIMB - 1, FAR)
+    d.line([(dx + 100, 58), (dx + 124, 86), (dx + 138, 58), (dx + 142, 52)], LIMB, halo=True)
+    d.line([(dx + 100, 50), (dx + 100, 70)], TRUNK - 2)  # the pelvis, stacked: stays put
 
 
 def flexion_rotation() -> Drawing:
     d = Drawing(
         "flexion-rotation",
         "Flexion rotation stretch",
-        "Seen from behind: lying on the right side, the bottom leg straight and the top foot "
+        "Seen from above: lying on the right side, the bottom leg straight and the top foot "
         "hooked behind the bottom knee, the top hand on the shoulder blade; then the upper "
-        "body turns so that the top shoulder goes back and down towards the floor while the "
-        "hips stay where they are.",
+        "body turns so that the top shoulder goes back and down to the mat and the chest "
+        "faces the ceiling, while the hips and legs stay where they are.",
     )
-    for dx, angle in ((0, 0.0), (PANEL, 1.3)):
-
-        def p(point, dx=dx):
-            x, y = _project(*point)
-            return (x + dx, y)
-
-        def upper(point, angle=angle):
-            return p(_rotate_back(point, angle))
-
-        d.polygon([p((26, 0, -34)), p((166, 0, -34)), p((166, 0, 20)), p((26, 0, 20))])
-        # The arm underneath, forward along the floor.
-        d.line([upper((134, 4, 0)), upper((150, 3, -16)), upper((164, 3, -8))], LIMB - 1, FAR)
-        # Bottom leg straight.
-        d.line([p((70, 6, 0)), p((44, 5, 0)), p((22, 5, 0)), p((18, 5, -9))], LIMB)
-        # Top leg: hip and knee bent, the foot hooked behind the bottom knee.
-        d.line([p((70, 22, 0)), p((50, 16, -26)), p((42, 10, 6)), p((36, 8, 9))], LIMB, halo=True)
-        # Pelvis (stays put) and spine.
-        d.line([p((70, 5, 0)), p((70, 23, 0))], TRUNK - 2)
-        d.line([p((70, 14, 0)), upper((132, 14, 0))], TRUNK)
-        # Shoulders: stacked at the start, turned back at the end.
-        d.line([upper((134, 2, 0)), upper((134, 26, 0))], TRUNK - 2)
-        d.head(upper((152, 14, -2)))
-        # Top arm: the hand reaches back to the shoulder blade.
-        d.line(
-            [upper((134, 26, 0)), upper((140, 40, 6)), upper((124, 24, 10))],
-            LIMB,
-            halo=True,
-        )
-        if dx == 0:
-            d.next_panel(60)
-    d.arrow([(PANEL + 168, 40), (PANEL + 176, 58), (PANEL + 168, 74)])
+    d.polygon([(6, 14), (188, 14), (188, 106), (6, 106)])
+    _flexion_rotation_legs(d, 0)
+    # Start: shoulders stacked, the bottom arm forward on the mat, the top hand on the
+    # shoulder blade, the face towards the front.
+    d.line([(40, 62), (44, 84), (30, 92)], LIMB - 1, FAR)
+    d.line([(100, 60), (40, 60)], TRUNK)
+    d.line([(40, 54), (40, 66)], TRUNK - 2)
+    d.head((24, 60), face=(0, 1))
+    d.line([(40, 56), (58, 40), (56, 56)], LIMB, halo=True)
+    d.next_panel(60)
+    # End: the top shoulder has gone back to the mat, the shoulders lie across the body,
+    # the chest faces up and the head turns with it.
+    dx = PANEL
+    d.polygon([(dx + 6, 14), (dx + 188, 14), (dx + 188, 106), (dx + 6, 106)])
+    _flexion_rotation_legs(d, dx)
+    d.line([(dx + 40, 66), (dx + 44, 86), (dx + 30, 94)], LIMB - 1, FAR)
+    d.line([(dx + 100, 60), (dx + 40, 60)], TRUNK)
+    d.line([(dx + 40, 30), (dx + 40, 68)], TRUNK - 2)
+    d.head((dx + 24, 58), face=(-0.2, -1))
+    d.line([(dx + 40, 32), (dx + 58, 22), (dx + 54, 42)], LIMB, halo=True)
+    # The turn: the top shoulder from above the spine back to the mat.
+    d.arrow([(dx + 72, 50), (dx + 74, 38), (dx + 66, 28)])
     return d
 
 
@@ -650,12 +738,15 @@ DRAWINGS = [
     prone_props,
     prone_press_up,
     press_up_hips_off_centre,
+    press_up_sustained,
     standing_side_glide,
     flexion_rotation,
     standing_lumbar_extension,
     supine_lumbar_flexion,
     seated_lumbar_flexion,
     standing_lumbar_flexion,
+    sitting_lumbar_roll,
+    slouch_overcorrect,
 ]
 
 

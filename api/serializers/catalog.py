@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from exercises.models import Exercise, Progression, ProgressionStep
+from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -79,11 +79,40 @@ class ProgressionStepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProgressionBranchSerializer(serializers.ModelSerializer):
+    """A branch of the progression graph: from one of this progression's steps to a
+    step of another progression, with its condition."""
+
+    from_exercise = serializers.SlugRelatedField(
+        source="exercise", slug_field="slug", read_only=True, help_text="The step it leaves."
+    )
+    to_progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    when = serializers.CharField(read_only=True, help_text="In the request's language.")
+
+    class Meta:
+        model = ProgressionLink
+        fields = ["kind", "from_exercise", "to_progression", "to_exercise", "when", "keeps_current"]
+        read_only_fields = fields
+
+
 class ProgressionSerializer(serializers.ModelSerializer):
     builtin = serializers.BooleanField(source="is_builtin", read_only=True)
     steps = ProgressionStepSerializer(many=True, read_only=True, help_text="In order.")
+    branches = ProgressionBranchSerializer(
+        source="links", many=True, read_only=True, help_text="The graph's branches."
+    )
 
     class Meta:
         model = Progression
-        fields = ["id", "slug", "name", "builtin", "direction", "description", "steps"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "builtin",
+            "direction",
+            "description",
+            "steps",
+            "branches",
+        ]
         read_only_fields = fields

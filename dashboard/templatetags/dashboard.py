@@ -272,12 +272,15 @@ def _adherence_cell(figures: Any, labels: dict[Any, str]) -> str:
 def _suggestion_marker(patient: Any, link: str) -> str:
     """The "Ready to progress" / "Going back suggested" badge of a list row."""
     direction = patient.progress_suggestion
-    if direction not in ("forward", "back"):
+    if direction not in ("forward", "back", "reassess"):
         return ""
     step = {"step": patient.suggested_exercise.name if patient.suggested_exercise else ""}
     if direction == "forward":
         level, label = "success", gettext("Ready to progress")
         title = gettext("Ready to progress: consider %(step)s") % step
+    elif direction == "reassess":
+        level, label = "warning", gettext("Reassess")
+        title = gettext("Reassess: %(step)s is not changing the symptoms") % step
     else:
         level, label = "warning", gettext("Going back suggested")
         title = gettext("Consider going back to %(step)s") % step

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit
 from exercises.forms import ExerciseForm
-from exercises.models import Exercise, Progression, ProgressionStep
+from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
 from prescriptions.forms import CatalogFilterForm
+from prescriptions.progression_rules import clinic_rules_text
 
 from ..decorators import therapist_required
 
@@ -27,11 +28,18 @@ def catalog(request: HttpRequest) -> HttpResponse:
         list(Exercise.objects.for_user(request.user).order_by("direction", "name"))
     )
     steps = ProgressionStep.objects.select_related("exercise").order_by("position")
-    progressions = (
+    links = ProgressionLink.objects.select_related("to_exercise", "to_progression")
+    progressions = list(
         Progression.objects.for_user(request.user)
-        .prefetch_related(Prefetch("steps", queryset=steps))
+        .prefetch_related(Prefetch("steps", queryset=steps), Prefetch("links", queryset=links))
         .order_by("clinic_id", "name")
     )
+    # The graph's branches under the step they leave from.
+    for progression in progressions:
+        for step in progression.steps.all():
+            step.branches = [
+                link for link in progression.links.all() if link.exercise_id == step.exercise_id
+            ]
     return render(
         request,
         "dashboard/catalog.html",
@@ -40,6 +48,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "builtin": [exercise for exercise in exercises if exercise.is_builtin],
             "own": [exercise for exercise in exercises if not exercise.is_builtin],
             "progressions": progressions,
+            "clinic_rules": clinic_rules_text(request.therapist.clinic),
             "filtered": filter_form.is_bound,
         },
     )

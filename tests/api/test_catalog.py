@@ -82,6 +82,26 @@ def test_progressions_list_their_steps_in_order(api):
     )
 
 
+def test_progressions_show_the_graphs_branches_with_their_conditions(api):
+    response = api.get("/api/v1/progressions/", HTTP_ACCEPT_LANGUAGE="en")
+
+    by_slug = {p["slug"]: p for p in response.json()["results"]}
+    lateral = [b for b in by_slug["extension"]["branches"] if b["kind"] == "lateral"]
+    assert lateral == [
+        {
+            "kind": "lateral",
+            "from_exercise": "prone-press-up-sustained",
+            "to_progression": "lateral",
+            "to_exercise": "prone-press-up-hips-off-centre",
+            "when": "Pain on one side, or uneven, that does not centralize with backward bending.",
+            "keeps_current": False,
+        }
+    ]
+    returns = {b["to_exercise"] for b in by_slug["lateral"]["branches"] if b["kind"] == "return"}
+    assert returns == {"prone-press-up"}
+    assert by_slug["flexion"]["branches"] == []
+
+
 def test_a_progression_reads_by_id_and_another_clinics_is_404(api, other_clinic):
     builtin = Progression.objects.builtin().get(slug="flexion")
     foreign = Progression.objects.create(
@@ -119,7 +139,7 @@ def test_listing_progressions_costs_the_same_queries_whatever_the_page_size(
     Progression.objects.create(clinic=clinic, slug="own", name="Own", direction="flexion")
     api.get("/api/v1/exercises/")
 
-    # key, count, page, steps with their exercises
-    with django_assert_num_queries(4):
+    # key, count, page, steps with their exercises, branches
+    with django_assert_num_queries(5):
         response = api.get(f"/api/v1/progressions/?page_size={page_size}")
     assert len(response.json()["results"]) == page_size

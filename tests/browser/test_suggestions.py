@@ -1,12 +1,15 @@
 """A therapist sees who is ready to progress and confirms it, in a real Chromium."""
 
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from prescriptions.models import Prescription, ProgressionSuggestion
+from prescriptions.services import record_symptom_log
 from tests.browser.conftest import assert_accessible, login
-from tests.factories import make_patient
+from tests.factories import make_patient, make_prescription
 from tests.suggestion_factory import make_ready_to_progress
 
 
@@ -59,3 +62,47 @@ def test_a_therapist_dismisses_with_a_reason(page, clinic, therapist, password):
     suggestion.refresh_from_db()
     assert suggestion.dismiss_reason == "Wants another week at this step"
     assert Prescription.objects.filter(patient=ready).count() == 1
+
+
+def test_unchanged_central_pain_asks_for_a_reassessment_with_nothing_to_confirm(
+    page, clinic, therapist, password
+):
+    patient = make_patient(clinic, first_name="Rita", last_name="Central")
+    program = make_prescription(patient, therapist)
+    Prescription.objects.filter(pk=program.pk).update(
+        activated_at=timezone.now() - timedelta(days=10)
+    )
+    item = program.items.get(exercise__slug="prone-press-up-sustained")
+    for days_ago in (3, 2, 1):
+        record_symptom_log(
+            patient=patient,
+            item=item,
+            pain=4,
+            location="central",
+            during="no_effect",
+            after="no_better",
+            sets_done=1,
+            repetitions_done=10,
+            logged_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    login(page, "tess", password)
+    page.get_by_label("Progression").select_option("reassess")
+    page.get_by_role("button", name="Search").click()
+    rows = page.locator("table.patient-table tbody tr")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link", name=re.compile("Reassess")).click()
+
+    section = page.locator("#suggestion")
+    expect(section).to_contain_text(
+        "Reassess: Press-up with sag and breath out is not changing the symptoms"
+    )
+    expect(section).to_contain_text("a sideways movement is for one-sided pain only")
+    expect(section.get_by_role("button", name=re.compile("Confirm"))).to_have_count(0)
+    assert_accessible(page)
+    section.get_by_text("Dismiss…").click()
+    section.get_by_label("Why not now?").fill("Reassessed: stenosis, flexion program next")
+    section.get_by_role("button", name="Dismiss the suggestion").click()
+
+    expect(page.get_by_text("Suggestion dismissed; the program stays as it is.")).to_be_visible()
+    assert not ProgressionSuggestion.objects.open().filter(patient=patient).exists()

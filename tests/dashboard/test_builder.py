@@ -77,12 +77,12 @@ def test_it_offers_the_progressions_and_the_catalog(therapist_client, patient):
 
 
 def test_it_starts_from_every_step_of_a_progression(therapist_client, therapist, patient):
-    extension = Exercise.objects.builtin().get(slug="prone-lying").progressions.get()
+    extension = Progression.objects.builtin().get(slug="extension")
     response = therapist_client.post(new_url(patient), {"source": extension.pk, "first": ""})
     draft = Prescription.objects.get(patient=patient)
     assert response["Location"] == edit_url(draft)
     assert (draft.status, draft.version, draft.progression) == ("draft", 1, extension)
-    assert len(slugs(draft)) == 7
+    assert len(slugs(draft)) == 4
     first = draft.items.get(position=1)
     assert (first.hold_seconds, first.every_hours) == (180, 2)
     assert AuditEvent.objects.filter(action="create", object_type="prescription").exists()
@@ -96,18 +96,18 @@ def test_the_progression_picker_starts_with_the_first_step_only(therapist_client
     )
     selected = re.findall(r'<option value="([^"]*)" selected>([^<]*)<', picker.group(1))
     assert selected == [("1", "The first step only")]
-    assert '<option value="">All 7 steps</option>' in picker.group(1)
+    assert '<option value="">All 4 steps</option>' in picker.group(1)
 
 
 def test_it_starts_from_the_first_steps_of_a_progression(therapist_client, patient):
-    flexion = Exercise.objects.builtin().get(slug="seated-lumbar-flexion").progressions.get()
+    flexion = Progression.objects.builtin().get(slug="flexion")
     therapist_client.post(new_url(patient), {"source": flexion.pk, "first": "2"})
     draft = Prescription.objects.get(patient=patient)
     assert slugs(draft) == ["supine-lumbar-flexion", "seated-lumbar-flexion"]
 
 
 def test_it_refuses_more_steps_than_the_progression_has(therapist_client, patient):
-    flexion = Exercise.objects.builtin().get(slug="seated-lumbar-flexion").progressions.get()
+    flexion = Progression.objects.builtin().get(slug="flexion")
     response = therapist_client.post(new_url(patient), {"source": flexion.pk, "first": "9"})
     assert response.status_code == 400
     assert "Flexion progression has 3 steps." in response.content.decode()

@@ -74,10 +74,10 @@ def test_a_dysfunction_proposes_its_directions_exercise(therapist_client, therap
     assert slugs(draft) == ["supine-lumbar-flexion"]
 
 
-def test_one_sided_pain_not_centralizing_falls_back_to_the_lateral_exercises(
+def test_one_sided_pain_not_centralizing_starts_the_lateral_branch(
     therapist_client, therapist, patient
 ):
-    """Until the catalog has a lateral progression, its exercises are proposed by name."""
+    """The catalog's lateral branch, from its first step."""
     make_assessment(
         patient,
         therapist,
@@ -88,7 +88,8 @@ def test_one_sided_pain_not_centralizing_falls_back_to_the_lateral_exercises(
     therapist_client.post(new_url(patient), {"source": "assessment"})
 
     draft = Prescription.objects.get(patient=patient)
-    assert slugs(draft) == ["prone-press-up-hips-off-centre", "standing-side-glide"]
+    assert draft.progression.slug == "lateral"
+    assert slugs(draft) == ["prone-press-up-hips-off-centre"]
 
 
 def test_the_latest_assessment_decides_unless_the_page_names_another(

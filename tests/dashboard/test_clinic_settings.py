@@ -27,6 +27,9 @@ def settings_data(**overrides):
         "closes_at": "18:00",
         "open_days": ["1", "2", "3", "4", "5"],
         "urgent_escalation_hours": 2,
+        "progression_good_days": 2,
+        "progression_unchanged_days": 3,
+        "progression_pain_free_days": 3,
     }
     data.update(overrides)
     return data
@@ -54,6 +57,37 @@ def test_bad_values_give_field_errors_and_change_nothing(therapist_client, clini
     assert {"emergency_number", "pain_rise_threshold"} <= set(errors)
     clinic.refresh_from_db()
     assert clinic.emergency_number == "112"
+
+
+def test_the_admin_sets_the_day_counts_of_the_progression_suggestions(therapist_client, clinic):
+    page = therapist_client.get(URL).text
+    assert "No published source gives these day counts" in page
+
+    response = therapist_client.post(
+        URL,
+        settings_data(
+            progression_good_days=4, progression_unchanged_days=5, progression_pain_free_days=7
+        ),
+    )
+
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert (
+        clinic.progression_good_days,
+        clinic.progression_unchanged_days,
+        clinic.progression_pain_free_days,
+    ) == (4, 5, 7)
+
+
+def test_a_day_count_out_of_range_is_refused_with_the_range(therapist_client, clinic):
+    response = therapist_client.post(URL, settings_data(progression_pain_free_days=0))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["progression_pain_free_days"] == [
+        "Enter a whole number from 1 to 30."
+    ]
+    clinic.refresh_from_db()
+    assert clinic.progression_pain_free_days == 3
 
 
 def test_a_therapist_who_is_not_an_admin_is_refused(client, colleague, clinic):

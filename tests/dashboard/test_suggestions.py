@@ -166,15 +166,15 @@ def test_a_reason_too_long_is_refused_with_the_reason_why(therapist_client, sugg
     assert suggestion.status == "open"
 
 
-def test_the_catalog_shows_each_steps_rule_in_plain_words(therapist_client):
+def test_the_catalog_states_the_rules_with_the_clinics_day_counts(therapist_client, clinic):
+    clinic.progression_good_days = 4
+    clinic.save(update_fields=["progression_good_days"])
     content = therapist_client.get("/exercises/").content.decode()
-    assert (
-        "Suggest the next step once this step has left the symptoms unchanged on the last 3 "
-        "days logged, with no warning sign (it is not helping)."
-    ) in content
+    assert "the next step of the same direction after 4 good days in a row" in content
+    assert "more force after 3 unchanged days in a row" in content
     therapist_client.cookies["django_language"] = "es"
     spanish = therapist_client.get("/exercises/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "Sugerir el siguiente paso cuando" in spanish
+    assert "4 días buenos seguidos" in spanish
 
 
 def test_a_warning_at_the_step_shows_going_back_on_the_list_and_the_page(

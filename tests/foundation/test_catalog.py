@@ -6,9 +6,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from exercises.catalog import load_catalog
-from exercises.models import Exercise, Progression, ProgressionStep
+from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
 
-TEN = {
+BUILTIN = {
     "prone-lying",
     "prone-props",
     "prone-press-up",
@@ -19,6 +19,9 @@ TEN = {
     "supine-lumbar-flexion",
     "seated-lumbar-flexion",
     "standing-lumbar-flexion",
+    "prone-press-up-sustained",
+    "sitting-lumbar-roll",
+    "slouch-overcorrect",
 }
 
 
@@ -30,23 +33,36 @@ def _snapshot():
             for p in Progression.objects.order_by("pk")
         ],
         list(ProgressionStep.objects.order_by("pk").values()),
+        list(ProgressionLink.objects.order_by("pk").values()),
     )
 
 
-def test_the_ten_exercises_are_there_after_migrate(db):
-    assert set(Exercise.objects.builtin().values_list("slug", flat=True)) == TEN
+def test_the_built_in_exercises_are_there_after_migrate(db):
+    assert set(Exercise.objects.builtin().values_list("slug", flat=True)) == BUILTIN
 
 
-def test_the_extension_progression_follows_the_article(db):
+def test_the_posture_corrections_are_there_in_english_and_spanish(db):
+    roll = Exercise.objects.builtin().get(slug="sitting-lumbar-roll")
+    slouch = Exercise.objects.builtin().get(slug="slouch-overcorrect")
+    assert (roll.name_en, roll.name_es) == (
+        "Sitting with a lumbar roll",
+        "Sentado con un rulo lumbar",
+    )
+    assert (slouch.name_en, slouch.name_es) == ("Slouch-overcorrect", "Encorvarse y sobrecorregir")
+    for exercise in (roll, slouch):
+        assert exercise.position == "sitting"
+        assert len(exercise.steps_es) == len(exercise.steps_en)
+        assert "Posture correction" in exercise.purpose_en
+        assert "Corrección postural" in exercise.purpose_es
+
+
+def test_the_extension_progression_follows_the_article_with_more_force_at_the_end(db):
     steps = Progression.objects.get(slug="extension").steps.order_by("position")
     assert [step.exercise.slug for step in steps] == [
         "prone-lying",
         "prone-props",
         "prone-press-up",
-        "prone-press-up-hips-off-centre",
-        "standing-side-glide",
-        "flexion-rotation",
-        "standing-lumbar-extension",
+        "prone-press-up-sustained",
     ]
 
 

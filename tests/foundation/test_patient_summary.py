@@ -38,8 +38,9 @@ SUMMARY = (
 
 
 # One log of a progression program: the patient lock, the safety rules' look back,
-# the log, the overview and the suggestion, inside a savepoint (the test's transaction).
-WRITE_QUERIES = 18
+# the log, the overview and the suggestion (with the step's branches in the progression
+# graph), inside a savepoint (the test's transaction).
+WRITE_QUERIES = 19
 
 
 def log(patient, *, days_ago=0.0, **answers):

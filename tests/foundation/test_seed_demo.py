@@ -151,7 +151,7 @@ def test_the_demo_has_a_patient_ready_to_progress(db):
     call_command("seed_demo")
     suggestion = ProgressionSuggestion.objects.open().get()
     assert (suggestion.patient.full_name, suggestion.direction) == ("Lucia Ferreira", "forward")
-    assert suggestion.to_exercise.slug == "prone-press-up-hips-off-centre"
+    assert suggestion.to_exercise.slug == "prone-press-up-sustained"
     assert suggestion.patient.progress_suggestion == "forward"
 
 

@@ -40,9 +40,25 @@ def test_a_drawing_needs_nothing_from_outside_and_runs_no_code(slug):
     assert "http://" not in source.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_the_ten_drawings_are_ten_different_pictures():
+def test_each_drawing_is_a_different_picture():
     contents = {(DRAWINGS / f"{slug}.svg").read_bytes() for slug in SLUGS}
-    assert len(contents) == len(SLUGS) == 10
+    assert len(contents) == len(SLUGS) == 13
+
+
+@pytest.mark.parametrize(
+    "slug", ["sitting-lumbar-roll", "slouch-overcorrect", "prone-press-up-sustained"]
+)
+def test_the_posture_corrections_and_the_sustained_press_up_have_drawings(slug):
+    root = ElementTree.parse(DRAWINGS / f"{slug}.svg").getroot()
+    assert root.findtext(f"{SVG}title", "") == next(
+        e["name"] for e in EXERCISES if e["slug"] == slug
+    )
+
+
+def test_the_flexion_rotation_shows_the_shoulders_turning_flat_from_above():
+    desc = ElementTree.parse(DRAWINGS / "flexion-rotation.svg").getroot().findtext(f"{SVG}desc")
+    assert desc.startswith("Seen from above: lying on the right side")
+    assert "chest faces the ceiling" in desc
 
 
 @pytest.mark.django_db

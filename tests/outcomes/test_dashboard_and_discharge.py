@@ -65,8 +65,8 @@ def test_the_patient_page_charts_the_measures_with_the_mcid_and_a_table(
     response = therapist_client.get(url)
     text = response.text
     assert 'class="outcome-chart"' in text
-    assert "MCID NPRS" in text and "MCID PSFS" in text
-    assert "Improved by at least the smallest important change (2 points)." in text
+    assert "MCID NPRS" in text and "MDC PSFS" in text
+    assert "Improved by at least the minimal clinically important difference (2 points)." in text
     assert "Lifting my grandson: 5" in text  # the table beside the chart
     assert "6.7/10 → 2.3/10 (-4.4)" in text
 
@@ -137,7 +137,7 @@ def test_the_discharge_summaries_read_back(improving, therapist_client, therapis
     assert "Discharge summary for the referring doctor" in text
     assert "Dr Amara Osei" in text
     assert "Paula Jones" in text
-    assert "Improved by at least the smallest important change (2 points)." in text
+    assert "Improved by at least the minimal clinically important difference (2 points)." in text
     assert "-4.4" in text and "+3.0" in text
     assert "Version 1" in text
     assert "Thigh" in text or "thigh" in text

@@ -29,7 +29,7 @@ def margin_labels(svg: str) -> dict[str, float]:
 
 
 def dashed_lines(svg: str) -> dict[str, float]:
-    colours = {"#0f5e66": "MCID NPRS", "#7a4b00": "MCID PSFS"}
+    colours = {"#0f5e66": "MCID NPRS", "#7a4b00": "MDC PSFS"}
     return {colours[m["colour"]]: float(m["y"]) for m in DASHED.finditer(svg)}
 
 
@@ -64,9 +64,9 @@ def test_each_threshold_label_stands_in_the_order_of_its_line_and_near_it():
     labels, lines = margin_labels(svg), dashed_lines(svg)
     assert '<line x1="550"' in svg, "a stroke leads to each label moved off its line"
 
-    assert lines["MCID PSFS"] < lines["MCID NPRS"]
-    assert labels["MCID PSFS"] < labels["MCID NPRS"]
-    for name in ("MCID PSFS", "MCID NPRS"):
+    assert lines["MDC PSFS"] < lines["MCID NPRS"]
+    assert labels["MDC PSFS"] < labels["MCID NPRS"]
+    for name in ("MDC PSFS", "MCID NPRS"):
         assert abs(labels[name] - lines[name]) <= 16
 
 

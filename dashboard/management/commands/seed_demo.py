@@ -248,7 +248,7 @@ class Command(BaseCommand):
         self._program(tom, anna, "extension", first=4, started_days_ago=8)
 
         # Ready to progress: four days of press-ups that change nothing, no warning sign.
-        # The extension progression's rule suggests the press-up with hips off-centre.
+        # More force in the same plane first: the press-up with sag and breath out.
         lucia = self._patient(
             riverside,
             "RV-1005",

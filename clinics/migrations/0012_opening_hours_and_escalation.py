@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinics', '0009_clinic_phone_and_bounds'),
+        ('clinics', '0011_progression_day_counts'),
     ]
 
     operations = [

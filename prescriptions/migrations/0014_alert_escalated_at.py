@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prescriptions', '0012_alert_updated_at'),
+        ('prescriptions', '0013_log_and_outcome_sources_valid'),
     ]
 
     operations = [
