@@ -20,8 +20,8 @@ class PatientForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
-            "Recorded here once, never asked of the patient. Any of these makes a \u201csee a "
-            "doctor today\u201d answer an urgent alert."
+            "Recorded here once, never asked of the patient. Any of these makes a “see a "
+            "doctor today” answer an urgent alert."
         ),
     )
 
