@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exercises.models import Exercise, Progression
-from patients.models import DirectionalPreference, Patient, waking_hours_problem
+from patients.models import Patient, waking_hours_problem
 
 from . import adherence, red_flags, safety
 from .models import (
@@ -31,10 +31,10 @@ from .models import (
     PrescriptionItem,
     ProgressionSuggestion,
     RedFlagCheck,
-    Side,
     SymptomLog,
 )
 from .progression import current_step, refresh_suggestion
+from .sides import default_side
 from .signals import program_activated
 from .summary import refresh_summary
 
@@ -89,19 +89,10 @@ class ItemSpec:
         )
 
 
-def default_side(patient: Patient) -> str:
-    """The side a one-sided exercise is done to unless the therapist says otherwise:
-    the side of a lateral directional preference, else none."""
-    return {
-        DirectionalPreference.LATERAL_LEFT: Side.LEFT,
-        DirectionalPreference.LATERAL_RIGHT: Side.RIGHT,
-    }.get(patient.directional_preference, "")
-
-
 def _side_for(spec: ItemSpec, patient: Patient) -> str:
     if not spec.exercise.sided:
         return ""
-    return spec.side or default_side(patient)
+    return spec.side or default_side(patient, spec.exercise)
 
 
 def progression_items(progression: Progression, *, first: int | None = None) -> list[ItemSpec]:
