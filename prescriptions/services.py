@@ -34,7 +34,7 @@ from .models import (
     SymptomLog,
 )
 from .progression import current_step, refresh_suggestion
-from .sides import default_side
+from .sides import carried_side, default_side
 from .signals import program_activated
 from .summary import refresh_summary
 
@@ -458,7 +458,8 @@ def _open_suggestion(suggestion: ProgressionSuggestion) -> ProgressionSuggestion
 def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
     """The program of the suggestion's version with the suggested step in place of the
     current one (dropped instead when going back to a step the program already holds).
-    The new exercise takes the catalog's dosage and the current exercise's side."""
+    The new exercise takes the catalog's dosage and the current exercise's side, read
+    through the two exercises' side rules (sides.py)."""
     specs = []
     items = suggestion.prescription.items.select_related("exercise").order_by("position")
     held = {item.exercise_id for item in items}
@@ -466,7 +467,10 @@ def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
         if item.exercise_id != suggestion.from_exercise_id:
             specs.append(ItemSpec.from_item(item))
         elif suggestion.to_exercise_id not in held:
-            specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=item.side))
+            side = carried_side(
+                item.side, from_exercise=item.exercise, to_exercise=suggestion.to_exercise
+            )
+            specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=side))
     return specs
 
 

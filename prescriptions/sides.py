@@ -65,3 +65,13 @@ def side_preview(exercise: Exercise, patient: Patient) -> SidePreview:
         language=language,
         sentences=sentences,
     )
+
+
+def carried_side(side: str, *, from_exercise: Exercise, to_exercise: Exercise) -> str:
+    """The side of an exercise that takes another's place (a progression step): the same
+    painful side, so the side value flips when the two rules point opposite ways (side
+    glide, hips away from the pain, to flexion rotation, lying on it)."""
+    before, after = side_rule(from_exercise), side_rule(to_exercise)
+    if side not in (LEFT, RIGHT) or before is None or after is None or before == after:
+        return side
+    return RIGHT if side == LEFT else LEFT
