@@ -484,9 +484,14 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
             raise ValidationError(_("This patient is archived."))
         if prescription.status != Prescription.Status.ACTIVE:
             raise ValidationError(_("This program is no longer in use."))
-        if urgent_alert_open(suggestion.patient):
-            # The patient was told to get urgent care and the portal has paused the
-            # program: a step chosen from the logs before that waits for the therapist.
+        if (
+            Alert.objects.open()
+            .filter(patient=suggestion.patient_id, severity=Alert.Severity.URGENT)
+            .exists()
+        ):
+            # An urgent alert waits (the patient was told to get urgent care, or to see a
+            # doctor today with a risk history): a step chosen from the logs before that
+            # waits for the therapist, as the patient page says.
             raise ValidationError(URGENT_FIRST)
         step, _steps = current_step(prescription)
         if step is None or step.exercise_id != suggestion.from_exercise_id:

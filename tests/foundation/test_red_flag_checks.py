@@ -114,3 +114,15 @@ def test_a_risk_history_makes_the_doctor_today_alert_urgent_but_does_not_pause(p
     _check, [alert] = record_red_flag_check(patient=patient, answered_yes=["weight_loss"])
     assert (alert.kind, alert.severity) == ("red_flag_today", "urgent")
     assert not urgent_alert_open(patient)
+
+
+def test_an_urgent_doctor_today_alert_holds_a_progression_until_acknowledged(patient, therapist):
+    from prescriptions.services import accept_suggestion
+    from tests.suggestion_factory import make_ready_to_progress
+
+    suggestion = make_ready_to_progress(patient, therapist)
+    patient.risk_factors = ["cancer"]
+    patient.save()
+    record_red_flag_check(patient=patient, answered_yes=["night_pain"])
+    with pytest.raises(ValidationError):
+        accept_suggestion(suggestion=suggestion, by=therapist)
