@@ -384,8 +384,8 @@ class SymptomLogViewSet(ClinicViewSet):
             "log or the patient's starting location, an answer that it spread, worse "
             "afterwards, or new nerve symptoms set `stop_exercise` and raise an alert; a "
             "rise in pain above its recent level raises an alert. Repeats join the open "
-            "alert of the same kind and exercise. `red_flags_due` says whether today's "
-            "red-flag questions still need asking."
+            "alert of the same kind and exercise. `red_flag_tiers_due` lists the red-flag "
+            "tiers to ask now (`red_flags_due` is true while it is not empty)."
         ),
         request=s.SymptomLogInputSerializer,
         responses={
@@ -492,6 +492,7 @@ class RedFlagCheckViewSet(ClinicViewSet):
             if patient is None:
                 raise NotFound()
             due = red_flag_tiers_due(patient)
+            self.audit(AuditEvent.Action.VIEW, patient, red_flag_tiers_due=due)
         return Response(s.red_flag_table(due))
 
 

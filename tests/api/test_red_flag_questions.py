@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from clinics.models import AuditEvent
 from prescriptions.models import Alert, RedFlagCheck
 from prescriptions.red_flags import QUESTION_CODES, Tier, questions
 from prescriptions.services import record_red_flag_check
@@ -26,6 +27,10 @@ def test_with_a_patient_it_says_which_tiers_are_due(api, patient):
     )
     assert api.get(QUESTIONS_URL, {"patient": patient.pk}).json()["due"] == ["emergency"]
     assert "due" not in api.get(QUESTIONS_URL).json()
+    # Reading a patient's due tiers is reading patient data: it is in the audit log.
+    assert AuditEvent.objects.filter(
+        action="view", patient_id=patient.pk, detail__red_flag_tiers_due=["emergency"]
+    ).exists()
 
 
 def test_another_clinics_patient_is_a_404_and_an_unknown_parameter_a_400(other_api, api, patient):
