@@ -43,6 +43,7 @@ from prescriptions.services import (
     end_prescription,
     record_red_flag_check,
     record_symptom_log,
+    red_flag_tiers_due,
     revise_prescription,
     set_waking_hours,
 )
@@ -406,8 +407,8 @@ class SymptomLogViewSet(ClinicViewSet):
             "log or the patient's starting location, an answer that it spread, worse "
             "afterwards, or new nerve symptoms set `stop_exercise` and raise an alert; a "
             "rise in pain above its recent level raises an alert. Repeats join the open "
-            "alert of the same kind and exercise. `red_flags_due` says whether today's "
-            "red-flag questions still need asking."
+            "alert of the same kind and exercise. `red_flag_tiers_due` lists the red-flag "
+            "tiers to ask now (`red_flags_due` is true while it is not empty)."
         ),
         request=s.SymptomLogInputSerializer,
         responses={
@@ -454,8 +455,9 @@ class SymptomLogViewSet(ClinicViewSet):
 
 
 class RedFlagCheckViewSet(ClinicViewSet):
-    """The daily red-flag questions and the patient's answers: any yes raises an
-    urgent alert and pauses the patient's program in the portal."""
+    """The red-flag questions (in tiers) and the patient's answers: a yes to an emergency
+    question raises an urgent alert and pauses the patient's program in the portal; a
+    yes to a "see a doctor today" question raises an alert."""
 
     queryset = RedFlagCheck.objects.all()
     serializer_class = s.RedFlagCheckSerializer
@@ -468,20 +470,55 @@ class RedFlagCheckViewSet(ClinicViewSet):
     @extend_schema(
         summary="Record red-flag answers",
         description=(
-            "Stores the day's answers (added to any given earlier that day). Any yes raises "
-            "an urgent alert: tell the patient to seek urgent medical care now."
+            "Stores the day's answers (added to any given earlier that day). "
+            "`tiers_answered_yes` says what to tell the patient: `emergency`, seek urgent "
+            "medical care now; `today`, contact their doctor or the clinic today."
         ),
         request=s.RedFlagCheckInputSerializer,
         responses={201: s.RedFlagCheckSerializer},
     )
     def create(self, request: Request) -> Response:
         data = self.validated(s.RedFlagCheckInputSerializer)
-        check, alert = record_red_flag_check(
-            patient=data["patient"], answered_yes=data["answered_yes"], on=data.get("checked_on")
+        check, alerts = record_red_flag_check(
+            patient=data["patient"],
+            answered_yes=data["answered_yes"],
+            asked=data.get("asked"),
+            on=data.get("checked_on"),
         )
-        self.audit(AuditEvent.Action.CREATE, check, alert=alert.pk if alert else None)
+        self.audit(AuditEvent.Action.CREATE, check, alerts=[alert.pk for alert in alerts])
         check = self.get_queryset().get(pk=check.pk)
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The red-flag questions",
+        description=(
+            "The one table every path asks from, in the request's language: the questions "
+            "in the order to ask them with their tier, and each tier's advice. With "
+            "`?patient=<id>`, `due` lists the tiers to ask that patient now."
+        ),
+        responses={200: s.RedFlagQuestionsSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def questions(self, request: Request) -> Response:
+        unknown = sorted(set(request.query_params) - {"patient"})
+        if unknown:
+            raise serializers.ValidationError(
+                {name[:50]: ["Not a parameter here. It takes: patient."] for name in unknown}
+            )
+        due = None
+        if "patient" in request.query_params:
+            filters = s.RedFlagCheckFilter(data=request.query_params.dict())
+            filters.is_valid(raise_exception=True)
+            patient = (
+                Patient.objects.for_clinic(self.clinic)
+                .filter(pk=filters.validated_data["patient"])
+                .first()
+            )
+            if patient is None:
+                raise NotFound()
+            due = red_flag_tiers_due(patient)
+            self.audit(AuditEvent.Action.VIEW, patient, red_flag_tiers_due=due)
+        return Response(s.red_flag_table(due))
 
 
 class AlertViewSet(ClinicViewSet):

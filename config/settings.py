@@ -385,6 +385,9 @@ SPECTACULAR_SETTINGS = {
         "NeuroFindingEnum": "assessments.models.NeuroFinding",
         # The lateral shift's sides are the same two as a program item's side.
         "SideEnum": "assessments.models.ShiftSide",
+        # The red-flag codes and tiers, asked and answered in several fields.
+        "RedFlagCodeEnum": "prescriptions.red_flags.QUESTION_CODES",
+        "RedFlagTierEnum": "prescriptions.red_flags.Tier",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

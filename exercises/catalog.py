@@ -17,7 +17,8 @@ from .catalog_progressions import PROGRESSIONS
 
 # Steps hold no numbers of their own: "{hold}" and "{repetitions}" are filled in from
 # the prescribed dosage, "{your_side}", "{to_side}" and "{to_other_side}" from the
-# prescribed side (see exercises/dosage.py).
+# prescribed side (see exercises/dosage.py). A one-sided exercise's "side_rule" says how
+# that side follows from the patient's painful side (see `SIDE_RULES`).
 
 STOP_SPREADING = (
     "Stop straight away and contact your therapist if pain spreads out from your spine into "
@@ -173,6 +174,14 @@ EXERCISES: list[dict[str, Any]] = [
             "Hold the top position {hold}, then lower yourself back down slowly.",
             "Do this {repetitions}, noticing where you feel the pain each time.",
         ],
+        # {to_side} is where the hips go.
+        "side_rule": {
+            "relation": "away",
+            "source": (
+                "Reference article, press-up with the hips off-centre: the hips usually go "
+                "over to the side without the pain."
+            ),
+        },
         "purpose": (
             "For pain on one side when the ordinary press-up does not change your symptoms or "
             "makes them worse. The hips usually move away from the side that hurts; your "
@@ -201,6 +210,17 @@ EXERCISES: list[dict[str, Any]] = [
             "Do this {repetitions}, noticing whether the pain moves in towards the middle of "
             "your back.",
         ],
+        # {your_side} is the side towards the wall, where the hips go.
+        "side_rule": {
+            "relation": "away",
+            "source": (
+                "Reference article, standing side glide: the hips are pushed towards the wall. "
+                "For them to go away from the pain, as in the press-up with the hips "
+                "off-centre, the side without the pain is the one towards the wall. The "
+                "article does not say so in this section: it is the same direction of "
+                "movement, standing."
+            ),
+        },
         "purpose": (
             "Used mostly for pain on one side of the low back or down one leg, when the "
             "exercises lying on your front are not helping. Once it works, your therapist will "
@@ -229,6 +249,14 @@ EXERCISES: list[dict[str, Any]] = [
             "Turn back to where you started.",
             "Do this {repetitions}.",
         ],
+        # {your_side} is the side the patient lies on.
+        "side_rule": {
+            "relation": "towards",
+            "source": (
+                "Reference article, flexion rotation: the patient usually lies on the side "
+                "where the pain is worst."
+            ),
+        },
         "purpose": (
             "A stretch for pain on one side of the back, or pain that runs down the leg, when "
             "it has not settled with the earlier exercises. You usually lie on the side that "
@@ -383,6 +411,15 @@ EXERCISES: list[dict[str, Any]] = [
         "times_per_day": 3,
     },
 ]
+
+
+# How each one-sided built-in exercise takes its side from the patient's painful side:
+# "away" fills the side placeholders with the side without the pain, "towards" with the
+# painful side. Each entry's "side_rule" says why, with its source.
+SIDE_RULES: dict[str, str] = {
+    entry["slug"]: entry["side_rule"]["relation"] for entry in EXERCISES if "side_rule" in entry
+}
+
 
 RULE_FIELDS = ("advance_good_days", "advance_unchanged_days", "advance_pain_free_days")
 

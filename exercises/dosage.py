@@ -21,6 +21,11 @@ from django.utils.translation import ngettext
 LEFT = "left"
 RIGHT = "right"
 
+# How a one-sided exercise's side relates to the patient's painful side (the catalog
+# gives each built-in one-sided exercise its rule, with the source: catalog.SIDE_RULES).
+AWAY = "away"
+TOWARDS = "towards"
+
 # The placeholders a step may hold; anything else in braces is left as written.
 PLACEHOLDER = re.compile(r"\{(hold|repetitions|your_side|your_other_side|to_side|to_other_side)\}")
 
@@ -85,6 +90,18 @@ def _side_name(side: str) -> str:
 
 def _other(side: str) -> str:
     return RIGHT if side == LEFT else LEFT
+
+
+def side_for_painful_side(rule: str | None, painful_side: str) -> str:
+    """The side a one-sided exercise's steps name, from the patient's painful side by the
+    exercise's rule: the side without the pain for "away", the painful side for "towards".
+
+    "" when there is no rule (a clinic's own exercise) or no single painful side (both,
+    central, not recorded): the therapist then chooses the side.
+    """
+    if painful_side not in (LEFT, RIGHT) or rule not in (AWAY, TOWARDS):
+        return ""
+    return painful_side if rule == TOWARDS else _other(painful_side)
 
 
 def _placeholder_words(dosage: DosageFigures | None, side: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from django.db import models
 from assessments.models import DysfunctionDirection, MovementTestKind, OtherSubtype, RangeEffect
 from exercises.models import Direction
 from patients.models import Classification, DirectionalPreference
+from prescriptions import red_flags
 from prescriptions.models import AfterResponse, Alert, DuringResponse, Location, NeuroSymptom
 
 FHIR_VERSION = "4.0.1"
@@ -190,6 +191,20 @@ CODE_SYSTEMS = {
             "Kinds of alert",
             "Why Centra asks a therapist to look at a patient.",
             Alert.Kind,
+        ),
+        CodeSystemSpec(
+            "red-flag",
+            "CentraRedFlag",
+            "Red-flag questions",
+            "The red-flag questions Centra asks patients (codes of RedFlagCheck answers), "
+            "in tiers. Emergency now: "
+            + ", ".join(q.code for q in red_flags.questions([red_flags.Tier.EMERGENCY]))
+            + ". See a doctor today: "
+            + ", ".join(q.code for q in red_flags.questions([red_flags.Tier.TODAY]))
+            + ". Retired, kept for answers given before the tiers: "
+            + ", ".join(c for c in red_flags.RedFlag.values if c not in red_flags.QUESTION_CODES)
+            + ".",
+            red_flags.RedFlag,
         ),
         CodeSystemSpec(
             "dosage",

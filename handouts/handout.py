@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from exercises.catalog import STOP_SPREADING
 from exercises.catalog_es import STOP_SPREADING as STOP_SPREADING_ES
 from exercises.models import Exercise
+from prescriptions import red_flags
 from prescriptions.adherence import item_sessions
 from prescriptions.models import (
     AfterResponse,
@@ -31,7 +32,6 @@ from prescriptions.models import (
     Location,
     NeuroSymptom,
     Prescription,
-    RedFlag,
 )
 
 # How many lines each exercise gets on the paper log sheet: one week of one line a day.
@@ -141,8 +141,12 @@ def handout_context(
                 _("New numbness, pins and needles or weakness appears in a leg or foot."),
                 _("The pain gets worse during an exercise and stays worse afterwards."),
             ],
-            "red_flags": [str(label) for label in RedFlag.labels],
-            "neuro_questions": [str(label) for label in NeuroSymptom.labels],
+            "red_flag_tiers": red_flag_tiers(),
+            "neuro_questions": [
+                str(label)
+                for code, label in NeuroSymptom.choices
+                if code not in red_flags.NEURO_ASKED_AS_RED_FLAG
+            ],
             "week_days": _week_days(),
             "locations": _codes(Location.choices, {}),
             "during_answers": _codes(DuringResponse.choices, DURING_WORDS, letters=True),
@@ -154,6 +158,22 @@ def handout_context(
                 portal_url, _("QR code: the address of the Centra exercise portal")
             ),
         }
+
+
+def red_flag_tiers() -> list[dict[str, Any]]:
+    """The red-flag questions of each tier with the tier's own advice, as the paper
+    prints them: from the one table (prescriptions/red_flags.py), in the active language."""
+    return [
+        {
+            "tier": tier,
+            "heading": str(red_flags.ADVICE[tier].heading),
+            "advice": str(red_flags.ADVICE[tier].advice),
+            "questions": [str(question.text) for question in red_flags.questions([tier])],
+            # On paper the emergency tier is asked every day, whatever the pain's reach.
+            "weekly": tier == red_flags.Tier.TODAY,
+        }
+        for tier in red_flags.Tier.values
+    ]
 
 
 def _codes(

@@ -8,12 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic
 
-from .models import Patient, waking_hours_problem
+from .models import Patient, RiskFactor, waking_hours_problem
 
 EARLIEST_BIRTH_YEAR = 1900
 
 
 class PatientForm(forms.ModelForm):
+    risk_factors = forms.MultipleChoiceField(
+        label=_("Risk history"),
+        choices=RiskFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Recorded here once, never asked of the patient. Any of these makes a “see a "
+            "doctor today” answer an urgent alert."
+        ),
+    )
+
     class Meta:
         model = Patient
         fields = [
@@ -27,6 +38,8 @@ class PatientForm(forms.ModelForm):
             "classification",
             "directional_preference",
             "starting_location",
+            "painful_side",
+            "risk_factors",
             "wake_start",
             "wake_end",
         ]
@@ -63,6 +76,14 @@ class PatientForm(forms.ModelForm):
             ("", _("Not recorded")),
             *self.fields["starting_location"].choices[1:],
         ]
+        self.fields["painful_side"].choices = [
+            ("", _("Not recorded")),
+            *self.fields["painful_side"].choices[1:],
+        ]
+
+    def clean_risk_factors(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("risk_factors") or [])
+        return [code for code in RiskFactor.values if code in chosen]
 
     def clean_wake_start(self) -> time:
         # Left empty (or posted by an older form), the hours stay as they were.

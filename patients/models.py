@@ -308,6 +308,11 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def risk_factor_labels(self) -> list[str]:
+        """The risk history in words, in `RiskFactor` order."""
+        return [str(label) for code, label in RiskFactor.choices if code in self.risk_factors]
+
+    @property
     def has_portal_access(self) -> bool:
         return self.user is not None and self.user.is_active
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
-from prescriptions.models import AfterResponse, DuringResponse, Location, RedFlag
+from prescriptions import red_flags
+from prescriptions.models import AfterResponse, DuringResponse, Location
 from prescriptions.safety_forms import add_neuro_questions, neuro_answers, neuro_fields
 
 # What the patient reads, mapped to the MDT codes the clinic sees. The order is
@@ -141,22 +142,39 @@ class LogForm(forms.Form):
 
 
 class RedFlagForm(forms.Form):
-    """One yes/no question per red flag; each must be answered, so none is skipped."""
+    """One yes/no question per red flag of the tiers asked (red_flags.py); each must be
+    answered, so none is skipped. The tiers travel with the form, so the answers are
+    stored against the questions the patient saw."""
 
     YES, NO = "yes", "no"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    tiers = forms.MultipleChoiceField(
+        choices=red_flags.Tier.choices, widget=forms.MultipleHiddenInput, required=False
+    )
+
+    def __init__(self, *args: Any, tiers: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, label in RedFlag.choices:
-            self.fields[code] = forms.ChoiceField(
-                label=label,
+        if self.is_bound:
+            posted = [tier for tier in self.data.getlist("tiers") if tier in red_flags.Tier.values]
+            tiers = posted or None
+        self.asked_tiers = list(tiers or red_flags.Tier.values)
+        self.initial["tiers"] = self.asked_tiers
+        for question in red_flags.questions(self.asked_tiers):
+            self.fields[question.code] = forms.ChoiceField(
+                label=question.text,
                 choices=[(self.YES, _("Yes")), (self.NO, _("No"))],
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Please answer yes or no.")},
             )
 
+    def questions(self) -> list[forms.BoundField]:
+        return [self[question.code] for question in red_flags.questions(self.asked_tiers)]
+
+    def asked(self) -> list[str]:
+        return [question.code for question in red_flags.questions(self.asked_tiers)]
+
     def answered_yes(self) -> list[str]:
-        return [code for code in RedFlag.values if self.cleaned_data.get(code) == self.YES]
+        return [code for code in self.asked() if self.cleaned_data.get(code) == self.YES]
 
 
 class ActivationForm(forms.Form):

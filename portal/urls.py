@@ -11,6 +11,7 @@ urlpatterns = [
     path("logs/<int:log_id>/", views.logged, name="logged"),
     path("safety-check/", views.red_flags, name="red_flags"),
     path("safety-check/urgent/", views.urgent, name="urgent"),
+    path("safety-check/doctor-today/", views.see_doctor, name="see_doctor"),
     path("session/", session.log_session, name="session"),
     path("session/saved/", session.session_logged, name="session_logged"),
     path("progress/", views.progress, name="progress"),

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent, audit, therapist_of
 from patients.models import Patient, PortalInvitation, patient_of
+from prescriptions import red_flags as red_flag_tiers
 from prescriptions.adherence import patient_figures
 from prescriptions.charts import daily_symptoms
 from prescriptions.models import (
@@ -45,6 +46,7 @@ from prescriptions.services import (
     log_answers,
     record_red_flag_check,
     record_symptom_log,
+    red_flag_tiers_due,
     red_flags_due,
     urgent_alert_open,
 )
@@ -164,15 +166,22 @@ def _discharged_from(request: HttpRequest) -> Episode | None:
     return latest if latest is not None and latest.ended_at is not None else None
 
 
-def _urgent_answers(request: HttpRequest) -> list[str]:
-    """What the patient said yes to today, for the urgent page."""
+def _urgent_answers(request: HttpRequest, tier: str | None = None) -> list[str]:
+    """What the patient said yes to today (of one tier when given), for the pages that
+    say what to do now."""
     check = (
         RedFlagCheck.objects.for_user(request.user)
         .filter(checked_on=timezone.localdate())
         .exclude(answered_yes=[])
         .first()
     )
-    return [RedFlag(code).label for code in check.answered_yes] if check else []
+    if check is None:
+        return []
+    return [
+        RedFlag(code).label
+        for code in check.answered_yes
+        if tier is None or red_flag_tiers.TIER_OF.get(code) == tier
+    ]
 
 
 @patient_required
@@ -300,20 +309,27 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def red_flags(request: HttpRequest, patient: Patient) -> HttpResponse:
-    """The daily safety questions, asked before the first log of the day."""
+    """The red-flag questions of the tiers due, asked before the first session when due;
+    "Report a warning sign" asks them all at any time."""
     next_url = _safe_next(request, reverse("portal:today"))
-    form = RedFlagForm(request.POST if request.method == "POST" else None)
+    due = red_flag_tiers_due(patient)
+    form = RedFlagForm(request.POST if request.method == "POST" else None, tiers=due)
     if request.method == "POST" and form.is_valid():
-        check, _alert = record_red_flag_check(patient=patient, answered_yes=form.answered_yes())
+        check, _alerts = record_red_flag_check(
+            patient=patient, answered_yes=form.answered_yes(), asked=form.asked()
+        )
         _portal_audit(request, AuditEvent.Action.CREATE, check, "red-flags")
-        if check.answered_yes:
+        tiers = red_flag_tiers.tiers_answered_yes(form.answered_yes())
+        if red_flag_tiers.Tier.EMERGENCY in tiers:
             return redirect("portal:urgent")
+        if red_flag_tiers.Tier.TODAY in tiers:
+            return redirect("portal:see_doctor")
         return redirect(next_url)
     _portal_audit(request, AuditEvent.Action.VIEW, patient, "red-flags")
     return render(
         request,
         "portal/red_flags.html",
-        {"form": form, "next": next_url, "due": red_flags_due(patient)},
+        {"form": form, "next": next_url, "due": bool(due)},
         status=400 if form.is_bound else 200,
     )
 
@@ -326,6 +342,26 @@ def urgent(request: HttpRequest, patient: Patient) -> HttpResponse:
         return redirect("portal:today")
     _portal_audit(request, AuditEvent.Action.VIEW, patient, "urgent")
     return render(request, "portal/urgent.html", {"clinic": patient.clinic, "answers": answers})
+
+
+@patient_required
+@require_GET
+def see_doctor(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """After a "see a doctor today" yes: contact a doctor or the clinic today; the
+    exercises go on."""
+    answers = _urgent_answers(request, tier=red_flag_tiers.Tier.TODAY)
+    if not answers:
+        return redirect("portal:today")
+    _portal_audit(request, AuditEvent.Action.VIEW, patient, "see-doctor")
+    return render(
+        request,
+        "portal/see_doctor.html",
+        {
+            "clinic": patient.clinic,
+            "answers": answers,
+            "advice": red_flag_tiers.ADVICE[red_flag_tiers.Tier.TODAY],
+        },
+    )
 
 
 PROGRESS_PAGE_SIZE = 10

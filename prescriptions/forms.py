@@ -21,12 +21,14 @@ from .models import (
     Side,
 )
 from .safety_forms import (
+    TierFields,
     add_neuro_questions,
     add_red_flag_questions,
     neuro_answers,
     neuro_fields,
     red_flag_answers,
     red_flag_fields,
+    red_flags_asked,
 )
 from .services import ItemSpec, review_date_problem
 
@@ -293,13 +295,14 @@ class PaperLogForm(forms.Form):
         return neuro_fields(self)
 
     @property
-    def red_flag_fields(self) -> list[forms.BoundField]:
+    def red_flag_tiers(self) -> list[TierFields]:
         return red_flag_fields(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()
         cleaned["new_symptoms"] = neuro_answers(cleaned)
-        cleaned["red_flags"] = red_flag_answers(cleaned)
+        cleaned["red_flag_answers"] = red_flag_answers(cleaned)
+        cleaned["red_flags_asked"] = red_flags_asked(self)
         return cleaned
 
     def clean_logged_at(self) -> datetime:

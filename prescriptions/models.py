@@ -17,6 +17,8 @@ from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_ste
 from exercises.models import Dosage, Exercise, Progression
 from patients.models import LOCATION_RANK, Location, Patient, patient_of
 
+from .red_flags import RedFlag  # noqa: F401  (the table's codes, importable from here as before)
+
 
 class ScopedQuerySet(ClinicScopedQuerySet):
     """Rows that hang off a patient, scoped the same way as the patient list.
@@ -382,53 +384,18 @@ class SymptomLog(models.Model):
         return [str(NeuroSymptom(code).label) for code in self.new_symptoms]
 
 
-class RedFlag(models.TextChoices):
-    """The daily screen for cauda equina syndrome and serious disease behind back pain.
-
-    Any yes means: seek urgent medical care now.
-    """
-
-    BLADDER_BOWEL = (
-        "bladder_bowel",
-        _("New trouble controlling your bladder or bowel, or leaking you cannot stop"),
-    )
-    URINATION = (
-        "urination",
-        _("New difficulty passing urine, or you cannot feel the urine passing"),
-    )
-    SADDLE_NUMBNESS = (
-        "saddle_numbness",
-        _(
-            "Numbness around your back passage or genitals, or between your legs (where you "
-            "would sit on a saddle)"
-        ),
-    )
-    SEXUAL_DYSFUNCTION = (
-        "sexual_dysfunction",
-        _("New problems with sex, such as loss of feeling in your genitals or no erection"),
-    )
-    BOTH_LEGS = "both_legs", _("Pain, numbness, tingling or weakness in both legs")
-    LEG_WEAKNESS = "leg_weakness", _("Weakness in a leg that is getting worse")
-    FEVER_WEIGHT_LOSS = (
-        "fever_weight_loss",
-        _("Fever, or weight loss you cannot explain, together with your back pain"),
-    )
-    CANCER = "cancer", _("You have or have had cancer")
-    NIGHT_PAIN = (
-        "night_pain",
-        _("Constant pain at night that does not ease when you rest or change position"),
-    )
-
-
 class RedFlagCheckQuerySet(ScopedQuerySet):
     pass
 
 
 class RedFlagCheck(models.Model):
-    """The patient's answers to the red-flag questions, asked once a day."""
+    """The patient's answers to the red-flag questions of one day (see red_flags.py)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="red_flag_checks")
     checked_on = models.DateField(_("day"))
+    # Which questions were asked tells when each tier is due again; a check made
+    # before the tiers asked every question of its day.
+    asked = models.JSONField(_("questions asked"), default=list, help_text=_("RedFlag codes."))
     answered_yes = models.JSONField(
         _("questions answered yes"), default=list, help_text=_("RedFlag codes.")
     )
@@ -459,7 +426,8 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         PERIPHERALIZATION = "peripheralization", _("Pain spread outwards (peripheralization)")
         WORSE = "worse", _("Worse after an exercise")
-        RED_FLAG = "red_flag", _("Red-flag answer")
+        RED_FLAG = "red_flag", _("Red flag: seek urgent care now")
+        RED_FLAG_TODAY = "red_flag_today", _("Red flag: see a doctor today")
         PAIN_RISE = "pain_rise", _("Sharp rise in pain")
         NO_LOGS = "no_logs", _("Not keeping up with the program")
         NEUROLOGICAL = "neurological", _("New nerve symptoms")
@@ -515,6 +483,7 @@ class Alert(models.Model):
                         "peripheralization",
                         "worse",
                         "red_flag",
+                        "red_flag_today",
                         "pain_rise",
                         "no_logs",
                         "neurological",

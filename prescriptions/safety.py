@@ -2,8 +2,9 @@
 
 `record_symptom_log` (services.py) gathers the facts about a log into `LogFacts`,
 calls `evaluate_log`, stores the findings beside the patient's answers and raises
-the alerts. Red-flag answers go through `red_flag_answers`. Nothing here reads
-the database or the clock, so each rule can be read, reviewed and tested alone.
+the alerts. Red-flag answers go through `red_flag_answers`, by the tiers of
+red_flags.py. Nothing here reads the database or the clock, so each rule can be
+read, reviewed and tested alone.
 
 The first line of each rule's docstring is what the README lists under "Safety
 rules"; a test keeps the two the same.
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from patients.models import LOCATION_RANK, Location
 
+from . import red_flags
 from .models import AfterResponse, DuringResponse, NeuroSymptom
 
 # Kinds of finding; the ones that raise an alert match `Alert.Kind`.
@@ -27,6 +29,7 @@ WORSE = "worse"
 NEUROLOGICAL = "neurological"
 PAIN_RISE = "pain_rise"
 RED_FLAG = "red_flag"
+RED_FLAG_TODAY = "red_flag_today"
 
 # Nerve symptoms the red-flag screen also names: a yes is urgent, not only a stop.
 URGENT_NEURO_SYMPTOMS = frozenset({"weakness", "both_legs"})
@@ -192,18 +195,31 @@ def evaluate_log(facts: LogFacts) -> list[Finding]:
     return [finding for rule in LOG_RULES if (finding := rule(facts)) is not None]
 
 
-def red_flag_answers(answered_yes: Iterable[str], labels: dict[str, str]) -> Finding | None:
-    """Any yes to the red-flag questions (asked before the first log of each day, on every path):
-    seek urgent care now, an urgent alert, and the portal shows no exercises until a therapist has
-    looked.
+def red_flag_answers(answered_yes: Iterable[str], *, risk_history: bool) -> list[Finding]:
+    """A yes to an "emergency now" red-flag question: seek urgent care now, an urgent alert, and
+    the portal shows no exercises until a therapist has looked. A yes to a "see a doctor today"
+    question: contact a doctor or the clinic today, and an alert, urgent when the patient has a
+    risk history; the exercises go on. The tiers and questions are those of red_flags.py.
     """
     answers = list(answered_yes)
-    if not answers:
-        return None
-    reason = _("Red flag reported: %(answers)s.") % {
-        "answers": "; ".join(labels.get(code, code) for code in answers)
-    }
-    return Finding("red_flag_answers", RED_FLAG, reason, stop=True, urgent=True)
+    findings = []
+    for tier in red_flags.tiers_answered_yes(answers):
+        labels = "; ".join(
+            str(red_flags.RedFlag(code).label)
+            for code in answers
+            if red_flags.TIER_OF.get(code) == tier
+        )
+        if tier == red_flags.Tier.EMERGENCY:
+            reason = _("Red flag, seek urgent care now: %(answers)s.") % {"answers": labels}
+            findings.append(Finding("red_flag_answers", RED_FLAG, reason, stop=True, urgent=True))
+        else:
+            reason = _("Red flag, see a doctor today: %(answers)s.") % {"answers": labels}
+            if risk_history:
+                reason += " " + _("The patient has a risk history.")
+            findings.append(
+                Finding("red_flag_answers", RED_FLAG_TODAY, reason, urgent=risk_history)
+            )
+    return findings
 
 
 # Every rule, for the README and its test.

@@ -21,21 +21,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exercises.models import Exercise, Progression
-from patients.models import DirectionalPreference, Patient, waking_hours_problem
+from patients.models import Patient, waking_hours_problem
 
-from . import adherence, safety
+from . import adherence, red_flags, safety
 from .models import (
     Alert,
     NeuroSymptom,
     Prescription,
     PrescriptionItem,
     ProgressionSuggestion,
-    RedFlag,
     RedFlagCheck,
-    Side,
     SymptomLog,
 )
 from .progression import current_step, link_taken, refresh_suggestion
+from .sides import carried_side, default_side
 from .signals import program_activated
 from .summary import refresh_summary
 
@@ -90,19 +89,10 @@ class ItemSpec:
         )
 
 
-def default_side(patient: Patient) -> str:
-    """The side a one-sided exercise is done to unless the therapist says otherwise:
-    the side of a lateral directional preference, else none."""
-    return {
-        DirectionalPreference.LATERAL_LEFT: Side.LEFT,
-        DirectionalPreference.LATERAL_RIGHT: Side.RIGHT,
-    }.get(patient.directional_preference, "")
-
-
 def _side_for(spec: ItemSpec, patient: Patient) -> str:
     if not spec.exercise.sided:
         return ""
-    return spec.side or default_side(patient)
+    return spec.side or default_side(patient, spec.exercise)
 
 
 def progression_items(progression: Progression, *, first: int | None = None) -> list[ItemSpec]:
@@ -477,7 +467,8 @@ def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
     """The program of the suggestion's version with the suggested step in place of the
     current one (dropped instead when going back to a step the program already holds).
     Recovery of function puts the new exercise before the current one, which stays.
-    The new exercise takes the catalog's dosage and the current exercise's side."""
+    The new exercise takes the catalog's dosage and the current exercise's side, read
+    through the two exercises' side rules (sides.py)."""
     specs = []
     items = suggestion.prescription.items.select_related("exercise").order_by("position")
     held = {item.exercise_id for item in items}
@@ -489,7 +480,10 @@ def suggested_items(suggestion: ProgressionSuggestion) -> list[ItemSpec]:
             specs.append(ItemSpec.from_item(item))
             continue
         if suggestion.to_exercise_id not in held:
-            specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=item.side))
+            side = carried_side(
+                item.side, from_exercise=item.exercise, to_exercise=suggestion.to_exercise
+            )
+            specs.append(ItemSpec.from_exercise(suggestion.to_exercise, side=side))
         if link is not None and link.keeps_current:
             specs.append(ItemSpec.from_item(item))
     return specs
@@ -505,9 +499,14 @@ def accept_suggestion(*, suggestion: ProgressionSuggestion, by: Any) -> Prescrip
             raise ValidationError(_("This patient is archived."))
         if prescription.status != Prescription.Status.ACTIVE:
             raise ValidationError(_("This program is no longer in use."))
-        if urgent_alert_open(suggestion.patient):
-            # The patient was told to get urgent care and the portal has paused the
-            # program: a step chosen from the logs before that waits for the therapist.
+        if (
+            Alert.objects.open()
+            .filter(patient=suggestion.patient_id, severity=Alert.Severity.URGENT)
+            .exists()
+        ):
+            # An urgent alert waits (the patient was told to get urgent care, or to see a
+            # doctor today with a risk history): a step chosen from the logs before that
+            # waits for the therapist, as the patient page says.
             raise ValidationError(URGENT_FIRST)
         if suggestion.direction == ProgressionSuggestion.Direction.REASSESS:
             raise ValidationError(REASSESS_ONLY)
@@ -667,8 +666,14 @@ def acknowledge_alerts(*, patient: Patient, by: Any) -> int:
 
 def urgent_alert_open(patient: Patient) -> bool:
     """True while an urgent alert waits for a therapist: the portal then shows no
-    exercises, only what to do now."""
-    return Alert.objects.open().filter(patient=patient, severity=Alert.Severity.URGENT).exists()
+    exercises, only what to do now. A "see a doctor today" answer is urgent for the
+    therapist when the patient has a risk history, but it does not pause the program."""
+    return (
+        Alert.objects.open()
+        .filter(patient=patient, severity=Alert.Severity.URGENT)
+        .exclude(kind=Alert.Kind.RED_FLAG_TODAY)
+        .exists()
+    )
 
 
 def _log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
@@ -859,15 +864,17 @@ def record_paper_log(
     patient: Patient,
     item: PrescriptionItem,
     logged_at: datetime,
-    red_flags: Iterable[str],
+    red_flag_answers: Iterable[str],
+    red_flags_asked: Iterable[str] | None = None,
     entered_by: Any,
     client_token: str = "",
     **answers: Any,
 ) -> LogOutcome:
     """A log the therapist types in from paper, with the red-flag answers of its day.
 
-    Both are stored together or not at all; a yes raises the urgent alert as in the
-    portal. `answers` are those of `record_symptom_log`.
+    Both are stored together or not at all; a yes raises the alert of its tier as in
+    the portal. `red_flags_asked` are the questions asked (all by default), `answers`
+    those of `record_symptom_log`.
     """
     if logged_at < item.prescription.created_at - EARLIEST_LOG_SLACK:
         # As in the API: a year typed wrong (2016 for 2026) would otherwise stretch the
@@ -884,58 +891,96 @@ def record_paper_log(
             **answers,
         )
         if outcome.created:
-            _check, alert = record_red_flag_check(
-                patient=patient, answered_yes=red_flags, on=timezone.localdate(logged_at)
+            _check, alerts = record_red_flag_check(
+                patient=patient,
+                answered_yes=red_flag_answers,
+                asked=red_flags_asked,
+                on=timezone.localdate(logged_at),
             )
-            if alert is not None and alert not in outcome.alerts:
-                outcome.alerts.append(alert)
+            outcome.alerts.extend(alert for alert in alerts if alert not in outcome.alerts)
     return outcome
 
 
-def red_flags_due(patient: Patient, *, on: date | None = None) -> bool:
-    """True while the patient has not answered the red-flag questions today."""
+def red_flag_tiers_due(patient: Patient, *, on: date | None = None) -> list[str]:
+    """The red-flag tiers to ask the patient now (red_flags.py decides from what was
+    asked over the last week and whether the pain reaches the buttock or further)."""
     day = on or timezone.localdate()
-    return not RedFlagCheck.objects.filter(patient=patient, checked_on=day).exists()
+    latest = (
+        SymptomLog.objects.filter(patient=patient).order_by("-logged_at", "-id").values("location")
+    ).first()
+    location = latest["location"] if latest else patient.starting_location
+    asked_on = RedFlagCheck.objects.filter(
+        patient=patient,
+        checked_on__gt=day - timedelta(days=red_flags.WEEK),
+        checked_on__lte=day,
+    ).values_list("checked_on", "asked")
+    return red_flags.tiers_due(
+        today=day, leg_symptoms=red_flags.has_leg_symptoms(location), asked_on=asked_on
+    )
+
+
+def red_flags_due(patient: Patient, *, on: date | None = None) -> bool:
+    """True while a tier of red-flag questions waits for the patient's answers."""
+    return bool(red_flag_tiers_due(patient, on=on))
 
 
 def record_red_flag_check(
-    *, patient: Patient, answered_yes: Iterable[str], on: date | None = None
-) -> tuple[RedFlagCheck, Alert | None]:
-    """Store the day's red-flag answers; any yes raises (or joins) an urgent alert.
+    *,
+    patient: Patient,
+    answered_yes: Iterable[str],
+    asked: Iterable[str] | None = None,
+    on: date | None = None,
+) -> tuple[RedFlagCheck, list[Alert]]:
+    """Store the day's red-flag answers; a yes raises (or joins) the alert of its tier.
 
-    Answers given again the same day are added to the day's check; a yes already
-    given that day raises nothing new.
+    `asked` are the codes of the questions put to the patient (every question of the
+    table when left out); `answered_yes` must be among them. Answers given again the
+    same day are added to the day's check; a yes already given that day raises nothing
+    new.
     """
     answers = sorted(set(answered_yes))
-    unknown = set(answers) - set(RedFlag.values)
-    if unknown:
+    questions = sorted(set(red_flags.QUESTION_CODES if asked is None else asked))
+    if set(answers) - set(red_flags.QUESTION_CODES):
         raise ValidationError({"answered_yes": _("Unknown red-flag question.")})
+    if set(questions) - set(red_flags.QUESTION_CODES):
+        raise ValidationError({"asked": _("Unknown red-flag question.")})
+    if set(answers) - set(questions):
+        raise ValidationError({"answered_yes": _("A question answered yes must be asked.")})
     day = on or timezone.localdate()
     with transaction.atomic():
         _lock_patient(patient.pk)
         check, created = RedFlagCheck.objects.get_or_create(
-            patient=patient, checked_on=day, defaults={"answered_yes": answers}
+            patient=patient, checked_on=day, defaults={"answered_yes": answers, "asked": questions}
         )
+        new_yes = set(answers)
         if not created:
-            new = sorted(set(check.answered_yes) | set(answers))
-            if new == check.answered_yes:
-                return check, check.alerts.first()
-            check.answered_yes = new
-            check.save(update_fields=["answered_yes"])
+            new_yes -= set(check.answered_yes)
+            check.answered_yes = sorted(set(check.answered_yes) | set(answers))
+            check.asked = sorted(set(check.asked) | set(questions))
+            check.save(update_fields=["answered_yes", "asked"])
+        tiers = set(red_flags.tiers_answered_yes(new_yes))
         with _records_language():
-            finding = safety.red_flag_answers(
-                check.answered_yes, {code: str(label) for code, label in RedFlag.choices}
+            findings = safety.red_flag_answers(
+                check.answered_yes, risk_history=bool(patient.risk_factors)
             )
-        if finding is None:
-            return check, None
-        alert = raise_alert(
-            patient=patient,
-            kind=Alert.Kind.RED_FLAG,
-            severity=Alert.Severity.URGENT,
-            message=finding.reason,
-            red_flag_check=check,
-        )
-    return check, alert
+        alerts = [
+            raise_alert(
+                patient=patient,
+                kind=finding.kind,
+                severity=Alert.Severity.URGENT if finding.urgent else Alert.Severity.WARNING,
+                message=finding.reason,
+                red_flag_check=check,
+            )
+            for finding in findings
+            if _TIER_OF_KIND[finding.kind] in tiers
+        ]
+    return check, alerts
+
+
+_TIER_OF_KIND = {
+    safety.RED_FLAG: red_flags.Tier.EMERGENCY,
+    safety.RED_FLAG_TODAY: red_flags.Tier.TODAY,
+}
 
 
 def raise_inactivity_alerts(*, now: datetime | None = None, patients: Any = None) -> list[Alert]:

@@ -22,9 +22,11 @@ from .logs import (
     AlertSerializer,
     RedFlagCheckInputSerializer,
     RedFlagCheckSerializer,
+    RedFlagQuestionsSerializer,
     SymptomLogInputSerializer,
     SymptomLogOutcomeSerializer,
     SymptomLogSerializer,
+    red_flag_table,
 )
 from .patients import PatientSerializer
 from .prescriptions import (
@@ -66,6 +68,7 @@ __all__ = [
     "RedFlagCheckFilter",
     "RedFlagCheckInputSerializer",
     "RedFlagCheckSerializer",
+    "RedFlagQuestionsSerializer",
     "RevisionInputSerializer",
     "SuggestionFilter",
     "SuggestionSerializer",
@@ -73,4 +76,5 @@ __all__ = [
     "SymptomLogInputSerializer",
     "SymptomLogOutcomeSerializer",
     "SymptomLogSerializer",
+    "red_flag_table",
 ]

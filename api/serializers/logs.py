@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from patients.models import Patient
+from prescriptions import red_flags
 from prescriptions.models import (
     AfterResponse,
     Alert,
@@ -17,11 +18,10 @@ from prescriptions.models import (
     Location,
     NeuroSymptom,
     PrescriptionItem,
-    RedFlag,
     RedFlagCheck,
     SymptomLog,
 )
-from prescriptions.services import EARLIEST_LOG_SLACK, LogOutcome, red_flags_due
+from prescriptions.services import EARLIEST_LOG_SLACK, LogOutcome, red_flag_tiers_due
 
 from .common import MAX_ID, clinic_of
 
@@ -150,20 +150,32 @@ class SymptomLogOutcomeSerializer(SymptomLogSerializer):
     red_flags_due = serializers.BooleanField(
         read_only=True,
         help_text=(
-            "True while the patient has not answered today's red-flag questions: ask them and "
-            "send the answers to `red-flag-checks/`."
+            "True while a tier of red-flag questions waits for the patient's answers (see "
+            "`red_flag_tiers_due`): ask them and send the answers to `red-flag-checks/`."
         ),
+    )
+    red_flag_tiers_due = serializers.ListField(
+        child=serializers.ChoiceField(choices=red_flags.Tier.choices),
+        read_only=True,
+        help_text="The red-flag tiers to ask now (`red-flag-checks/questions/` lists them).",
     )
 
     class Meta(SymptomLogSerializer.Meta):
-        fields = [*SymptomLogSerializer.Meta.fields, "alerts", "urgent", "red_flags_due"]
+        fields = [
+            *SymptomLogSerializer.Meta.fields,
+            "alerts",
+            "urgent",
+            "red_flags_due",
+            "red_flag_tiers_due",
+        ]
         read_only_fields = fields
 
     def to_representation(self, outcome: LogOutcome) -> dict[str, Any]:
         log = outcome.log
         log.alerts_raised = outcome.alerts
         log.urgent = outcome.urgent
-        log.red_flags_due = red_flags_due(log.patient)
+        log.red_flag_tiers_due = red_flag_tiers_due(log.patient)
+        log.red_flags_due = bool(log.red_flag_tiers_due)
         return super().to_representation(log)
 
 
@@ -230,29 +242,125 @@ class RedFlagCheckSerializer(serializers.ModelSerializer):
     """The patient's answers to the red-flag questions of one day."""
 
     alerts = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Ids of the urgent alerts these answers raised."
+        many=True,
+        read_only=True,
+        help_text="Ids of the alerts these answers raised (one per tier answered yes).",
+    )
+    tiers_answered_yes = serializers.SerializerMethodField(
+        help_text=(
+            "Tiers with a yes, emergency first. `emergency`: tell the patient to seek urgent "
+            "medical care now. `today`: tell them to contact their doctor or the clinic today."
+        )
     )
 
     class Meta:
         model = RedFlagCheck
-        fields = ["id", "patient", "checked_on", "answered_yes", "alerts", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "checked_on",
+            "asked",
+            "answered_yes",
+            "tiers_answered_yes",
+            "alerts",
+            "created_at",
+        ]
         read_only_fields = fields
+
+    def get_tiers_answered_yes(self, check: RedFlagCheck) -> list[str]:
+        return red_flags.tiers_answered_yes(check.answered_yes)
+
+
+class RedFlagQuestionSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The code to send in `answered_yes` and `asked`.")
+    tier = serializers.ChoiceField(choices=red_flags.Tier.choices)
+    text = serializers.CharField(help_text="The question as the patient reads it.")
+
+
+class RedFlagTierSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=red_flags.Tier.choices)
+    label = serializers.CharField()
+    heading = serializers.CharField(help_text="What a yes tells the patient to do.")
+    advice = serializers.CharField(help_text="What to tell the patient after a yes.")
+
+
+class RedFlagQuestionsSerializer(serializers.Serializer):
+    """The red-flag table: the questions in the order to ask them, and each tier's advice."""
+
+    questions = RedFlagQuestionSerializer(many=True)
+    tiers = RedFlagTierSerializer(many=True)
+    due = serializers.ListField(
+        child=serializers.ChoiceField(choices=red_flags.Tier.choices),
+        required=False,
+        help_text=(
+            "With `?patient=`: the tiers to ask that patient now (emergency daily while the "
+            "pain reaches the buttock or further, weekly otherwise; today weekly)."
+        ),
+    )
+
+
+def red_flag_table(due: list[str] | None = None) -> dict[str, Any]:
+    """The one red-flag table, in the active language, as the API answers it."""
+    table: dict[str, Any] = {
+        "questions": [
+            {"code": question.code, "tier": question.tier, "text": str(question.text)}
+            for question in red_flags.QUESTIONS
+        ],
+        "tiers": [
+            {
+                "tier": tier,
+                "label": str(label),
+                "heading": str(red_flags.ADVICE[tier].heading),
+                "advice": str(red_flags.ADVICE[tier].advice),
+            }
+            for tier, label in red_flags.Tier.choices
+        ],
+    }
+    if due is not None:
+        table["due"] = due
+    return table
 
 
 class RedFlagCheckInputSerializer(serializers.Serializer):
     patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
     answered_yes = serializers.ListField(
-        child=serializers.ChoiceField(choices=RedFlag.choices),
+        child=serializers.ChoiceField(choices=red_flags.QUESTION_CODES),
         allow_empty=True,
-        max_length=len(RedFlag.values),
+        max_length=len(red_flags.QUESTION_CODES),
         help_text=(
             "Codes of the red-flag questions answered yes; `[]` when all were answered no. "
-            "Ask every question: any yes raises an urgent alert."
+            "A yes to an `emergency` question raises an urgent alert and pauses the program "
+            "in the portal; a yes to a `today` question raises an alert (urgent when the "
+            "patient has a risk history)."
+        ),
+    )
+    asked = serializers.ListField(
+        child=serializers.ChoiceField(choices=red_flags.QUESTION_CODES),
+        required=False,
+        allow_empty=False,
+        max_length=len(red_flags.QUESTION_CODES),
+        help_text=(
+            "Codes of the questions put to the patient (see `red-flag-checks/questions/`); "
+            "every question when left out. Ask whole tiers."
         ),
     )
     checked_on = serializers.DateField(
         required=False, help_text="The day the questions were answered; today if left out."
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "asked" in attrs:
+            not_asked = sorted(set(attrs["answered_yes"]) - set(attrs["asked"]))
+            if not_asked:
+                raise serializers.ValidationError(
+                    {
+                        "answered_yes": [
+                            _("Answered yes but not asked: %(codes)s.")
+                            % {"codes": ", ".join(not_asked)}
+                        ]
+                    }
+                )
+        return attrs
 
     def validate_patient(self, value: int) -> Patient:
         patient = Patient.objects.for_clinic(clinic_of(self)).filter(pk=value).first()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from patients.models import Patient, waking_hours_problem
+from patients.models import Patient, RiskFactor, waking_hours_problem
 from prescriptions.adherence import patient_figures
 
 from .adherence import AdherenceSummarySerializer
@@ -40,6 +40,16 @@ class PatientSerializer(serializers.ModelSerializer):
     adherence = serializers.SerializerMethodField(
         help_text="Sessions logged against prescribed; details at .../adherence/."
     )
+    risk_factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskFactor.choices),
+        required=False,
+        allow_empty=True,
+        max_length=len(RiskFactor.values),
+        help_text=(
+            "Risk history the therapist recorded (never asked of the patient): any of these "
+            'makes a "see a doctor today" red-flag answer an urgent alert. `[]` for none.'
+        ),
+    )
 
     class Meta:
         model = Patient
@@ -54,6 +64,8 @@ class PatientSerializer(serializers.ModelSerializer):
             "classification",
             "directional_preference",
             "starting_location",
+            "painful_side",
+            "risk_factors",
             "wake_start",
             "wake_end",
             "archived",
@@ -90,6 +102,9 @@ class PatientSerializer(serializers.ModelSerializer):
         if problem:
             raise serializers.ValidationError({"wake_end": [problem]})
         return attrs
+
+    def validate_risk_factors(self, value: list[str]) -> list[str]:
+        return [code for code in RiskFactor.values if code in set(value)]
 
     def get_has_portal_login(self, patient: Patient) -> bool:
         return patient.user_id is not None

@@ -35,6 +35,7 @@ from prescriptions.services import (
     progression_items,
     set_items,
 )
+from prescriptions.sides import side_preview
 
 from ..decorators import therapist_required
 from .feedback import show_refusal
@@ -245,6 +246,14 @@ def _render_builder(
     request, prescription, formset, note_form, filter_form, exercises, *, status=200
 ) -> HttpResponse:
     catalog = list(exercises.values())
+    item_forms = _forms_in_order(formset)
+    for form in item_forms:
+        exercise = form.exercise_object
+        # The server writes the sentence the patient will read for each side; the page's
+        # script only shows the one chosen.
+        form.side_preview = (
+            side_preview(exercise, prescription.patient) if exercise and exercise.sided else None
+        )
     return render(
         request,
         "dashboard/program_edit.html",
@@ -252,7 +261,7 @@ def _render_builder(
             "prescription": prescription,
             "patient": prescription.patient,
             "formset": formset,
-            "item_forms": _forms_in_order(formset),
+            "item_forms": item_forms,
             "note_form": note_form,
             "filter_form": filter_form,
             "catalog": catalog,

@@ -53,7 +53,8 @@ def log_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
                 item=form.chosen_item,
                 **log_answers(data),
                 logged_at=data["logged_at"],
-                red_flags=data["red_flags"],
+                red_flag_answers=data["red_flag_answers"],
+                red_flags_asked=data["red_flags_asked"],
                 entered_by=request.user,
                 client_token=data["client_token"],
             )

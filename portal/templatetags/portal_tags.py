@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from prescriptions import red_flags
 from prescriptions.models import LOCATION_RANK, Episode
 from prescriptions.outcomes import measures_due
 
@@ -33,3 +34,15 @@ def discharge_summaries(patient: object) -> dict:
     """The patient's own discharge summaries, one per finished episode of care."""
     episodes = Episode.objects.filter(patient=patient, ended_at__isnull=False).order_by("-ended_at")
     return {"episodes": list(episodes)}
+
+
+@register.simple_tag
+def red_flag_advice(tier: str) -> red_flags.Advice:
+    """What a red-flag tier tells the patient, from the one table (red_flags.py)."""
+    return red_flags.ADVICE[tier]
+
+
+@register.simple_tag
+def red_flag_questions(tier: str) -> list[red_flags.Question]:
+    """The red-flag questions of one tier, from the one table (red_flags.py)."""
+    return red_flags.questions([tier])

@@ -227,7 +227,21 @@
     });
   }
 
+  /* A one-sided exercise's side: show the sentence the server wrote for the side chosen,
+     before the draft is saved. Without the script the saved side's sentence shows. */
+  function initSidePreview(preview) {
+    var select = document.getElementById(preview.getAttribute("data-side-preview"));
+    if (!select) return;
+    select.setAttribute("aria-describedby", ((select.getAttribute("aria-describedby") || "") + " " + preview.id).trim());
+    select.addEventListener("change", function () {
+      preview.querySelectorAll("[data-side]").forEach(function (text) {
+        text.hidden = text.getAttribute("data-side") !== select.value;
+      });
+    });
+  }
+
   document.querySelectorAll("[data-builder]").forEach(initBuilder);
+  document.querySelectorAll("[data-side-preview]").forEach(initSidePreview);
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(initPictureSize);
   document.querySelectorAll("form[data-acknowledge]").forEach(initAcknowledge);
   document.querySelectorAll("[data-copy]").forEach(initCopy);

@@ -503,9 +503,11 @@ def test_a_progression_without_first_is_a_400_that_says_how_many_steps_to_start_
     assert not Prescription.objects.filter(patient=patient).exists()
 
 
-def test_a_one_sided_item_takes_the_side_given_else_the_lateral_preference(api, patient):
-    patient.directional_preference = "lateral_left"
-    patient.save(update_fields=["directional_preference"])
+def test_a_one_sided_item_takes_the_side_given_else_its_rule_from_the_painful_side(api, patient):
+    # Pain on the right: the side glide's hips go away from it, so the left side is
+    # towards the wall.
+    patient.painful_side = "right"
+    patient.save(update_fields=["painful_side"])
     response = api.post(
         URL,
         {

@@ -99,11 +99,12 @@ def test_each_log_answer_says_whether_todays_red_flags_are_due(api, patient, ite
 
 def test_a_red_flag_yes_through_the_api_raises_an_urgent_alert(api, patient):
     response = api.post(
-        CHECKS, {"patient": patient.pk, "answered_yes": ["urination", "cancer"]}, format="json"
+        CHECKS, {"patient": patient.pk, "answered_yes": ["urination", "both_legs"]}, format="json"
     )
     assert response.status_code == 201
     body = response.json()
-    assert body["answered_yes"] == ["cancer", "urination"]
+    assert body["answered_yes"] == ["both_legs", "urination"]
+    assert body["tiers_answered_yes"] == ["emergency"]
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.severity) == ("red_flag", "urgent")
     assert body["alerts"] == [alert.pk]
@@ -138,7 +139,7 @@ def test_an_unknown_red_flag_code_is_a_400_and_stores_nothing(api, patient):
 def test_another_clinics_patient_and_checks_are_out_of_reach(other_api, patient):
     response = other_api.post(CHECKS, {"patient": patient.pk, "answered_yes": []}, format="json")
     assert response.status_code == 400
-    check, _alert = record_red_flag_check(patient=patient, answered_yes=[])
+    check, _alerts = record_red_flag_check(patient=patient, answered_yes=[])
     assert other_api.get(f"{CHECKS}{check.pk}/").status_code == 404
     assert other_api.get(CHECKS).json()["results"] == []
 

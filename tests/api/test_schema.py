@@ -25,6 +25,7 @@ EXPECTED_PATHS = {
     "/api/v1/alerts/",
     "/api/v1/red-flag-checks/",
     "/api/v1/red-flag-checks/{id}/",
+    "/api/v1/red-flag-checks/questions/",
     "/api/v1/alerts/{id}/",
     "/api/v1/alerts/{id}/acknowledge/",
     "/api/v1/suggestions/",

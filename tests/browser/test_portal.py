@@ -122,7 +122,9 @@ def test_a_yes_to_a_red_flag_sends_the_patient_to_urgent_care(
     phone_page.get_by_role("link", name="Log how it went: Prone lying", exact=True).click()
     for question in phone_page.locator("fieldset").all():
         question.get_by_role("radio", name="No", exact=True).check()
-    weakness = phone_page.get_by_role("group", name="Weakness in a leg that is getting worse")
+    weakness = phone_page.get_by_role(
+        "group", name="New weakness in a leg, or weakness that is getting worse", exact=False
+    )
     weakness.get_by_role("radio", name="Yes").check()
     phone_page.get_by_role("button", name="Continue").click()
     urgent = phone_page.get_by_role("alert")
@@ -141,7 +143,7 @@ def test_an_urgent_answer_pauses_the_program_until_the_therapist_acknowledges(
     phone = phone_page
     login(phone, "paula", password)
     phone.get_by_role("link", name="Report a warning sign").first.click()
-    both = phone.get_by_role("group", name="Pain, numbness, tingling or weakness in both legs")
+    both = phone.get_by_role("group", name="New pain, numbness, tingling or weakness in both legs")
     for question in phone.locator("fieldset").all():
         question.get_by_role("radio", name="No", exact=True).check()
     both.get_by_role("radio", name="Yes").check()

@@ -182,11 +182,12 @@ def test_it_adds_an_exercise_with_its_catalog_dosage(therapist_client, draft):
     assert added.repetitions == glide.default_repetitions
 
 
-def test_an_added_one_sided_exercise_takes_the_side_of_the_lateral_preference(
+def test_an_added_one_sided_exercise_takes_its_side_from_the_painful_side(
     therapist_client, draft, patient
 ):
-    patient.directional_preference = "lateral_right"
-    patient.save(update_fields=["directional_preference"])
+    # Pain on the left: the side glide moves the hips away from it, right side to the wall.
+    patient.painful_side = "left"
+    patient.save(update_fields=["painful_side"])
     glide = Exercise.objects.builtin().get(slug="standing-side-glide")
     therapist_client.post(edit_url(draft), form_data(draft, action=f"add:{glide.pk}"))
     assert draft.items.get(exercise=glide).side == "right"

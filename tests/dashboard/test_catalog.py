@@ -177,9 +177,7 @@ def test_a_clinic_exercise_can_be_one_sided_with_the_prescribed_numbers_in_its_s
     therapist_client.post(CREATE, exercise_data(steps_text=steps, sided="on"))
     exercise = Exercise.objects.get(clinic=clinic)
     assert exercise.sided
-    patient.directional_preference = "lateral_right"
-    patient.save(update_fields=["directional_preference"])
-    spec = ItemSpec.from_exercise(exercise, repetitions=6, hold_seconds=4)
+    spec = ItemSpec.from_exercise(exercise, repetitions=6, hold_seconds=4, side="right")
     item = create_prescription(patient=patient, by=therapist, items=[spec]).items.get()
     assert item.steps == [
         "Stand with your right side to the wall.",

@@ -116,7 +116,7 @@ def test_another_clinics_admin_changes_only_their_own_clinic(stranger_client, cl
 def test_the_urgent_page_uses_the_clinics_number(patient_client, patient, clinic, prescription):
     clinic.emergency_number = "999"
     clinic.save()
-    record_red_flag_check(patient=patient, answered_yes=["cancer"])
+    record_red_flag_check(patient=patient, answered_yes=["bladder_bowel"])
     content = patient_client.get(reverse("portal:urgent")).content.decode()
     assert 'href="tel:999"' in content
 

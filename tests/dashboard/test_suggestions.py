@@ -84,7 +84,7 @@ def test_an_open_urgent_alert_holds_the_confirmation_until_it_is_acknowledged(
     from prescriptions.models import Alert
     from prescriptions.services import record_red_flag_check
 
-    _check, alert = record_red_flag_check(
+    _check, [alert] = record_red_flag_check(
         patient=suggestion.patient, answered_yes=["bladder_bowel"]
     )
     page = therapist_client.get(f"/patients/{suggestion.patient_id}/").content.decode()

@@ -122,14 +122,14 @@ def test_a_warning_alert_counts_as_open(patient, prescription):
 
 def test_a_red_flag_makes_the_patient_urgent(patient, prescription):
     log(patient, after="worse")
-    record_red_flag_check(patient=patient, answered_yes=["fever_weight_loss"])
+    record_red_flag_check(patient=patient, answered_yes=["bladder_bowel"])
     summary = stored(patient)
     assert (summary["open_alerts"], summary["urgent_alerts"], summary["attention"]) == (2, 1, 0)
 
 
 def test_acknowledging_alerts_brings_the_patient_back_to_calm(patient, prescription, therapist):
     log(patient, after="worse")
-    record_red_flag_check(patient=patient, answered_yes=["fever_weight_loss"])
+    record_red_flag_check(patient=patient, answered_yes=["bladder_bowel"])
     urgent = Alert.objects.get(patient=patient, severity="urgent")
     urgent.acknowledge(by=therapist)
     assert (stored(patient)["open_alerts"], stored(patient)["attention"]) == (1, 1)
@@ -203,7 +203,7 @@ def test_a_log_costs_the_same_queries_on_the_fortieth_log_as_on_the_second(
 def test_a_rebuild_finds_what_the_writes_stored(patient, prescription, therapist):
     log(patient, days_ago=3, location="thigh", after="worse")
     log(patient, days_ago=1, location="central", pain=9)
-    record_red_flag_check(patient=patient, answered_yes=["fever_weight_loss"])
+    record_red_flag_check(patient=patient, answered_yes=["bladder_bowel"])
     before = stored(patient)
     assert recomputed(patient) == before
 

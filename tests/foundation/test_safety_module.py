@@ -144,10 +144,39 @@ def test_the_reference_is_stored_as_the_previous_log_or_the_starting_location():
     assert facts().reference is None
 
 
-def test_any_red_flag_yes_is_urgent_and_all_no_is_nothing():
-    assert safety.red_flag_answers([], {}) is None
-    finding = safety.red_flag_answers(["cancer"], {"cancer": "You have or have had cancer"})
-    assert finding.urgent and finding.stop and "cancer" in finding.reason
+@pytest.mark.parametrize(
+    ("answered_yes", "risk_history", "expected"),
+    [
+        ([], False, []),
+        ([], True, []),
+        (["bladder_bowel"], False, [("red_flag", True, True)]),
+        (["leg_weakness", "both_legs"], True, [("red_flag", True, True)]),
+        (["fever"], False, [("red_flag_today", False, False)]),
+        (["weight_loss", "night_pain"], True, [("red_flag_today", True, False)]),
+        (
+            ["night_pain", "saddle_numbness"],
+            False,
+            [
+                ("red_flag", True, True),
+                ("red_flag_today", False, False),
+            ],
+        ),
+        # Checks answered before the tiers keep their meaning.
+        (["fever_weight_loss"], False, [("red_flag_today", False, False)]),
+        (["cancer"], False, []),
+    ],
+)
+def test_each_red_flag_tier_has_its_own_urgency_and_only_the_emergency_stops(
+    answered_yes, risk_history, expected
+):
+    findings = safety.red_flag_answers(answered_yes, risk_history=risk_history)
+    assert [(finding.kind, finding.urgent, finding.stop) for finding in findings] == expected
+
+
+def test_a_red_flag_finding_names_the_answers_of_its_own_tier():
+    emergency, today = safety.red_flag_answers(["night_pain", "urination"], risk_history=True)
+    assert "passing urine" in emergency.reason and "night" not in emergency.reason
+    assert "night" in today.reason and "risk history" in today.reason
 
 
 def _first_paragraph(rule) -> str:

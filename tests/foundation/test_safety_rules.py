@@ -83,15 +83,15 @@ def test_bad_values_are_refused_before_anything_is_saved(prescription):
 
 def test_a_red_flag_yes_raises_an_urgent_alert(patient):
     assert red_flags_due(patient)
-    check, alert = record_red_flag_check(patient=patient, answered_yes=["saddle_numbness"])
+    check, [alert] = record_red_flag_check(patient=patient, answered_yes=["saddle_numbness"])
     assert not red_flags_due(patient)
     assert alert.severity == "urgent" and alert.kind == "red_flag"
     assert check.answered_yes == ["saddle_numbness"]
 
 
 def test_all_red_flags_answered_no_raise_nothing(patient):
-    check, alert = record_red_flag_check(patient=patient, answered_yes=[])
-    assert alert is None and check.answered_yes == []
+    check, alerts = record_red_flag_check(patient=patient, answered_yes=[])
+    assert alerts == [] and check.answered_yes == []
     assert not Alert.objects.exists()
 
 

@@ -168,7 +168,7 @@ def test_a_later_urgent_repeat_makes_the_group_urgent(prescription):
 def test_acknowledge_all_closes_every_open_alert_of_the_patient(prescription, therapist):
     _log(prescription, after="worse")
     _log(prescription, position=2, new_symptoms=["numbness"])
-    record_red_flag_check(patient=prescription.patient, answered_yes=["cancer"])
+    record_red_flag_check(patient=prescription.patient, answered_yes=["urination"])
     assert acknowledge_alerts(patient=prescription.patient, by=therapist) == 3
     assert not Alert.objects.open().exists()
     assert set(Alert.objects.values_list("acknowledged_by", flat=True)) == {therapist.pk}
@@ -194,11 +194,11 @@ def test_the_same_client_id_for_another_patient_is_another_log(prescription, oth
     assert SymptomLog.objects.count() == 2
 
 
-def test_every_red_flag_yes_raises_one_grouped_urgent_alert(patient):
+def test_every_emergency_red_flag_yes_raises_one_grouped_urgent_alert(patient):
     with time_machine.travel("2026-03-02 09:00Z"):
-        record_red_flag_check(patient=patient, answered_yes=["night_pain"])
+        record_red_flag_check(patient=patient, answered_yes=["both_legs"])
     with time_machine.travel("2026-03-03 09:00Z"):
-        record_red_flag_check(patient=patient, answered_yes=["fever_weight_loss"])
+        record_red_flag_check(patient=patient, answered_yes=["leg_weakness"])
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.count) == ("red_flag", "urgent", 2)
 

@@ -94,6 +94,8 @@ def test_production_settings_pass_the_deploy_check():
             "SECRET_KEY": GOOD_KEY,
             "ALLOWED_HOSTS": "centra.example.org",
             "SITE_URL": "https://centra.example.org",
+            # Production runs several workers, so rate limits count in one shared cache.
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         },
         capture_output=True,
         text=True,

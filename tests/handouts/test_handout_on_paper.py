@@ -16,10 +16,25 @@ from django.utils.translation import gettext as _
 from exercises.models import Exercise
 from handouts.pdf import handout_pdf
 from patients.models import Location
-from prescriptions.models import AfterResponse, DuringResponse, NeuroSymptom, RedFlag
+from prescriptions.models import AfterResponse, DuringResponse, NeuroSymptom
+from prescriptions.red_flags import NEURO_ASKED_AS_RED_FLAG, QUESTIONS, Tier, questions
 from tests.factories import make_prescription
 
 from .pdfs import figure_alts, pdf_text, read_pdf
+
+
+def printed_questions() -> list[str]:
+    """The questions of the daily check: the nerve questions the red-flag table does not
+    ask itself, then the table's."""
+    return [
+        *(
+            str(label)
+            for code, label in NeuroSymptom.choices
+            if code not in NEURO_ASKED_AS_RED_FLAG
+        ),
+        *(str(question.text) for question in QUESTIONS),
+    ]
+
 
 # The running footer sits in the bottom page margin (17 mm); everything above it
 # is the handout's text.
@@ -66,14 +81,14 @@ class TestPrintSizes:
         data = handout_pdf(prescription)
         assert min(size for size, _ in text_sizes(data)) >= 11
         body = size_of(data, "Pain spreads away from your spine")
-        assert size_of(data, "Get urgent medical help now") > body
-        assert size_of(data, "Call the emergency number") >= 11
+        assert size_of(data, "Seek urgent medical care now") > body
+        assert size_of(data, "The emergency number") >= 11
         assert size_of(data, "Your home exercise program") > body
 
     def test_large_print_is_at_least_14_points(self, prescription):
         data = handout_pdf(prescription, large_print=True)
         assert min(size for size, _ in text_sizes(data)) >= 14
-        assert size_of(data, "Get urgent medical help now") > size_of(data, "Pain spreads away")
+        assert size_of(data, "Seek urgent medical care now") > size_of(data, "Pain spreads away")
 
     @pytest.mark.parametrize(
         ("language", "large_print"), [("en", False), ("en", True), ("es", True)]
@@ -126,7 +141,7 @@ class TestPrintSizes:
         sheets = pages[next(n for n, text in enumerate(pages) if "Yourweek" in text) :]
         rows = [
             *(f"{item.exercise.name}{item.dosage_text}" for item in ten.items.all()),
-            *(str(label) for label in [*NeuroSymptom.labels, *RedFlag.labels]),
+            *printed_questions(),
         ]
         for row in rows:
             assert any(squashed(row) in page for page in sheets), row
@@ -148,15 +163,22 @@ class TestPrintSizes:
         ]
         with translation.override(language):
             groups = [
-                [squashed(str(label)) for label in NeuroSymptom.labels],
-                [squashed(str(label)) for label in RedFlag.labels],
+                [
+                    squashed(str(label))
+                    for code, label in NeuroSymptom.choices
+                    if code not in NEURO_ASKED_AS_RED_FLAG
+                ],
+                *(
+                    [squashed(str(question.text)) for question in questions([tier])]
+                    for tier in Tier.values
+                ),
             ]
-        for questions in groups:
+        for group in groups:
             # The daily check is the last form: its questions' last mention is there.
             found = {
-                max(n for n, page in enumerate(pages) if question in page) for question in questions
+                max(n for n, page in enumerate(pages) if question in page) for question in group
             }
-            assert len(found) == 1, (language, large_print, questions)
+            assert len(found) == 1, (language, large_print, group)
 
     def test_the_patient_chooses_large_print_on_the_portal(self, patient_client, prescription):
         today = patient_client.get(reverse("portal:today")).content.decode()
@@ -328,8 +350,8 @@ class TestScheduleAndLogSheet:
         assert squashed("A It brought the pain on (Produce)") in sheet
         assert squashed("E The pain moved towards my spine (Centralize)") in sheet
         # And the questions the form asks about that day.
-        for question in [*NeuroSymptom.labels, *RedFlag.labels]:
-            assert squashed(str(question)) in sheet
+        for question in printed_questions():
+            assert squashed(question) in sheet
         # A line a session fills an exercise's lines within days: the sheet says what next.
         assert squashed("When the lines of an exercise are full, go on on a fresh copy") in sheet
 

@@ -13,7 +13,7 @@ from weasyprint import HTML
 from exercises.models import Exercise
 from handouts.handout import handout_context
 from handouts.pdf import EmptyHandoutError, HandoutRenderError, LocalFileFetcher, handout_pdf
-from prescriptions.models import RedFlag
+from prescriptions.red_flags import QUESTIONS
 from prescriptions.services import ItemSpec, create_prescription, revise_prescription
 from tests.factories import make_prescription
 
@@ -44,9 +44,10 @@ def test_it_holds_the_patient_the_exercises_in_order_the_dosage_and_the_safety_r
     assert "10 times, hold 2 seconds, every 2 hours" in text
     assert "Stop and contact your therapist if" in text
     assert "Pain spreads away from your spine into your buttock, thigh or leg." in text
-    assert "Get urgent medical help now" in text
-    for label in RedFlag.labels:
-        assert str(label) in text
+    assert "Seek urgent medical care now" in text
+    assert "Contact your doctor or your clinic today" in text
+    for question in QUESTIONS:
+        assert str(question.text) in text
 
 
 def test_it_gives_the_portal_address_in_words_beside_the_qr_code(prescription):
@@ -343,6 +344,6 @@ def test_it_prints_the_clinics_emergency_number_and_the_full_red_flag_screen(pre
     clinic.emergency_number = "999"
     clinic.save()
     text = pdf_text(handout_pdf(prescription))
-    assert "Call the emergency number 999" in text
+    assert "The emergency number: 999" in text
     assert "constant pain at night" in text.lower()
     assert "back passage or genitals" in text

@@ -81,34 +81,69 @@ def test_the_program_page_fills_the_steps_from_the_prescribed_dosage(
     assert "{hold}" not in content
 
 
+SIDED = ["prone-press-up-hips-off-centre", "standing-side-glide", "flexion-rotation"]
+
+
 @pytest.mark.parametrize(
-    ("preference", "side"),
-    [("lateral_left", "left"), ("lateral_right", "right"), ("extension", "")],
+    ("painful_side", "expected"),
+    [
+        # Pain on the left: hips go right, right side to the wall, lie on the left side.
+        (
+            "left",
+            [
+                "Lie on your front. Move your hips over to the right and your feet over to "
+                "the left, so that your body makes a gentle curve.",
+                "Stand with your right side towards a wall, about a forearm's length from it, "
+                "with your feet together.",
+                "Lie on your left side with both knees bent.",
+            ],
+        ),
+        (
+            "right",
+            [
+                "Lie on your front. Move your hips over to the left and your feet over to "
+                "the right, so that your body makes a gentle curve.",
+                "Stand with your left side towards a wall, about a forearm's length from it, "
+                "with your feet together.",
+                "Lie on your right side with both knees bent.",
+            ],
+        ),
+        *(
+            (
+                painful_side,
+                [
+                    "Lie on your front. Move your hips over to the side your therapist showed "
+                    "you and your feet over to the other side, so that your body makes a "
+                    "gentle curve.",
+                    "Stand with the side your therapist showed you towards a wall, about a "
+                    "forearm's length from it, with your feet together.",
+                    "Lie on the side your therapist showed you with both knees bent.",
+                ],
+            )
+            for painful_side in ("both", "central", "")
+        ),
+    ],
 )
-def test_one_sided_exercises_take_their_side_from_a_lateral_directional_preference(
-    patient, therapist, preference, side
+def test_each_one_sided_exercise_takes_its_side_from_the_painful_side_by_its_own_rule(
+    patient, therapist, painful_side, expected
 ):
-    patient.directional_preference = preference
-    patient.save(update_fields=["directional_preference"])
-    slugs = ["prone-press-up", "prone-press-up-hips-off-centre", "standing-side-glide"]
+    patient.painful_side = painful_side
+    # A lateral preference does not decide the side: it means opposite things here.
+    patient.directional_preference = "lateral_right"
+    patient.save(update_fields=["painful_side", "directional_preference"])
     prescription = create_prescription(
         patient=patient,
         by=therapist,
-        items=[ItemSpec.from_exercise(_builtin(slug)) for slug in slugs],
+        items=[ItemSpec.from_exercise(_builtin(slug)) for slug in ["prone-press-up", *SIDED]],
     )
-    sides = dict(prescription.items.values_list("exercise__slug", "side"))
-    assert sides == {
-        "prone-press-up": "",
-        "prone-press-up-hips-off-centre": side,
-        "standing-side-glide": side,
-    }
+    items = list(prescription.items.order_by("position"))
+    assert items[0].side == ""
+    assert [item.steps[0] for item in items[1:]] == expected
 
 
-def test_a_side_the_therapist_chose_wins_over_the_preference_and_survives_a_revision(
-    patient, therapist
-):
-    patient.directional_preference = "lateral_left"
-    patient.save(update_fields=["directional_preference"])
+def test_a_side_the_therapist_chose_wins_over_the_rule_and_survives_a_revision(patient, therapist):
+    patient.painful_side = "right"  # the rule would put the left side to the wall
+    patient.save(update_fields=["painful_side"])
     glide = _builtin("standing-side-glide")
     first = create_prescription(
         patient=patient,
@@ -128,8 +163,8 @@ def test_a_side_the_therapist_chose_wins_over_the_preference_and_survives_a_revi
 def test_the_steps_name_the_side_and_the_portal_shows_the_drawing_of_that_side(
     patient, therapist, patient_client
 ):
-    patient.directional_preference = "lateral_left"
-    patient.save(update_fields=["directional_preference"])
+    patient.painful_side = "left"
+    patient.save(update_fields=["painful_side"])
     specs = [ItemSpec.from_exercise(_builtin(s)) for s in ("flexion-rotation", "prone-lying")]
     create_prescription(patient=patient, by=therapist, items=specs, activate=True)
     rotation, lying = _article(patient_client, 1), _article(patient_client, 2)

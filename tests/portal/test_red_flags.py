@@ -3,20 +3,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import AuditEvent
-from prescriptions.models import Alert, RedFlag, RedFlagCheck
+from prescriptions.models import Alert, RedFlagCheck
+from prescriptions.red_flags import QUESTIONS, RedFlag
 from tests.portal.html import checked
 
 pytestmark = pytest.mark.any_hour
 
 
 def all_no(**yes):
-    return {code: ("yes" if code in yes else "no") for code in RedFlag.values}
+    return {question.code: ("yes" if question.code in yes else "no") for question in QUESTIONS}
 
 
 def test_it_asks_every_red_flag_question_in_plain_words(patient_client):
     content = patient_client.get(reverse("portal:red_flags")).content.decode()
-    for _code, label in RedFlag.choices:
-        assert str(label) in content
+    assert "Since your last check, have you noticed any of these?" in content
+    for question in QUESTIONS:
+        assert str(question.text) in content
+    # Risk history is the therapist's to record, never a question for the patient.
+    assert str(RedFlag.CANCER.label) not in content
+    assert "cancer" not in content.lower()
 
 
 def test_it_goes_on_to_the_log_form_after_all_no(patient_client, patient, item):

@@ -5,7 +5,8 @@ way to report a warning sign at any time."""
 import pytest
 from django.urls import reverse
 
-from prescriptions.models import Alert, NeuroSymptom, RedFlag, SymptomLog
+from prescriptions.models import Alert, NeuroSymptom, SymptomLog
+from prescriptions.red_flags import QUESTION_CODES
 from prescriptions.services import record_symptom_log
 from tests.portal.html import checked
 
@@ -121,16 +122,16 @@ def test_both_legs_on_a_log_pauses_the_program_until_a_therapist_acknowledges(
     assert "Log how it went" in today and "Seek urgent medical care now" not in today
 
 
-def test_a_red_flag_yes_hides_the_exercises_and_shows_both_numbers(
+def test_an_emergency_red_flag_yes_hides_the_exercises_and_shows_both_numbers(
     patient_client, patient, prescription, clinic_with_phone
 ):
-    data = dict.fromkeys(RedFlag.values, "no") | {"night_pain": "yes"}
+    data = dict.fromkeys(QUESTION_CODES, "no") | {"saddle_numbness": "yes"}
     patient_client.post(reverse("portal:red_flags"), data)
     urgent = patient_client.get(reverse("portal:urgent")).content.decode()
     assert 'href="tel:999"' in urgent
     today = patient_client.get(reverse("portal:today")).content.decode()
     assert "Seek urgent medical care now" in today
-    assert "Constant pain at night" in today
+    assert "New numbness around your back passage" in today
     assert "Log how it went" not in today
     assert 'href="tel:999"' in today and 'href="tel:02079460000"' in today
 

@@ -67,7 +67,7 @@ def test_a_repeated_client_token_stores_one_log(patient, item):
 
 def test_a_red_flag_yes_raises_an_urgent_alert_and_is_asked_once_a_day(patient):
     assert red_flags_due(patient)
-    _check, alert = record_red_flag_check(patient=patient, answered_yes=["saddle_numbness"])
+    _check, [alert] = record_red_flag_check(patient=patient, answered_yes=["saddle_numbness"])
     assert (alert.kind, alert.severity) == (Alert.Kind.RED_FLAG, Alert.Severity.URGENT)
     assert not red_flags_due(patient)
 
