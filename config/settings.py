@@ -270,8 +270,19 @@ STATIC_ROOT = (
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files with patient data (the handout PDFs the worker renders) live apart from
+# MEDIA_ROOT, which is served to anyone at /media/: only the app's signed-in,
+# scoped and audited views read them. Shared by every app server, like MEDIA_ROOT.
+PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "private")))
+# Stored handout copies older than this are deleted by `purge_stored_handouts` (a
+# copy is only a head start: a download renders a missing one again).
+HANDOUT_STORE_DAYS = env_int("HANDOUT_STORE_DAYS", 30)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "handouts": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

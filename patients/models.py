@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, ScopedQuerySet, clinic_of
 
+from .signals import portal_access_revoked
+
 
 class Classification(models.TextChoices):
     DERANGEMENT = "derangement", _("Derangement")
@@ -334,7 +336,13 @@ class Patient(models.Model):
         every session it has at the next request) and unused links are voided.
         The login stays tied to the record; a new invitation switches it back on.
         Returns whether anything changed."""
+        patient_id = self.pk
         with transaction.atomic():
+            # Also when there is no login left to switch off: what a past login
+            # kept running (stored handouts, reminders, the calendar feed) ends too.
+            transaction.on_commit(
+                lambda: portal_access_revoked.send(sender=Patient, patient_id=patient_id)
+            )
             voided = self.void_pending_invitations()
             user = self.user
             if user is None or not user.is_active:
