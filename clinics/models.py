@@ -10,7 +10,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit_chain import GENESIS, event_hash, fields_of
+from .audit_chain import GENESIS, audit_key, event_mac, sealed_fields_of
 from .validators import tel_link, validate_emergency_number, validate_phone
 
 if TYPE_CHECKING:
@@ -258,9 +258,12 @@ class AuditEvent(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The MAC covers the actor's id, so deleting a user must leave it as written:
+    # no database constraint, nothing done on delete (`actor_label` names them).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -304,11 +307,46 @@ class AuditEvent(models.Model):
             self.prev_hash = last or GENESIS
             # Stored as the database will give it back, so the hash can be recomputed.
             self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
-            self.hash = event_hash(**fields_of(self))
+            self.hash = event_mac(current_audit_key(), **sealed_fields_of(self))
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+def current_audit_key() -> bytes:
+    return audit_key(audit_key_setting=settings.AUDIT_KEY, secret_key=settings.SECRET_KEY)
+
+
+class AuditCheckpoint(models.Model):
+    """A chain's length and head MAC at one moment, itself MAC'd: what shows that
+    the newest events, or all of them, were deleted. Copies kept off the server
+    (`manage.py audit_checkpoints`) also survive whoever deletes these rows."""
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} clinic {self.clinic_id}: {self.count} events"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "clinic": self.clinic_id,
+            "count": self.count,
+            "head": self.head_hash,
+            "at": self.at.isoformat(),
+            "mac": self.mac,
+        }
 
 
 def _lock_chain(clinic_id: int | None) -> None:

@@ -50,6 +50,10 @@ SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # The address patients type or scan to reach the portal (handouts, invitations).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The key of the audit log's MACs (clinics.audit_chain). Kept outside the database,
+# so that whoever can write to it cannot rewrite the log unseen; changing it makes
+# every earlier event fail `verify_audit`.
+AUDIT_KEY = env_str("AUDIT_KEY")
 if PRODUCTION:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
@@ -59,6 +63,12 @@ if PRODUCTION:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CENTRA_ENV=production.")
+    if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY must be set, at least 32 characters and not the SECRET_KEY, when "
+            'CENTRA_ENV=production (for example: python -c "import secrets; '
+            'print(secrets.token_urlsafe(32))").'
+        )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when CENTRA_ENV=production.")
     if not SITE_URL.startswith("https://"):

@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 GOOD_KEY = "a-long-random-production-secret-" + "x7Q9" * 10
-SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "CENTRA_ENV", "DEBUG", "SITE_URL"}
+GOOD_AUDIT_KEY = "another-long-random-secret-for-the-audit-log"
+SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "CENTRA_ENV", "DEBUG", "SITE_URL", "AUDIT_KEY"}
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -24,6 +25,7 @@ def _production(**env: str) -> subprocess.CompletedProcess:
     settings = {
         "CENTRA_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
+        "AUDIT_KEY": GOOD_AUDIT_KEY,
         "ALLOWED_HOSTS": "centra.example.org",
         "SITE_URL": "https://centra.example.org",
         **env,
@@ -60,6 +62,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_an_audit_key():
+    for key in ("", "short", GOOD_KEY):
+        result = _production(AUDIT_KEY=key)
+        assert result.returncode != 0
+        assert "AUDIT_KEY must be set" in result.stderr
+
+
 def test_production_refuses_to_start_with_debug_on():
     result = _production(DEBUG="1")
     assert result.returncode != 0
@@ -92,6 +101,7 @@ def test_production_settings_pass_the_deploy_check():
             },
             "CENTRA_ENV": "production",
             "SECRET_KEY": GOOD_KEY,
+            "AUDIT_KEY": GOOD_AUDIT_KEY,
             "ALLOWED_HOSTS": "centra.example.org",
             "SITE_URL": "https://centra.example.org",
         },

@@ -87,10 +87,11 @@ def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
 @pytest.mark.django_db
 def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_tasks):
     now = datetime(2026, 3, 11, 14, 0, 5, tzinfo=UTC)
-    assert run_due(now) == ["reminders", "inactivity"]
+    assert run_due(now) == ["reminders", "inactivity", "audit-checkpoints"]
     # A second worker's scheduler, the same minute: nothing more.
     assert run_due(now + timedelta(seconds=20)) == []
     assert run_due(now + timedelta(minutes=1)) == ["reminders"]
+    assert run_due(now + timedelta(hours=1)) == ["reminders", "audit-checkpoints"]
     assert RecurringRun.objects.filter(name="inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
 
