@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit_chain import GENESIS, audit_key, event_mac, sealed_fields_of
+from .client_ip import client_ip
 from .validators import tel_link, validate_emergency_number, validate_phone
 
 if TYPE_CHECKING:
@@ -367,10 +368,7 @@ GLOBAL_CHAIN_LOCK = 7_140_812
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind a proxy, axes' ipware setting already tells which address to trust.
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    return client_ip(request)
 
 
 def audit(

@@ -228,7 +228,12 @@ AXES_RESET_ON_SUCCESS = True
 # Every spelling of one account (username or email, any case) shares one counter.
 AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The client's address, for lockout, throttles and the audit log (clinics.client_ip):
+# PROXY_COUNT reverse proxies of ours stand in front of the app, each appending the
+# address it received the request from to CLIENT_IP_HEADER. 0: REMOTE_ADDR itself.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "clinics.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # Two-step sign-in (TOTP apps and single-use recovery codes, through django-otp).
