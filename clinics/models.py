@@ -207,23 +207,36 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def _audit_denied(model: type[models.Model], lookup: dict[str, Any], clinic_id: int | None) -> None:
+    """Record the refusal where it tells nobody new that the id exists: in the
+    trail of the clinic that owns the record (naming the asker only when they are
+    of that clinic), or, when no clinic owns it, in the site-level log. Never in
+    the asking clinic's trail, which would list which ids other clinics hold."""
     asked = lookup.get("pk", lookup.get("id"))
     if asked is None:
         return
     try:
-        exists = model._default_manager.filter(pk=asked).exists()
+        record = model._default_manager.filter(pk=asked).first()
     except (ValueError, TypeError, ValidationError):
         return  # not even a valid id
-    if not exists:
+    if record is None:
         return
     request = current_request.get()
+    patient = getattr(record, "patient", None)
+    owner = getattr(patient, "clinic", None) or getattr(record, "clinic", None)
+    owner = owner if isinstance(owner, Clinic) else None
+    path = request.path if request is not None else ""
+    outsider = owner is not None and owner.pk != clinic_id
     audit(
         action=AuditEvent.Action.DENIED,
         request=request,
-        clinic=Clinic.objects.filter(pk=clinic_id).first() if clinic_id else None,
+        target=record if owner is not None else None,
+        clinic=owner,
+        # The actor's id stays on the row for the site operator; the owner's export
+        # shows no other clinic's user or key names.
+        actor_label="another clinic" if outsider else "",
         object_type=model._meta.model_name,
         object_id=str(asked),
-        detail={"asked_for": str(asked), "path": request.path if request is not None else ""},
+        detail={"asked_for": str(asked), "path": path, "from_another_clinic": outsider},
     )
 
 
