@@ -339,6 +339,15 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:no-reply@localhost")
+# Where the worker may send notifications: the browsers' push services (Chrome's
+# FCM, Firefox's autopush, Apple's, Windows'). A name starting with "." also allows
+# its subdomains. Anything else is refused, so a forged subscription cannot make
+# the worker POST to an internal address.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
+    ".push.apple.com,.notify.windows.com",
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.CentraAutoSchema",
