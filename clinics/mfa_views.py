@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 
 from . import mfa
 from .forms import SignInForm
+from .lockout import count_wrong_password, paused_response
 from .models import therapist_of
 
 # Session key of a sign-in whose password was right and whose code is awaited.
@@ -324,10 +325,16 @@ def two_step_disable(request: HttpRequest) -> HttpResponse:
             request, _("Your clinic requires two-step sign-in; it cannot be turned off.")
         )
         return redirect("two_step")
+    paused = paused_response(request, user)
+    if paused is not None:
+        return paused
     form = TurnOffForm(request.POST, user=user)
     if not user.is_verified():
         form.add_error(None, _("Sign in again with your code before changing two-step sign-in."))
-    elif form.is_valid():
+    elif not form.is_valid():
+        if form.has_error("password"):
+            count_wrong_password(request, user)
+    else:
         check = mfa.check_code(
             user=user, code=form.cleaned_data["code"], request=request, app_only=True
         )
