@@ -65,3 +65,24 @@ def tel_link(value: str) -> str:
     if not digits or not PHONE_FORMAT.fullmatch(value):
         return ""
     return f"tel:{'+' if value.startswith('+') else ''}{digits}"
+
+
+def username_is_anothers_email(username: str, *, user_pk: int | None = None) -> bool:
+    """Whether `username` is the email address of an account other than `user_pk`.
+    Sign-in takes a username or an email, and a username wins: such a name would
+    take that person's email sign-in away from them."""
+    from django.contrib.auth import get_user_model
+
+    username = (username or "").strip()
+    if "@" not in username:
+        return False
+    others = get_user_model()._default_manager.exclude(pk=user_pk)
+    return others.filter(email__iexact=username).exists()
+
+
+def validate_username_not_anothers_email(username: str, *, user_pk: int | None = None) -> None:
+    if username_is_anothers_email(username, user_pk=user_pk):
+        raise ValidationError(
+            _("This username is another account's email address. Please choose another."),
+            code="anothers_email",
+        )
