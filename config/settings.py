@@ -1,11 +1,15 @@
 """Centra settings: one module, configured through environment variables.
 
-Local runs need nothing set. Production (`CENTRA_ENV=production`) refuses to
-start with a weak `SECRET_KEY`, without `ALLOWED_HOSTS`, with `DEBUG` on or an
-`http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
+Local runs need `DEBUG=1` or `CENTRA_ENV=development` (`make run` sets them);
+without either, and outside the tests, nothing starts. Production
+(`CENTRA_ENV=production`) refuses to start with a weak or published `SECRET_KEY`,
+without `AUDIT_KEY` or `ALLOWED_HOSTS`, with `ALLOWED_HOSTS='*'`, with `DEBUG` on or
+an `http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
 """
 
 import os
+import sys
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,14 +41,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-CENTRA_ENV = env_str("CENTRA_ENV", "development")
+DEBUG = env_bool("DEBUG", default=False)
+# Unset, it means development only where that is plainly meant: DEBUG on (`make
+# run` sets it), or the test suite. A server started without it refuses to run
+# rather than fall back to development's public key and plain cookies.
+CENTRA_ENV = env_str("CENTRA_ENV")
+if not CENTRA_ENV:
+    if not (DEBUG or "pytest" in sys.modules):
+        raise ImproperlyConfigured(
+            "CENTRA_ENV is not set: set CENTRA_ENV=production on a server, or "
+            "CENTRA_ENV=development (or DEBUG=1) for a local run."
+        )
+    CENTRA_ENV = "development"
+    # Commands the tests start (the worker, makemessages) inherit the answer.
+    os.environ.setdefault("CENTRA_ENV", CENTRA_ENV)
 if CENTRA_ENV not in {"development", "production"}:
     # A typo must never fall back to development's public key and plain cookies.
     raise ImproperlyConfigured(
         f"CENTRA_ENV={CENTRA_ENV!r} is not known: use 'development' or 'production'."
     )
 PRODUCTION = CENTRA_ENV == "production"
-DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -54,15 +70,39 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # so that whoever can write to it cannot rewrite the log unseen; changing it makes
 # every earlier event fail `verify_audit`.
 AUDIT_KEY = env_str("AUDIT_KEY")
+DEVELOPMENT_SECRET_KEY = "django-insecure-centra-local-development-key-not-for-production"
+
+
+def weak_secret(key: str) -> str:
+    """Why `key` is too weak for production, or "" when it will do. Besides length:
+    a key published anywhere (Django's insecure prefix, this file's development key)
+    or made of a pattern, which compresses to a fraction of its length, is guessable
+    however long it is. A key from secrets.token_urlsafe(50) passes."""
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
+        return "it is a published development key"
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    if len(set(key)) < 20:
+        return "it uses fewer than 20 different characters"
+    if len(zlib.compress(key.encode(), 9)) < 0.75 * len(key.encode()):
+        return "it repeats a pattern"
+    return ""
+
+
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    if problem := weak_secret(SECRET_KEY):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be at least 50 characters with at least 5 different characters "
-            'when CENTRA_ENV=production (for example: python -c "import secrets; '
-            'print(secrets.token_urlsafe(50))").'
+            f"SECRET_KEY is too weak for CENTRA_ENV=production: {problem}. Make one with "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))".'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CENTRA_ENV=production.")
+    if "*" in ALLOWED_HOSTS:
+        # Any Host header would be accepted, and pages that build addresses from it
+        # could be made to point elsewhere.
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's hosts, not '*', when CENTRA_ENV=production."
+        )
     if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
         raise ImproperlyConfigured(
             "AUDIT_KEY must be set, at least 32 characters and not the SECRET_KEY, when "
@@ -75,7 +115,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("SITE_URL must start with https:// when CENTRA_ENV=production.")
 else:
     # A fixed key is fine for a local demo database; production refuses it above.
-    SECRET_KEY = SECRET_KEY or "django-insecure-centra-local-development-key-not-for-production"
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
