@@ -1,7 +1,8 @@
 """Centra settings: one module, configured through environment variables.
 
-Local runs need `DEBUG=1` or `CENTRA_ENV=development` (`make run` sets them);
-without either, and outside the tests, nothing starts. Production
+Local runs need `DEBUG=1` or `CENTRA_ENV=development` (`make` sets it); without
+either, a web server or the worker refuses to start and other commands warn.
+Production
 (`CENTRA_ENV=production`) refuses to start with a weak or published `SECRET_KEY`,
 without `AUDIT_KEY` or `ALLOWED_HOSTS`, with `ALLOWED_HOSTS='*'`, with `DEBUG` on or
 an `http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
@@ -43,18 +44,27 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 # Unset, it means development only where that is plainly meant: DEBUG on (`make
-# run` sets it), or the test suite. A server started without it refuses to run
-# rather than fall back to development's public key and plain cookies.
+# run` sets it) or the test suite. A web server or the worker started without it
+# (config/wsgi.py, asgi.py and run_worker set CENTRA_SERVING) refuses to run rather
+# than fall back to development's public key and plain cookies; any other command
+# runs as development with a warning on stderr.
 CENTRA_ENV = env_str("CENTRA_ENV")
 if not CENTRA_ENV:
-    if not (DEBUG or "pytest" in sys.modules):
+    if DEBUG or "pytest" in sys.modules:
+        # Commands the tests start (the worker, makemessages) inherit the answer.
+        os.environ.setdefault("CENTRA_ENV", "development")
+    elif env_bool("CENTRA_SERVING"):
         raise ImproperlyConfigured(
             "CENTRA_ENV is not set: set CENTRA_ENV=production on a server, or "
             "CENTRA_ENV=development (or DEBUG=1) for a local run."
         )
+    else:
+        print(
+            "Warning: CENTRA_ENV is not set; running as development. A server or "
+            "worker refuses to start so: set CENTRA_ENV.",
+            file=sys.stderr,
+        )
     CENTRA_ENV = "development"
-    # Commands the tests start (the worker, makemessages) inherit the answer.
-    os.environ.setdefault("CENTRA_ENV", CENTRA_ENV)
 if CENTRA_ENV not in {"development", "production"}:
     # A typo must never fall back to development's public key and plain cookies.
     raise ImproperlyConfigured(

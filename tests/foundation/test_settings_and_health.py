@@ -11,7 +11,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # As secrets.token_urlsafe(50) makes one (fixed here, so the tests repeat).
 GOOD_KEY = "Qm3vX9-tLp2RzK8wYb4NcJ7hFd1GsA6eUo0iVq5_TxPn8MyBa3WkDr2Zf7Hj4Lc9Se"
 GOOD_AUDIT_KEY = "another-long-random-secret-for-the-audit-log"
-SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "CENTRA_ENV", "DEBUG", "SITE_URL", "AUDIT_KEY"}
+SETTINGS_VARIABLES = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CENTRA_ENV",
+    "DEBUG",
+    "SITE_URL",
+    "AUDIT_KEY",
+    "CENTRA_SERVING",
+}
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -80,16 +88,37 @@ def test_production_refuses_any_host():
     assert "not '*'" in result.stderr
 
 
-def test_an_unset_environment_refuses_to_start_unless_debug_says_it_is_a_local_run():
-    result = _run("import django; django.setup(); print('started')")
+def test_an_unset_environment_refuses_to_serve_unless_debug_says_it_is_a_local_run():
+    serve = "import config.wsgi; print('started')"
+    result = _run(serve)
     assert result.returncode != 0
     assert "CENTRA_ENV is not set" in result.stderr
+    assert "CENTRA_ENV is not set" in _run("import config.asgi").stderr
     result = _run(
         "import django; django.setup(); from django.conf import settings;"
         "print(settings.PRODUCTION)",
         DEBUG="1",
+        CENTRA_SERVING="1",
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_worker_refuses_to_start_without_an_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "run_worker", "--help"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "CENTRA_ENV is not set" in result.stderr
+
+
+def test_other_commands_without_an_environment_warn_loudly():
+    result = _run("import django; django.setup(); print('started')")
+    assert result.stdout.strip() == "started"
+    assert "Warning: CENTRA_ENV is not set; running as development" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
