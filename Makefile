@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# What make starts is a local run (settings refuse to guess it): unless set otherwise.
+export CENTRA_ENV ?= development
 # The address invitations, emails and the handout's QR code point at: the server
 # `make run` starts, unless SITE_URL is set. A server listening on every interface
 # (0.0.0.0) is reached through the machine's first network address.

@@ -11,6 +11,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from clinics.client_ip import client_ip
 from clinics.models import Clinic, clinic_of
 
 from .models import ClinicAPIKey
@@ -79,7 +80,8 @@ class CredentialRateThrottle(throttling.SimpleRateThrottle):
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
-            ident = f"ip-{self.get_ident(request)}"
+            # The address the lockout and the audit log use (PROXY_COUNT), not DRF's own.
+            ident = f"ip-{client_ip(request) or 'unknown'}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

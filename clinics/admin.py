@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import ReadOnlyHistoryAdmin
 from .images import PictureField, clean_picture
 from .models import AuditEvent, Clinic, Therapist
+from .validators import validate_username_not_anothers_email
 
 
 class TherapistInline(admin.TabularInline):
@@ -74,3 +77,41 @@ def _sign_in_history_read_only() -> None:
 
 
 _sign_in_history_read_only()
+
+
+class _UsernameNotAnothersEmail:
+    """A username may not be another account's email: sign-in tries the username
+    first, so it would take that person's email sign-in away."""
+
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        validate_username_not_anothers_email(username, user_pk=self.instance.pk)
+        return username
+
+
+class StaffUserCreationForm(_UsernameNotAnothersEmail, AdminUserCreationForm):
+    pass
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        validate_username_not_anothers_email(username, user_pk=self.instance.pk)
+        return username
+
+
+def _users_checked_for_anothers_email() -> None:
+    User = get_user_model()
+    model_admin = admin.site._registry.get(User)
+    if model_admin is None:
+        return
+    admin.site.unregister(User)
+    checked = type(
+        f"Checked{type(model_admin).__name__}",
+        (type(model_admin),),
+        {"add_form": StaffUserCreationForm, "form": StaffUserChangeForm, "__module__": __name__},
+    )
+    admin.site.register(User, checked)
+
+
+_users_checked_for_anothers_email()

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from clinics.lockout import count_wrong_password, paused_response
 from clinics.mfa_views import base_template_for
 from clinics.models import AuditEvent, audit
 from clinics.signals import home_clinic
@@ -51,6 +52,14 @@ class AccountChromeMixin:
 
 
 class AuditedPasswordChangeView(AccountChromeMixin, auth_views.PasswordChangeView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return paused_response(request, request.user) or super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        if form.has_error("old_password"):
+            count_wrong_password(self.request, self.request.user)
+        return super().form_invalid(form)
+
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         _audit_password(self.request, form.user, "changed")

@@ -129,16 +129,21 @@ class CodeCheck:
     throttled: bool = False
 
 
-def check_code(*, user: Any, code: str, request: HttpRequest | None = None) -> CodeCheck:
+def check_code(
+    *, user: Any, code: str, request: HttpRequest | None = None, app_only: bool = False
+) -> CodeCheck:
     """Check a code from the app (6 digits) or a recovery code (which is then used
     up), and audit the outcome. Wrong codes slow down further tries on the device
-    (django-otp's throttling doubles the wait after each failure)."""
+    (django-otp's throttling doubles the wait after each failure).
+
+    `app_only` refuses recovery codes: changing two-step sign-in itself takes the
+    app, so that one recovery code cannot mint more or switch the app off."""
     code = normalize(code)
     recovery = not (code.isdigit() and len(code) == 6)
     model = StaticDevice if recovery else TOTPDevice
     with transaction.atomic():
         device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
-        if device is None:
+        if device is None or (recovery and app_only):
             result = CodeCheck(recovery=recovery)
         elif not device.verify_is_allowed()[0]:
             result = CodeCheck(recovery=recovery, throttled=True)
@@ -161,20 +166,17 @@ def check_code(*, user: Any, code: str, request: HttpRequest | None = None) -> C
     return result
 
 
-# Session key: the gate's answer for this session, worked out once.
+# Session key: what the gate knows of the account that does not change with its
+# devices (whether it is a therapist's). Whether it has an app is read every time.
 GATE_KEY = "centra_two_step_gate"
 # Pages a signed-in user can open while the gate holds them back.
 GATE_OPEN = ("two_step", "two_step_codes", "two_step_disable", "logout", "logout_notice")
 
 
 def remember_gate_state(request: HttpRequest, user: Any) -> dict[str, Any]:
-    """Work out once per session what the gate needs to know, so that pages do
-    not pay queries for it again on every request."""
-    state = {
-        "user": user.pk,
-        "app": has_two_step(user),
-        "therapist": therapist_of(user) is not None,
-    }
+    """Work out once per session whether the account is a therapist's, so that
+    pages do not pay queries for it again on every request."""
+    state = {"user": user.pk, "therapist": therapist_of(user) is not None}
     request.session[GATE_KEY] = state
     return state
 
@@ -190,9 +192,10 @@ class TwoStepGateMiddleware:
 
     - A session signed in with the password alone, of an account that has
       two-step sign-in (by a path other than the code step, such as a portal
-      activation), is signed out: the code step is the only way in. What the
-      account had is remembered per session at sign-in, so an app set up from
-      one session holds the others from their next sign-in on.
+      activation), is signed out: the code step is the only way in. The devices
+      are read on every request (one indexed query, and only for sessions not
+      verified with a code), so an app set up from one session signs the
+      account's other password-only sessions out at their next request.
     - A therapist of a clinic that requires two-step sign-in and has no app yet
       is sent to the set-up page before anything else.
     """
@@ -213,7 +216,7 @@ class TwoStepGateMiddleware:
         state = request.session.get(GATE_KEY)
         if not state or state.get("user") != user.pk:
             state = remember_gate_state(request, user)
-        if state["app"]:
+        if has_two_step(user):
             logout(request)
             return redirect_to_login(request.get_full_path())
         if not state["therapist"] or request.path in self.open_paths():

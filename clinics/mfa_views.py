@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 
 from . import mfa
 from .forms import SignInForm
+from .lockout import count_wrong_password, paused_response
 from .models import therapist_of
 
 # Session key of a sign-in whose password was right and whose code is awaited.
@@ -46,6 +47,48 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class AppCodeForm(forms.Form):
+    """A code from the app itself: what changing two-step sign-in asks for."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=40,
+        help_text=gettext_lazy(
+            "The 6-digit code your app shows now. Recovery codes do not work here."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class TurnOffForm(AppCodeForm):
+    """Turning it off: the password as well as the app, so that a session left
+    open, or a recovery code alone, is not enough."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "code"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right."))
+        return password
 
 
 class TwoStepLoginView(LoginView):
@@ -183,7 +226,8 @@ def two_step(request: HttpRequest) -> HttpResponse:
             {
                 **context,
                 "codes_left": mfa.remaining_recovery_codes(user),
-                "form": CodeForm(),
+                "codes_form": AppCodeForm(prefix="renew"),
+                "form": TurnOffForm(user=user),
             },
         )
     device = mfa.setup_device(user)
@@ -215,45 +259,90 @@ def two_step(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _settings_page(request: HttpRequest, **forms_: forms.Form) -> HttpResponse:
+    """The page of an account with two-step sign-in, with a form sent back refused."""
+    user = request.user
+    return render(
+        request,
+        "registration/two_step.html",
+        {
+            **_page_context(request),
+            "codes_left": mfa.remaining_recovery_codes(user),
+            "codes_form": forms_.get("codes_form") or AppCodeForm(prefix="renew"),
+            "form": forms_.get("form") or TurnOffForm(user=user),
+        },
+        status=400,
+    )
+
+
+def _app_code_refused(form: forms.Form, check: mfa.CodeCheck) -> None:
+    if check.throttled:
+        form.add_error("code", _("Too many wrong codes in a row. Wait a minute, then try again."))
+    elif check.recovery:
+        form.add_error(
+            "code", _("Use the 6-digit code from your authenticator app, not a recovery code.")
+        )
+    else:
+        form.add_error("code", _("That code is not right. Check your app and try again."))
+
+
+@sensitive_post_parameters("renew-code")
 @never_cache
 @login_required
 @require_POST
 def two_step_codes(request: HttpRequest) -> HttpResponse:
-    """New recovery codes; the old ones stop working."""
-    if not mfa.has_two_step(request.user):
+    """New recovery codes (the old ones stop working), for a session that passed
+    the code step and a code the app shows now: never from a recovery code."""
+    user = request.user
+    if not mfa.has_two_step(user):
         return redirect("two_step")
-    codes = mfa.new_recovery_codes(user=request.user, request=request)
-    return _show_codes(request, codes, _page_context(request))
+    form = AppCodeForm(request.POST, prefix="renew")
+    if not user.is_verified():
+        form.add_error(None, _("Sign in again with your code before changing two-step sign-in."))
+    elif form.is_valid():
+        check = mfa.check_code(
+            user=user, code=form.cleaned_data["code"], request=request, app_only=True
+        )
+        if check.device is not None:
+            codes = mfa.new_recovery_codes(user=user, request=request)
+            return _show_codes(request, codes, _page_context(request))
+        _app_code_refused(form, check)
+    return _settings_page(request, codes_form=form)
 
 
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "password")
 @never_cache
 @login_required
 @require_POST
 def two_step_disable(request: HttpRequest) -> HttpResponse:
-    """Turning it off takes a current code, so a session left open is not enough."""
+    """Turning it off takes the password and a code the app shows now, from a
+    session that passed the code step."""
     user = request.user
-    context = _page_context(request)
     if not mfa.has_two_step(user):
         return redirect("two_step")
-    if context["required"]:
+    if mfa.required_for(user):
         messages.error(
             request, _("Your clinic requires two-step sign-in; it cannot be turned off.")
         )
         return redirect("two_step")
-    form = CodeForm(request.POST)
-    if form.is_valid():
-        check = mfa.check_code(user=user, code=form.cleaned_data["code"], request=request)
+    paused = paused_response(request, user)
+    if paused is not None:
+        return paused
+    form = TurnOffForm(request.POST, user=user)
+    if not user.is_verified():
+        form.add_error(None, _("Sign in again with your code before changing two-step sign-in."))
+    elif not form.is_valid():
+        if form.has_error("password"):
+            count_wrong_password(request, user)
+    else:
+        check = mfa.check_code(
+            user=user, code=form.cleaned_data["code"], request=request, app_only=True
+        )
         if check.device is not None:
             mfa.disable_two_step(user=user, request=request)
             # This session stays signed in, now with the password alone.
             mfa.remember_gate_state(request, user)
             messages.success(request, _("Two-step sign-in is off."))
             return redirect("two_step")
-        form.add_error("code", _("That code is not right. Check your app and try again."))
-    return render(
-        request,
-        "registration/two_step.html",
-        {**context, "codes_left": mfa.remaining_recovery_codes(user), "form": form},
-        status=400,
-    )
+        _app_code_refused(form, check)
+    return _settings_page(request, form=form)

@@ -11,7 +11,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit_chain import GENESIS, event_hash, fields_of
+from .audit_chain import GENESIS, audit_key, event_mac, sealed_fields_of
+from .client_ip import client_ip
 from .validators import tel_link, validate_emergency_number, validate_open_days, validate_phone
 
 if TYPE_CHECKING:
@@ -282,23 +283,36 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def _audit_denied(model: type[models.Model], lookup: dict[str, Any], clinic_id: int | None) -> None:
+    """Record the refusal where it tells nobody new that the id exists: in the
+    trail of the clinic that owns the record (naming the asker only when they are
+    of that clinic), or, when no clinic owns it, in the site-level log. Never in
+    the asking clinic's trail, which would list which ids other clinics hold."""
     asked = lookup.get("pk", lookup.get("id"))
     if asked is None:
         return
     try:
-        exists = model._default_manager.filter(pk=asked).exists()
+        record = model._default_manager.filter(pk=asked).first()
     except (ValueError, TypeError, ValidationError):
         return  # not even a valid id
-    if not exists:
+    if record is None:
         return
     request = current_request.get()
+    patient = getattr(record, "patient", None)
+    owner = getattr(patient, "clinic", None) or getattr(record, "clinic", None)
+    owner = owner if isinstance(owner, Clinic) else None
+    path = request.path if request is not None else ""
+    outsider = owner is not None and owner.pk != clinic_id
     audit(
         action=AuditEvent.Action.DENIED,
         request=request,
-        clinic=Clinic.objects.filter(pk=clinic_id).first() if clinic_id else None,
+        target=record if owner is not None else None,
+        clinic=owner,
+        # The actor's id stays on the row for the site operator; the owner's export
+        # shows no other clinic's user or key names.
+        actor_label="another clinic" if outsider else "",
         object_type=model._meta.model_name,
         object_id=str(asked),
-        detail={"asked_for": str(asked), "path": request.path if request is not None else ""},
+        detail={"asked_for": str(asked), "path": path, "from_another_clinic": outsider},
     )
 
 
@@ -334,9 +348,12 @@ class AuditEvent(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The MAC covers the actor's id, so deleting a user must leave it as written:
+    # no database constraint, nothing done on delete (`actor_label` names them).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -404,11 +421,46 @@ class AuditEvent(models.Model):
             self.prev_hash = last or GENESIS
             # Stored as the database will give it back, so the hash can be recomputed.
             self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
-            self.hash = event_hash(**fields_of(self))
+            self.hash = event_mac(current_audit_key(), **sealed_fields_of(self))
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
+
+
+def current_audit_key() -> bytes:
+    return audit_key(audit_key_setting=settings.AUDIT_KEY, secret_key=settings.SECRET_KEY)
+
+
+class AuditCheckpoint(models.Model):
+    """A chain's length and head MAC at one moment, itself MAC'd: what shows that
+    the newest events, or all of them, were deleted. Copies kept off the server
+    (`manage.py audit_checkpoints`) also survive whoever deletes these rows."""
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} clinic {self.clinic_id}: {self.count} events"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "clinic": self.clinic_id,
+            "count": self.count,
+            "head": self.head_hash,
+            "at": self.at.isoformat(),
+            "mac": self.mac,
+        }
 
 
 def _lock_chain(clinic_id: int | None) -> None:
@@ -429,10 +481,7 @@ GLOBAL_CHAIN_LOCK = 7_140_812
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind a proxy, axes' ipware setting already tells which address to trust.
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    return client_ip(request)
 
 
 def audit(

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from .audit_checks import write_checkpoints
+
 logger = logging.getLogger(__name__)
 
 
@@ -80,3 +82,10 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+@retried
+def write_audit_checkpoints() -> int:
+    """A checkpoint of each audit chain that grew (the scheduler queues it hourly)."""
+    return len(write_checkpoints())

@@ -12,14 +12,14 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .client_ip import client_ip as request_ip
+
 WINDOW_SECONDS = 60 * 60
 
 
 def client_ip(request: HttpRequest) -> str:
-    # The same address axes trusts (it honours PROXY_COUNT).
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or "unknown"
+    # The same address the lockout and the audit log use (PROXY_COUNT).
+    return request_ip(request) or "unknown"
 
 
 def _key(scope: str, value: str) -> str:

@@ -71,3 +71,24 @@ def validate_open_days(value: str) -> None:
     """ISO weekday numbers in order, each at most once ("12345": Monday to Friday)."""
     if not re.fullmatch(r"1?2?3?4?5?6?7?", value or "") or not value:
         raise ValidationError(_("Choose at least one day the clinic is open."))
+
+
+def username_is_anothers_email(username: str, *, user_pk: int | None = None) -> bool:
+    """Whether `username` is the email address of an account other than `user_pk`.
+    Sign-in takes a username or an email, and a username wins: such a name would
+    take that person's email sign-in away from them."""
+    from django.contrib.auth import get_user_model
+
+    username = (username or "").strip()
+    if "@" not in username:
+        return False
+    others = get_user_model()._default_manager.exclude(pk=user_pk)
+    return others.filter(email__iexact=username).exists()
+
+
+def validate_username_not_anothers_email(username: str, *, user_pk: int | None = None) -> None:
+    if username_is_anothers_email(username, user_pk=user_pk):
+        raise ValidationError(
+            _("This username is another account's email address. Please choose another."),
+            code="anothers_email",
+        )

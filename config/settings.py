@@ -1,11 +1,16 @@
 """Centra settings: one module, configured through environment variables.
 
-Local runs need nothing set. Production (`CENTRA_ENV=production`) refuses to
-start with a weak `SECRET_KEY`, without `ALLOWED_HOSTS`, with `DEBUG` on or an
-`http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
+Local runs need `DEBUG=1` or `CENTRA_ENV=development` (`make` sets it); without
+either, a web server or the worker refuses to start and other commands warn.
+Production
+(`CENTRA_ENV=production`) refuses to start with a weak or published `SECRET_KEY`,
+without `AUDIT_KEY` or `ALLOWED_HOSTS`, with `ALLOWED_HOSTS='*'`, with `DEBUG` on or
+an `http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
 """
 
 import os
+import sys
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,35 +42,90 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-CENTRA_ENV = env_str("CENTRA_ENV", "development")
+DEBUG = env_bool("DEBUG", default=False)
+# Unset, it means development only where that is plainly meant: DEBUG on (`make
+# run` sets it) or the test suite. A web server or the worker started without it
+# (config/wsgi.py, asgi.py and run_worker set CENTRA_SERVING) refuses to run rather
+# than fall back to development's public key and plain cookies; any other command
+# runs as development with a warning on stderr.
+CENTRA_ENV = env_str("CENTRA_ENV")
+if not CENTRA_ENV:
+    if DEBUG or "pytest" in sys.modules:
+        # Commands the tests start (the worker, makemessages) inherit the answer.
+        os.environ.setdefault("CENTRA_ENV", "development")
+    elif env_bool("CENTRA_SERVING"):
+        raise ImproperlyConfigured(
+            "CENTRA_ENV is not set: set CENTRA_ENV=production on a server, or "
+            "CENTRA_ENV=development (or DEBUG=1) for a local run."
+        )
+    else:
+        print(
+            "Warning: CENTRA_ENV is not set; running as development. A server or "
+            "worker refuses to start so: set CENTRA_ENV.",
+            file=sys.stderr,
+        )
+    CENTRA_ENV = "development"
 if CENTRA_ENV not in {"development", "production"}:
     # A typo must never fall back to development's public key and plain cookies.
     raise ImproperlyConfigured(
         f"CENTRA_ENV={CENTRA_ENV!r} is not known: use 'development' or 'production'."
     )
 PRODUCTION = CENTRA_ENV == "production"
-DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # The address patients type or scan to reach the portal (handouts, invitations).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The key of the audit log's MACs (clinics.audit_chain). Kept outside the database,
+# so that whoever can write to it cannot rewrite the log unseen; changing it makes
+# every earlier event fail `verify_audit`.
+AUDIT_KEY = env_str("AUDIT_KEY")
+DEVELOPMENT_SECRET_KEY = "django-insecure-centra-local-development-key-not-for-production"
+
+
+def weak_secret(key: str) -> str:
+    """Why `key` is too weak for production, or "" when it will do. Besides length:
+    a key published anywhere (Django's insecure prefix, this file's development key)
+    or made of a pattern, which compresses to a fraction of its length, is guessable
+    however long it is. A key from secrets.token_urlsafe(50) passes."""
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
+        return "it is a published development key"
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    if len(set(key)) < 20:
+        return "it uses fewer than 20 different characters"
+    if len(zlib.compress(key.encode(), 9)) < 0.75 * len(key.encode()):
+        return "it repeats a pattern"
+    return ""
+
+
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    if problem := weak_secret(SECRET_KEY):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be at least 50 characters with at least 5 different characters "
-            'when CENTRA_ENV=production (for example: python -c "import secrets; '
-            'print(secrets.token_urlsafe(50))").'
+            f"SECRET_KEY is too weak for CENTRA_ENV=production: {problem}. Make one with "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))".'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CENTRA_ENV=production.")
+    if "*" in ALLOWED_HOSTS:
+        # Any Host header would be accepted, and pages that build addresses from it
+        # could be made to point elsewhere.
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's hosts, not '*', when CENTRA_ENV=production."
+        )
+    if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY must be set, at least 32 characters and not the SECRET_KEY, when "
+            'CENTRA_ENV=production (for example: python -c "import secrets; '
+            'print(secrets.token_urlsafe(32))").'
+        )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when CENTRA_ENV=production.")
     if not SITE_URL.startswith("https://"):
         raise ImproperlyConfigured("SITE_URL must start with https:// when CENTRA_ENV=production.")
 else:
     # A fixed key is fine for a local demo database; production refuses it above.
-    SECRET_KEY = SECRET_KEY or "django-insecure-centra-local-development-key-not-for-production"
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -219,7 +279,12 @@ AXES_RESET_ON_SUCCESS = True
 # Every spelling of one account (username or email, any case) shares one counter.
 AXES_USERNAME_CALLABLE = "clinics.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The client's address, for lockout, throttles and the audit log (clinics.client_ip):
+# PROXY_COUNT reverse proxies of ours stand in front of the app, each appending the
+# address it received the request from to CLIENT_IP_HEADER. 0: REMOTE_ADDR itself.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "clinics.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # Two-step sign-in (TOTP apps and single-use recovery codes, through django-otp).
@@ -271,8 +336,19 @@ STATIC_ROOT = (
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files with patient data (the handout PDFs the worker renders) live apart from
+# MEDIA_ROOT, which is served to anyone at /media/: only the app's signed-in,
+# scoped and audited views read them. Shared by every app server, like MEDIA_ROOT.
+PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "private")))
+# Stored handout copies older than this are deleted by `purge_stored_handouts` (a
+# copy is only a head start: a download renders a missing one again).
+HANDOUT_STORE_DAYS = env_int("HANDOUT_STORE_DAYS", 30)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "handouts": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -314,6 +390,15 @@ TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:no-reply@localhost")
+# Where the worker may send notifications: the browsers' push services (Chrome's
+# FCM, Firefox's autopush, Apple's, Windows'). A name starting with "." also allows
+# its subdomains. Anything else is refused, so a forged subscription cannot make
+# the worker POST to an internal address.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
+    ".push.apple.com,.notify.windows.com",
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.CentraAutoSchema",

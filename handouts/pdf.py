@@ -24,7 +24,6 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
@@ -39,6 +38,8 @@ from .handout import (
     HandoutRenderError,
     handout_context,
 )
+from .stored import FOLDER as STORED_FOLDER
+from .stored import delete_stored, handout_storage
 
 __all__ = [
     "EmptyHandoutError",
@@ -59,7 +60,6 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "handouts" / "handout.
 # An unchanged version is served from the cache; a week keeps it warm between visits.
 CACHE_SECONDS = 7 * 24 * 60 * 60
 # Where the worker stores the PDFs it renders at activation, in the file storage.
-STORED_FOLDER = "handouts"
 # The only data URLs a handout reads: the forms' drawings.
 SVG_DATA_URL = "data:image/svg+xml;base64,"
 # Uploaded photographs are scaled down to this resolution; more only makes big files.
@@ -250,10 +250,11 @@ def _stored_name(key: str) -> str:
 def stored_pdf(key: str) -> bytes | None:
     """The PDF the background worker rendered for this key, if it is there."""
     name = _stored_name(key)
+    storage = handout_storage()
     try:
-        if not default_storage.exists(name):
+        if not storage.exists(name):
             return None
-        with default_storage.open(name, "rb") as stored:
+        with storage.open(name, "rb") as stored:
             return stored.read()
     except OSError:
         logger.warning("Could not read a stored handout.", exc_info=True)
@@ -266,6 +267,7 @@ def store_pdf(prescription: Prescription) -> bool:
     is activated, so the first download does not wait for WeasyPrint: the therapist's
     copy and the patient's, each at the patient's chosen print size. The patient's
     other stored copies are then removed (see `_prune_stored`)."""
+    storage = handout_storage()
     rendered = False
     kept = set()
     for reader in (THERAPIST, PATIENT):
@@ -274,9 +276,9 @@ def store_pdf(prescription: Prescription) -> bool:
         )
         name = _stored_name(cache_key(prescription, context))
         kept.add(name)
-        if default_storage.exists(name):
+        if storage.exists(name):
             continue
-        default_storage.save(name, ContentFile(render_handout(context)))
+        storage.save(name, ContentFile(render_handout(context)))
         rendered = True
     _prune_stored(prescription, kept)
     return rendered
@@ -287,30 +289,10 @@ def _prune_stored(prescription: Prescription, kept: set[str]) -> int:
     versions of the program, and copies of this one made before what it shows changed.
     Nobody is served those (a download renders them again), and without this every
     activation would leave two more files behind for good. Returns how many went."""
-    programs = {
-        str(pk)
-        for pk in Prescription.objects.filter(patient_id=prescription.patient_id).values_list(
-            "pk", flat=True
-        )
-    }
-    try:
-        _folders, files = default_storage.listdir(STORED_FOLDER)
-    except (OSError, NotImplementedError):
-        return 0
-    removed = 0
-    for file in files:
-        # handout-<program>-v<version>-<digest>.pdf (`_stored_name`)
-        kind, _sep, rest = file.partition("-")
-        program = rest.partition("-")[0]
-        name = f"{STORED_FOLDER}/{file}"
-        if kind == "handout" and program in programs and name not in kept:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete a stored handout.", exc_info=True)
-                continue
-            removed += 1
-    return removed
+    programs = Prescription.objects.filter(patient_id=prescription.patient_id).values_list(
+        "pk", flat=True
+    )
+    return delete_stored(programs=programs, keep=kept)
 
 
 def handout_pdf(

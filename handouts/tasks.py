@@ -6,10 +6,12 @@ from django.db import transaction
 from django_tasks import task
 
 from clinics.tasks import retried
+from patients.models import Patient
 from prescriptions.models import Prescription
 
 from .handout import EmptyHandoutError
 from .pdf import store_pdf
+from .stored import delete_stored, delete_stored_after_commit, delete_stored_for_patient
 
 
 @task()
@@ -32,3 +34,23 @@ def render_handout_pdf(prescription_id: int) -> bool:
 def queue_render(sender: object, *, prescription_id: int, **kwargs: object) -> None:
     # The signal comes after commit; on_commit still guards a caller inside an atomic block.
     transaction.on_commit(lambda: render_handout_pdf.enqueue(prescription_id))
+
+
+def forget_superseded(sender: object, *, prescription_id: int, **kwargs: object) -> None:
+    """The copies of the versions this program replaced go at once, not only once the
+    worker has rendered the new one."""
+    patient_id = (
+        Prescription.objects.filter(pk=prescription_id).values_list("patient_id", flat=True).first()
+    )
+    if patient_id is not None:
+        others = Prescription.objects.filter(patient_id=patient_id).exclude(pk=prescription_id)
+        delete_stored(programs=others.values_list("pk", flat=True))
+
+
+def forget_revoked(sender: object, *, patient_id: int, **kwargs: object) -> None:
+    delete_stored_for_patient(patient_id)
+
+
+def forget_archived(sender: object, *, instance: Patient, **kwargs: object) -> None:
+    if instance.archived:
+        delete_stored_after_commit(instance.pk)

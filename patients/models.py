@@ -12,9 +12,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, ScopedQuerySet, clinic_of
+
+from .signals import portal_access_revoked
 
 
 class Classification(models.TextChoices):
@@ -343,7 +346,13 @@ class Patient(models.Model):
         every session it has at the next request) and unused links are voided.
         The login stays tied to the record; a new invitation switches it back on.
         Returns whether anything changed."""
+        patient_id = self.pk
         with transaction.atomic():
+            # Also when there is no login left to switch off: what a past login
+            # kept running (stored handouts, reminders, the calendar feed) ends too.
+            transaction.on_commit(
+                lambda: portal_access_revoked.send(sender=Patient, patient_id=patient_id)
+            )
             voided = self.void_pending_invitations()
             user = self.user
             if user is None or not user.is_active:
@@ -359,7 +368,6 @@ class Patient(models.Model):
         Returns the invitation and the raw token; only its hash is stored, so
         the token must be shown or sent now.
         """
-        token = secrets.token_urlsafe(32)
         now = timezone.now()
         with transaction.atomic():
             self.invitations.filter(used_at__isnull=True, voided_at__isnull=True).update(
@@ -367,10 +375,14 @@ class Patient(models.Model):
             )
             invitation = PortalInvitation.objects.create(
                 patient=self,
-                token_hash=PortalInvitation.hash(token),
+                # Replaced at once below; random so the unique column never clashes.
+                token_hash=PortalInvitation.hash(secrets.token_urlsafe(32)),
                 created_by=by,
                 expires_at=now + PortalInvitation.LIFETIME,
             )
+            token = invitation.regenerate_token()
+            invitation.token_hash = PortalInvitation.hash(token)
+            invitation.save(update_fields=["token_hash"])
         return invitation, token
 
 
@@ -421,6 +433,15 @@ class PortalInvitation(models.Model):
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    def regenerate_token(self) -> str:
+        """The raw token of this invitation, made again from its id, its expiry and
+        SECRET_KEY (as Django's reset tokens are): the worker that emails the link
+        gets only the invitation's id, and no table holds more than the hash."""
+        expiry = int(self.expires_at.timestamp() * 1_000_000)
+        return salted_hmac(
+            "centra.portal-invitation", f"{self.pk}:{expiry}", algorithm="sha256"
+        ).hexdigest()
 
     @classmethod
     def find(cls, token: str) -> PortalInvitation | None:

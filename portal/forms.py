@@ -8,6 +8,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clinics.validators import username_is_anothers_email, validate_username_not_anothers_email
 from patients.models import Patient
 from prescriptions import red_flags
 from prescriptions.models import AfterResponse, DuringResponse, Location
@@ -208,6 +209,7 @@ class ActivationForm(forms.Form):
         others = get_user_model().objects.exclude(pk=self.patient.user_id)
         if others.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken. Please choose another."))
+        validate_username_not_anothers_email(username, user_pk=self.patient.user_id)
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -236,6 +238,10 @@ def suggested_username(patient: Patient) -> str:
     if patient.user is not None:
         return patient.user.get_username()  # a login whose access was revoked: the same name
     email = (patient.email or "").strip()
-    if email and not get_user_model().objects.filter(username__iexact=email).exists():
+    if (
+        email
+        and not get_user_model().objects.filter(username__iexact=email).exists()
+        and not username_is_anothers_email(email)
+    ):
         return email
     return ""

@@ -195,9 +195,10 @@ def push_subscribe(request: HttpRequest, patient: Patient) -> HttpResponse:
         field.clean(endpoint)
     except forms.ValidationError:
         return JsonResponse({"error": _("This is not a notification subscription.")}, status=400)
-    if not endpoint.startswith("https://"):
+    try:
+        save_push_subscription(patient=patient, info=info)
+    except ValueError:
         return JsonResponse({"error": _("This is not a notification subscription.")}, status=400)
-    save_push_subscription(patient=patient, info=info)
     return JsonResponse({"ok": True}, status=201)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinics.throttle import client_ip, too_many
+from clinics.validators import validate_username_not_anothers_email
 from patients.models import Patient, PortalInvitation
 
 
@@ -50,6 +51,10 @@ def activate_portal_login(
         others = User.objects.exclude(pk=patient.user_id) if previous else User.objects
         if others.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("This username is taken. Please choose another.")})
+        try:
+            validate_username_not_anothers_email(username, user_pk=patient.user_id)
+        except ValidationError as error:
+            raise ValidationError({"username": error.messages}) from error
         if previous is not None:
             # Access was revoked; the new invitation switches the same login back on,
             # so the patient's history stays theirs.

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -87,6 +87,12 @@ def patient_required(view: View) -> View:
         patient = patient_of(user)
         if patient is None or user.is_staff or user.is_superuser:
             raise Http404
+        if patient.archived:
+            # Whatever archived the record (the dashboard, the API, the Django admin,
+            # an import): the portal is closed to it, and this session ends.
+            logout(request)
+            messages.error(request, _("Your portal access has ended. Please contact your clinic."))
+            return redirect("login")
         return view(request, patient, *args, **kwargs)
 
     return wrapper

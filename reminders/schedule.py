@@ -4,7 +4,8 @@ unique row per (job, slot) makes exactly one of them queue each run.
 - the reminder scan, every minute;
 - the escalation of urgent alerts nobody acknowledged, every 5 minutes;
 - the inactivity check, once a day from INACTIVITY_HOUR (local time) on, so a day
-  whose workers were down at that hour still gets its check when one starts.
+  whose workers were down at that hour still gets its check when one starts;
+- the audit checkpoints, every hour (clinics.audit_checks).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from clinics.tasks import write_audit_checkpoints
 from prescriptions.tasks import check_inactivity, escalate_urgent_alerts
 
 from .models import RecurringRun
@@ -55,6 +57,9 @@ def run_due(now: datetime | None = None) -> list[str]:
         if _claim("inactivity", day):
             check_inactivity.enqueue()
             queued.append("inactivity")
+    if _claim("audit-checkpoints", minute.replace(minute=0)):
+        write_audit_checkpoints.enqueue()
+        queued.append("audit-checkpoints")
     return queued
 
 

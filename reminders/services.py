@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -170,7 +171,54 @@ def set_calendar_feed(*, patient: Patient, on: bool) -> ReminderPlan:
     return plan
 
 
+def end_reminders(*, patient_id: int) -> None:
+    """What the portal login had set going stops with it: reminders by email and
+    notification, the calendar feed's address (it answers 404 from now on) and
+    every push subscription. The chosen times stay, for a new invitation."""
+    with transaction.atomic():
+        ReminderPlan.objects.filter(patient_id=patient_id).update(
+            by_email=False, by_push=False, calendar_token=None, updated_at=timezone.now()
+        )
+        PushSubscription.objects.filter(patient_id=patient_id).delete()
+
+
+def push_host_allowed(endpoint: str) -> bool:
+    """Whether an endpoint's host is a push service of PUSH_SERVICE_HOSTS (checked
+    again before each send, so a stored subscription never reaches another host)."""
+    try:
+        host = (urlsplit(endpoint).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    for allowed in settings.PUSH_SERVICE_HOSTS:
+        allowed = allowed.strip().lower()
+        if allowed.startswith("."):
+            if host.endswith(allowed) and len(host) > len(allowed):
+                return True
+        elif allowed and host == allowed:
+            return True
+    return False
+
+
+def is_push_service(endpoint: str) -> bool:
+    """What a new subscription must be: https on the standard port, no user part,
+    at an allowed push service."""
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        return False
+    return (
+        parts.scheme == "https"
+        and port in (None, 443)
+        and not parts.username
+        and push_host_allowed(endpoint)
+    )
+
+
 def save_push_subscription(*, patient: Patient, info: dict) -> PushSubscription:
+    """Raises ValueError for an endpoint that is not a known push service."""
+    if not is_push_service(info["endpoint"]):
+        raise ValueError("not a push service")
     keys = info.get("keys") or {}
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=info["endpoint"],
@@ -271,6 +319,10 @@ def _send_push(
     delivered = False
     payload = json.dumps({"title": title, "body": body, "url": reverse("portal:today")})
     for subscription in subscriptions:
+        if not push_host_allowed(subscription.endpoint):
+            # Stored before the allow-list, or the list changed: never POSTed to.
+            gone.append(subscription.pk)
+            continue
         try:
             webpush(
                 subscription_info=subscription.info(),

@@ -71,6 +71,21 @@ def queued_tasks(settings):
     settings.TASKS = QUEUED_TASKS
 
 
+@pytest.fixture
+def handout_store(settings, tmp_path):
+    """The private folder the worker stores handout PDFs in, under tmp_path (and
+    MEDIA_ROOT, the public one, beside it). Returns the folder of the copies."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "handouts": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    return tmp_path / "private" / "handouts"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_attempt_counts():
     """Reset and activation limits count in the cache, which outlives a test's database."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -37,6 +38,9 @@ COLUMNS = [
 ]
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...and a spreadsheet whose list separator is ";" (or tab) splits an unquoted cell
+# there, so a formula may also start after any separator inside a cell.
+FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,\t])( *)(?=[=+\-@\t\r])")
 
 
 class AuditExportForm(forms.Form):
@@ -72,8 +76,11 @@ class AuditExportForm(forms.Form):
 
 
 def safe_cell(value: object) -> str:
+    """The cell with a quote mark before every formula start: at its beginning and
+    after each separator a spreadsheet might split it at. (Every cell is also
+    written quoted, see `audit_export`.)"""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return FORMULA_AFTER_SEPARATOR.sub(r"\1\2'", text)
 
 
 class _Echo:
@@ -142,7 +149,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         object_id="",
         detail={"from": start.isoformat(), "to": end.isoformat()},
     )
-    writer = csv.writer(_Echo())
+    # Every cell quoted: a spreadsheet must not split one at a ";" or a tab inside it.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     # Oldest first, read in chunks: a large log streams without being held in memory.
     rows = audit_rows(events.order_by("at", "id").iterator(chunk_size=2000), names)
     response = StreamingHttpResponse(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -191,11 +193,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else (request.GET or None)
     )
     if request.method == "GET":
-        specs = [
-            ItemSpec.from_item(item)
-            for item in prescription.items.select_related("exercise").order_by("position")
-        ]
-        formset = item_formset(exercises, specs=specs)
+        formset = _saved_formset(prescription, exercises)
         note_form = ChangeNoteForm(
             initial={"change_note": prescription.change_note, "review_on": prescription.review_on}
         )
@@ -209,6 +207,19 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if action.startswith("remove:"):
         # A removed item's fields are not checked: it is going away.
         data[f"items-{action.partition(':')[2]}-DELETE"] = "on"
+    if _names_foreign_exercise(data, action, exercises):
+        # An id outside the clinic's catalog (another clinic's, or none): nothing is
+        # saved, and the page shows the draft as saved with the reason.
+        messages.error(request, _("That exercise is not in your catalog."))
+        return _render_builder(
+            request,
+            prescription,
+            _saved_formset(prescription, exercises),
+            ChangeNoteForm(data),
+            filter_form,
+            exercises,
+            status=400,
+        )
     formset = item_formset(exercises, data=data)
     note_form = ChangeNoteForm(data)
     if not (formset.is_valid() and note_form.is_valid()):
@@ -240,6 +251,32 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         show_refusal(request, error)
         return redirect("prescriptions:edit", pk=prescription.pk)
     return _after_save(request, prescription, action, filter_form)
+
+
+def _saved_formset(prescription: Prescription, exercises: dict[int, Exercise]):
+    specs = [
+        ItemSpec.from_item(item)
+        for item in prescription.items.select_related("exercise").order_by("position")
+    ]
+    return item_formset(exercises, specs=specs)
+
+
+def _names_foreign_exercise(data: Any, action: str, exercises: dict[int, Exercise]) -> bool:
+    """Whether the post names an exercise outside the user's catalog, in an item or
+    in an "add" button."""
+    posted = [
+        value
+        for key, value in data.items()
+        if key.startswith("items-") and key.endswith("-exercise")
+    ]
+    verb, _sep, argument = action.partition(":")
+    if verb == "add":
+        posted.append(argument)
+    for value in posted:
+        value = str(value).strip()
+        if not value.isdigit() or int(value) not in exercises:
+            return True
+    return False
 
 
 def _render_builder(

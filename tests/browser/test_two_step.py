@@ -66,3 +66,34 @@ def test_a_therapist_signs_in_with_a_recovery_code(page, therapist, password):
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/patients/")
     assert page.get_by_text("9 recovery codes are left").is_visible()
+
+
+def test_a_therapist_renews_recovery_codes_and_turns_it_off_with_password_and_app(
+    page, therapist, password
+):
+    login(page, "tess", password)
+    page.goto("/accounts/two-step/")
+    secret = page.get_by_test_id("secret").inner_text()
+    now = time.time()
+    page.get_by_label("Code").fill(app_code(secret, now))
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    first = page.get_by_test_id("recovery-codes").locator("code").first.inner_text()
+    page.goto("/accounts/two-step/")
+    assert_accessible(page)
+
+    # A recovery code does not mint new ones.
+    page.locator("#id_renew-code").fill(first)
+    page.get_by_role("button", name="Get new recovery codes").click()
+    assert page.get_by_text("not a recovery code").first.is_visible()
+
+    time.sleep(1.1)  # the short wait a wrong code earns
+    page.locator("#id_renew-code").fill(app_code(secret, now + 30))
+    page.get_by_role("button", name="Get new recovery codes").click()
+    assert first not in page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
+
+    page.goto("/accounts/two-step/")
+    page.get_by_label("Your password").fill(password)
+    page.locator("#id_code").fill(app_code(secret, now + 60))
+    page.get_by_role("button", name="Turn off").click()
+    assert page.get_by_text("Two-step sign-in is off.").is_visible()
+    assert not TOTPDevice.objects.filter(user=therapist, confirmed=True).exists()

@@ -162,6 +162,44 @@ def test_a_long_log_costs_the_same_few_queries(
 ):
     for _ in range(50):
         audit(action="view", clinic=clinic, actor=therapist, object_type="x")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # + the two-step gate reads the devices
         rows = rows_of(export(therapist_client, date_to="2026-03-11"))
     assert len([r for r in rows if r["object_type"] == "x"]) == 50
+
+
+def test_a_formula_after_a_separator_inside_a_cell_is_defused_and_every_cell_quoted(
+    therapist_client, therapist, clinic
+):
+    """A spreadsheet whose list separator is ";" splits an unquoted cell there."""
+    for label in ("x;=1+1;", "a,+2", "b\t@SUM(A1)", "c; -3"):
+        audit(action="view", clinic=clinic, actor=therapist, actor_label=label, object_type="y")
+    response = export(therapist_client, date_from="2026-03-11", date_to="2026-03-11")
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [r["actor"] for r in rows if r["object_type"] == "y"] == [
+        "x;'=1+1;",
+        "a,'+2",
+        "b\t'@SUM(A1)",
+        "c; '-3",
+    ]
+    assert all(line.startswith('"') and line.endswith('"') for line in body.splitlines())
+    assert '"x;\'=1+1;"' in body
+
+
+def test_denied_rows_never_show_which_ids_other_clinics_hold(
+    therapist_client, therapist, other_clinic_therapist, other_clinic_patient, patient, clinic
+):
+    """The existence oracle: asking for ids and reading which came back "denied"."""
+    from django.test import Client
+
+    therapist_client.get(f"/patients/{other_clinic_patient.pk}/")
+    therapist_client.get("/patients/999999/")
+    rows = rows_of(export(therapist_client, date_from="2026-03-11", date_to="2026-03-11"))
+    assert [r for r in rows if r["action"] == "denied"] == []
+
+    # The owner sees that another clinic asked for their patient, and not who.
+    owner = Client()
+    owner.force_login(other_clinic_therapist)
+    rows = rows_of(export(owner, date_from="2026-03-11", date_to="2026-03-11"))
+    (row,) = [r for r in rows if r["action"] == "denied"]
+    assert (row["patient_id"], row["actor"]) == (str(other_clinic_patient.pk), "another clinic")

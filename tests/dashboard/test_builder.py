@@ -475,3 +475,25 @@ def test_a_review_date_that_is_not_a_date_keeps_the_draft_as_it_was(therapist_cl
     draft.refresh_from_db()
     assert draft.review_on is None
     assert slugs(draft) == before
+
+
+# --- Another clinic's exercise -------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["save", "add:{pk}"])
+def test_another_clinics_exercise_posted_to_the_builder_is_a_400_with_a_message(
+    therapist_client, draft, other_clinic, action
+):
+    theirs = make_exercise_for(other_clinic, "their-own-bridge")
+    before = slugs(draft)
+    data = form_data(draft, action=action.format(pk=theirs.pk))
+    if action == "save":
+        data["items-0-exercise"] = theirs.pk
+
+    response = therapist_client.post(edit_url(draft), data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That exercise is not in your catalog." in page
+    assert "their-own-bridge" not in page and "Their own bridge" not in page
+    assert slugs(draft) == before

@@ -191,7 +191,7 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(
     # Session, user, therapist, clinic, the page (no count: the overview, adherence
     # included, is stored on the patients), audit; the session is not written within
     # the minute.
-    with django_assert_max_num_queries(8):  # + the audit chain: lock, head
+    with django_assert_max_num_queries(9):  # + the audit chain: lock, head; + the two-step gate
         response = therapist_client.get(URL)
     assert len(response.context["page"]) == min(count, 25)
     assert Patient.objects.count() == count

@@ -94,7 +94,9 @@ def test_it_sends_anonymous_visitors_to_the_login(client, patient):
 
 def test_another_clinic_gets_404(stranger_client, patient):
     assert stranger_client.get(url(patient)).status_code == 404
-    assert not AuditEvent.objects.filter(patient_id=patient.pk).exists()
+    # Only the refusal, in the owning clinic's own trail (never the stranger's).
+    events = AuditEvent.objects.filter(patient_id=patient.pk)
+    assert [(e.action, e.clinic_id) for e in events] == [("denied", patient.clinic_id)]
 
 
 def test_an_unknown_patient_gets_404(therapist_client, db):

@@ -8,8 +8,18 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parents[2]
 
 
-GOOD_KEY = "a-long-random-production-secret-" + "x7Q9" * 10
-SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "CENTRA_ENV", "DEBUG", "SITE_URL"}
+# As secrets.token_urlsafe(50) makes one (fixed here, so the tests repeat).
+GOOD_KEY = "Qm3vX9-tLp2RzK8wYb4NcJ7hFd1GsA6eUo0iVq5_TxPn8MyBa3WkDr2Zf7Hj4Lc9Se"
+GOOD_AUDIT_KEY = "another-long-random-secret-for-the-audit-log"
+SETTINGS_VARIABLES = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CENTRA_ENV",
+    "DEBUG",
+    "SITE_URL",
+    "AUDIT_KEY",
+    "CENTRA_SERVING",
+}
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -24,6 +34,7 @@ def _production(**env: str) -> subprocess.CompletedProcess:
     settings = {
         "CENTRA_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
+        "AUDIT_KEY": GOOD_AUDIT_KEY,
         "ALLOWED_HOSTS": "centra.example.org",
         "SITE_URL": "https://centra.example.org",
         **env,
@@ -39,25 +50,88 @@ def test_production_starts_with_a_complete_configuration():
 def test_production_refuses_to_start_without_a_secret_key():
     result = _production(SECRET_KEY="")
     assert result.returncode != 0
-    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+    assert "SECRET_KEY is too weak" in result.stderr
 
 
 def test_production_refuses_a_short_secret_key():
     result = _production(SECRET_KEY="short")
     assert result.returncode != 0
-    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+    assert "shorter than 50 characters" in result.stderr
 
 
 def test_production_refuses_a_long_secret_key_made_of_few_characters():
-    result = _production(SECRET_KEY="ab" * 40)
+    for key in ("ab" * 40, "abcde" * 10 + "abcde"):
+        result = _production(SECRET_KEY=key)
+        assert result.returncode != 0
+        assert "fewer than 20 different characters" in result.stderr
+
+
+def test_production_refuses_a_secret_key_that_repeats_a_pattern():
+    result = _production(SECRET_KEY="abcdefghijklmnopqrstuvwxyz" * 3)
     assert result.returncode != 0
-    assert "at least 5 different characters" in result.stderr
+    assert "it repeats a pattern" in result.stderr
+
+
+def test_production_refuses_the_published_development_keys():
+    for key in (
+        "django-insecure-centra-local-development-key-not-for-production",
+        "django-insecure-" + GOOD_KEY,
+    ):
+        result = _production(SECRET_KEY=key)
+        assert result.returncode != 0
+        assert "published development key" in result.stderr
+
+
+def test_production_refuses_any_host():
+    result = _production(ALLOWED_HOSTS="centra.example.org,*")
+    assert result.returncode != 0
+    assert "not '*'" in result.stderr
+
+
+def test_an_unset_environment_refuses_to_serve_unless_debug_says_it_is_a_local_run():
+    serve = "import config.wsgi; print('started')"
+    result = _run(serve)
+    assert result.returncode != 0
+    assert "CENTRA_ENV is not set" in result.stderr
+    assert "CENTRA_ENV is not set" in _run("import config.asgi").stderr
+    result = _run(
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.PRODUCTION)",
+        DEBUG="1",
+        CENTRA_SERVING="1",
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_worker_refuses_to_start_without_an_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "run_worker", "--help"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "CENTRA_ENV is not set" in result.stderr
+
+
+def test_other_commands_without_an_environment_warn_loudly():
+    result = _run("import django; django.setup(); print('started')")
+    assert result.stdout.strip() == "started"
+    assert "Warning: CENTRA_ENV is not set; running as development" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
     result = _production(ALLOWED_HOSTS="")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    for key in ("", "short", GOOD_KEY):
+        result = _production(AUDIT_KEY=key)
+        assert result.returncode != 0
+        assert "AUDIT_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_with_debug_on():
@@ -92,6 +166,7 @@ def test_production_settings_pass_the_deploy_check():
             },
             "CENTRA_ENV": "production",
             "SECRET_KEY": GOOD_KEY,
+            "AUDIT_KEY": GOOD_AUDIT_KEY,
             "ALLOWED_HOSTS": "centra.example.org",
             "SITE_URL": "https://centra.example.org",
             # Production runs several workers, so rate limits count in one shared cache.
@@ -104,7 +179,11 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_debug_is_off_unless_asked():
-    result = _run("from django.conf import settings; print(settings.DEBUG)", DEBUG="")
+    result = _run(
+        "from django.conf import settings; print(settings.DEBUG)",
+        DEBUG="",
+        CENTRA_ENV="development",
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -121,7 +200,7 @@ def test_health_answers_503_when_the_database_is_unreachable(tmp_path):
         "from django.test import Client;"
         "r = Client().get('/healthz'); print(r.status_code, r.json()['status'])"
     )
-    result = _run(code, SQLITE_PATH=str(missing), DATABASE_URL="")
+    result = _run(code, SQLITE_PATH=str(missing), DATABASE_URL="", CENTRA_ENV="development")
     assert result.stdout.strip() == "503 unavailable", result.stderr
 
 

@@ -22,7 +22,7 @@ def test_loading_the_urls_does_not_import_weasyprint():
         text=True,
         check=True,
         cwd=settings.BASE_DIR,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": ""},
+        env={"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "", "CENTRA_ENV": "development"},
     )
     assert result.stdout.strip() == "False"
 
@@ -34,7 +34,12 @@ def _session_engine(**environ: str) -> str:
         text=True,
         check=True,
         cwd=settings.BASE_DIR,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "", **environ},
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PATH": "",
+            "CENTRA_ENV": "development",
+            **environ,
+        },
     )
     return result.stdout.strip()
 

@@ -164,3 +164,22 @@ def test_it_audits_every_portal_page_it_shows(patient_client, patient, own, chec
         "log-form",
         "logged",
     }
+
+
+def test_a_patient_archived_by_any_path_is_refused_by_the_portal(patient_client, patient, own):
+    """Archived outside the dashboard (the Django admin, an import): no revoke ran."""
+    assert patient_client.get(reverse("portal:today")).status_code == 200
+    type(patient).objects.filter(pk=patient.pk).update(archived=True)
+
+    for url in (
+        reverse("portal:today"),
+        reverse("portal:progress"),
+        reverse("portal:log", args=[own["item"].pk]),
+    ):
+        patient_client.force_login(patient.user)
+        response = patient_client.get(url, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("login"), url
+        assert "Your portal access has ended" in response.content.decode()
+    # The session ended too: an un-archived record does not bring it back.
+    type(patient).objects.filter(pk=patient.pk).update(archived=False)
+    assert patient_client.get(reverse("portal:today"))["Location"].startswith(reverse("login"))

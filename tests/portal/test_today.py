@@ -98,7 +98,9 @@ def test_it_costs_the_same_queries_however_many_logs_there_are(
                 repetitions_done=10,
                 logged_at=timezone.now(),
             )
-    with django_assert_max_num_queries(15):  # + the audit chain, + outcome measures due
+    with django_assert_max_num_queries(
+        16
+    ):  # + the audit chain, + outcome measures due, + two-step gate
         response = patient_client.get(reverse("portal:today"))
     assert response.content.decode().count("Logged 3 times today.") == 7
 

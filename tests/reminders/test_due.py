@@ -191,10 +191,11 @@ def device_keys() -> dict:
 
 @pytest.mark.parametrize("status", [201, 410])
 def test_a_push_reminder_reaches_the_device_and_a_gone_device_is_forgotten(
-    plan, patient, vapid, status
+    plan, patient, vapid, status, settings
 ):
     from reminders.models import PushSubscription
 
+    settings.PUSH_SERVICE_HOSTS = ["127.0.0.1"]  # this test's stand-in push service
     service = PushService(status)
     try:
         keys = device_keys()
@@ -220,3 +221,25 @@ def test_a_push_reminder_reaches_the_device_and_a_gone_device_is_forgotten(
         assert sent == 0
         assert not SentReminder.objects.exists()
         assert not PushSubscription.objects.exists()
+
+
+def test_a_stored_subscription_at_an_unknown_host_is_never_sent_to_and_is_forgotten(
+    plan, patient, vapid
+):
+    """Say a subscription was stored before the allow-list, pointing inside the network."""
+    from reminders.models import PushSubscription
+
+    service = PushService(201)
+    try:
+        keys = device_keys()
+        PushSubscription.objects.create(
+            patient=patient, endpoint=service.url, p256dh=keys["p256dh"], auth=keys["auth"]
+        )
+        plan.by_email, plan.by_push = False, True
+        plan.save()
+        sent = send_due(due_reminders(AT_NINE))
+    finally:
+        service.close()
+    assert service.received == []
+    assert sent == 0
+    assert not PushSubscription.objects.exists()

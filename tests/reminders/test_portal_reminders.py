@@ -123,6 +123,85 @@ def test_a_device_subscription_is_stored_and_junk_is_a_400(patient_client, patie
     assert junk.status_code == 400
     plain_http = {"endpoint": "http://push.example/x", "keys": {"p256dh": "a", "auth": "b"}}
     assert patient_client.post(url, plain_http, content_type="application/json").status_code == 400
-    good = {"endpoint": "https://push.example/abc", "keys": {"p256dh": "key", "auth": "secret"}}
+    good = {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+        "keys": {"p256dh": "key", "auth": "secret"},
+    }
     assert patient_client.post(url, good, content_type="application/json").status_code == 201
     assert PushSubscription.objects.get().patient == patient
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://push.example/abc",  # not a push service
+        "https://169.254.169.254/latest/meta-data",  # the cloud's metadata address
+        "https://localhost/admin",
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://fcm.googleapis.com:8443/x",
+        "https://user@fcm.googleapis.com/x",
+        "http://fcm.googleapis.com/x",
+        "https://notify.windows.com.example/x",
+    ],
+)
+def test_a_subscription_outside_the_known_push_services_is_refused(
+    patient_client, patient, endpoint
+):
+    info = {"endpoint": endpoint, "keys": {"p256dh": "key", "auth": "secret"}}
+    response = patient_client.post(
+        reverse("portal:push_subscribe"), info, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGx",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ],
+)
+def test_the_browsers_push_services_are_accepted(patient_client, endpoint):
+    info = {"endpoint": endpoint, "keys": {"p256dh": "key", "auth": "secret"}}
+    response = patient_client.post(
+        reverse("portal:push_subscribe"), info, content_type="application/json"
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_an_allow_list_setting_admits_a_clinics_own_push_relay(patient_client, settings):
+    settings.PUSH_SERVICE_HOSTS = ["push.clinic.example"]
+    info = {"endpoint": "https://push.clinic.example/x", "keys": {"p256dh": "k", "auth": "s"}}
+    response = patient_client.post(
+        reverse("portal:push_subscribe"), info, content_type="application/json"
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_revoking_portal_access_ends_the_feed_push_and_reminders(
+    client, patient, prescription, django_capture_on_commit_callbacks
+):
+    plan = ReminderPlan.objects.create(
+        patient=patient, times=["09:00"], by_email=True, by_push=True
+    )
+    token = plan.new_calendar_token()
+    plan.save()
+    PushSubscription.objects.create(
+        patient=patient, endpoint="https://fcm.googleapis.com/fcm/send/x", p256dh="k", auth="s"
+    )
+    assert client.get(reverse("portal:calendar_feed", kwargs={"token": token})).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        patient.revoke_portal_access()
+
+    assert client.get(reverse("portal:calendar_feed", kwargs={"token": token})).status_code == 404
+    assert not PushSubscription.objects.filter(patient=patient).exists()
+    plan.refresh_from_db()
+    assert (plan.by_email, plan.by_push, plan.calendar_token) == (False, False, None)
+    assert plan.times == ["09:00"]  # kept for a new invitation

@@ -87,14 +87,15 @@ def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
 @pytest.mark.django_db
 def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_tasks):
     now = datetime(2026, 3, 11, 14, 0, 5, tzinfo=UTC)
-    assert run_due(now) == ["reminders", "escalation", "inactivity"]
+    assert run_due(now) == ["reminders", "escalation", "inactivity", "audit-checkpoints"]
     # A second worker's scheduler, the same minute: nothing more.
     assert run_due(now + timedelta(seconds=20)) == []
     assert run_due(now + timedelta(minutes=1)) == ["reminders"]
     assert run_due(now + timedelta(minutes=5)) == ["reminders", "escalation"]
+    assert run_due(now + timedelta(hours=1)) == ["reminders", "escalation", "audit-checkpoints"]
     assert RecurringRun.objects.filter(name="inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
-    assert DBTaskResult.objects.filter(task_path__endswith="escalate_urgent_alerts").count() == 2
+    assert DBTaskResult.objects.filter(task_path__endswith="escalate_urgent_alerts").count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,16 +115,15 @@ def test_old_finished_tasks_and_slots_are_pruned_and_recent_ones_kept(queued_tas
 
 @pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
 def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
-    queued_tasks, settings, tmp_path, patient, therapist, django_capture_on_commit_callbacks
+    queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
     draft = make_prescription(patient, therapist, activate=False)
     with django_capture_on_commit_callbacks(execute=True):
         activate_prescription(prescription=draft)
     assert DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf").count() == 1
     work_through_queue()
     # The therapist's copy and the patient's (their footers differ).
-    stored = sorted((tmp_path / "handouts").glob(f"handout-{draft.pk}-v*.pdf"))
+    stored = sorted(handout_store.glob(f"handout-{draft.pk}-v*.pdf"))
     assert len(stored) == 2
     assert all(path.read_bytes().startswith(b"%PDF") for path in stored)
 
@@ -143,15 +143,14 @@ def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_version_leaves_only_its_own_stored_handouts(
-    queued_tasks, settings, tmp_path, patient, therapist, django_capture_on_commit_callbacks
+    queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
     other_patient = make_patient(patient.clinic, first_name="Other")
     with django_capture_on_commit_callbacks(execute=True):
         first = make_prescription(patient, therapist)
         others = make_prescription(other_patient, therapist)
     work_through_queue()
-    folder = tmp_path / "handouts"
+    folder = handout_store
     assert len(list(folder.glob(f"handout-{first.pk}-*.pdf"))) == 2
     (folder / f"handout-{first.pk}-v1-0000stale.pdf").write_bytes(b"%PDF old layout")
 
@@ -173,9 +172,8 @@ def test_a_new_version_leaves_only_its_own_stored_handouts(
 
 @pytest.mark.django_db
 def test_the_handout_is_rendered_inline_when_the_worker_has_not_made_it(
-    settings, tmp_path, patient_client, prescription
+    handout_store, patient_client, prescription
 ):
-    settings.MEDIA_ROOT = tmp_path
     response = patient_client.get(reverse("handouts:pdf", args=[prescription.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
@@ -234,7 +232,11 @@ def test_invitation_and_password_reset_emails_are_queued_and_sent_by_the_worker(
     client.logout()
     client.post(reverse("password_reset"), {"email": therapist.email})
     assert mail.outbox == []  # nothing goes out inside the request
-    assert DBTaskResult.objects.filter(task_path="clinics.tasks.send_email").count() == 2
+    # Queued by id (the worker composes each email): no link in the queue table.
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "config.tasks.send_password_reset",
+        "dashboard.tasks.send_portal_invitation",
+    ]
 
     work_through_queue()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(

@@ -1,26 +1,37 @@
-"""The audit log is a hash chain per clinic; verify_audit finds any edited,
-deleted or inserted row."""
+"""The audit log is a keyed chain per clinic with signed checkpoints; verify_audit
+finds any edited, deleted, inserted or recomputed row, and chains cut short."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from clinics.models import AuditEvent, audit
+from clinics.audit_chain import GENESIS, event_hash, fields_of
+from clinics.models import AuditCheckpoint, AuditEvent, audit
 
 
-def verify() -> str:
+def verify(*args) -> str:
     out = StringIO()
-    call_command("verify_audit", stdout=out)
+    call_command("verify_audit", *args, stdout=out)
     return out.getvalue()
 
 
-def broken() -> str:
+def broken(*args) -> str:
     out = StringIO()
     with pytest.raises(CommandError, match="altered"):
-        call_command("verify_audit", stdout=out)
+        call_command("verify_audit", *args, stdout=out)
     return out.getvalue()
+
+
+def export_checkpoints(tmp_path, *args) -> str:
+    """What the operator ships off the server: the exported lines, in a file."""
+    out = StringIO()
+    call_command("audit_checkpoints", *args, stdout=out)
+    path = tmp_path / "checkpoints.jsonl"
+    path.write_text(out.getvalue())
+    return str(path)
 
 
 def raw(sql: str, params: list) -> None:
@@ -71,3 +82,104 @@ def test_deleting_a_user_does_not_break_the_chain(events, therapist):
     therapist.delete()
     assert "Harbour Physio (harbour): 3 events" in verify()
     assert AuditEvent.objects.filter(actor_label="tess").count() == 3
+
+
+def test_the_actor_is_covered_by_the_mac(events, colleague):
+    raw("UPDATE audit SET actor_id = %s WHERE id = %s", [colleague.pk, events[1].pk])
+    assert f"event {events[1].pk} was changed" in broken()
+
+
+def test_a_chain_recomputed_without_the_key_is_detected(events):
+    """Whoever can write to the database edits a row and rebuilds the links with the
+    public algorithm: without AUDIT_KEY the MACs cannot be made."""
+    raw("UPDATE audit SET detail = %s WHERE id = %s", ['{"n": 99}', events[1].pk])
+    prev = GENESIS
+    for event in AuditEvent.objects.filter(clinic=events[0].clinic).order_by("id"):
+        event.prev_hash = prev
+        event.hash = event_hash(**fields_of(event))
+        raw(
+            "UPDATE audit SET prev_hash = %s, hash = %s WHERE id = %s", [prev, event.hash, event.pk]
+        )
+        prev = event.hash
+    report = broken()
+    assert f"event {events[0].pk} was changed" in report
+    assert "recomputed without the audit key" in report
+
+
+def test_another_key_does_not_verify(events, settings):
+    settings.AUDIT_KEY = "another-key-entirely-" + "x" * 20
+    assert "was changed" in broken()
+
+
+def test_checkpoints_are_written_for_chains_that_grew(
+    events, patient, therapist, other_clinic_patient
+):
+    call_command("audit_checkpoints", stdout=StringIO())
+    points = list(AuditCheckpoint.objects.values_list("clinic_id", "count"))
+    assert points == [(patient.clinic_id, 3), (other_clinic_patient.clinic_id, 3)]
+    call_command("audit_checkpoints", stdout=StringIO())
+    assert AuditCheckpoint.objects.count() == 2  # nothing grew
+    audit(action="view", target=patient, actor=therapist)
+    call_command("audit_checkpoints", stdout=StringIO())
+    assert AuditCheckpoint.objects.count() == 3
+    assert "ok      Harbour Physio (harbour): 4 events" in verify()
+
+
+def test_the_export_prints_json_lines_after_the_last_shipped_one(events):
+    out = StringIO()
+    call_command("audit_checkpoints", stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) == 2
+    assert set(lines[0]) == {"id", "clinic", "count", "head", "at", "mac"}
+    assert lines[0]["head"] == events[2].hash
+    out = StringIO()
+    call_command("audit_checkpoints", "--after", str(lines[0]["id"]), "--no-write", stdout=out)
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [lines[1]["id"]]
+
+
+def test_verify_audit_detects_the_newest_rows_deleted(events):
+    call_command("audit_checkpoints", stdout=StringIO())
+    raw("DELETE FROM audit WHERE id = %s", [events[2].pk])
+    report = broken()
+    assert "Harbour Physio (harbour): the newest events were deleted" in report
+    assert "counted 3 events, the chain has 2" in report
+
+
+def test_verify_audit_detects_every_event_deleted(events):
+    call_command("audit_checkpoints", stdout=StringIO())
+    raw("DELETE FROM audit WHERE clinic_id = %s", [events[0].clinic_id])
+    assert "Harbour Physio (harbour): every event was deleted" in broken()
+
+
+def test_rows_deleted_and_new_ones_written_in_their_place_are_detected(events, patient, therapist):
+    call_command("audit_checkpoints", stdout=StringIO())
+    raw("DELETE FROM audit WHERE id = %s", [events[2].pk])
+    audit(action="view", target=patient, actor=therapist, detail={"n": "stand-in"})
+    assert "counted as number 3: the chain was rewritten" in broken()
+
+
+def test_an_exported_checkpoint_catches_what_deleting_the_stored_ones_hides(events, tmp_path):
+    exported = export_checkpoints(tmp_path)
+    raw("DELETE FROM audit WHERE clinic_id = %s", [events[0].clinic_id])
+    AuditCheckpoint.objects.all().delete()
+    assert "ok      Harbour Physio (harbour): 0 events" in verify()  # nothing left to compare
+
+    report = broken("--checkpoints", exported)
+    assert "every event was deleted" in report
+    assert "checkpoints.jsonl:1" in report
+
+
+def test_a_forged_checkpoint_is_reported(events, tmp_path):
+    exported = export_checkpoints(tmp_path)
+    lines = [json.loads(line) for line in (tmp_path / "checkpoints.jsonl").read_text().splitlines()]
+    lines[0]["count"] = 2
+    (tmp_path / "checkpoints.jsonl").write_text("\n".join(json.dumps(x) for x in lines))
+    AuditCheckpoint.objects.all().delete()
+    assert "does not carry a valid MAC" in broken("--checkpoints", exported)
+
+
+def test_a_checkpoint_file_that_is_not_json_is_a_clear_error(events, tmp_path):
+    path = tmp_path / "junk.jsonl"
+    path.write_text("not json\n")
+    with pytest.raises(CommandError, match="line 1: not a checkpoint"):
+        call_command("verify_audit", "--checkpoints", str(path), stdout=StringIO())

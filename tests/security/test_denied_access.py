@@ -1,5 +1,7 @@
 """Asking for another clinic's or another patient's record answers 404, like a
-missing one, and leaves a "denied" audit event with the id asked for."""
+missing one, and leaves a "denied" audit event with the id asked for: in the
+owning clinic's trail, never in the asking clinic's (where it would tell which ids
+exist elsewhere)."""
 
 from django.urls import reverse
 
@@ -19,9 +21,16 @@ def test_a_therapist_asking_for_another_clinics_patient_is_recorded(
 
     assert response.status_code == 404
     (event,) = denied()
-    assert (event.actor, event.clinic, event.object_type) == (therapist, clinic, "patient")
+    assert (event.actor, event.clinic, event.object_type) == (
+        therapist,
+        other_clinic_patient.clinic,
+        "patient",
+    )
+    assert event.actor_label == "another clinic"  # no other clinic's user named to the owner
     assert event.detail["asked_for"] == str(other_clinic_patient.pk)
-    assert event.patient_id is None  # the other clinic's patient is not named in this log
+    assert event.detail["from_another_clinic"] is True
+    assert event.patient_id == other_clinic_patient.pk
+    assert not AuditEvent.objects.filter(action="denied", clinic=clinic).exists()
 
 
 def test_an_id_that_exists_nowhere_is_a_plain_404(therapist_client):
@@ -35,7 +44,7 @@ def test_an_api_key_asking_for_another_clinics_patient_is_recorded(clinic, other
 
     assert response.status_code == 404
     (event,) = denied()
-    assert (event.actor_label, event.clinic) == ("api-key:EHR", clinic)
+    assert (event.actor_label, event.clinic) == ("another clinic", other_clinic_patient.clinic)
     assert event.object_id == str(other_clinic_patient.pk)
 
 

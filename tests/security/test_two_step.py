@@ -111,25 +111,59 @@ def test_the_setup_page_keeps_its_secret_across_reloads(therapist_client, therap
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, therapist, enrolled):
+    device, _ = enrolled
     sign_in_verified(client, therapist)
-    page = client.post(reverse("two_step_codes"))
+    page = client.post(reverse("two_step_codes"), {"renew-code": code_for(device)})
     codes = recovery_codes(page)
     assert len(codes) == 10
     stored = set(StaticToken.objects.values_list("token", flat=True))
     assert stored == set(codes)
     assert "code0000" not in stored
-    assert mfa_events(therapist) == ["recovery_codes_renewed"]
+    assert mfa_events(therapist) == ["code_accepted", "recovery_codes_renewed"]
 
 
-def test_turning_it_off_takes_a_current_code(client, therapist, enrolled, frozen_clock):
+def test_new_recovery_codes_need_a_code_from_the_app(client, therapist, enrolled):
+    _, old_codes = enrolled
+    sign_in_verified(client, therapist)
+    for code in ("", "000000", old_codes[0]):
+        page = client.post(reverse("two_step_codes"), {"renew-code": code})
+        assert page.status_code == 400
+        assert recovery_codes(page) == []
+    assert "not a recovery code" in page.content.decode()
+    assert set(StaticToken.objects.values_list("token", flat=True)) == set(old_codes)
+    assert "recovery_codes_renewed" not in mfa_events(therapist)
+
+
+def test_a_session_that_did_not_pass_the_code_step_gets_no_new_recovery_codes(
+    client, therapist, enrolled, password
+):
+    """The attack: a password-only session mints codes, then turns the app off."""
+    device, old_codes = enrolled
+    client.force_login(therapist)  # signed in before the app was set up
+    response = client.post(reverse("two_step_codes"), {"renew-code": code_for(device)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)  # signed out by the gate
+    response = client.post(
+        reverse("two_step_disable"), {"password": password, "code": code_for(device)}
+    )
+    assert response["Location"].startswith(LOGIN)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == set(old_codes)
+    assert TOTPDevice.objects.filter(user=therapist, confirmed=True).exists()
+
+
+def test_turning_it_off_takes_the_password_and_a_current_code(
+    client, therapist, enrolled, frozen_clock, password
+):
     device, _ = enrolled
     sign_in_verified(client, therapist)
-    page = client.post(reverse("two_step_disable"), {"code": "123456"})
+    page = client.post(reverse("two_step_disable"), {"password": password, "code": "123456"})
     assert page.status_code == 400
     assert TOTPDevice.objects.filter(user=therapist).exists()
 
     frozen_clock.shift(timedelta(minutes=1))  # past the wait a wrong code earns
-    response = client.post(reverse("two_step_disable"), {"code": code_for(device)})
+    response = client.post(
+        reverse("two_step_disable"), {"password": password, "code": code_for(device)}
+    )
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=therapist).exists()
@@ -152,6 +186,43 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 def test_the_pages_refuse_the_wrong_method(therapist_client):
     assert therapist_client.get(reverse("two_step_codes")).status_code == 405
     assert therapist_client.get(reverse("two_step_disable")).status_code == 405
+
+
+def test_turning_it_off_refuses_a_wrong_password_even_with_the_right_code(
+    client, therapist, enrolled
+):
+    device, _ = enrolled
+    sign_in_verified(client, therapist)
+    page = client.post(
+        reverse("two_step_disable"), {"password": "not-my-password", "code": code_for(device)}
+    )
+    assert page.status_code == 400
+    assert "That password is not right." in page.content.decode()
+    assert TOTPDevice.objects.filter(user=therapist).exists()
+    assert "disabled" not in mfa_events(therapist)
+
+
+def test_a_recovery_code_cannot_turn_it_off(client, therapist, enrolled, password):
+    _, codes = enrolled
+    sign_in_verified(client, therapist)
+    page = client.post(reverse("two_step_disable"), {"password": password, "code": codes[0]})
+    assert page.status_code == 400
+    assert "not a recovery code" in page.content.decode()
+    assert TOTPDevice.objects.filter(user=therapist).exists()
+    assert StaticToken.objects.filter(token=codes[0]).exists()  # not used up either
+
+
+def test_an_app_set_up_elsewhere_signs_out_sessions_opened_before(client, therapist, password):
+    """The gate reads the devices on each request, not what the session saw at sign-in."""
+    sign_in(client, "tess", password)
+    assert client.get(reverse("patients:list")).status_code == 200
+    make_authenticator(therapist)  # set up from another browser
+
+    response = client.get(reverse("patients:list"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert signed_in_user(client).startswith(LOGIN)
 
 
 # Signing in
@@ -309,6 +380,13 @@ def test_a_clinic_administrator_can_require_it(therapist_client, clinic):
             "inactivity_alert_days": 3,
             "adherence_alert_percent": 50,
             "outcome_interval_days": 14,
+            "opens_at": "08:00",
+            "closes_at": "18:00",
+            "open_days": ["1", "2", "3", "4", "5"],
+            "urgent_escalation_hours": 2,
+            "progression_good_days": 2,
+            "progression_unchanged_days": 3,
+            "progression_pain_free_days": 3,
             "require_mfa": "on",
         },
     )
@@ -337,7 +415,7 @@ def test_a_required_app_cannot_be_turned_off(client, therapist, clinic, enrolled
     clinic.save()
     sign_in_verified(client, therapist)
     assert "cannot be turned off" in client.get(TWO_STEP).content.decode()
-    client.post(reverse("two_step_disable"), {"code": code_for(device)})
+    client.post(reverse("two_step_disable"), {"password": "unused", "code": code_for(device)})
     assert TOTPDevice.objects.filter(user=therapist).exists()
 
 

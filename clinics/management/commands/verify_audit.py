@@ -1,48 +1,66 @@
+import json
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinics.audit_chain import GENESIS, event_hash, fields_of
-from clinics.models import AuditEvent, Clinic
+from clinics.audit_checks import Checkpoint, chain_problems, parse_checkpoint, stored_checkpoints
+from clinics.models import AuditEvent, Clinic, current_audit_key
 
 
-def first_broken_link(events) -> str | None:
-    """Walk one clinic's events in order; describe the first that does not hold."""
-    expected_prev = GENESIS
-    previous_id = None
-    for event in events:
-        if event.prev_hash != expected_prev:
-            after = f"event {previous_id}" if previous_id else "the start of the chain"
-            return (
-                f"event {event.id} does not follow {after}: an event before it was "
-                "deleted, inserted or changed"
-            )
-        if event.hash != event_hash(**fields_of(event)):
-            return f"event {event.id} was changed after it was written"
-        expected_prev = event.hash
-        previous_id = event.id
-    return None
+def read_checkpoint_file(path: str) -> list[Checkpoint]:
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+    points = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            points.append(parse_checkpoint(json.loads(line), source=f"{path}:{number}"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommandError(f"{path}, line {number}: not a checkpoint ({exc}).") from exc
+    return points
 
 
 class Command(BaseCommand):
     help = (
-        "Check that the audit log was not altered: recompute each clinic's hash chain "
-        "and report the first broken link. Exits with an error if one is broken."
+        "Check that the audit log was not altered: recompute each clinic's keyed chain "
+        "and hold it against the checkpoints (those in the database and any exported "
+        "copies given with --checkpoints). Reports edited, deleted, inserted, "
+        "recomputed and cut-off chains; exits with an error if any is found."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--checkpoints",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="JSON lines written by `audit_checkpoints` and kept off the server.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        chains: list[tuple[str, int | None]] = [
-            (f"{clinic.name} ({clinic.slug})", clinic.pk) for clinic in Clinic.objects.all()
-        ]
-        chains.append(("events without a clinic", None))
+        key = current_audit_key()
+        points = list(stored_checkpoints())
+        for path in options["checkpoints"]:
+            points += read_checkpoint_file(path)
+        labels: dict[int | None, str] = {
+            clinic.pk: f"{clinic.name} ({clinic.slug})" for clinic in Clinic.objects.order_by("pk")
+        }
+        for point in points:
+            labels.setdefault(point.clinic_id, f"clinic {point.clinic_id} (not in the database)")
+        labels.setdefault(None, "events without a clinic")
         broken = 0
-        for label, clinic_id in chains:
+        for clinic_id, label in labels.items():
             events = AuditEvent.objects.filter(clinic_id=clinic_id).order_by("id").iterator()
-            problem = first_broken_link(events)
-            count = AuditEvent.objects.filter(clinic_id=clinic_id).count()
-            if problem:
+            mine = [point for point in points if point.clinic_id == clinic_id]
+            count, problems = chain_problems(events, mine, key)
+            if problems:
                 broken += 1
-                self.stdout.write(f"BROKEN  {label}: {problem}")
+                for problem in problems:
+                    self.stdout.write(f"BROKEN  {label}: {problem}")
             else:
                 self.stdout.write(f"ok      {label}: {count} events")
         if broken:
