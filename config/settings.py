@@ -358,6 +358,28 @@ STORAGES = {
     },
 }
 
+# On several hosts the handout copies the worker renders live in an S3-compatible object
+# store that every app and worker host reads (docs/deployment.md); one host keeps them on
+# its own disk (PRIVATE_FILES_ROOT). Either way they are private: only the signed-in,
+# audited handout views read them, never a public URL.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["handouts"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", "centra"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": True,
+        },
+    }
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")

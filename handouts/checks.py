@@ -7,15 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.files.storage import FileSystemStorage
 
 from .stored import handout_storage
 
 
 @register()
 def handouts_stored_privately(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    location = getattr(handout_storage(), "location", None)
-    if location is None:  # not on this machine's disk (an object store)
+    storage = handout_storage()
+    if not isinstance(storage, FileSystemStorage):  # an object store: not under /media/
         return []
+    location = storage.location
     stored, public = Path(location).resolve(), Path(settings.MEDIA_ROOT).resolve()
     if stored == public or public in stored.parents:
         return [
