@@ -9,6 +9,7 @@ people write between groups of digits.
 from __future__ import annotations
 
 import re
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +66,18 @@ def tel_link(value: str) -> str:
     if not digits or not PHONE_FORMAT.fullmatch(value):
         return ""
     return f"tel:{'+' if value.startswith('+') else ''}{digits}"
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name this machine knows (from the system or `tzdata`)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name, e.g. "Europe/Madrid" or "America/Los_Angeles"."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone. Use a name such as Europe/Madrid."),
+            params={"value": value},
+            code="time_zone",
+        )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinics.forms import time_zone_choices
 from clinics.models import Clinic
 
 from .models import Patient, waking_hours_problem
@@ -29,6 +30,7 @@ class PatientForm(forms.ModelForm):
             "starting_location",
             "wake_start",
             "wake_end",
+            "time_zone",
         ]
         widgets = {
             "wake_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -59,6 +61,11 @@ class PatientForm(forms.ModelForm):
             *self.fields["directional_preference"].choices[1:],
         ]
         self.fields["wake_start"].required = self.fields["wake_end"].required = False
+        self.fields["time_zone"].widget = forms.Select(
+            choices=time_zone_choices(
+                _("The clinic's (%(zone)s)") % {"zone": clinic.time_zone.replace("_", " ")}
+            )
+        )
         self.fields["starting_location"].choices = [
             ("", _("Not recorded")),
             *self.fields["starting_location"].choices[1:],
@@ -125,6 +132,17 @@ class WakingHoursForm(forms.Form):
         label=_("I usually go to bed at"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    time_zone = forms.ChoiceField(
+        label=_("My time zone"),
+        required=False,
+        help_text=_("Change it when you travel: reminders and your day follow it."),
+    )
+
+    def __init__(self, *args, clinic_zone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(
+            _("My clinic's (%(zone)s)") % {"zone": clinic_zone.replace("_", " ")}
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

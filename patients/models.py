@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import time, timedelta
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, ScopedQuerySet, clinic_of
+from clinics.models import Clinic, ScopedQuerySet, clinic_of, zone_named
+from clinics.validators import validate_time_zone
 
 
 class Classification(models.TextChoices):
@@ -79,12 +81,15 @@ MIN_WAKING_HOURS = 6
 
 def waking_hours_problem(wake_start: time | None, wake_end: time | None) -> str | None:
     """What is wrong with these waking hours, in words for the person who typed them
-    (None: nothing). Every page and the API check hours with it."""
+    (None: nothing). Every page and the API check hours with it. Hours may cross
+    midnight (a night shift: up at 22:00, to bed at 06:00)."""
     if wake_start is None or wake_end is None:
         return None
-    if wake_end <= wake_start:
-        return str(_("Bedtime must be later than the time of waking up."))
-    awake = (wake_end.hour * 60 + wake_end.minute) - (wake_start.hour * 60 + wake_start.minute)
+    if wake_end == wake_start:
+        return str(_("Bedtime must be another time than the time of waking up."))
+    awake = (
+        (wake_end.hour * 60 + wake_end.minute) - (wake_start.hour * 60 + wake_start.minute)
+    ) % (24 * 60)
     if awake < MIN_WAKING_HOURS * 60:
         return str(
             _("Waking hours must span at least %(hours)d hours: the sessions are spread over them.")
@@ -195,6 +200,13 @@ class Patient(models.Model):
         help_text=_("Sessions of the program are spread over the waking hours."),
     )
     wake_end = models.TimeField(_("goes to bed at"), default=time(20, 0))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Empty: the clinic's. Reminders and the day's sessions follow this zone."),
+    )
     # The waking hours before each change, oldest first: [last day they applied
     # (ISO date), wake_start, wake_end]. Adherence counts each past day with the hours
     # of that day, so a change does not rewrite what was kept up before it.
@@ -282,9 +294,6 @@ class Patient(models.Model):
                 condition=Q(painful_side__in=["", *PainfulSide.values]),
                 name="patient_painful_side_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -302,6 +311,20 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone the patient's days run in: their own, else their clinic's.
+        Reminders, adherence days, the portal's "today" and the daily questions use it."""
+        return zone_named(self.time_zone or self.clinic.time_zone)
+
+    def local_now(self, moment: datetime | None = None) -> datetime:
+        """`moment` (default now) on the patient's clock."""
+        return timezone.localtime(moment or timezone.now(), self.zone)
+
+    def local_date(self, moment: datetime | None = None) -> date:
+        """The patient's calendar day at `moment` (default now)."""
+        return self.local_now(moment).date()
 
     @property
     def has_portal_access(self) -> bool:

@@ -280,7 +280,7 @@ def set_waking_hours(
         )
         before = previous or (stored["wake_start"], stored["wake_end"])
         earlier = adherence.hours_before_today(
-            stored["earlier_waking_hours"], before, (wake_start, wake_end), timezone.localdate()
+            stored["earlier_waking_hours"], before, (wake_start, wake_end), patient.local_date()
         )
         patient.wake_start, patient.wake_end = wake_start, wake_end
         patient.earlier_waking_hours = earlier
@@ -863,7 +863,7 @@ def record_paper_log(
         )
         if outcome.created:
             _check, alert = record_red_flag_check(
-                patient=patient, answered_yes=red_flags, on=timezone.localdate(logged_at)
+                patient=patient, answered_yes=red_flags, on=patient.local_date(logged_at)
             )
             if alert is not None and alert not in outcome.alerts:
                 outcome.alerts.append(alert)
@@ -871,8 +871,8 @@ def record_paper_log(
 
 
 def red_flags_due(patient: Patient, *, on: date | None = None) -> bool:
-    """True while the patient has not answered the red-flag questions today."""
-    day = on or timezone.localdate()
+    """True while the patient has not answered the red-flag questions today (their day)."""
+    day = on or patient.local_date()
     return not RedFlagCheck.objects.filter(patient=patient, checked_on=day).exists()
 
 
@@ -888,7 +888,7 @@ def record_red_flag_check(
     unknown = set(answers) - set(RedFlag.values)
     if unknown:
         raise ValidationError({"answered_yes": _("Unknown red-flag question.")})
-    day = on or timezone.localdate()
+    day = on or patient.local_date()
     with transaction.atomic():
         _lock_patient(patient.pk)
         check, created = RedFlagCheck.objects.get_or_create(

@@ -56,6 +56,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "starting_location",
             "wake_start",
             "wake_end",
+            "time_zone",
             "archived",
             "has_portal_login",
             "adherence",
@@ -64,6 +65,12 @@ class PatientSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "has_portal_login", "adherence", "created_at", "updated_at"]
         extra_kwargs = {
+            "time_zone": {
+                "help_text": (
+                    "The patient's own IANA time zone (e.g. America/Los_Angeles); empty: "
+                    "the clinic's. Reminders, adherence days and the daily questions follow it."
+                )
+            },
             "archived": {
                 "help_text": (
                     "Archiving ends the patient's portal access (their login is switched off "

@@ -30,6 +30,7 @@ from prescriptions.models import (
 )
 from prescriptions.progress import attach_adherence, location_trend
 from prescriptions.services import URGENT_FIRST, set_waking_hours
+from prescriptions.time_zones import set_time_zone
 from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
@@ -94,8 +95,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if query.get("suggestion"):
         patients = patients.filter(progress_suggestion=query["suggestion"])
     # Patients who need attention now come first, urgent ones before the rest.
+    # The clinic: each row's adherence is counted in the patient's zone, maybe the clinic's.
     patients = patients.in_list_order(query.get("sort") or "name").select_related(
-        "suggested_exercise"
+        "suggested_exercise", "clinic"
     )
     page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
     attach_adherence(page.object_list)
@@ -161,6 +163,8 @@ def _save_patient(form: PatientForm) -> Patient | None:
                     wake_end=patient.wake_end,
                     previous=(form.initial["wake_start"], form.initial["wake_end"]),
                 )
+            if "time_zone" in form.changed_data and known:
+                set_time_zone(patient=patient, time_zone=patient.time_zone)
             return patient
     except IntegrityError:
         form.add_error(

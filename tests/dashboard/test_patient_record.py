@@ -163,7 +163,7 @@ def test_a_patient_cannot_use_the_dashboard_forms(patient_client, patient):
     assert patient_client.post(url).status_code == 403
 
 
-def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refused(
+def test_the_therapist_sets_the_waking_hours_and_too_short_a_night_is_refused(
     therapist_client, patient, prescription
 ):
     url = reverse("patients:edit", kwargs={"pk": patient.pk})
@@ -171,10 +171,10 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     assert 'type="time"' in page and "Waking hours" in page
     assert "A change counts from today: earlier days keep the hours they had." in page
     refused = therapist_client.post(
-        url, details(external_id="", wake_start="22:00", wake_end="06:00")
+        url, details(external_id="", wake_start="22:00", wake_end="02:00")
     )
     assert refused.status_code == 400
-    assert "Bedtime must be later than the time of waking up." in refused.content.decode()
+    assert "Waking hours must span at least 6 hours" in refused.content.decode()
     therapist_client.post(url, details(external_id="", wake_start="06:30", wake_end="22:30"))
     patient.refresh_from_db()
     assert (patient.wake_start.hour, patient.wake_end.hour) == (6, 22)
