@@ -580,6 +580,11 @@ def raise_alert(
     insert fails and it joins the winner's row instead.
     """
     seen_at = seen_at or timezone.now()
+    logged_on = (
+        patient.local_date(log.logged_at)
+        if log is not None
+        else (red_flag_check.checked_on if red_flag_check is not None else None)
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -601,6 +606,8 @@ def raise_alert(
                         symptom_log=log,
                         red_flag_check=red_flag_check,
                         last_seen_at=seen_at,
+                        first_logged_on=logged_on,
+                        last_logged_on=logged_on,
                     )
                 else:
                     alert.count += 1
@@ -611,8 +618,14 @@ def raise_alert(
                     if red_flag_check is not None:
                         alert.red_flag_check = red_flag_check
                     alert.updated_at = timezone.now()
+                    if logged_on is not None:
+                        known = [alert.first_logged_on, alert.last_logged_on, logged_on]
+                        alert.first_logged_on = min(day for day in known if day)
+                        alert.last_logged_on = max(day for day in known if day)
                     alert.save(
                         update_fields=[
+                            "first_logged_on",
+                            "last_logged_on",
                             "count",
                             "last_seen_at",
                             "message",

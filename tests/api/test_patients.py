@@ -322,3 +322,14 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(5):  # + the audit chain: lock, head
         response = api.get(URL, {"page_size": page_size, "updated_since": "2000-01-01T00:00:00Z"})
     assert len(response.json()["results"]) == page_size
+
+
+def test_a_patients_time_zone_is_written_and_checked(api, patient):
+    response = api.patch(f"{URL}{patient.pk}/", {"time_zone": "Asia/Kolkata"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["time_zone"] == "Asia/Kolkata"
+    bad = api.patch(f"{URL}{patient.pk}/", {"time_zone": "Asia/Atlantis"}, format="json")
+    assert bad.status_code == 400
+    assert "is not a known time zone" in bad.json()["errors"]["time_zone"][0]
+    patient.refresh_from_db()
+    assert patient.time_zone == "Asia/Kolkata"

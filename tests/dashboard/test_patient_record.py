@@ -182,3 +182,18 @@ def test_the_therapist_sets_the_waking_hours_and_too_short_a_night_is_refused(
     assert patient.earlier_waking_hours == [["2026-03-10", "08:00:00", "20:00:00"]]
     # The stored adherence was counted again with the new hours, in the same save.
     assert patient.adherence["periods"]
+
+
+def test_the_therapist_gives_a_travelling_patient_their_own_time_zone(
+    therapist_client, patient, prescription
+):
+    url = reverse("patients:edit", kwargs={"pk": patient.pk})
+    page = therapist_client.get(url).content.decode()
+    assert "The clinic&#x27;s (UTC)" in page
+    therapist_client.post(url, details(external_id="", time_zone="America/Los_Angeles"))
+    patient.refresh_from_db()
+    assert patient.time_zone == "America/Los_Angeles"
+    assert patient.local_date().isoformat() == "2026-03-11"  # 07:00 there
+    therapist_client.post(url, details(external_id="", time_zone=""))
+    patient.refresh_from_db()
+    assert patient.time_zone == ""
