@@ -13,6 +13,10 @@ from .models import Patient, waking_hours_problem
 
 EARLIEST_BIRTH_YEAR = 1900
 
+# Where a browser has no date picker, the date is typed: day first (DATE_INPUT_FORMATS).
+TYPED_DATE_HINT = _("day/month/year, e.g. 29/11/1975")
+TYPED_DATE_ERROR = _("Enter the date as day/month/year, e.g. 29/11/1975.")
+
 
 class PatientForm(forms.ModelForm):
     class Meta:
@@ -35,11 +39,14 @@ class PatientForm(forms.ModelForm):
         widgets = {
             "wake_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "wake_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_of_birth": forms.DateInput(
+                attrs={"type": "date", "placeholder": TYPED_DATE_HINT}, format="%Y-%m-%d"
+            ),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
+        error_messages = {"date_of_birth": {"invalid": TYPED_DATE_ERROR}}
         help_texts = {
             "email": _("Used to send the portal invitation."),
             "preferred_language": _("The portal and the handout use this language."),
@@ -99,7 +106,7 @@ class PatientForm(forms.ModelForm):
     def clean_external_id(self) -> str:
         external_id = self.cleaned_data.get("external_id", "").strip()
         if external_id:
-            taken = Patient.objects.for_clinic(self.clinic).filter(external_id=external_id)
+            taken = Patient.objects.for_clinic(self.clinic).filter(external_id__iexact=external_id)
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():

@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -273,10 +274,15 @@ class Patient(models.Model):
             ),
         ]
         constraints = [
+            # "EHR-7" and "ehr-7" are one patient to a clinic system's user.
             models.UniqueConstraint(
-                fields=["clinic", "external_id"],
+                "clinic",
+                Lower("external_id"),
                 condition=~Q(external_id=""),
-                name="patient_external_id_unique_in_clinic",
+                name="patient_external_id_unique_in_clinic_any_case",
+                violation_error_message=_(
+                    "Another patient of this clinic already has this external id."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(classification__in=["", *Classification.values]),

@@ -28,7 +28,7 @@ from .safety_forms import (
     red_flag_answers,
     red_flag_fields,
 )
-from .services import ItemSpec, review_date_problem
+from .services import ItemSpec, latest_review_date, review_date_problem
 
 HAND_PICK = "catalog"
 
@@ -207,6 +207,7 @@ class ChangeNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The date picker offers no day before today.
         self.fields["review_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["review_on"].widget.attrs["max"] = latest_review_date().isoformat()
 
     def clean_review_on(self):
         review_on = self.cleaned_data.get("review_on")

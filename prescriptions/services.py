@@ -146,12 +146,25 @@ def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[P
     return PrescriptionItem.objects.bulk_create(rows)
 
 
+# How far ahead a review may be planned: a typing slip (9999-12-31, 2062 for 2026)
+# would otherwise print on the handout. Not a clinical figure; a plausibility bound.
+REVIEW_WITHIN = timedelta(days=2 * 365)
+
+
+def latest_review_date() -> date:
+    return timezone.localdate() + REVIEW_WITHIN
+
+
 def review_date_problem(review_on: date | None) -> str | None:
     """Why `review_on` cannot be the planned review of a program put in use now, or
     None. A program starts today at the earliest (a draft is activated later), so a
     review before today would print a day already gone on the handout."""
     if review_on is not None and review_on < timezone.localdate():
         return _("The review date has passed: choose today or a later day.")
+    if review_on is not None and review_on > latest_review_date():
+        return _("Choose a review date within two years, by %(latest)s.") % {
+            "latest": latest_review_date().isoformat()
+        }
     return None
 
 

@@ -112,7 +112,7 @@ class PatientSerializer(serializers.ModelSerializer):
         return value
 
     def _external_id_taken(self, value: str) -> bool:
-        others = Patient.objects.for_clinic(clinic_of(self)).filter(external_id=value)
+        others = Patient.objects.for_clinic(clinic_of(self)).filter(external_id__iexact=value)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         return others.exists()

@@ -333,3 +333,21 @@ def test_a_patients_time_zone_is_written_and_checked(api, patient):
     assert "is not a known time zone" in bad.json()["errors"]["time_zone"][0]
     patient.refresh_from_db()
     assert patient.time_zone == "Asia/Kolkata"
+
+
+def test_an_external_id_that_differs_only_in_case_is_a_400(api, clinic, other_clinic):
+    make_patient(clinic, external_id="EHR-7")
+    make_patient(other_clinic, external_id="ehr-8")
+    response = api.post(
+        URL, {"first_name": "A", "last_name": "B", "external_id": "ehr-7"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["external_id"] == [
+        "Another patient of this clinic already has this external id."
+    ]
+    assert (
+        api.post(
+            URL, {"first_name": "A", "last_name": "B", "external_id": "EHR-8"}, format="json"
+        ).status_code
+        == 201
+    )

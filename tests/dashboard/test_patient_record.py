@@ -197,3 +197,31 @@ def test_the_therapist_gives_a_travelling_patient_their_own_time_zone(
     therapist_client.post(url, details(external_id="", time_zone=""))
     patient.refresh_from_db()
     assert patient.time_zone == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "stored"),
+    [("02/04/1975", "en", "1975-04-02"), ("02/04/1975", "es", "1975-04-02")],
+)
+def test_a_date_typed_by_hand_is_read_day_first(therapist_client, typed, language, stored):
+    therapist_client.post(CREATE, details(date_of_birth=typed), HTTP_ACCEPT_LANGUAGE=language)
+    assert Patient.objects.get(external_id="EHR-100").date_of_birth.isoformat() == stored
+
+
+def test_a_month_first_date_is_refused_with_the_expected_form(therapist_client):
+    response = therapist_client.post(CREATE, details(date_of_birth="12/31/1975"))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Enter the date as day/month/year, e.g. 29/11/1975." in content
+    assert 'placeholder="day/month/year, e.g. 29/11/1975"' in content
+    assert not Patient.objects.filter(external_id="EHR-100").exists()
+
+
+def test_an_external_id_that_differs_only_in_case_is_taken(therapist_client, clinic):
+    make_patient(clinic, external_id="ehr-100")
+    response = therapist_client.post(CREATE, details(external_id="EHR-100"))
+    assert response.status_code == 400
+    assert "Another patient of this clinic already has the external id EHR-100." in (
+        response.content.decode()
+    )
+    assert Patient.objects.filter(external_id__iexact="ehr-100").count() == 1
