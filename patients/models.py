@@ -373,8 +373,10 @@ class Patient(models.Model):
         end_sessions_of(user)
         return True
 
-    def invite(self, *, by: Any) -> tuple[PortalInvitation, str]:
-        """Make a one-time portal link and void every earlier one.
+    def invite(self, *, by: Any, resets_two_step: bool = False) -> tuple[PortalInvitation, str]:
+        """Make a one-time portal link and void every earlier one. `resets_two_step`:
+        using the link also removes the login's two-step app and recovery codes (a
+        lost phone), so the patient sets the app up again.
 
         Returns the invitation and the raw token; only its hash is stored, so
         the token must be shown or sent now.
@@ -390,6 +392,7 @@ class Patient(models.Model):
                 token_hash=PortalInvitation.hash(token),
                 created_by=by,
                 expires_at=now + PortalInvitation.LIFETIME,
+                resets_two_step=resets_two_step,
             )
         return invitation, token
 
@@ -427,6 +430,8 @@ class PortalInvitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
+    # Chosen by the therapist: using this link removes the login's two-step app.
+    resets_two_step = models.BooleanField(_("resets two-step sign-in"), default=False)
 
     objects = PortalInvitationQuerySet.as_manager()
 

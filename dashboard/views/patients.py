@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinics.mfa import has_two_step
 from clinics.models import AuditEvent, audit
 from clinics.tasks import send_email
 from patients.forms import PatientForm, PatientSearchForm
@@ -279,10 +280,13 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if patient.archived:
         messages.error(request, _("Restore the patient before inviting them to the portal."))
         return redirect("patients:detail", pk=patient.pk)
-    if patient.has_portal_access:
+    # Ticked by the therapist for a patient who lost the phone with their two-step app:
+    # the link then lets them in again and they set the app up anew.
+    resets_two_step = request.POST.get("reset_two_step") == "on" and patient.user is not None
+    if patient.has_portal_access and not resets_two_step:
         messages.info(request, _("%(name)s already has portal access.") % {"name": patient})
         return redirect("patients:detail", pk=patient.pk)
-    invitation, token = patient.invite(by=request.user)
+    invitation, token = patient.invite(by=request.user, resets_two_step=resets_two_step)
     link = invitation_link(token)
     emailed = bool(patient.email)
     if emailed:
@@ -291,7 +295,7 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.CREATE,
         target=invitation,
         request=request,
-        detail={"emailed": emailed},
+        detail={"emailed": emailed, **({"resets_two_step": True} if resets_two_step else {})},
     )
     # Only the hash is stored, so the raw link is handed to the next page once, then dropped.
     request.session[INVITATION_SESSION_KEY] = {"patient": patient.pk, "link": link}
@@ -408,5 +412,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dismiss_form": DismissSuggestionForm(),
             "urgent_first": URGENT_FIRST,
             "reminders": _reminders(patient),
+            "portal_two_step": patient.user is not None and has_two_step(patient.user),
         },
     )
