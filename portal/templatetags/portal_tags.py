@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.crypto import salted_hmac
 
 from prescriptions.models import LOCATION_RANK, Episode
 from prescriptions.outcomes import measures_due
@@ -33,3 +34,16 @@ def discharge_summaries(patient: object) -> dict:
     """The patient's own discharge summaries, one per finished episode of care."""
     episodes = Episode.objects.filter(patient=patient, ended_at__isnull=False).order_by("-ended_at")
     return {"episodes": list(episodes)}
+
+
+@register.filter
+def draft_key(user) -> str:
+    """The key (hex, 256 bits) this patient's log drafts are encrypted with in the
+    browser. The server derives it from the login and gives it only to the patient's
+    signed-in pages, so after a timeout the answers stored on a shared phone cannot be
+    read until the same patient signs in again. A new password makes a new key."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return salted_hmac(
+        "centra.portal.log-drafts", f"{user.pk}:{user.password}", algorithm="sha256"
+    ).hexdigest()
