@@ -109,6 +109,9 @@ def patient_of(user: Any) -> Patient | None:
         return None
 
 
+NULLS_PLACED = {None: {}, True: {"nulls_first": True}, False: {"nulls_last": True}}
+
+
 class PatientQuerySet(ScopedQuerySet):
     def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
         return self.filter(clinic=clinic).scoped_to(clinic.pk)
@@ -127,17 +130,52 @@ class PatientQuerySet(ScopedQuerySet):
     def active(self) -> PatientQuerySet:
         return self.filter(archived=False)
 
+    # Each sort of the list: (field, descending, nulls first: None for a field that is
+    # never empty), between (archived, attention) and the id that breaks ties.
+    LIST_SORTS = {
+        "name": [("last_name", False, None), ("first_name", False, None)],
+        "recent_log": [("last_log", True, False)],
+        "no_recent_log": [("last_log", False, True)],
+        "newest": [("created_at", True, None)],
+    }
+
+    @classmethod
+    def list_keys(cls, sort: str) -> list[tuple[str, bool, bool | None]]:
+        middle = cls.LIST_SORTS.get(sort, cls.LIST_SORTS["name"])
+        return [("archived", False, None), ("attention", False, None), *middle, ("id", False, None)]
+
     def in_list_order(self, sort: str = "name") -> PatientQuerySet:
         """The patient list's order: active before archived, then who needs attention
         (urgent alerts, other alerts, the rest), then `sort`. Each order has an index
         led by (clinic, archived, attention), so a page is read straight off it."""
-        orders = {
-            "name": [F("last_name").asc(), F("first_name").asc()],
-            "recent_log": [F("last_log").desc(nulls_last=True)],
-            "no_recent_log": [F("last_log").asc(nulls_first=True)],
-            "newest": [F("created_at").desc()],
-        }
-        return self.order_by("archived", "attention", *orders.get(sort, orders["name"]), "id")
+        order = []
+        for field, descending, nulls_first in self.list_keys(sort):
+            nulls = {None: {}, True: {"nulls_first": True}, False: {"nulls_last": True}}[
+                nulls_first
+            ]
+            order.append(F(field).desc(**nulls) if descending else F(field).asc(**nulls))
+        return self.order_by(*order)
+
+    def beyond(self, sort: str, row: dict[str, Any], *, backwards: bool = False) -> PatientQuerySet:
+        """The rows after `row` (its values of `list_keys`) in the list's order, or
+        before it: a keyset page starts there, read off the same index as the first."""
+        condition, same = Q(pk__in=[]), Q()
+        for field, descending, nulls_first in self.list_keys(sort):
+            if backwards:
+                descending = not descending
+                nulls_first = None if nulls_first is None else not nulls_first
+            value = row[field]
+            if value is None:
+                after = Q(**{f"{field}__isnull": False}) if nulls_first else Q(pk__in=[])
+                equal = Q(**{f"{field}__isnull": True})
+            else:
+                after = Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
+                if nulls_first is False:
+                    after |= Q(**{f"{field}__isnull": True})
+                equal = Q(**{field: value})
+            condition |= same & after
+            same &= equal
+        return self.filter(condition)
 
 
 class Patient(models.Model):

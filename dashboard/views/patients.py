@@ -48,17 +48,41 @@ def _first_if(condition: Q) -> Case:
 
 
 class ListPage:
-    """One page of the patient list, read without counting the whole clinic: one row
-    more than the page tells whether a next page exists."""
+    """One page of the patient list, by keyset: a page starts after (or ends before)
+    a row of the list, so a deep page costs what the first does (no OFFSET). One row
+    more than the page tells whether there is more in that direction. A cursor that
+    names no row of this list (gone, archived, another clinic's) gives the first page."""
 
-    def __init__(self, queryset, number: str | None, per_page: int) -> None:
-        self.number = int(number) if number and number.isdigit() and 0 < int(number) < 10**6 else 1
-        start = (self.number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = self.number > 1
+    def __init__(
+        self, queryset, *, sort: str, after: str | None, before: str | None, per_page: int
+    ) -> None:
+        cursor = after or before
+        row = None
+        if cursor and cursor.isdigit() and int(cursor) < 2**63:
+            fields = [field for field, _desc, _nulls in queryset.list_keys(sort)]
+            row = queryset.filter(pk=int(cursor)).values(*fields).first()
+        backwards = row is not None and not after
+        if row is not None:
+            queryset = queryset.beyond(sort, row, backwards=backwards)
+        if backwards:
+            queryset = queryset.reverse()
+        rows = list(queryset[: per_page + 1])
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if backwards:
+            rows.reverse()
+        self.object_list = rows
+        self.has_next = more if not backwards else True
+        self.has_previous = row is not None and (more if backwards else True)
         self.has_other_pages = self.has_next or self.has_previous
+
+    @property
+    def first_id(self) -> int | None:
+        return self.object_list[0].pk if self.object_list else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.object_list[-1].pk if self.object_list else None
 
     def __iter__(self):
         return iter(self.object_list)
@@ -68,12 +92,6 @@ class ListPage:
 
     def __getitem__(self, index: int):
         return self.object_list[index]
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
 
 
 @require_GET
@@ -100,7 +118,13 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = patients.in_list_order(query.get("sort") or "name").select_related(
         "suggested_exercise", "clinic"
     )
-    page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
+    page = ListPage(
+        patients,
+        sort=query.get("sort") or "name",
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PATIENTS_PER_PAGE,
+    )
     attach_adherence(page.object_list)
     for patient in page:
         patient.trend = location_trend(patient)
@@ -112,7 +136,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         detail={"q": query.get("q", ""), "patients": [patient.pk for patient in page]},
     )
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
     return render(
         request,
         "dashboard/patient_list.html",
