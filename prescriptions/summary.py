@@ -135,6 +135,10 @@ def rebuild_adherence(patients: Any = None, **models: Any) -> int:
     count = 0
     # A migration's historical Patient may predate the earlier hours.
     fields = [field for field in HOURS if hasattr(queryset.model, field)]
+    if hasattr(queryset.model, "time_zone"):
+        # Each patient's days are counted in their zone, which may be their clinic's.
+        queryset = queryset.select_related("clinic")
+        fields += ["time_zone", "clinic__time_zone"]
     for patient in queryset.only(*fields).iterator():
         queryset.model.objects.filter(pk=patient.pk).update(adherence=store_for(patient, **models))
         count += 1
