@@ -47,6 +47,7 @@ from prescriptions.services import (
     revise_prescription,
     set_waking_hours,
 )
+from prescriptions.time_zones import set_time_zone
 
 from . import serializers as s
 from .auth import request_clinic
@@ -187,7 +188,8 @@ class ProgressionViewSet(ClinicViewSet):
 class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicViewSet):
     """The clinic's patients. `external_id` ties a patient to the clinic system."""
 
-    queryset = Patient.objects.all()
+    # Each row's adherence is counted in the patient's zone, which may be the clinic's.
+    queryset = Patient.objects.select_related("clinic")
     serializer_class = s.PatientSerializer
     filter_class = s.PatientFilter
     audit_type = "patient"
@@ -217,6 +219,8 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
                 wake_start=hours.get("wake_start", patient.wake_start),
                 wake_end=hours.get("wake_end", patient.wake_end),
             )
+        if "time_zone" in fields:
+            set_time_zone(patient=patient, time_zone=patient.time_zone)
         self.audit(AuditEvent.Action.UPDATE, patient, fields=fields)
 
     @extend_schema(

@@ -117,6 +117,15 @@ def disable_two_step(*, user: Any, request: HttpRequest | None = None) -> None:
         _audit(request, user, "disabled")
 
 
+def reset_two_step(*, user: Any, invitation_id: int, request: HttpRequest | None = None) -> None:
+    """Remove the user's app and recovery codes because they used an invitation that
+    their therapist sent to reset them (a lost phone); they set the app up again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _audit(request, user, "reset_by_invitation", invitation=invitation_id)
+
+
 def normalize(code: str) -> str:
     """What people type: spaces and dashes from copying, any letter case."""
     return "".join(code.split()).replace("-", "").lower()

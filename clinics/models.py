@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from contextvars import ContextVar
 from datetime import time
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit_chain import GENESIS, audit_key, event_mac, sealed_fields_of
 from .client_ip import client_ip
-from .validators import tel_link, validate_emergency_number, validate_open_days, validate_phone
+from .validators import (
+    tel_link,
+    validate_emergency_number,
+    validate_open_days,
+    validate_phone,
+    validate_time_zone,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -21,6 +28,22 @@ if TYPE_CHECKING:
 
 def _logo_path(instance: Clinic, filename: str) -> str:
     return f"clinics/{instance.pk or 'new'}/{filename}"
+
+
+def default_time_zone() -> str:
+    """A new clinic's time zone: the server's, so its hours are what they were before
+    clinics had their own."""
+    return settings.TIME_ZONE
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone of this IANA name; the server's if the name is empty or unknown
+    (names are validated when saved, so only a zone this machine dropped falls back).
+    ZoneInfo keeps each zone it made, so this costs nothing after the first call."""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class Clinic(models.Model):
@@ -136,6 +159,17 @@ class Clinic(models.Model):
             "they can open anything else."
         ),
     )
+    # Stored datetimes are UTC; the clinic's days and clock are this zone's.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_(
+            "The dashboard shows times in this zone. Reminders, the day's sessions and the "
+            "daily questions follow it for patients who have not chosen a zone of their own."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +222,10 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zone_named(self.time_zone)
 
     @property
     def phone_link(self) -> str:

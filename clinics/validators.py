@@ -9,6 +9,7 @@ people write between groups of digits.
 from __future__ import annotations
 
 import re
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -91,4 +92,19 @@ def validate_username_not_anothers_email(username: str, *, user_pk: int | None =
         raise ValidationError(
             _("This username is another account's email address. Please choose another."),
             code="anothers_email",
+        )
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name this machine knows (from the system or `tzdata`)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name, e.g. "Europe/Madrid" or "America/Los_Angeles"."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone. Use a name such as Europe/Madrid."),
+            params={"value": value},
+            code="time_zone",
         )

@@ -178,6 +178,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.language.UserLanguageMiddleware",
+    "config.language.UserTimeZoneMiddleware",
     # Below the language and the user, for its page; above everything that reads a body.
     "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

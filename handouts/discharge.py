@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from prescriptions.models import Episode
 from prescriptions.outcomes import episode_summary
 
-from .handout import HandoutRenderError
+from .handout import HandoutRenderError, clinic_letterhead
 from .pdf import IMAGE_DPI, _fetcher, _font_config, _stylesheet
 
 PATIENT, DOCTOR = "patient", "doctor"
@@ -29,6 +29,7 @@ def discharge_context(episode: Episode, audience: str) -> dict[str, Any]:
     language = patient.preferred_language if audience == PATIENT else translation.get_language()
     summary = episode_summary(episode)
     return {
+        **clinic_letterhead(patient.clinic),
         "audience": audience,
         "language": language or "en",
         "page_size": "letter" if patient.clinic.paper_size == "LETTER" else "A4",

@@ -109,22 +109,13 @@ def handout_context(
         started = prescription.activated_at or prescription.created_at
         ended = prescription.ended_at if prescription.status == Prescription.Status.ENDED else None
         portal_url = settings.SITE_URL + "/portal/"
-        logo = _logo_path(clinic)
         return {
+            **clinic_letterhead(clinic),
             "language": language,
             "large_print": large_print,
             "reader": reader if reader in READERS else PATIENT,
             "paper_size": clinic.paper_size,
             "page_size": PAGE_SIZES.get(clinic.paper_size, "A4"),
-            "clinic_name": clinic.name,
-            "clinic_phone": clinic.phone,
-            "clinic_email": clinic.email,
-            "clinic_website": short_address(clinic.website) if clinic.website else "",
-            "clinic_address": [
-                line.strip() for line in clinic.address.splitlines() if line.strip()
-            ],
-            "clinic_logo_path": str(logo) if logo else "",
-            "clinic_logo_url": logo.as_uri() if logo else "",
             "emergency_number": clinic.emergency_number,
             "patient_name": patient.full_name,
             "therapist_name": therapist.get_full_name() or therapist.get_username(),
@@ -210,6 +201,21 @@ def _sessions(item: Any, patient: Any) -> int:
         wake_end=patient.wake_end,
     )
     return min(sessions, MAX_SESSIONS)
+
+
+def clinic_letterhead(clinic: Any) -> dict[str, Any]:
+    """What the top of every printed page of the clinic shows (handout, discharge
+    summary): its logo, name, address and how to reach it."""
+    logo = _logo_path(clinic)
+    return {
+        "clinic_name": clinic.name,
+        "clinic_phone": clinic.phone,
+        "clinic_email": clinic.email,
+        "clinic_website": short_address(clinic.website) if clinic.website else "",
+        "clinic_address": [line.strip() for line in clinic.address.splitlines() if line.strip()],
+        "clinic_logo_path": str(logo) if logo else "",
+        "clinic_logo_url": logo.as_uri() if logo else "",
+    }
 
 
 def _logo_path(clinic: Any) -> Path | None:

@@ -2,10 +2,11 @@ import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,8 +20,11 @@ from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 logger = logging.getLogger(__name__)
 
 
+SIZES = ("large", "normal")
+
+
 def large_print_wanted(size: str | None, patient: Any) -> bool:
-    if size in ("large", "normal"):
+    if size in SIZES:
         return size == "large"
     return patient.large_print
 
@@ -45,7 +49,14 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         "is_therapist": is_therapist,
     }
     # ?size=large or ?size=normal: the print size chosen for this copy; without it,
-    # the patient's own preference (large print is 14 pt and more).
+    # the patient's own preference (large print is 14 pt and more). Another size is a
+    # mistake in the link, answered as one rather than with a size nobody asked for.
+    size = request.GET.get("size")
+    if size is not None and size not in SIZES:
+        return HttpResponseBadRequest(
+            _("Unknown print size: use size=large or size=normal."),
+            content_type="text/plain; charset=utf-8",
+        )
     large_print = large_print_wanted(request.GET.get("size"), prescription.patient)
     try:
         pdf = handout_pdf(

@@ -6,11 +6,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinics.forms import time_zone_choices
 from clinics.models import Clinic
 
 from .models import Patient, RiskFactor, waking_hours_problem
 
 EARLIEST_BIRTH_YEAR = 1900
+
+# Where a browser has no date picker, the date is typed: day first (DATE_INPUT_FORMATS).
+TYPED_DATE_HINT = _("day/month/year, e.g. 29/11/1975")
+TYPED_DATE_ERROR = _("Enter the date as day/month/year, e.g. 29/11/1975.")
 
 
 class PatientForm(forms.ModelForm):
@@ -42,15 +47,19 @@ class PatientForm(forms.ModelForm):
             "risk_factors",
             "wake_start",
             "wake_end",
+            "time_zone",
         ]
         widgets = {
             "wake_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "wake_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_of_birth": forms.DateInput(
+                attrs={"type": "date", "placeholder": TYPED_DATE_HINT}, format="%Y-%m-%d"
+            ),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
+        error_messages = {"date_of_birth": {"invalid": TYPED_DATE_ERROR}}
         help_texts = {
             "email": _("Used to send the portal invitation."),
             "preferred_language": _("The portal and the handout use this language."),
@@ -72,6 +81,11 @@ class PatientForm(forms.ModelForm):
             *self.fields["directional_preference"].choices[1:],
         ]
         self.fields["wake_start"].required = self.fields["wake_end"].required = False
+        self.fields["time_zone"].widget = forms.Select(
+            choices=time_zone_choices(
+                _("The clinic's (%(zone)s)") % {"zone": clinic.time_zone.replace("_", " ")}
+            )
+        )
         self.fields["starting_location"].choices = [
             ("", _("Not recorded")),
             *self.fields["starting_location"].choices[1:],
@@ -113,7 +127,7 @@ class PatientForm(forms.ModelForm):
     def clean_external_id(self) -> str:
         external_id = self.cleaned_data.get("external_id", "").strip()
         if external_id:
-            taken = Patient.objects.for_clinic(self.clinic).filter(external_id=external_id)
+            taken = Patient.objects.for_clinic(self.clinic).filter(external_id__iexact=external_id)
             if self.instance.pk:
                 taken = taken.exclude(pk=self.instance.pk)
             if taken.exists():
@@ -146,6 +160,17 @@ class WakingHoursForm(forms.Form):
         label=_("I usually go to bed at"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    time_zone = forms.ChoiceField(
+        label=_("My time zone"),
+        required=False,
+        help_text=_("Change it when you travel: reminders and your day follow it."),
+    )
+
+    def __init__(self, *args, clinic_zone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(
+            _("My clinic's (%(zone)s)") % {"zone": clinic_zone.replace("_", " ")}
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

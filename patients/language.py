@@ -1,7 +1,8 @@
-"""Which language a signed-in person reads Centra in."""
+"""Which language, and which time zone, a signed-in person reads Centra in."""
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -35,3 +36,26 @@ def _patient_language(user: Any) -> str | None:
 def _therapist_language(user: Any) -> str | None:
     therapist = therapist_of(user)
     return therapist.language if therapist is not None else None
+
+
+def zone_of(user: Any, *, patient_first: bool = True) -> zoneinfo.ZoneInfo | None:
+    """The time zone a person reads times in: a patient their own (else their clinic's),
+    a therapist their clinic's; None for anyone else (the server's zone).
+    `patient_first` as in `language_of`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    for lookup in (_patient_zone, _therapist_zone)[:: 1 if patient_first else -1]:
+        zone = lookup(user)
+        if zone is not None:
+            return zone
+    return None
+
+
+def _patient_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    patient = patient_of(user)
+    return patient.zone if patient is not None else None
+
+
+def _therapist_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    therapist = therapist_of(user)
+    return therapist.clinic.zone if therapist is not None else None

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import time, timedelta
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from clinics.models import Clinic, ScopedQuerySet, clinic_of
+from clinics.models import Clinic, ScopedQuerySet, clinic_of, zone_named
+from clinics.validators import validate_time_zone
 
 from .signals import portal_access_revoked
 
@@ -82,12 +85,15 @@ MIN_WAKING_HOURS = 6
 
 def waking_hours_problem(wake_start: time | None, wake_end: time | None) -> str | None:
     """What is wrong with these waking hours, in words for the person who typed them
-    (None: nothing). Every page and the API check hours with it."""
+    (None: nothing). Every page and the API check hours with it. Hours may cross
+    midnight (a night shift: up at 22:00, to bed at 06:00)."""
     if wake_start is None or wake_end is None:
         return None
-    if wake_end <= wake_start:
-        return str(_("Bedtime must be later than the time of waking up."))
-    awake = (wake_end.hour * 60 + wake_end.minute) - (wake_start.hour * 60 + wake_start.minute)
+    if wake_end == wake_start:
+        return str(_("Bedtime must be another time than the time of waking up."))
+    awake = (
+        (wake_end.hour * 60 + wake_end.minute) - (wake_start.hour * 60 + wake_start.minute)
+    ) % (24 * 60)
     if awake < MIN_WAKING_HOURS * 60:
         return str(
             _("Waking hours must span at least %(hours)d hours: the sessions are spread over them.")
@@ -104,6 +110,9 @@ def patient_of(user: Any) -> Patient | None:
         return user.patient
     except ObjectDoesNotExist:
         return None
+
+
+NULLS_PLACED = {None: {}, True: {"nulls_first": True}, False: {"nulls_last": True}}
 
 
 class PatientQuerySet(ScopedQuerySet):
@@ -124,17 +133,52 @@ class PatientQuerySet(ScopedQuerySet):
     def active(self) -> PatientQuerySet:
         return self.filter(archived=False)
 
+    # Each sort of the list: (field, descending, nulls first: None for a field that is
+    # never empty), between (archived, attention) and the id that breaks ties.
+    LIST_SORTS = {
+        "name": [("last_name", False, None), ("first_name", False, None)],
+        "recent_log": [("last_log", True, False)],
+        "no_recent_log": [("last_log", False, True)],
+        "newest": [("created_at", True, None)],
+    }
+
+    @classmethod
+    def list_keys(cls, sort: str) -> list[tuple[str, bool, bool | None]]:
+        middle = cls.LIST_SORTS.get(sort, cls.LIST_SORTS["name"])
+        return [("archived", False, None), ("attention", False, None), *middle, ("id", False, None)]
+
     def in_list_order(self, sort: str = "name") -> PatientQuerySet:
         """The patient list's order: active before archived, then who needs attention
         (urgent alerts, other alerts, the rest), then `sort`. Each order has an index
         led by (clinic, archived, attention), so a page is read straight off it."""
-        orders = {
-            "name": [F("last_name").asc(), F("first_name").asc()],
-            "recent_log": [F("last_log").desc(nulls_last=True)],
-            "no_recent_log": [F("last_log").asc(nulls_first=True)],
-            "newest": [F("created_at").desc()],
-        }
-        return self.order_by("archived", "attention", *orders.get(sort, orders["name"]), "id")
+        order = []
+        for field, descending, nulls_first in self.list_keys(sort):
+            nulls = {None: {}, True: {"nulls_first": True}, False: {"nulls_last": True}}[
+                nulls_first
+            ]
+            order.append(F(field).desc(**nulls) if descending else F(field).asc(**nulls))
+        return self.order_by(*order)
+
+    def beyond(self, sort: str, row: dict[str, Any], *, backwards: bool = False) -> PatientQuerySet:
+        """The rows after `row` (its values of `list_keys`) in the list's order, or
+        before it: a keyset page starts there, read off the same index as the first."""
+        condition, same = Q(pk__in=[]), Q()
+        for field, descending, nulls_first in self.list_keys(sort):
+            if backwards:
+                descending = not descending
+                nulls_first = None if nulls_first is None else not nulls_first
+            value = row[field]
+            if value is None:
+                after = Q(**{f"{field}__isnull": False}) if nulls_first else Q(pk__in=[])
+                equal = Q(**{f"{field}__isnull": True})
+            else:
+                after = Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
+                if nulls_first is False:
+                    after |= Q(**{f"{field}__isnull": True})
+                equal = Q(**{field: value})
+            condition |= same & after
+            same &= equal
+        return self.filter(condition)
 
 
 class Patient(models.Model):
@@ -198,6 +242,13 @@ class Patient(models.Model):
         help_text=_("Sessions of the program are spread over the waking hours."),
     )
     wake_end = models.TimeField(_("goes to bed at"), default=time(20, 0))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Empty: the clinic's. Reminders and the day's sessions follow this zone."),
+    )
     # The waking hours before each change, oldest first: [last day they applied
     # (ISO date), wake_start, wake_end]. Adherence counts each past day with the hours
     # of that day, so a change does not rewrite what was kept up before it.
@@ -264,10 +315,15 @@ class Patient(models.Model):
             ),
         ]
         constraints = [
+            # "EHR-7" and "ehr-7" are one patient to a clinic system's user.
             models.UniqueConstraint(
-                fields=["clinic", "external_id"],
+                "clinic",
+                Lower("external_id"),
                 condition=~Q(external_id=""),
-                name="patient_external_id_unique_in_clinic",
+                name="patient_external_id_unique_in_clinic_any_case",
+                violation_error_message=_(
+                    "Another patient of this clinic already has this external id."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(classification__in=["", *Classification.values]),
@@ -288,9 +344,6 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(preferred_language__in=[code for code, _name in settings.LANGUAGES]),
                 name="patient_preferred_language_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(wake_end__gt=F("wake_start")), name="patient_waking_hours_order"
             ),
         ]
 
@@ -314,6 +367,20 @@ class Patient(models.Model):
     def risk_factor_labels(self) -> list[str]:
         """The risk history in words, in `RiskFactor` order."""
         return [str(label) for code, label in RiskFactor.choices if code in self.risk_factors]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone the patient's days run in: their own, else their clinic's.
+        Reminders, adherence days, the portal's "today" and the daily questions use it."""
+        return zone_named(self.time_zone or self.clinic.time_zone)
+
+    def local_now(self, moment: datetime | None = None) -> datetime:
+        """`moment` (default now) on the patient's clock."""
+        return timezone.localtime(moment or timezone.now(), self.zone)
+
+    def local_date(self, moment: datetime | None = None) -> date:
+        """The patient's calendar day at `moment` (default now)."""
+        return self.local_now(moment).date()
 
     @property
     def has_portal_access(self) -> bool:
@@ -362,8 +429,10 @@ class Patient(models.Model):
         end_sessions_of(user)
         return True
 
-    def invite(self, *, by: Any) -> tuple[PortalInvitation, str]:
-        """Make a one-time portal link and void every earlier one.
+    def invite(self, *, by: Any, resets_two_step: bool = False) -> tuple[PortalInvitation, str]:
+        """Make a one-time portal link and void every earlier one. `resets_two_step`:
+        using the link also removes the login's two-step app and recovery codes (a
+        lost phone), so the patient sets the app up again.
 
         Returns the invitation and the raw token; only its hash is stored, so
         the token must be shown or sent now.
@@ -379,6 +448,7 @@ class Patient(models.Model):
                 token_hash=PortalInvitation.hash(secrets.token_urlsafe(32)),
                 created_by=by,
                 expires_at=now + PortalInvitation.LIFETIME,
+                resets_two_step=resets_two_step,
             )
             token = invitation.regenerate_token()
             invitation.token_hash = PortalInvitation.hash(token)
@@ -419,6 +489,8 @@ class PortalInvitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
+    # Chosen by the therapist: using this link removes the login's two-step app.
+    resets_two_step = models.BooleanField(_("resets two-step sign-in"), default=False)
 
     objects = PortalInvitationQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from clinics.models import AuditEvent
 from patients.forms import WakingHoursForm
 from patients.models import Patient
+from prescriptions.time_zones import set_time_zone
 from reminders.models import ReminderPlan
 from reminders.services import change_waking_hours
 
@@ -22,15 +24,24 @@ from .views import _portal_audit, patient_required
 @patient_required
 @require_http_methods(["GET", "POST"])
 def waking_hours(request: HttpRequest, patient: Patient) -> HttpResponse:
-    initial = {"wake_start": patient.wake_start, "wake_end": patient.wake_end}
-    form = WakingHoursForm(request.POST or None, initial=initial)
+    initial = {
+        "wake_start": patient.wake_start,
+        "wake_end": patient.wake_end,
+        "time_zone": patient.time_zone,
+    }
+    form = WakingHoursForm(
+        request.POST or None, initial=initial, clinic_zone=patient.clinic.time_zone
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            moves = change_waking_hours(
-                patient=patient,
-                wake_start=form.cleaned_data["wake_start"],
-                wake_end=form.cleaned_data["wake_end"],
-            )
+            with transaction.atomic():
+                moves = change_waking_hours(
+                    patient=patient,
+                    wake_start=form.cleaned_data["wake_start"],
+                    wake_end=form.cleaned_data["wake_end"],
+                )
+                if form.cleaned_data["time_zone"] != patient.time_zone:
+                    set_time_zone(patient=patient, time_zone=form.cleaned_data["time_zone"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -228,8 +228,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         title = _("Exercise session")
         cal.add("x-wr-calname", _("My exercises"))
         description = _("Do your exercise session, then log how it went in the portal.")
-    zone = timezone.get_current_timezone()
-    start_day = timezone.localdate(program.activated_at) if program else None
+    # The patient's wall-clock times, in their zone, whatever the reader's calendar.
+    zone = patient.zone
+    start_day = patient.local_date(program.activated_at) if program else None
     link = settings.SITE_URL + reverse("portal:today")
     for value in plan_times(plan) if program else []:
         hour, minute = (int(part) for part in value.split(":"))

@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinics.mfa import reset_two_step
 from clinics.throttle import client_ip, too_many
 from clinics.validators import validate_username_not_anothers_email
-from patients.models import Patient, PortalInvitation
+from patients.models import Patient, PortalInvitation, end_sessions_of
 
 
 def activation_throttled(request: HttpRequest, token: str) -> bool:
@@ -46,7 +47,7 @@ def activate_portal_login(
         if not invitation.is_usable:
             raise ValidationError(_("This invitation link can no longer be used."))
         previous = User.objects.filter(pk=patient.user_id).first() if patient.user_id else None
-        if previous is not None and previous.is_active:
+        if previous is not None and previous.is_active and not invitation.resets_two_step:
             raise ValidationError(_("You already have a login for the portal."))
         others = User.objects.exclude(pk=patient.user_id) if previous else User.objects
         if others.filter(username__iexact=username).exists():
@@ -62,6 +63,10 @@ def activate_portal_login(
             previous.set_password(password)
             previous.is_active = True
             previous.save(update_fields=["username", "password", "is_active"])
+            if invitation.resets_two_step:
+                # The lost phone may still hold a signed-in session: it ends too.
+                reset_two_step(user=previous, invitation_id=invitation.pk)
+                end_sessions_of(previous)
             invitation.used_at = timezone.now()
             invitation.save(update_fields=["used_at"])
             return previous

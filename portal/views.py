@@ -481,7 +481,7 @@ def _invitation_problem(invitation: PortalInvitation | None) -> str:
     """Why a link cannot be used, as a key the template explains; '' if it can."""
     if invitation is None:
         return "unknown"
-    if invitation.patient.has_portal_access:
+    if invitation.patient.has_portal_access and not invitation.resets_two_step:
         return "has_login"
     if invitation.used_at is not None:
         return "used"

@@ -18,8 +18,13 @@ How it is counted (the README says the same for clinics):
   patient activated minutes ago has nothing due yet ("new"). A revision of the
   program does not restart the count; each day uses the version in force at
   its end.
-- Days are the app's time zone (`TIME_ZONE`) days; the waking hours are wall
-  clock hours, so a daylight-saving change moves nothing.
+- Days are the patient's days: their own time zone, else their clinic's
+  (`Patient.zone`); the waking hours are wall clock hours, so a daylight-saving
+  change moves nothing.
+- Waking hours may cross midnight (a night shift, 22:00-06:00): the hours count as
+  one day of sessions, the day they start. A day of such hours runs from the middle
+  of the time asleep to the next, so a log at 02:00 counts for the night that began
+  the evening before, and one at 15:00 for the first session of the coming night.
 - A change of waking hours counts from the day it is made: each earlier day keeps
   the hours it had (`Patient.earlier_waking_hours`), its slots, and, for "every N
   hours", its number of sessions. What was kept up stays kept up.
@@ -51,10 +56,32 @@ DEFAULT_WAKE_END = time(20, 0)
 # --- pure arithmetic ---------------------------------------------------------
 
 
+DAY_MINUTES = 24 * 60
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
 def waking_minutes(wake_start: time, wake_end: time) -> int:
-    start = wake_start.hour * 60 + wake_start.minute
-    end = wake_end.hour * 60 + wake_end.minute
-    return max(60, end - start)
+    """How long the waking hours last; hours that cross midnight go on to the next day."""
+    return max(60, (_minutes(wake_end) - _minutes(wake_start)) % DAY_MINUTES)
+
+
+def day_start_minutes(wake_start: time, wake_end: time) -> int:
+    """When (minutes after midnight) a day of sessions starts: midnight, or for hours
+    that cross midnight the middle of the time asleep, so that the whole of the waking
+    hours falls in the day they start."""
+    start, end = _minutes(wake_start), _minutes(wake_end)
+    if end > start:
+        return 0
+    return end + (start - end) // 2
+
+
+def session_day(moment: datetime, wake_start: time, wake_end: time) -> date:
+    """The day of sessions a log at `moment` counts for (in the current time zone)."""
+    shift = timedelta(minutes=day_start_minutes(wake_start, wake_end))
+    return (timezone.localtime(moment).replace(tzinfo=None) - shift).date()
 
 
 def item_sessions(
@@ -82,6 +109,12 @@ def sessions_per_day(items: Iterable[Any], wake_start: time, wake_end: time) -> 
         ),
         default=0,
     )
+
+
+def _day_edge(day: date, wake_start: time, wake_end: time, tz: Any) -> datetime:
+    """Where the day of sessions `day` starts (see `day_start_minutes`)."""
+    minutes = day_start_minutes(wake_start, wake_end)
+    return _aware(day, time(minutes // 60, minutes % 60), tz)
 
 
 def _aware(day: date, moment: time, tz: Any = None) -> datetime:
@@ -118,10 +151,11 @@ def _slot_edges(
 
 
 def slot_of(moment: datetime, sessions: int, wake_start: time, wake_end: time) -> int:
-    """The slot of its local day a log at `moment` counts for."""
+    """The slot of its day of sessions (`session_day`) a log at `moment` counts for."""
     local = timezone.localtime(moment)
-    minutes = local.hour * 60 + local.minute + local.second / 60
-    offset = minutes - (wake_start.hour * 60 + wake_start.minute)
+    day_start = day_start_minutes(wake_start, wake_end)
+    minutes = (local.hour * 60 + local.minute + local.second / 60 - day_start) % DAY_MINUTES
+    offset = minutes - (_minutes(wake_start) - day_start) % DAY_MINUTES
     length = waking_minutes(wake_start, wake_end) / sessions
     return min(sessions - 1, max(0, int(offset // length)))
 
@@ -249,8 +283,8 @@ def build_day(
     first = min(period.start for period in current)
     ends = [period.end for period in current]
     last = None if None in ends else max(ends)
-    day_start = _aware(day, time.min, tz)
-    next_day = _aware(day + timedelta(days=1), time.min, tz)
+    day_start = _day_edge(day, wake_start, wake_end, tz)
+    next_day = _day_edge(day + timedelta(days=1), wake_start, wake_end, tz)
     if first <= day_start and (last is None or last >= next_day) and next_day <= now:
         # A whole past day of the program (most days): every slot prescribed and over.
         return Day(
@@ -385,7 +419,7 @@ def figures(
     a row (the patient list shows neither; both walk back to the start)."""
     now = now or timezone.now()
     hours_on = hours_by_day(store.get("hours", []), (wake_start, wake_end))
-    today = timezone.localdate(now)
+    today = session_day(now, wake_start, wake_end)
     tz = timezone.get_current_timezone()
     periods = stored_periods(store)
     masks = store.get("days", {})
@@ -458,9 +492,16 @@ def figures(
 def patient_figures(
     patient: Any, now: datetime | None = None, *, full: bool = True, streak: bool = True
 ) -> Figures:
-    return figures(
-        patient.adherence or {}, patient.wake_start, patient.wake_end, now, full=full, streak=streak
-    )
+    """The patient's figures, counted in their days (`Patient.zone`)."""
+    with timezone.override(patient.zone):
+        return figures(
+            patient.adherence or {},
+            patient.wake_start,
+            patient.wake_end,
+            now,
+            full=full,
+            streak=streak,
+        )
 
 
 # --- the "not keeping up" rule ----------------------------------------------
@@ -523,20 +564,33 @@ def with_log(
         return None
     if moment < _aware(timezone.localdate(min(period.start for period in periods)), time.min):
         return store
-    day = timezone.localdate(moment)
+    hours_on = hours_by_day(store.get("hours", []), (wake_start, wake_end))
+    day = _day_of(moment, hours_on)
     sessions = day_sessions(periods, day)
     if not sessions:
         return store
     days = dict(store.get("days", {}))
     key = day.isoformat()
-    hours = hours_by_day(store.get("hours", []), (wake_start, wake_end))(day)
+    hours = hours_on(day)
     days[key] = days.get(key, 0) | 1 << slot_of(moment, sessions, *hours)
     return {**store, "days": dict(sorted(days.items()))}
 
 
+def _day_of(moment: datetime, hours_on: Any) -> date:
+    """The day of sessions of a log: by the hours of its calendar day, which for hours
+    that cross midnight may be the day before."""
+    return session_day(moment, *hours_on(timezone.localdate(moment)))
+
+
 def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dict[str, Any]:
-    """What `figures` needs, read from the patient's programs and logs (two queries).
-    The models can be swapped for a migration's historical ones."""
+    """What `figures` needs, read from the patient's programs and logs (two queries),
+    in the patient's days. The models can be swapped for a migration's historical
+    ones (which know no time zone: the server's then)."""
+    with timezone.override(getattr(patient, "zone", None)):
+        return _store_for(patient, prescription=prescription, log=log)
+
+
+def _store_for(patient: Any, *, prescription: Any, log: Any) -> dict[str, Any]:
     if prescription is None or log is None:
         from .models import Prescription, SymptomLog
 
@@ -574,7 +628,7 @@ def store_for(patient: Any, *, prescription: Any = None, log: Any = None) -> dic
         logged = log.objects.filter(patient_id=patient.pk, logged_at__gte=first_midnight)
         sessions_on: dict[date, int] = {}
         for moment in logged.values_list("logged_at", flat=True):
-            day = timezone.localdate(moment)
+            day = _day_of(moment, hours_on)
             if day not in sessions_on:
                 sessions_on[day] = day_sessions(periods, day)
             sessions = sessions_on[day]

@@ -65,8 +65,8 @@ def _overlap(start: datetime, end: datetime, opens: datetime, closes: datetime) 
 
 
 def clinic_zone(clinic: Clinic) -> tzinfo:
-    """The zone the clinic's opening hours are in."""
-    return timezone.get_default_timezone()
+    """The zone the clinic's opening hours are in: the clinic's own."""
+    return clinic.zone
 
 
 def is_overdue(alert: Alert, clinic: Clinic, now: datetime) -> bool:

@@ -30,7 +30,7 @@ from .safety_forms import (
     red_flag_fields,
     red_flags_asked,
 )
-from .services import ItemSpec, review_date_problem
+from .services import ItemSpec, latest_review_date, review_date_problem
 
 HAND_PICK = "catalog"
 
@@ -209,6 +209,7 @@ class ChangeNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The date picker offers no day before today.
         self.fields["review_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["review_on"].widget.attrs["max"] = latest_review_date().isoformat()
 
     def clean_review_on(self):
         review_on = self.cleaned_data.get("review_on")

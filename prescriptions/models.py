@@ -456,6 +456,11 @@ class Alert(models.Model):
     logs = models.ManyToManyField(
         SymptomLog, blank=True, related_name="grouped_alerts", verbose_name=_("logs")
     )
+    # The day of the log (or red-flag answers) that raised it, in the patient's days, and
+    # in a group the earliest and latest of its logs' days: a back-dated paper log
+    # raises its alert today but happened then. Empty for alerts raised by no log.
+    first_logged_on = models.DateField(_("first log's day"), null=True, blank=True)
+    last_logged_on = models.DateField(_("last log's day"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When the alert last changed: raised, seen again or acknowledged. Not "last seen":
     # a log dated days back (a paper sheet, a clinic system's late sync) raises an

@@ -136,12 +136,25 @@ def _save_items(prescription: Prescription, items: Sequence[ItemSpec]) -> list[P
     return PrescriptionItem.objects.bulk_create(rows)
 
 
+# How far ahead a review may be planned: a typing slip (9999-12-31, 2062 for 2026)
+# would otherwise print on the handout. Not a clinical figure; a plausibility bound.
+REVIEW_WITHIN = timedelta(days=2 * 365)
+
+
+def latest_review_date() -> date:
+    return timezone.localdate() + REVIEW_WITHIN
+
+
 def review_date_problem(review_on: date | None) -> str | None:
     """Why `review_on` cannot be the planned review of a program put in use now, or
     None. A program starts today at the earliest (a draft is activated later), so a
     review before today would print a day already gone on the handout."""
     if review_on is not None and review_on < timezone.localdate():
         return _("The review date has passed: choose today or a later day.")
+    if review_on is not None and review_on > latest_review_date():
+        return _("Choose a review date within two years, by %(latest)s.") % {
+            "latest": latest_review_date().isoformat()
+        }
     return None
 
 
@@ -270,7 +283,7 @@ def set_waking_hours(
         )
         before = previous or (stored["wake_start"], stored["wake_end"])
         earlier = adherence.hours_before_today(
-            stored["earlier_waking_hours"], before, (wake_start, wake_end), timezone.localdate()
+            stored["earlier_waking_hours"], before, (wake_start, wake_end), patient.local_date()
         )
         patient.wake_start, patient.wake_end = wake_start, wake_end
         patient.earlier_waking_hours = earlier
@@ -601,6 +614,11 @@ def raise_alert(
     insert fails and it joins the winner's row instead.
     """
     seen_at = seen_at or timezone.now()
+    logged_on = (
+        patient.local_date(log.logged_at)
+        if log is not None
+        else (red_flag_check.checked_on if red_flag_check is not None else None)
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -622,6 +640,8 @@ def raise_alert(
                         symptom_log=log,
                         red_flag_check=red_flag_check,
                         last_seen_at=seen_at,
+                        first_logged_on=logged_on,
+                        last_logged_on=logged_on,
                     )
                 else:
                     alert.count += 1
@@ -632,8 +652,14 @@ def raise_alert(
                     if red_flag_check is not None:
                         alert.red_flag_check = red_flag_check
                     alert.updated_at = timezone.now()
+                    if logged_on is not None:
+                        known = [alert.first_logged_on, alert.last_logged_on, logged_on]
+                        alert.first_logged_on = min(day for day in known if day)
+                        alert.last_logged_on = max(day for day in known if day)
                     alert.save(
                         update_fields=[
+                            "first_logged_on",
+                            "last_logged_on",
                             "count",
                             "last_seen_at",
                             "message",
@@ -895,7 +921,7 @@ def record_paper_log(
                 patient=patient,
                 answered_yes=red_flag_answers,
                 asked=red_flags_asked,
-                on=timezone.localdate(logged_at),
+                on=patient.local_date(logged_at),
             )
             outcome.alerts.extend(alert for alert in alerts if alert not in outcome.alerts)
     return outcome
@@ -904,7 +930,7 @@ def record_paper_log(
 def red_flag_tiers_due(patient: Patient, *, on: date | None = None) -> list[str]:
     """The red-flag tiers to ask the patient now (red_flags.py decides from what was
     asked over the last week and whether the pain reaches the buttock or further)."""
-    day = on or timezone.localdate()
+    day = on or patient.local_date()
     latest = (
         SymptomLog.objects.filter(patient=patient).order_by("-logged_at", "-id").values("location")
     ).first()
@@ -946,7 +972,7 @@ def record_red_flag_check(
         raise ValidationError({"asked": _("Unknown red-flag question.")})
     if set(answers) - set(questions):
         raise ValidationError({"answered_yes": _("A question answered yes must be asked.")})
-    day = on or timezone.localdate()
+    day = on or patient.local_date()
     with transaction.atomic():
         _lock_patient(patient.pk)
         check, created = RedFlagCheck.objects.get_or_create(

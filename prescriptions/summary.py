@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from patients.models import Patient
 
@@ -99,10 +100,17 @@ def refresh_summary(patient_id: int, *, logged_at: datetime | None = None) -> No
     so the stored adherence only needs that log added."""
     lock_patient(patient_id)
     Patient.objects.filter(pk=patient_id).update(**summary_values())
-    patient = Patient.objects.only(*HOURS, "adherence").get(pk=patient_id)
+    patient = (
+        Patient.objects.select_related("clinic")
+        .only(*HOURS, "adherence", "time_zone", "clinic__time_zone")
+        .get(pk=patient_id)
+    )
     store = None
     if logged_at is not None:
-        store = with_log(patient.adherence or {}, logged_at, patient.wake_start, patient.wake_end)
+        with timezone.override(patient.zone):
+            store = with_log(
+                patient.adherence or {}, logged_at, patient.wake_start, patient.wake_end
+            )
     if store is None:
         store = store_for(patient)
     Patient.objects.filter(pk=patient_id).update(adherence=store)
@@ -127,6 +135,10 @@ def rebuild_adherence(patients: Any = None, **models: Any) -> int:
     count = 0
     # A migration's historical Patient may predate the earlier hours.
     fields = [field for field in HOURS if hasattr(queryset.model, field)]
+    if hasattr(queryset.model, "time_zone"):
+        # Each patient's days are counted in their zone, which may be their clinic's.
+        queryset = queryset.select_related("clinic")
+        fields += ["time_zone", "clinic__time_zone"]
     for patient in queryset.only(*fields).iterator():
         queryset.model.objects.filter(pk=patient.pk).update(adherence=store_for(patient, **models))
         count += 1

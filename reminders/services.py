@@ -1,10 +1,12 @@
 """When reminders are due, and sending them.
 
-Times are local to the server's TIME_ZONE (Centra's clinics keep one). A reminder is
-due at one of the patient's times when:
-- it falls within waking hours (quiet hours are never disturbed): a time saved
-  before the hours changed counts as moved to the nearest end of the new hours
-  (`fit_times`), the same on the reminder page, in the calendar feed and here;
+Times are the patient's wall-clock times, in their time zone (their own, else their
+clinic's: `Patient.zone`). A reminder is due at one of the patient's times when:
+- it falls within waking hours (quiet hours are never disturbed; hours may cross
+  midnight): a time outside the hours as they are now counts as moved to the nearest
+  end of them (`fit_times`), the same on the reminder page, in the calendar feed and
+  here. The times the patient set are kept: when the hours widen again, they apply
+  as set;
 - the patient is not archived and has a program in use (an ended program stops them);
 - the patient has not logged in the hour before (they have just done the session);
 - it was not sent already on that channel (a row per patient, slot and channel).
@@ -18,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clinics.models import zone_named
 from patients.models import Patient
 from prescriptions import adherence
 from prescriptions.models import Prescription, PrescriptionItem, SymptomLog
@@ -57,9 +61,15 @@ def waking_hours(patient: Patient | None = None) -> tuple[time, time]:
     return patient.wake_start, patient.wake_end
 
 
+def within(moment: time, start: time, end: time) -> bool:
+    """Whether `moment` is within these waking hours (which may cross midnight)."""
+    if start <= end:
+        return start <= moment <= end
+    return moment >= start or moment <= end
+
+
 def within_waking_hours(moment: time, patient: Patient | None = None) -> bool:
-    start, end = waking_hours(patient)
-    return start <= moment <= end
+    return within(moment, *waking_hours(patient))
 
 
 def parse_time(value: str) -> time:
@@ -68,9 +78,20 @@ def parse_time(value: str) -> time:
 
 def fit_time(value: str, start: time, end: time) -> str:
     """A reminder time ("HH:MM") moved into waking hours: one before them moves to the
-    time of waking up, one after them to bedtime; one within them stays."""
-    moment = min(max(parse_time(value), start), end)
+    time of waking up, one after them to bedtime (whichever is nearer across the time
+    asleep); one within them stays."""
+    moment = parse_time(value)
+    if not within(moment, start, end):
+        asleep = (_minutes(start) - _minutes(end)) % DAY
+        moment = end if (_minutes(moment) - _minutes(end)) % DAY <= asleep / 2 else start
     return moment.strftime("%H:%M")
+
+
+DAY = 24 * 60
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def fit_times(times: Iterable[str], start: time, end: time) -> list[str]:
@@ -85,6 +106,21 @@ def moved_times(times: Iterable[str], start: time, end: time) -> list[tuple[str,
         for value in sorted(set(times))
         if fit_time(value, start, end) != value
     ]
+
+
+def kept_times(times: Iterable[str], saved: Iterable[str], start: time, end: time) -> list[str]:
+    """The times to store when the page is saved with `times`: a time the page showed
+    moved into the hours (a saved time outside them) keeps the time the patient set,
+    so that it comes back when the hours widen."""
+    moved: dict[str, list[str]] = {}
+    for value in saved or ():
+        fitted = fit_time(value, start, end)
+        if fitted != value:
+            moved.setdefault(fitted, []).append(value)
+    kept = set()
+    for value in times:
+        kept.update(moved.get(value, [value]))
+    return sorted(kept)
 
 
 def plan_times(plan: ReminderPlan) -> list[str]:
@@ -115,6 +151,7 @@ def suggested_times(patient: Patient) -> list[str]:
     else:
         length = adherence.waking_minutes(start, end) / count
         minutes = [math.floor(first + i * length) for i in range(count)]
+    minutes = [m % DAY for m in minutes]  # hours that cross midnight go on after it
     return fit_times([f"{m // 60:02d}:{m % 60:02d}" for m in minutes], start, end)
 
 
@@ -131,7 +168,7 @@ def save_plan(
 ) -> ReminderPlan:
     with transaction.atomic():
         plan, _created = ReminderPlan.objects.select_for_update().get_or_create(patient=patient)
-        plan.times = sorted(set(times))
+        plan.times = kept_times(times, plan.times, *waking_hours(patient))
         plan.by_email = by_email and bool(patient.email)
         plan.by_push = by_push
         plan.save()
@@ -141,19 +178,14 @@ def save_plan(
 def change_waking_hours(
     *, patient: Patient, wake_start: time, wake_end: time
 ) -> list[tuple[str, str]]:
-    """Set the patient's waking hours and move their saved reminder times into them, in
-    one transaction, so the page, the feed and the sending all keep to the new hours.
-    Returns each moved time with where it went, to tell the patient."""
+    """Set the patient's waking hours. The reminder times stay as the patient set them:
+    the page, the feed and the sending fit them into the hours as they are
+    (`plan_times`), so narrower hours move them and wider hours give them back.
+    Returns each time that now comes elsewhere, with where, to tell the patient."""
     with transaction.atomic():
         set_waking_hours(patient=patient, wake_start=wake_start, wake_end=wake_end)
-        plan = ReminderPlan.objects.select_for_update().filter(patient=patient).first()
-        if plan is None:
-            return []
-        moves = moved_times(plan.times, wake_start, wake_end)
-        if moves:
-            plan.times = fit_times(plan.times, wake_start, wake_end)
-            plan.save(update_fields=["times", "updated_at"])
-    return moves
+        plan = ReminderPlan.objects.filter(patient=patient).first()
+    return moved_times(plan.times, wake_start, wake_end) if plan is not None else []
 
 
 def set_calendar_feed(*, patient: Patient, on: bool) -> ReminderPlan:
@@ -235,11 +267,10 @@ class Due:
 
 
 def _slots_between(
-    times: Iterable[str], start: datetime, end: datetime, waking: tuple[time, time]
+    times: Iterable[str], start: datetime, end: datetime, waking: tuple[time, time], zone: Any
 ) -> list[datetime]:
     """The patient's times of day, moved within their waking hours, that fall in
-    (start, end], as aware datetimes."""
-    zone = timezone.get_current_timezone()
+    (start, end], as aware datetimes of the patient's zone."""
     local_start, local_end = timezone.localtime(start, zone), timezone.localtime(end, zone)
     found = []
     moments = [parse_time(value) for value in fit_times(times, *waking)]
@@ -264,12 +295,22 @@ def due_reminders(now: datetime | None = None) -> list[Due]:
         )
         .exclude(by_email=False, by_push=False)
         .values_list(
-            "patient_id", "times", "by_email", "by_push", "patient__wake_start", "patient__wake_end"
+            "patient_id",
+            "times",
+            "by_email",
+            "by_push",
+            "patient__wake_start",
+            "patient__wake_end",
+            "patient__time_zone",
+            "patient__clinic__time_zone",
         )
     )
     candidates: list[Due] = []
-    for patient_id, times, by_email, by_push, wakes, sleeps in plans.iterator(chunk_size=2000):
-        slots = _slots_between(times or [], window_start, now, (wakes, sleeps))
+    for patient_id, times, by_email, by_push, wakes, sleeps, own, clinics in plans.iterator(
+        chunk_size=2000
+    ):
+        zone = zone_named(own or clinics)
+        slots = _slots_between(times or [], window_start, now, (wakes, sleeps), zone)
         for slot in slots:
             if by_email:
                 candidates.append(Due(patient_id, slot, Channel.EMAIL))

@@ -60,6 +60,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "count",
             "logs",
             "last_seen_at",
+            "first_logged_on",
+            "last_logged_on",
             "created_at",
             "acknowledged",
             "acknowledged_at",
@@ -68,12 +70,20 @@ class AlertSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "first_logged_on": {
+                "help_text": (
+                    "The day (in the patient's time zone) of the earliest log or red-flag "
+                    "answers in this alert; null for an alert raised by no log. A log typed "
+                    "in late raises its alert now (`created_at`) with its own day here."
+                )
+            },
+            "last_logged_on": {"help_text": "The day of the latest log in this alert."},
             "updated_at": {
                 "help_text": (
                     "When the alert last changed: raised, seen again or acknowledged (what "
                     "`updated_since` compares)."
                 )
-            }
+            },
         }
 
     def get_acknowledged(self, alert: Alert) -> bool:

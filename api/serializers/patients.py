@@ -68,6 +68,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "risk_factors",
             "wake_start",
             "wake_end",
+            "time_zone",
             "archived",
             "has_portal_login",
             "adherence",
@@ -76,6 +77,12 @@ class PatientSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "has_portal_login", "adherence", "created_at", "updated_at"]
         extra_kwargs = {
+            "time_zone": {
+                "help_text": (
+                    "The patient's own IANA time zone (e.g. America/Los_Angeles); empty: "
+                    "the clinic's. Reminders, adherence days and the daily questions follow it."
+                )
+            },
             "archived": {
                 "help_text": (
                     "Archiving ends the patient's portal access (their login is switched off "
@@ -120,7 +127,7 @@ class PatientSerializer(serializers.ModelSerializer):
         return value
 
     def _external_id_taken(self, value: str) -> bool:
-        others = Patient.objects.for_clinic(clinic_of(self)).filter(external_id=value)
+        others = Patient.objects.for_clinic(clinic_of(self)).filter(external_id__iexact=value)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         return others.exists()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinics.forms import ClinicSettingsForm
 from clinics.models import AuditEvent, audit
+from prescriptions.time_zones import clinic_time_zone_changed
 
 from ..decorators import admin_clinic, therapist_required
 
@@ -22,6 +23,8 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     form = ClinicSettingsForm(request.POST or None, request.FILES or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if "time_zone" in form.changed_data:
+            clinic_time_zone_changed(clinic=clinic)
         audit(
             action=AuditEvent.Action.UPDATE,
             target=clinic,

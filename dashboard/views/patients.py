@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinics.mfa import has_two_step
 from clinics.models import AuditEvent, audit
 from patients.forms import PatientForm, PatientSearchForm
 from patients.models import Patient
@@ -27,6 +28,7 @@ from prescriptions.models import (
 )
 from prescriptions.progress import attach_adherence, location_trend
 from prescriptions.services import URGENT_FIRST, set_waking_hours
+from prescriptions.time_zones import set_time_zone
 from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
@@ -44,17 +46,41 @@ def _first_if(condition: Q) -> Case:
 
 
 class ListPage:
-    """One page of the patient list, read without counting the whole clinic: one row
-    more than the page tells whether a next page exists."""
+    """One page of the patient list, by keyset: a page starts after (or ends before)
+    a row of the list, so a deep page costs what the first does (no OFFSET). One row
+    more than the page tells whether there is more in that direction. A cursor that
+    names no row of this list (gone, archived, another clinic's) gives the first page."""
 
-    def __init__(self, queryset, number: str | None, per_page: int) -> None:
-        self.number = int(number) if number and number.isdigit() and 0 < int(number) < 10**6 else 1
-        start = (self.number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = self.number > 1
+    def __init__(
+        self, queryset, *, sort: str, after: str | None, before: str | None, per_page: int
+    ) -> None:
+        cursor = after or before
+        row = None
+        if cursor and cursor.isdigit() and int(cursor) < 2**63:
+            fields = [field for field, _desc, _nulls in queryset.list_keys(sort)]
+            row = queryset.filter(pk=int(cursor)).values(*fields).first()
+        backwards = row is not None and not after
+        if row is not None:
+            queryset = queryset.beyond(sort, row, backwards=backwards)
+        if backwards:
+            queryset = queryset.reverse()
+        rows = list(queryset[: per_page + 1])
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if backwards:
+            rows.reverse()
+        self.object_list = rows
+        self.has_next = more if not backwards else True
+        self.has_previous = row is not None and (more if backwards else True)
         self.has_other_pages = self.has_next or self.has_previous
+
+    @property
+    def first_id(self) -> int | None:
+        return self.object_list[0].pk if self.object_list else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.object_list[-1].pk if self.object_list else None
 
     def __iter__(self):
         return iter(self.object_list)
@@ -64,12 +90,6 @@ class ListPage:
 
     def __getitem__(self, index: int):
         return self.object_list[index]
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
 
 
 @require_GET
@@ -92,10 +112,17 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if query.get("suggestion"):
         patients = patients.filter(progress_suggestion=query["suggestion"])
     # Patients who need attention now come first, urgent ones before the rest.
+    # The clinic: each row's adherence is counted in the patient's zone, maybe the clinic's.
     patients = patients.in_list_order(query.get("sort") or "name").select_related(
-        "suggested_exercise"
+        "suggested_exercise", "clinic"
     )
-    page = ListPage(patients, request.GET.get("page"), PATIENTS_PER_PAGE)
+    page = ListPage(
+        patients,
+        sort=query.get("sort") or "name",
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        per_page=PATIENTS_PER_PAGE,
+    )
     attach_adherence(page.object_list)
     for patient in page:
         patient.trend = location_trend(patient)
@@ -107,7 +134,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         detail={"q": query.get("q", ""), "patients": [patient.pk for patient in page]},
     )
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
     return render(
         request,
         "dashboard/patient_list.html",
@@ -159,6 +187,8 @@ def _save_patient(form: PatientForm) -> Patient | None:
                     wake_end=patient.wake_end,
                     previous=(form.initial["wake_start"], form.initial["wake_end"]),
                 )
+            if "time_zone" in form.changed_data and known:
+                set_time_zone(patient=patient, time_zone=patient.time_zone)
             return patient
     except IntegrityError:
         form.add_error(
@@ -259,10 +289,13 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if patient.archived:
         messages.error(request, _("Restore the patient before inviting them to the portal."))
         return redirect("patients:detail", pk=patient.pk)
-    if patient.has_portal_access:
+    # Ticked by the therapist for a patient who lost the phone with their two-step app:
+    # the link then lets them in again and they set the app up anew.
+    resets_two_step = request.POST.get("reset_two_step") == "on" and patient.user is not None
+    if patient.has_portal_access and not resets_two_step:
         messages.info(request, _("%(name)s already has portal access.") % {"name": patient})
         return redirect("patients:detail", pk=patient.pk)
-    invitation, token = patient.invite(by=request.user)
+    invitation, token = patient.invite(by=request.user, resets_two_step=resets_two_step)
     link = invitation_link(token)
     emailed = bool(patient.email)
     if emailed:
@@ -273,7 +306,7 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditEvent.Action.CREATE,
         target=invitation,
         request=request,
-        detail={"emailed": emailed},
+        detail={"emailed": emailed, **({"resets_two_step": True} if resets_two_step else {})},
     )
     # Only the hash is stored, so the raw link is handed to the next page once, then dropped.
     request.session[INVITATION_SESSION_KEY] = {"patient": patient.pk, "link": link}
@@ -390,5 +423,6 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dismiss_form": DismissSuggestionForm(),
             "urgent_first": URGENT_FIRST,
             "reminders": _reminders(patient),
+            "portal_two_step": patient.user is not None and has_two_step(patient.user),
         },
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.crypto import salted_hmac
 
 from prescriptions import red_flags
 from prescriptions.models import LOCATION_RANK, Episode
@@ -46,3 +47,16 @@ def red_flag_advice(tier: str) -> red_flags.Advice:
 def red_flag_questions(tier: str) -> list[red_flags.Question]:
     """The red-flag questions of one tier, from the one table (red_flags.py)."""
     return red_flags.questions([tier])
+
+
+@register.filter
+def draft_key(user) -> str:
+    """The key (hex, 256 bits) this patient's log drafts are encrypted with in the
+    browser. The server derives it from the login and gives it only to the patient's
+    signed-in pages, so after a timeout the answers stored on a shared phone cannot be
+    read until the same patient signs in again. A new password makes a new key."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return salted_hmac(
+        "centra.portal.log-drafts", f"{user.pk}:{user.password}", algorithm="sha256"
+    ).hexdigest()

@@ -58,6 +58,9 @@
   // nothing: after signing in again the same form gets the same answers back. Only
   // answers typed here by this patient are kept, keyed by their account and the page,
   // and only empty questions are filled. Saving, or signing out, removes the draft.
+  // The answers are stored encrypted (AES-GCM) with a key the server gives only to the
+  // patient's signed-in pages (`data-draft-key`): after a timeout, whoever picks up a
+  // shared phone finds nothing readable. Without WebCrypto no draft is kept.
   var DRAFT_PREFIX = "centra-draft:";
   var DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -75,6 +78,8 @@
     return DRAFT_PREFIX + user + ":" + path;
   }
 
+  // A stored draft: {savedAt, iv, data} (base64); one without `iv` (kept in clear text
+  // by an earlier version) or a day old is dropped.
   function readDraft(store, key) {
     var draft = null;
     try {
@@ -82,11 +87,49 @@
     } catch (error) {
       draft = null;
     }
-    if (!draft || typeof draft.fields !== "object" || !(Date.now() - draft.savedAt < DRAFT_MAX_AGE_MS)) {
+    if (!draft || typeof draft.iv !== "string" || typeof draft.data !== "string" ||
+        !(Date.now() - draft.savedAt < DRAFT_MAX_AGE_MS)) {
       store.removeItem(key);
       return null;
     }
     return draft;
+  }
+
+  var subtle = window.crypto && window.crypto.subtle;
+
+  function bytesOf(base64) {
+    return Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
+  }
+
+  function base64Of(buffer) {
+    return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)));
+  }
+
+  function draftCipher(hex) {
+    if (!subtle || !hex || hex.length !== 64) {
+      return null;
+    }
+    var raw = new Uint8Array(hex.match(/../g).map(function (pair) { return parseInt(pair, 16); }));
+    return subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+  }
+
+  function sealDraft(cipher, fields) {
+    var iv = window.crypto.getRandomValues(new Uint8Array(12));
+    var plain = new TextEncoder().encode(JSON.stringify(fields));
+    return cipher.then(function (key) {
+      return subtle.encrypt({ name: "AES-GCM", iv: iv }, key, plain);
+    }).then(function (sealed) {
+      return JSON.stringify({ savedAt: Date.now(), iv: base64Of(iv), data: base64Of(sealed) });
+    });
+  }
+
+  function openDraft(cipher, draft) {
+    return cipher.then(function (key) {
+      return subtle.decrypt({ name: "AES-GCM", iv: bytesOf(draft.iv) }, key, bytesOf(draft.data));
+    }).then(function (plain) {
+      var fields = JSON.parse(new TextDecoder().decode(plain));
+      return fields && typeof fields === "object" ? fields : null;
+    });
   }
 
   function fieldsNamed(form, name) {
@@ -143,14 +186,32 @@
 
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       var key = draftKey(form.dataset.draft, window.location.pathname);
-      var draft = readDraft(store, key);
-      var typed = draft ? draft.fields : {};
-      if (draft && restoreDraft(form, typed) > 0) {
-        var notice = document.querySelector("[data-draft-notice]");
-        if (notice) {
-          notice.hidden = false;
-        }
+      var cipher = draftCipher(form.dataset.draftKey);
+      if (!cipher) {
+        store.removeItem(key);
+        return; // nothing kept in clear text
       }
+      var typed = {};
+      var draft = readDraft(store, key);
+      if (draft) {
+        openDraft(cipher, draft).then(function (fields) {
+          if (!fields) {
+            return;
+          }
+          // Answered since the page loaded wins over the draft.
+          Object.keys(typed).forEach(function (name) { fields[name] = typed[name]; });
+          typed = fields;
+          if (restoreDraft(form, typed) > 0) {
+            var notice = document.querySelector("[data-draft-notice]");
+            if (notice) {
+              notice.hidden = false;
+            }
+          }
+        }).catch(function () {
+          store.removeItem(key); // another key (a new password): unreadable, dropped
+        });
+      }
+      var writing = Promise.resolve();
       function remember(event) {
         var field = event.target;
         if (!field.name || field.type === "hidden") {
@@ -161,11 +222,15 @@
         } else {
           typed[field.name] = field.value;
         }
-        try {
-          store.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: typed }));
-        } catch (error) {
-          // storage full: nothing to keep, the form itself is unaffected
-        }
+        // One write after another, so the last answer is the one kept.
+        var fields = JSON.parse(JSON.stringify(typed));
+        writing = writing.then(function () {
+          return sealDraft(cipher, fields);
+        }).then(function (sealed) {
+          store.setItem(key, sealed);
+        }).catch(function () {
+          // storage full or no crypto: nothing to keep, the form itself is unaffected
+        });
       }
       form.addEventListener("input", remember);
       form.addEventListener("change", remember);

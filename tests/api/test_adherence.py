@@ -72,10 +72,12 @@ def test_waking_hours_are_written_checked_and_recount_the_sessions(api, patient,
     prescription.items.update(times_per_day=None, every_hours=2)
     refresh_summary(patient.pk)
     bad = api.patch(
-        f"{URL}{patient.pk}/", {"wake_start": "21:00", "wake_end": "07:00"}, format="json"
+        f"{URL}{patient.pk}/", {"wake_start": "21:00", "wake_end": "21:00"}, format="json"
     )
     assert bad.status_code == 400
-    assert bad.json()["errors"]["wake_end"] == ["Bedtime must be later than the time of waking up."]
+    assert bad.json()["errors"]["wake_end"] == [
+        "Bedtime must be another time than the time of waking up."
+    ]
     short = api.patch(
         f"{URL}{patient.pk}/", {"wake_start": "08:00", "wake_end": "08:05"}, format="json"
     )

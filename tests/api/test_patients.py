@@ -322,3 +322,32 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(5):  # + the audit chain: lock, head
         response = api.get(URL, {"page_size": page_size, "updated_since": "2000-01-01T00:00:00Z"})
     assert len(response.json()["results"]) == page_size
+
+
+def test_a_patients_time_zone_is_written_and_checked(api, patient):
+    response = api.patch(f"{URL}{patient.pk}/", {"time_zone": "Asia/Kolkata"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["time_zone"] == "Asia/Kolkata"
+    bad = api.patch(f"{URL}{patient.pk}/", {"time_zone": "Asia/Atlantis"}, format="json")
+    assert bad.status_code == 400
+    assert "is not a known time zone" in bad.json()["errors"]["time_zone"][0]
+    patient.refresh_from_db()
+    assert patient.time_zone == "Asia/Kolkata"
+
+
+def test_an_external_id_that_differs_only_in_case_is_a_400(api, clinic, other_clinic):
+    make_patient(clinic, external_id="EHR-7")
+    make_patient(other_clinic, external_id="ehr-8")
+    response = api.post(
+        URL, {"first_name": "A", "last_name": "B", "external_id": "ehr-7"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["external_id"] == [
+        "Another patient of this clinic already has this external id."
+    ]
+    assert (
+        api.post(
+            URL, {"first_name": "A", "last_name": "B", "external_id": "EHR-8"}, format="json"
+        ).status_code
+        == 201
+    )

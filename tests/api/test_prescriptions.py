@@ -635,3 +635,23 @@ def test_a_review_date_that_is_not_a_date_is_a_400(api, patient):
     assert response.status_code == 400
     assert "review_on" in str(response.json())
     assert not Prescription.objects.filter(patient=patient).exists()
+
+
+def test_a_review_date_years_ahead_is_a_400_on_the_field(api, patient):
+    response = api.post(
+        URL,
+        {
+            "patient": patient.pk,
+            "prescribed_by": "tess",
+            "items": [{"exercise": "prone-lying"}],
+            "activate": True,
+            "review_on": "9999-12-31",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["review_on"] == [
+        "Choose a review date within two years, by 2028-03-10."
+    ]
+    assert not Prescription.objects.filter(patient=patient).exists()

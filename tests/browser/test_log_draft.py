@@ -1,5 +1,6 @@
 """What a patient typed into a log form survives the end of their session: after
-signing in again the same answers are back, and saving stores them once."""
+signing in again the same answers are back, and saving stores them once. Meanwhile
+the phone holds them encrypted, with a key only the patient's signed-in pages get."""
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -44,6 +45,12 @@ def test_the_answers_typed_before_the_session_ended_are_back_and_saved_once(
     phone.get_by_label(NOTE).fill("Stiff after the bus")
     assert phone.get_by_text(NOTICE).is_hidden()
     prescribed = phone.get_by_label("Times in each set").input_value()  # not typed
+    phone.wait_for_function(
+        "Object.keys(localStorage).some(k => k.startsWith('centra-draft:')"
+        " && localStorage.getItem(k).length > 100)"
+    )
+    stored = "".join(phone.evaluate("Object.values(localStorage)"))
+    assert "Stiff after the bus" not in stored and "buttock" not in stored
 
     end_every_session()
     phone.get_by_role("button", name="Save how it went").click()

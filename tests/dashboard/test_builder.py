@@ -497,3 +497,18 @@ def test_another_clinics_exercise_posted_to_the_builder_is_a_400_with_a_message(
     assert "That exercise is not in your catalog." in page
     assert "their-own-bridge" not in page and "Their own bridge" not in page
     assert slugs(draft) == before
+
+
+def test_a_review_date_beyond_two_years_is_a_field_error(therapist_client, draft):
+    response = therapist_client.post(edit_url(draft), form_data(draft, review_on="2028-03-11"))
+
+    assert response.status_code == 400
+    expected = "Choose a review date within two years, by 2028-03-10."
+    assert response.context["note_form"].errors["review_on"] == [expected]
+    assert 'min="2026-03-11" max="2028-03-10"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.review_on is None
+    # The last day of the window is accepted.
+    therapist_client.post(edit_url(draft), form_data(draft, review_on="2028-03-10"))
+    draft.refresh_from_db()
+    assert draft.review_on.isoformat() == "2028-03-10"

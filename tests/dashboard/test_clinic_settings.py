@@ -344,3 +344,37 @@ def test_impossible_opening_hours_are_field_errors(therapist_client, clinic, cha
     assert field in response.context["form"].errors
     clinic.refresh_from_db()
     assert (clinic.open_days, clinic.urgent_escalation_hours) == ("12345", 2)
+
+
+def test_the_admin_sets_the_clinics_time_zone_and_the_dashboard_shows_its_clock(
+    therapist_client, clinic, patient, item
+):
+    from prescriptions.services import record_symptom_log
+
+    page = therapist_client.get(URL).content.decode()
+    assert '<option value="Asia/Kolkata">Asia/Kolkata</option>' in page
+    response = therapist_client.post(URL, settings_data(time_zone="Asia/Kolkata"))
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.time_zone == "Asia/Kolkata"
+    # A log stored at 14:00 UTC reads 19:30 on the dashboard of a clinic in Kolkata.
+    record_symptom_log(
+        patient=patient,
+        item=item,
+        pain=2,
+        location="central",
+        during="no_effect",
+        after="no_worse",
+        sets_done=1,
+        repetitions_done=10,
+    )
+    detail = therapist_client.get(reverse("patients:detail", kwargs={"pk": patient.pk}))
+    assert '<td class="log__time">19:30</td>' in detail.content.decode()
+
+
+def test_an_unknown_time_zone_is_refused_with_a_message(therapist_client, clinic):
+    response = therapist_client.post(URL, settings_data(time_zone="Mars/Olympus"))
+    assert response.status_code == 400
+    assert "Mars/Olympus is not a known time zone." in response.content.decode()
+    clinic.refresh_from_db()
+    assert clinic.time_zone == "UTC"

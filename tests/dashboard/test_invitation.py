@@ -88,3 +88,30 @@ def test_another_clinic_gets_404(stranger_client, clinic):
     patient = make_patient(clinic)
     assert stranger_client.post(url(patient)).status_code == 404
     assert not PortalInvitation.objects.exists()
+
+
+def test_a_new_link_that_resets_two_step_sign_in_must_be_ticked_and_is_audited(
+    therapist_client, patient
+):
+    from tests.factories import make_authenticator
+
+    make_authenticator(patient.user)
+    page = therapist_client.get(reverse("patients:detail", kwargs={"pk": patient.pk}))
+    assert 'name="reset_two_step"' in page.content.decode()
+    # Without the tick, a patient with access gets no new link.
+    refused = therapist_client.post(url(patient), follow=True)
+    assert "already has portal access" in refused.content.decode()
+    assert not PortalInvitation.objects.filter(patient=patient).exists()
+
+    response = therapist_client.post(url(patient), {"reset_two_step": "on"}, follow=True)
+
+    assert shown_link(response)
+    invitation = PortalInvitation.objects.get(patient=patient)
+    assert invitation.resets_two_step
+    event = AuditEvent.objects.get(action="create", object_type="portalinvitation")
+    assert event.detail == {"emailed": True, "resets_two_step": True}
+
+
+def test_no_reset_is_offered_to_a_patient_without_two_step_sign_in(therapist_client, patient):
+    page = therapist_client.get(reverse("patients:detail", kwargs={"pk": patient.pk}))
+    assert 'name="reset_two_step"' not in page.content.decode()

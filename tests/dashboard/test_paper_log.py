@@ -113,3 +113,60 @@ def test_it_sends_anonymous_visitors_to_the_login(client, patient, item):
 def test_another_clinic_gets_404(stranger_client, patient, item):
     assert stranger_client.post(url(patient), answers(item)).status_code == 404
     assert not SymptomLog.objects.exists()
+
+
+@pytest.fixture
+def week_old_item(patient, therapist, frozen_clock):
+    """The first exercise of a program that began a week ago."""
+    frozen_clock.shift(-7 * 86400)
+    program = make_prescription(patient, therapist)
+    frozen_clock.shift(7 * 86400)
+    return program.items.order_by("position").first()
+
+
+def test_a_back_dated_log_raises_its_alert_with_the_logs_day(
+    therapist_client, patient, week_old_item
+):
+    item = week_old_item
+    three_days_ago = timezone.localtime() - timedelta(days=3)
+    therapist_client.post(
+        url(patient),
+        answers(item, after="worse", logged_at=three_days_ago.strftime("%Y-%m-%dT%H:%M")),
+    )
+    alert = Alert.objects.get()
+    assert alert.first_logged_on == alert.last_logged_on == three_days_ago.date()
+    assert alert.created_at.date() == timezone.now().date()  # raised when typed in
+    page = therapist_client.get(reverse("patients:detail", kwargs={"pk": patient.pk}))
+    assert f"Logged on {three_days_ago.day} {three_days_ago:%b %Y}" in page.content.decode()
+
+    five_days_ago = timezone.localtime() - timedelta(days=5)
+    therapist_client.post(
+        url(patient),
+        answers(item, after="worse", logged_at=five_days_ago.strftime("%Y-%m-%dT%H:%M")),
+    )
+    alert.refresh_from_db()
+    assert (alert.count, alert.first_logged_on, alert.last_logged_on) == (
+        2,
+        five_days_ago.date(),
+        three_days_ago.date(),
+    )
+    page = therapist_client.get(reverse("patients:detail", kwargs={"pk": patient.pk}))
+    assert (
+        f"Logged from {five_days_ago.day} {five_days_ago:%b %Y} "
+        f"to {three_days_ago.day} {three_days_ago:%b %Y}" in page.content.decode()
+    )
+
+
+def test_a_red_flag_alert_carries_the_day_of_the_answers(therapist_client, patient, week_old_item):
+    item = week_old_item
+    two_days_ago = timezone.localtime() - timedelta(days=2)
+    therapist_client.post(
+        url(patient),
+        answers(
+            item,
+            logged_at=two_days_ago.strftime("%Y-%m-%dT%H:%M"),
+            **{f"red_flag_{RedFlag.values[0]}": "yes"},
+        ),
+    )
+    alert = Alert.objects.get(kind="red_flag")
+    assert alert.first_logged_on == two_days_ago.date()

@@ -142,8 +142,9 @@ def test_it_paginates_and_keeps_the_search(therapist_client, clinic):
         make_patient(clinic, first_name=f"Pat{n:02d}", last_name="Many")
     first = therapist_client.get(URL, {"q": "many"})
     assert len(first.context["page"]) == 25
-    assert "q=many&amp;page=2" in first.content.decode()
-    second = therapist_client.get(URL, {"q": "many", "page": 2})
+    last = first.context["page"][-1].pk
+    assert f"q=many&amp;after={last}" in first.content.decode()
+    second = therapist_client.get(URL, {"q": "many", "after": last})
     assert len(second.context["page"]) == 5
 
 
@@ -217,10 +218,14 @@ def test_a_next_page_link_appears_only_when_there_are_more_patients(therapist_cl
         make_patient(clinic, first_name=f"P{n:02}", last_name="Many")
     first = therapist_client.get(URL)
     assert len(first.context["page"]) == 25
-    assert "page=2" in first.content.decode()
-    second = therapist_client.get(URL, {"page": 2})
+    assert 'rel="prev"' not in first.content.decode()
+    last = first.context["page"][-1].pk
+    second = therapist_client.get(URL, {"after": last})
     assert rows(second) == ["P25 Many"]
-    assert "page=3" not in second.content.decode()
+    assert 'rel="next"' not in second.content.decode()
+    back = therapist_client.get(URL, {"before": second.context["page"][0].pk})
+    assert rows(back) == rows(first)
+    assert 'rel="prev"' not in back.content.decode() and 'rel="next"' in back.content.decode()
 
 
 def test_archived_patients_come_after_the_active_ones_when_shown(therapist_client, clinic):
@@ -242,3 +247,56 @@ def test_what_a_clinic_typed_is_shown_as_text_never_as_markup(therapist_client, 
     assert "O&#x27;Brien &amp; &lt;b&gt;Sons&lt;/b&gt;, &lt;img src=x" in content
     assert "&quot;&gt;&lt;script&gt;x()&lt;/script&gt;" in content
     assert "<script>x()" not in content and "<b>Sons" not in content
+
+
+@pytest.mark.parametrize("sort", ["name", "recent_log", "no_recent_log", "newest"])
+def test_keyset_pages_walk_every_sort_forward_and_back_without_gaps(
+    therapist_client, clinic, therapist, add_log, sort
+):
+    _make_patients(clinic, therapist, 15, add_log)  # logs and open alerts
+    for n in range(40):  # no log yet (empty "last log"), names that tie
+        make_patient(clinic, first_name=f"Q{n % 7}", last_name="Tie")
+    whole = [p.pk for p in Patient.objects.for_clinic(clinic).active().in_list_order(sort)]
+    seen, pages, params = [], [], {"sort": sort}
+    while True:
+        response = therapist_client.get(URL, params)
+        page = response.context["page"]
+        seen += [patient.pk for patient in page]
+        pages.append(response)
+        if not page.has_next:
+            break
+        params = {"sort": sort, "after": page.last_id}
+    assert seen == whole
+    # And back from the last page to the first.
+    page = pages[-1].context["page"]
+    back = []
+    while page.has_previous:
+        page = therapist_client.get(URL, {"sort": sort, "before": page.first_id}).context["page"]
+        back = [patient.pk for patient in page] + back
+    assert back == whole[: len(whole) - len(pages[-1].context["page"])]
+
+
+def test_a_deep_page_costs_the_queries_of_the_first(
+    therapist_client, therapist, clinic, add_log, django_assert_max_num_queries
+):
+    _make_patients(clinic, therapist, 10, add_log)
+    for n in range(70):
+        make_patient(clinic, first_name=f"Q{n}", last_name="Plain")
+    therapist_client.get(URL)
+    first = therapist_client.get(URL).context["page"]
+    third = therapist_client.get(URL, {"after": first.last_id}).context["page"]
+    # The first page's queries (9) and one for the row the page starts after.
+    with django_assert_max_num_queries(10):
+        response = therapist_client.get(URL, {"after": third.last_id, "sort": "recent_log"})
+    assert len(response.context["page"]) == 25
+
+
+def test_a_cursor_from_another_clinic_or_a_bad_one_gives_the_first_page(
+    therapist_client, clinic, other_clinic_patient
+):
+    for n in range(3):
+        make_patient(clinic, first_name=f"P{n}", last_name="Here")
+    first = rows(therapist_client.get(URL))
+    for cursor in (str(other_clinic_patient.pk), "abc", "99999999999999999999999"):
+        assert rows(therapist_client.get(URL, {"after": cursor})) == first
+        assert rows(therapist_client.get(URL, {"before": cursor})) == first

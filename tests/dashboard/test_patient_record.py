@@ -163,7 +163,7 @@ def test_a_patient_cannot_use_the_dashboard_forms(patient_client, patient):
     assert patient_client.post(url).status_code == 403
 
 
-def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refused(
+def test_the_therapist_sets_the_waking_hours_and_too_short_a_night_is_refused(
     therapist_client, patient, prescription
 ):
     url = reverse("patients:edit", kwargs={"pk": patient.pk})
@@ -171,10 +171,10 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     assert 'type="time"' in page and "Waking hours" in page
     assert "A change counts from today: earlier days keep the hours they had." in page
     refused = therapist_client.post(
-        url, details(external_id="", wake_start="22:00", wake_end="06:00")
+        url, details(external_id="", wake_start="22:00", wake_end="02:00")
     )
     assert refused.status_code == 400
-    assert "Bedtime must be later than the time of waking up." in refused.content.decode()
+    assert "Waking hours must span at least 6 hours" in refused.content.decode()
     therapist_client.post(url, details(external_id="", wake_start="06:30", wake_end="22:30"))
     patient.refresh_from_db()
     assert (patient.wake_start.hour, patient.wake_end.hour) == (6, 22)
@@ -182,3 +182,46 @@ def test_the_therapist_sets_the_waking_hours_and_a_bedtime_before_waking_is_refu
     assert patient.earlier_waking_hours == [["2026-03-10", "08:00:00", "20:00:00"]]
     # The stored adherence was counted again with the new hours, in the same save.
     assert patient.adherence["periods"]
+
+
+def test_the_therapist_gives_a_travelling_patient_their_own_time_zone(
+    therapist_client, patient, prescription
+):
+    url = reverse("patients:edit", kwargs={"pk": patient.pk})
+    page = therapist_client.get(url).content.decode()
+    assert "The clinic&#x27;s (UTC)" in page
+    therapist_client.post(url, details(external_id="", time_zone="America/Los_Angeles"))
+    patient.refresh_from_db()
+    assert patient.time_zone == "America/Los_Angeles"
+    assert patient.local_date().isoformat() == "2026-03-11"  # 07:00 there
+    therapist_client.post(url, details(external_id="", time_zone=""))
+    patient.refresh_from_db()
+    assert patient.time_zone == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "stored"),
+    [("02/04/1975", "en", "1975-04-02"), ("02/04/1975", "es", "1975-04-02")],
+)
+def test_a_date_typed_by_hand_is_read_day_first(therapist_client, typed, language, stored):
+    therapist_client.post(CREATE, details(date_of_birth=typed), HTTP_ACCEPT_LANGUAGE=language)
+    assert Patient.objects.get(external_id="EHR-100").date_of_birth.isoformat() == stored
+
+
+def test_a_month_first_date_is_refused_with_the_expected_form(therapist_client):
+    response = therapist_client.post(CREATE, details(date_of_birth="12/31/1975"))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Enter the date as day/month/year, e.g. 29/11/1975." in content
+    assert 'placeholder="day/month/year, e.g. 29/11/1975"' in content
+    assert not Patient.objects.filter(external_id="EHR-100").exists()
+
+
+def test_an_external_id_that_differs_only_in_case_is_taken(therapist_client, clinic):
+    make_patient(clinic, external_id="ehr-100")
+    response = therapist_client.post(CREATE, details(external_id="EHR-100"))
+    assert response.status_code == 400
+    assert "Another patient of this clinic already has the external id EHR-100." in (
+        response.content.decode()
+    )
+    assert Patient.objects.filter(external_id__iexact="ehr-100").count() == 1

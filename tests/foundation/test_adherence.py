@@ -152,12 +152,18 @@ def test_logs_either_side_of_midnight_count_for_their_own_day(
     assert tenth.slots == ("done", "missed")
 
 
+def clinic_zone(patient, name):
+    """The patient's clinic now keeps the time zone `name`."""
+    patient.clinic.time_zone = name
+    patient.clinic.save(update_fields=["time_zone"])
+
+
 def test_days_follow_the_clinic_time_zone_across_a_clock_change(
     patient, program, log_at, frozen_clock, settings
 ):
     """Spain moves its clocks forward on 29 March 2026: the waking hours stay wall
     clock hours, and a log at 08:30 local time is that day's first session."""
-    settings.TIME_ZONE = "Europe/Madrid"
+    clinic_zone(patient, "Europe/Madrid")
     madrid = ZoneInfo("Europe/Madrid")
     program(at(27, 9, month=3, tz=madrid), times_per_day=6)
     log_at(at(28, 19, 30, tz=madrid))  # 18:30 UTC: the 28th's last session
@@ -168,7 +174,7 @@ def test_days_follow_the_clinic_time_zone_across_a_clock_change(
     assert saturday.slots[-1] == "done" and saturday.logged == 1
     assert sunday.slots == ("done", "missed", "missed", "missed", "missed", "done")
     # In UTC both logs of the 29th would have fallen in other slots.
-    settings.TIME_ZONE = "UTC"
+    clinic_zone(patient, "UTC")
     from prescriptions.summary import rebuild_adherence
 
     rebuild_adherence()
@@ -213,8 +219,8 @@ def test_each_log_adds_its_slot_and_the_store_matches_a_recount_from_all_logs(
 ):
     # A log write adds its own slot to the stored adherence instead of reading all the
     # patient's logs again; after any mix of logs the result is what a recount gives.
-    settings.TIME_ZONE = "Asia/Kolkata"  # half-hour offset: local days are not UTC days
-    zone = ZoneInfo(settings.TIME_ZONE)
+    clinic_zone(patient, "Asia/Kolkata")  # half-hour offset: local days are not UTC days
+    zone = ZoneInfo("Asia/Kolkata")
     first = program(at(4, 9, tz=zone), every_hours=2)
     moments = [
         at(3, 12, tz=zone),  # before the program began: not counted

@@ -178,3 +178,17 @@ def test_the_patient_page_says_the_alert_was_escalated(
     sign_in_verified(client, admin)  # the earlier session has timed out
     page = client.get(url).content.decode()
     assert "emailed to the clinic's administrators" in page
+
+
+def test_opening_hours_are_read_on_the_clinics_own_clock(
+    clinic, admin, frozen_clock, django_capture_on_commit_callbacks
+):
+    clinic.time_zone = "Asia/Kolkata"  # UTC+05:30: Wednesday 14:00 UTC is 19:30 there
+    clinic.save()
+    urgent_alert(make_patient(clinic))
+    frozen_clock.move_to(at(12, 4, 20))  # Thursday 09:50 in Kolkata: 1 h 50 min open
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue_alerts() == []
+    frozen_clock.move_to(at(12, 4, 40))  # 10:10 in Kolkata
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(escalate_overdue_alerts()) == 1

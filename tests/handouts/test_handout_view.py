@@ -128,3 +128,20 @@ def test_the_pdf_is_in_the_patients_language_not_the_visitors(therapist_client, 
     assert started.endswith("Mar 2026")
     assert started in pdf_text(response.content)
     assert "exercise-program-paula-jones-v1.pdf" in response["Content-Disposition"]
+
+
+def test_an_unknown_size_is_a_400_that_names_the_sizes_and_nothing_is_served(
+    therapist_client, prescription
+):
+    response = therapist_client.get(url(prescription), {"size": "huge"})
+    assert response.status_code == 400
+    assert response.content.decode() == "Unknown print size: use size=large or size=normal."
+    assert not AuditEvent.objects.filter(action="download").exists()
+    assert therapist_client.get(url(prescription), {"size": "large"}).status_code == 200
+
+
+def test_an_unknown_size_on_another_clinics_handout_is_still_a_404(
+    client, other_clinic_therapist, prescription
+):
+    client.force_login(other_clinic_therapist)
+    assert client.get(url(prescription), {"size": "huge"}).status_code == 404

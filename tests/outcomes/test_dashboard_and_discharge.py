@@ -274,3 +274,34 @@ def test_the_patient_finds_their_summary_on_my_progress(improving, patient_clien
     assert "Your discharge summaries" in page
     assert reverse("handouts:discharge", args=[episode.pk, "patient"]) in page
     assert reverse("handouts:discharge", args=[episode.pk, "doctor"]) not in page
+
+
+def test_the_discharge_summary_prints_the_clinics_logo_and_details(
+    improving, therapist_client, therapist, tmp_path, settings
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.handouts.pdfs import figure_alts
+
+    settings.MEDIA_ROOT = tmp_path
+    clinic = improving.clinic
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 100), "teal").save(buffer, format="PNG")
+    clinic.logo = SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
+    clinic.address = "4 Quay Street\nHarbourtown"
+    clinic.phone = "+44 20 7946 0000"
+    clinic.email = "desk@harbour.example"
+    clinic.website = "https://harbour.example/physio"
+    clinic.save()
+    episode = end_episode(patient=improving, by=therapist, summary_note="")
+    for audience in ("doctor", "patient"):
+        data = therapist_client.get(reverse("handouts:discharge", args=[episode.pk, audience]))
+        assert "Logo of Harbour Physio" in figure_alts(data.content)
+        text = pdf_text(data.content)
+        assert "4 Quay Street, Harbourtown" in text
+        assert "Phone +44 20 7946 0000" in text
+        assert "desk@harbour.example" in text
+        assert "harbour.example/physio" in text

@@ -164,3 +164,54 @@ def test_activating_while_signed_in_as_someone_else_switches_to_the_new_login(
     response = therapist_client.get(reverse("portal:today"))
     assert response.status_code == 200
     assert response.context["patient"] == newcomer
+
+
+def test_a_link_that_resets_two_step_lets_the_patient_in_to_set_the_app_up_again(
+    client, patient, therapist
+):
+    from django.contrib.sessions.models import Session
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import make_authenticator
+
+    make_authenticator(patient.user)
+    StaticDevice.objects.create(user=patient.user, name="recovery codes", confirmed=True)
+    lost_phone = client_class_session(patient.user)
+    invitation, token = patient.invite(by=therapist, resets_two_step=True)
+
+    response = client.post(
+        reverse("portal:activate", args=[token]),
+        {"username": "paula-again", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.url == reverse("portal:today")
+    assert not TOTPDevice.objects.filter(user=patient.user).exists()
+    assert not StaticDevice.objects.filter(user=patient.user).exists()
+    # Signed in without a code, on the portal; the phone's old session is gone.
+    assert client.get(reverse("portal:today")).status_code == 200
+    assert not Session.objects.filter(session_key=lost_phone.session.session_key).exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MFA)
+    assert event.detail == {"event": "reset_by_invitation", "invitation": invitation.pk}
+    assert event.object_id == str(patient.user_id)
+
+
+def test_an_ordinary_link_does_not_touch_two_step_sign_in(client, patient, therapist):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import make_authenticator
+
+    make_authenticator(patient.user)
+    _invitation, token = patient.invite(by=therapist)
+    response = client.get(reverse("portal:activate", args=[token]))
+    assert response.status_code == 410  # the patient already has a login
+    assert TOTPDevice.objects.filter(user=patient.user).exists()
+
+
+def client_class_session(user):
+    """Another browser (the lost phone), signed in as `user`."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other

@@ -53,15 +53,15 @@ def test_a_new_program_shows_the_days_sessions_without_a_red_mark(patient_client
     assert "in a row" not in content
 
 
-def test_the_patient_changes_their_hours_and_a_wrong_order_is_explained(
+def test_the_patient_changes_their_hours_and_a_short_night_is_explained(
     patient_client, patient, prescription
 ):
     url = reverse("portal:waking_hours")
     page = patient_client.get(url).content.decode()
     assert '<label for="id_wake_start">' in page and 'value="08:00"' in page
-    refused = patient_client.post(url, {"wake_start": "23:00", "wake_end": "07:00"})
+    refused = patient_client.post(url, {"wake_start": "23:00", "wake_end": "04:00"})
     assert refused.status_code == 400
-    assert "Bedtime must be later than the time of waking up." in refused.content.decode()
+    assert "Waking hours must span at least 6 hours" in refused.content.decode()
     assert Patient.objects.get(pk=patient.pk).wake_start.hour == 8
     # Five minutes awake would count a whole day's sessions in five minutes.
     short = patient_client.post(url, {"wake_start": "08:00", "wake_end": "08:05"})
@@ -72,3 +72,27 @@ def test_the_patient_changes_their_hours_and_a_wrong_order_is_explained(
     assert response["Location"] == reverse("portal:today")
     saved = Patient.objects.get(pk=patient.pk)
     assert (saved.wake_start.hour, saved.wake_end.hour) == (6, 21)
+
+
+def test_the_patient_sets_night_hours_and_their_own_time_zone(
+    patient_client, patient, prescription
+):
+    url = reverse("portal:waking_hours")
+    page = patient_client.get(url).content.decode()
+    assert '<label for="id_time_zone">My time zone</label>' in page
+    assert "My clinic&#x27;s (UTC)" in page
+    response = patient_client.post(
+        url, {"wake_start": "22:00", "wake_end": "06:00", "time_zone": "Asia/Kolkata"}
+    )
+    assert response["Location"] == reverse("portal:today")
+    saved = Patient.objects.get(pk=patient.pk)
+    assert (saved.wake_start.hour, saved.wake_end.hour, saved.time_zone) == (
+        22,
+        6,
+        "Asia/Kolkata",
+    )
+    refused = patient_client.post(
+        url, {"wake_start": "22:00", "wake_end": "06:00", "time_zone": "Nowhere/Land"}
+    )
+    assert refused.status_code == 400
+    assert Patient.objects.get(pk=patient.pk).time_zone == "Asia/Kolkata"

@@ -1,7 +1,8 @@
 """Reminder times and the patient's waking hours follow one rule: a reminder comes only
 within the hours. When the hours change, a time outside them moves to the nearest end
 (the time of getting up, or bedtime) and the patient is told; the reminder page, the
-calendar feed and the sending all use the moved time."""
+calendar feed and the sending all use the moved time. The time the patient set is
+kept: when the hours widen again, the reminder goes back to it."""
 
 import re
 from datetime import UTC, datetime, time
@@ -59,7 +60,7 @@ def test_narrower_hours_move_the_reminders_inside_them_and_say_so(
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:reminders")
     plan = ReminderPlan.objects.get(patient=patient)
-    assert plan.times == ["08:00", "12:00", "20:00"]
+    assert plan.times == ["07:00", "12:00", "22:30"]  # as set, to come back later
     page = patient_client.get(response["Location"]).content.decode()
     assert "Your hours are saved." in page
     assert (
@@ -86,7 +87,40 @@ def test_the_page_saves_unchanged_after_the_hours_changed(patient_client, patien
     response = patient_client.post(REMINDERS, form_values(page))
 
     assert response.status_code == 302
-    assert ReminderPlan.objects.get(patient=patient).times == ["08:00", "12:00", "20:00"]
+    assert ReminderPlan.objects.get(patient=patient).times == ["07:00", "12:00", "22:30"]
+
+
+def test_wider_hours_give_the_reminders_back_their_set_times(
+    client, patient_client, patient, late_hours
+):
+    patient_client.post(HOURS, {"wake_start": "08:00", "wake_end": "20:00"})
+    page = patient_client.get(REMINDERS).content.decode()
+    patient_client.post(REMINDERS, form_values(page))  # saved once, unchanged, meanwhile
+
+    response = patient_client.post(HOURS, {"wake_start": "06:30", "wake_end": "23:00"})
+
+    assert response["Location"] == reverse("portal:today")
+    page = patient_client.get(REMINDERS).content.decode()
+    assert [form_values(page)[f"time_{n}"] for n in (1, 2, 3)] == ["07:00", "12:00", "22:30"]
+    assert "is now" not in page
+    due = due_reminders(datetime(2026, 3, 11, 22, 30, 10, tzinfo=UTC))
+    assert [d.slot.strftime("%H:%M") for d in due] == ["22:30"]
+    patient_client.post(reverse("portal:reminders_calendar"), {"feed": "on"})
+    client.logout()
+    plan = ReminderPlan.objects.get(patient=patient)
+    assert feed_starts(client, plan) == ["07:00", "12:00", "22:30"]
+
+
+def test_a_time_the_patient_changes_while_moved_is_stored_as_typed(
+    patient_client, patient, late_hours
+):
+    patient_client.post(HOURS, {"wake_start": "08:00", "wake_end": "20:00"})
+    values = form_values(patient_client.get(REMINDERS).content.decode())
+    values["time_3"] = "19:00"  # 22:30 showed as 20:00; the patient picks 19:00 instead
+
+    patient_client.post(REMINDERS, values)
+
+    assert ReminderPlan.objects.get(patient=patient).times == ["07:00", "12:00", "19:00"]
 
 
 def test_hours_that_move_no_reminder_go_back_to_today(patient_client, patient, late_hours):

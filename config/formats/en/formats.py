@@ -7,3 +7,8 @@ SHORT_DATE_FORMAT = DATE_FORMAT
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 MONTH_DAY_FORMAT = "j M"
 TIME_FORMAT = "H:i"
+
+# Dates typed by hand (where the browser has no date picker) are read day first, as
+# they are written above; a month-first date is refused, never read as another day.
+# The ISO form is what the browser's date picker sends.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y"]
