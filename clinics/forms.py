@@ -19,6 +19,7 @@ from .models import Clinic, Therapist
 # The clinic's numeric settings; their bounds are the model field's validators.
 NUMBER_FIELDS = (
     "pain_rise_threshold",
+    "reference_days",
     "inactivity_alert_days",
     "outcome_interval_days",
     "adherence_alert_percent",
@@ -82,6 +83,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "logo",
             "emergency_number",
             "pain_rise_threshold",
+            "reference_days",
             "inactivity_alert_days",
             "require_mfa",
             "outcome_interval_days",

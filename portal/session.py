@@ -23,11 +23,12 @@ from prescriptions.services import (
     red_flags_due,
     urgent_alert_open,
 )
+from prescriptions.stops import mark_stopped, with_stop_marks
 
 from .advice import log_advice
 from .forms import LOCATION_CHOICES
 from .session_forms import SessionItemForm
-from .views import _portal_audit, last_told_to_stop, patient_required, posted_token
+from .views import _portal_audit, patient_required, posted_token
 
 
 def _program(request: HttpRequest) -> Prescription | None:
@@ -47,10 +48,9 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         # No program in use (ended, discharged, or none yet): Today says which.
         return redirect("portal:today")
     items = list(
-        prescription.items.select_related("exercise")
-        .annotate(stopped=last_told_to_stop())
-        .order_by("position")
+        with_stop_marks(prescription.items.select_related("exercise")).order_by("position")
     )
+    mark_stopped(items)
     if request.method == "POST":
         token = posted_token(request, "session_token")
         forms = [SessionItemForm(request.POST, item=item) for item in items]
@@ -138,6 +138,7 @@ def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
             "stopped": [each for each in advice if each.stop],
             "urgent": any(each.urgent for each in advice),
             "pain_rise": any(each.pain_rise and not each.stop for each in advice),
+            "recurrence": any(each.recurrence and not each.stop for each in advice),
             "clinic": patient.clinic,
         },
     )

@@ -24,7 +24,7 @@ from django.utils import timezone
 from exercises.models import ProgressionStep
 from patients.models import Location, Patient
 
-from . import safety
+from . import baseline, safety
 from .models import (
     AfterResponse,
     DuringResponse,
@@ -242,6 +242,9 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
         )
         return None
     verdict = evaluate(active) if active is not None else None
+    forward = verdict is not None and verdict.direction == "forward"
+    if forward and baseline.spread_recently(patient_id):
+        verdict = None  # pain further out than the reference: no progression
     if open_ is not None:
         same = (
             verdict is not None
