@@ -37,9 +37,7 @@ def test_new_clinics_call_112_and_alert_at_a_three_point_rise(clinic):
     assert (clinic.emergency_number, clinic.pain_rise_threshold) == ("112", 3)
 
 
-def test_the_admin_sets_how_many_days_a_held_location_stays_the_reference(
-    therapist_client, clinic
-):
+def test_the_admin_sets_how_many_days_a_held_location_stays_the_reference(therapist_client, clinic):
     assert clinic.reference_days == 3
     response = therapist_client.post(URL, settings_data(reference_days=5))
     assert response.status_code == 302
