@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import Patient
 from prescriptions.models import AfterResponse, DuringResponse, Location, RedFlag
-from prescriptions.safety_forms import add_neuro_questions, neuro_answers, neuro_fields
+from prescriptions.safety_forms import (
+    add_neuro_questions,
+    neuro_answers,
+    neuro_fields,
+    refuse_contradiction,
+)
 
 # What the patient reads, mapped to the MDT codes the clinic sees. The order is
 # the order on the page.
@@ -137,6 +142,7 @@ class LogForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["new_symptoms"] = neuro_answers(cleaned)
+        refuse_contradiction(self, cleaned)
         return cleaned
 
 

@@ -27,6 +27,7 @@ from .safety_forms import (
     neuro_fields,
     red_flag_answers,
     red_flag_fields,
+    refuse_contradiction,
 )
 from .services import ItemSpec, review_date_problem
 
@@ -300,6 +301,7 @@ class PaperLogForm(forms.Form):
         cleaned = super().clean()
         cleaned["new_symptoms"] = neuro_answers(cleaned)
         cleaned["red_flags"] = red_flag_answers(cleaned)
+        refuse_contradiction(self, cleaned)
         return cleaned
 
     def clean_logged_at(self) -> datetime:

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import NeuroSymptom, RedFlag
+from .safety import contradiction
 
 YES, NO = "yes", "no"
 NEURO_PREFIX = "neuro_"
@@ -55,3 +56,11 @@ def red_flag_answers(cleaned_data: dict[str, Any]) -> list[str]:
 
 def red_flag_fields(form: forms.Form) -> list[forms.BoundField]:
     return [form[RED_FLAG_PREFIX + code] for code in RedFlag.values]
+
+
+def refuse_contradiction(form: forms.Form, cleaned_data: dict[str, Any]) -> None:
+    """A field error when the pain score and where the pain reaches contradict each
+    other (safety.contradiction), so the form shows it beside the answer to change."""
+    problem = contradiction(pain=cleaned_data.get("pain"), location=cleaned_data.get("location"))
+    if problem is not None and not form.has_error(problem[0]):
+        form.add_error(problem[0], problem[1])
