@@ -59,6 +59,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "exercise",
             "count",
             "logs",
+            "findings",
             "last_seen_at",
             "created_at",
             "acknowledged",
@@ -68,12 +69,18 @@ class AlertSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "findings": {
+                "help_text": (
+                    "Every distinct finding of the group, oldest first: `message` and the "
+                    "`days` (ISO dates) it was seen; `message` above is the latest."
+                )
+            },
             "updated_at": {
                 "help_text": (
                     "When the alert last changed: raised, seen again or acknowledged (what "
                     "`updated_since` compares)."
                 )
-            }
+            },
         }
 
     def get_acknowledged(self, alert: Alert) -> bool:
@@ -89,7 +96,12 @@ class SymptomLogSerializer(serializers.ModelSerializer):
     )
     reference_source = serializers.CharField(
         read_only=True,
-        help_text="`previous_log` or `starting_location`; empty if nothing was compared.",
+        help_text=(
+            "`held` (the most central location held in recent days), `persisting` (the "
+            "reference in force since the pain spread), `starting_location`, or "
+            "`previous_log` (logs judged before safety v3, or nothing else known); empty if "
+            "nothing was compared."
+        ),
     )
     exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
 
