@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from prescriptions.models import LOCATION_RANK, Location, NeuroSymptom, SymptomLog
 
@@ -45,27 +45,29 @@ def log_advice(log: SymptomLog) -> LogAdvice:
 # Whole sentences per location, so that no stored answer is pasted into a sentence
 # and each language words them its own way.
 PAIN_NOW = {
-    Location.CENTRAL: _lazy("Your pain is now in the middle of your low back."),
-    Location.ONE_SIDE: _lazy("Your pain is now on one side of your low back."),
-    Location.BUTTOCK: _lazy("Your pain now reaches into your buttock."),
-    Location.THIGH: _lazy("Your pain now reaches down into your thigh."),
-    Location.BELOW_KNEE: _lazy("Your pain now reaches below your knee."),
-    Location.FOOT: _lazy("Your pain now reaches into your foot."),
+    Location.CENTRAL: gettext_lazy("Your pain is now in the middle of your low back."),
+    Location.ONE_SIDE: gettext_lazy("Your pain is now on one side of your low back."),
+    Location.BUTTOCK: gettext_lazy("Your pain now reaches into your buttock."),
+    Location.THIGH: gettext_lazy("Your pain now reaches down into your thigh."),
+    Location.BELOW_KNEE: gettext_lazy("Your pain now reaches below your knee."),
+    Location.FOOT: gettext_lazy("Your pain now reaches into your foot."),
 }
 PAIN_BEFORE = {
-    Location.NONE: _lazy("Before, you had no pain."),
-    Location.CENTRAL: _lazy("Before, it stayed in the middle of your low back."),
-    Location.ONE_SIDE: _lazy("Before, it stayed on one side of your low back."),
-    Location.BUTTOCK: _lazy("Before, it reached no further than your buttock."),
-    Location.THIGH: _lazy("Before, it reached no further than your thigh."),
-    Location.BELOW_KNEE: _lazy("Before, it reached no further than below your knee."),
-    Location.FOOT: _lazy("Before, it reached into your foot."),
+    Location.NONE: gettext_lazy("Before, you had no pain."),
+    Location.CENTRAL: gettext_lazy("Before, it stayed in the middle of your low back."),
+    Location.ONE_SIDE: gettext_lazy("Before, it stayed on one side of your low back."),
+    Location.BUTTOCK: gettext_lazy("Before, it reached no further than your buttock."),
+    Location.THIGH: gettext_lazy("Before, it reached no further than your thigh."),
+    Location.BELOW_KNEE: gettext_lazy("Before, it reached no further than below your knee."),
+    Location.FOOT: gettext_lazy("Before, it reached into your foot."),
 }
 NEW_SYMPTOM = {
-    NeuroSymptom.NUMBNESS: _lazy("You told us about new numbness in a leg or foot."),
-    NeuroSymptom.PINS_NEEDLES: _lazy("You told us about new pins and needles in a leg or foot."),
-    NeuroSymptom.WEAKNESS: _lazy("You told us about new weakness in a leg or foot."),
-    NeuroSymptom.BOTH_LEGS: _lazy("You told us you have symptoms in both legs."),
+    NeuroSymptom.NUMBNESS: gettext_lazy("You told us about new numbness in a leg or foot."),
+    NeuroSymptom.PINS_NEEDLES: gettext_lazy(
+        "You told us about new pins and needles in a leg or foot."
+    ),
+    NeuroSymptom.WEAKNESS: gettext_lazy("You told us about new weakness in a leg or foot."),
+    NeuroSymptom.BOTH_LEGS: gettext_lazy("You told us you have symptoms in both legs."),
 }
 
 
