@@ -47,17 +47,17 @@ CASES = {
     "worse afterwards": ({"after": "worse"}, [WORSE], False),
     "new numbness": (
         {"neuro_numbness": "yes"},
-        ["You told us about new symptoms: new numbness in a leg or foot."],
+        ["You told us about new numbness in a leg or foot."],
         False,
     ),
     "new pins and needles": (
         {"neuro_pins_needles": "yes"},
-        ["You told us about new symptoms: new pins and needles in a leg or foot."],
+        ["You told us about new pins and needles in a leg or foot."],
         False,
     ),
     "both legs": (
         {"neuro_both_legs": "yes"},
-        ["You told us about new symptoms: pain, numbness or tingling in both legs."],
+        ["You told us you have symptoms in both legs."],
         True,
     ),
     "spread, worse and new weakness": (
@@ -71,8 +71,7 @@ CASES = {
         [
             SPREAD,
             WORSE,
-            "You told us about new symptoms: new weakness in a leg or foot "
-            "(for example, your foot drags or your knee gives way).",
+            "You told us about new weakness in a leg or foot.",
         ],
         True,
     ),
@@ -118,8 +117,8 @@ def test_pain_further_out_than_last_time_is_explained_in_a_session_too(
 
     assert reasons(page) == reasons(single_page(patient_client, log))
     assert reasons(page) == [
-        "Your pain now reaches: below my knee. Last time it reached: down into my thigh. "
-        "Pain spreading away from your spine is a warning sign."
+        "Your pain now reaches below your knee. Before, it reached no further than your "
+        "thigh. Pain spreading away from your spine is a warning sign."
     ]
 
 
