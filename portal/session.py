@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import Prescription, SymptomLog
+from prescriptions.safety_forms import NerveForm
 from prescriptions.services import (
     log_answers,
     record_symptom_log,
@@ -54,8 +55,9 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
     if request.method == "POST":
         token = posted_token(request, "session_token")
         forms = [SessionItemForm(request.POST, item=item) for item in items]
+        nerve_form = NerveForm(request.POST, prefix="session")
         # Validate every form (no short-circuit), so each problem is shown at once.
-        checked = [form.is_valid() for form in forms]
+        checked = [form.is_valid() for form in [*forms, nerve_form]]
         valid = all(checked)
         done = [form for form in forms if valid and form.done]
         if valid and not done:
@@ -68,7 +70,11 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
                         outcome = record_symptom_log(
                             patient=patient,
                             item=form.item,
-                            **log_answers(form.cleaned_data),
+                            # The nerve answers are the session's: each exercise done shares them.
+                            **{
+                                **log_answers(form.cleaned_data),
+                                "new_symptoms": nerve_form.cleaned_data["new_symptoms"],
+                            },
                             source=SymptomLog.Source.PORTAL,
                             entered_by=request.user,
                             client_token=f"{token}-{form.item.pk}",
@@ -98,6 +104,7 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             for item in items
         ]
+        nerve_form = NerveForm(prefix="session")
     _portal_audit(request, AuditEvent.Action.VIEW, prescription, "session-form")
     bound = request.method == "POST"
     return render(
@@ -105,10 +112,11 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         "portal/session.html",
         {
             "forms": forms,
+            "nerve_form": nerve_form,
             "session_token": token,
             "location_choices": LOCATION_CHOICES,
             "clinic": patient.clinic,
-            "has_errors": bound and any(form.errors for form in forms),
+            "has_errors": bound and any(form.errors for form in [*forms, nerve_form]),
         },
         status=400 if bound else 200,
     )

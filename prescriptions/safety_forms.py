@@ -64,3 +64,39 @@ def refuse_contradiction(form: forms.Form, cleaned_data: dict[str, Any]) -> None
     problem = contradiction(pain=cleaned_data.get("pain"), location=cleaned_data.get("location"))
     if problem is not None and not form.has_error(problem[0]):
         form.add_error(problem[0], problem[1])
+
+
+NERVES_YES, NERVES_NONE = "yes", "none"
+
+
+class NerveForm(forms.Form):
+    """The nerve question asked once a session, at its end: one "none of these" answer,
+    and which symptoms only after a yes (the page shows them only then when it can)."""
+
+    nerves = forms.ChoiceField(
+        label=_("Since you started, any new or spreading numbness, tingling or weakness?"),
+        choices=[(NERVES_YES, _("Yes")), (NERVES_NONE, _("None of these"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _('Please answer "yes" or "none of these".'),
+            "invalid_choice": _('Please answer "yes" or "none of these".'),
+        },
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("If yes: which ones?"),
+        choices=NeuroSymptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        nerves, symptoms = cleaned.get("nerves"), cleaned.get("symptoms") or []
+        if nerves == NERVES_YES and not symptoms:
+            self.add_error("symptoms", _("Please tick which ones are new or spreading."))
+        elif nerves == NERVES_NONE and symptoms:
+            self.add_error(
+                "symptoms", _('You chose "none of these": untick the symptoms, or answer yes.')
+            )
+        cleaned["new_symptoms"] = list(symptoms) if nerves == NERVES_YES else []
+        return cleaned

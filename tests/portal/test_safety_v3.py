@@ -172,3 +172,87 @@ def test_the_stop_reason_is_spanish_for_a_spanish_patient(
     )
     content = response.content.decode()
     assert "Ahora el dolor llega por debajo de la rodilla." in content
+
+
+def _session_data(prescription, **session_answers):
+    first, *rest = prescription.items.order_by("position")
+    data = {
+        f"item-{first.pk}-status": "done",
+        f"item-{first.pk}-sets_done": "1",
+        f"item-{first.pk}-repetitions_done": "10",
+        f"item-{first.pk}-pain": "3",
+        f"item-{first.pk}-location": "central",
+        f"item-{first.pk}-during": "decrease",
+        f"item-{first.pk}-after": "better",
+        **{f"item-{other.pk}-status": "skipped" for other in rest},
+    }
+    data.update(session_answers)
+    return data
+
+
+def test_the_session_asks_the_nerve_question_once_with_nothing_chosen(
+    patient_client, prescription, checked_today
+):
+    content = patient_client.get(reverse("portal:session")).content.decode()
+    question = "Since you started, any new or spreading numbness, tingling or weakness?"
+    assert content.count(question) == 1
+    assert content.count('name="session-nerves"') == 2  # yes, none of these
+    assert "None of these" in content
+    assert "neuro_" not in content  # no nerve questions per exercise any more
+    assert " checked" not in content
+
+
+def test_a_session_without_the_nerve_answer_is_refused_and_stores_nothing(
+    patient_client, prescription, checked_today
+):
+    response = patient_client.post(reverse("portal:session"), _session_data(prescription))
+    assert response.status_code == 400
+    assert (
+        "Please answer &quot;yes&quot; or &quot;none of these&quot;." in response.content.decode()
+    )
+    assert not SymptomLog.objects.exists()
+
+
+def test_a_yes_without_which_symptoms_is_refused(patient_client, prescription, checked_today):
+    response = patient_client.post(
+        reverse("portal:session"), _session_data(prescription, **{"session-nerves": "yes"})
+    )
+    assert response.status_code == 400
+    assert "Please tick which ones are new or spreading." in response.content.decode()
+    assert not SymptomLog.objects.exists()
+
+
+def test_none_of_these_with_a_symptom_ticked_is_refused(
+    patient_client, prescription, checked_today
+):
+    response = patient_client.post(
+        reverse("portal:session"),
+        _session_data(prescription, **{"session-nerves": "none", "session-symptoms": ["numbness"]}),
+    )
+    assert response.status_code == 400
+    assert not SymptomLog.objects.exists()
+
+
+def test_a_yes_stops_each_exercise_done_in_the_session(patient_client, prescription, checked_today):
+    second = prescription.items.order_by("position")[1]
+    data = _session_data(
+        prescription, **{"session-nerves": "yes", "session-symptoms": ["pins_needles"]}
+    )
+    data.update(
+        {
+            f"item-{second.pk}-status": "done",
+            f"item-{second.pk}-sets_done": "1",
+            f"item-{second.pk}-repetitions_done": "10",
+            f"item-{second.pk}-pain": "3",
+            f"item-{second.pk}-location": "central",
+            f"item-{second.pk}-during": "no_effect",
+            f"item-{second.pk}-after": "no_worse",
+        }
+    )
+    response = patient_client.post(reverse("portal:session"), data)
+    assert response.status_code == 302
+    logs = SymptomLog.objects.order_by("item__position")
+    assert [(log.new_symptoms, log.stop_exercise) for log in logs] == [
+        (["pins_needles"], True),
+        (["pins_needles"], True),
+    ]
