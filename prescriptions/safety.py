@@ -1,12 +1,13 @@
 """The safety rules, one pure function each, applied to every log on every path.
 
-`record_symptom_log` (services.py) gathers the facts about a log into `LogFacts`,
-calls `evaluate_log`, stores the findings beside the patient's answers and raises
-the alerts. Red-flag answers go through `red_flag_answers`. Nothing here reads
-the database or the clock, so each rule can be read, reviewed and tested alone.
+`record_symptom_log` (services.py) has the facts about a log gathered into `LogFacts`
+(baseline.py: the reference location, the recent level of pain), calls `evaluate_log`,
+stores the findings beside the patient's answers and raises the alerts. Red-flag
+answers go through `red_flag_answers`. Nothing here reads the database or the clock,
+so each rule can be read, reviewed and tested alone.
 
-The first line of each rule's docstring is what the README lists under "Safety
-rules"; a test keeps the two the same.
+The first paragraph of each rule's docstring is what docs/clinical/safety-rules.md
+lists; a test keeps the two the same.
 """
 
 from __future__ import annotations
