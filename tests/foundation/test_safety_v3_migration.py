@@ -9,12 +9,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [
-    ("prescriptions", "0013_alert_escalated_at"),
-    ("clinics", "0010_opening_hours_and_escalation"),
+    ("prescriptions", "0014_merge_escalation_and_choice_constraints"),
+    ("clinics", "0011_merge_escalation_and_choice_constraints"),
 ]
 AFTER = [
-    ("prescriptions", "0014_alert_findings_and_recurrence_note"),
-    ("clinics", "0011_clinic_reference_days"),
+    ("prescriptions", "0016_reference_sources_of_safety_v3"),
+    ("clinics", "0012_clinic_reference_days"),
 ]
 
 

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("exercises", "0004_progression_step_rules"),
         ("patients", "0009_painful_side_and_risk_factors"),
-        ("prescriptions", "0013_alert_escalated_at"),
+        ("prescriptions", "0014_merge_escalation_and_choice_constraints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

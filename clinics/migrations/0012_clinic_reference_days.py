@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinics", "0010_opening_hours_and_escalation"),
+        ("clinics", "0011_merge_escalation_and_choice_constraints"),
     ]
 
     operations = [
