@@ -20,6 +20,7 @@ from .validators import time_zone_names
 # The clinic's numeric settings; their bounds are the model field's validators.
 NUMBER_FIELDS = (
     "pain_rise_threshold",
+    "reference_days",
     "inactivity_alert_days",
     "outcome_interval_days",
     "adherence_alert_percent",
@@ -92,6 +93,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "logo",
             "emergency_number",
             "pain_rise_threshold",
+            "reference_days",
             "inactivity_alert_days",
             "require_mfa",
             "time_zone",

@@ -103,8 +103,17 @@ class Clinic(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_(
-            "An alert is raised when pain rises this many points above the lowest of the "
-            "last 7 days, or above the first log."
+            "An alert is raised when pain rises this many points above its recent level "
+            "(the lowest daily median of the last 7 days)."
+        ),
+    )
+    reference_days = models.PositiveSmallIntegerField(
+        _("days a held pain location stays the reference"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text=_(
+            "Each log is compared with the most central pain location the patient held on "
+            "a whole day within this many days. A setting: no published value exists."
         ),
     )
     # Opening hours: an urgent alert nobody acknowledges within this many of them goes
@@ -187,6 +196,10 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pain_rise_threshold__gte=1, pain_rise_threshold__lte=10),
                 name="clinic_pain_rise_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference_days__gte=1, reference_days__lte=14),
+                name="clinic_reference_days_range",
             ),
             models.CheckConstraint(
                 condition=~models.Q(emergency_number=""), name="clinic_emergency_number_set"

@@ -56,8 +56,9 @@ SURVEY = {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
 CLINICAL_FLAG = {"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"}
 REPETITIONS = {"system": UCUM, "code": "{repetitions}", "unit": "repetitions"}
 
-# Alert severity -> flag-priority-code (PH high, PM medium).
+# Alert severity -> flag-priority-code (PH high, PM medium, PL low).
 FLAG_PRIORITIES = {
+    Alert.Severity.NOTE: {"system": FLAG_PRIORITY, "code": "PL", "display": "Low priority"},
     Alert.Severity.URGENT: {"system": FLAG_PRIORITY, "code": "PH", "display": "High priority"},
     Alert.Severity.WARNING: {"system": FLAG_PRIORITY, "code": "PM", "display": "Medium priority"},
 }

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from prescriptions.models import LOCATION_RANK, SymptomLog
-
-from .forms import LOCATION_CHOICES, plain_label
+from prescriptions.models import LOCATION_RANK, Location, NeuroSymptom, SymptomLog
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,7 @@ class LogAdvice:
     reasons: list[str]
     pain_rise: bool
     centralized: bool
+    recurrence: bool
 
     @property
     def exercise(self):
@@ -38,7 +38,37 @@ def log_advice(log: SymptomLog) -> LogAdvice:
         reasons=stop_reasons(log),
         pain_rise="pain_rise" in kinds,
         centralized="centralization" in kinds,
+        recurrence="recurrence" in kinds,
     )
+
+
+# Whole sentences per location, so that no stored answer is pasted into a sentence
+# and each language words them its own way.
+PAIN_NOW = {
+    Location.CENTRAL: gettext_lazy("Your pain is now in the middle of your low back."),
+    Location.ONE_SIDE: gettext_lazy("Your pain is now on one side of your low back."),
+    Location.BUTTOCK: gettext_lazy("Your pain now reaches into your buttock."),
+    Location.THIGH: gettext_lazy("Your pain now reaches down into your thigh."),
+    Location.BELOW_KNEE: gettext_lazy("Your pain now reaches below your knee."),
+    Location.FOOT: gettext_lazy("Your pain now reaches into your foot."),
+}
+PAIN_BEFORE = {
+    Location.NONE: gettext_lazy("Before, you had no pain."),
+    Location.CENTRAL: gettext_lazy("Before, it stayed in the middle of your low back."),
+    Location.ONE_SIDE: gettext_lazy("Before, it stayed on one side of your low back."),
+    Location.BUTTOCK: gettext_lazy("Before, it reached no further than your buttock."),
+    Location.THIGH: gettext_lazy("Before, it reached no further than your thigh."),
+    Location.BELOW_KNEE: gettext_lazy("Before, it reached no further than below your knee."),
+    Location.FOOT: gettext_lazy("Before, it reached into your foot."),
+}
+NEW_SYMPTOM = {
+    NeuroSymptom.NUMBNESS: gettext_lazy("You told us about new numbness in a leg or foot."),
+    NeuroSymptom.PINS_NEEDLES: gettext_lazy(
+        "You told us about new pins and needles in a leg or foot."
+    ),
+    NeuroSymptom.WEAKNESS: gettext_lazy("You told us about new weakness in a leg or foot."),
+    NeuroSymptom.BOTH_LEGS: gettext_lazy("You told us you have symptoms in both legs."),
+}
 
 
 def stop_reasons(log: SymptomLog) -> list[str]:
@@ -51,20 +81,14 @@ def stop_reasons(log: SymptomLog) -> list[str]:
         if kind == "peripheralization":
             reference = log.reference_location
             if reference and LOCATION_RANK[log.location] > LOCATION_RANK[reference]:
-                then = (
-                    _("Last time it reached:")
-                    if log.reference_source == "previous_log"
-                    else _("When you started, it reached:")
-                )
                 reasons.append(
-                    _("Your pain now reaches: %(now)s. %(then)s %(before)s.")
-                    % {
-                        "now": plain_label(LOCATION_CHOICES, log.location).lower(),
-                        "then": then,
-                        "before": plain_label(LOCATION_CHOICES, reference).lower(),
-                    }
-                    + " "
-                    + _("Pain spreading away from your spine is a warning sign.")
+                    " ".join(
+                        [
+                            str(PAIN_NOW[log.location]),
+                            str(PAIN_BEFORE[reference]),
+                            _("Pain spreading away from your spine is a warning sign."),
+                        ]
+                    )
                 )
             else:
                 reasons.append(
@@ -75,8 +99,5 @@ def stop_reasons(log: SymptomLog) -> list[str]:
                 _("You told us your pain is worse after this exercise and has stayed worse.")
             )
         elif kind == "neurological":
-            reasons.append(
-                _("You told us about new symptoms: %(list)s.")
-                % {"list": "; ".join(label.lower() for label in log.new_symptom_labels)}
-            )
+            reasons.extend(str(NEW_SYMPTOM[code]) for code in log.new_symptoms)
     return reasons

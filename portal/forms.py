@@ -12,7 +12,12 @@ from clinics.validators import username_is_anothers_email, validate_username_not
 from patients.models import Patient
 from prescriptions import red_flags
 from prescriptions.models import AfterResponse, DuringResponse, Location
-from prescriptions.safety_forms import add_neuro_questions, neuro_answers, neuro_fields
+from prescriptions.safety_forms import (
+    add_neuro_questions,
+    neuro_answers,
+    neuro_fields,
+    refuse_contradiction,
+)
 
 # What the patient reads, mapped to the MDT codes the clinic sees. The order is
 # the order on the page.
@@ -139,6 +144,7 @@ class LogForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         cleaned["new_symptoms"] = neuro_answers(cleaned)
+        refuse_contradiction(self, cleaned)
         return cleaned
 
 

@@ -17,17 +17,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinics.models import AuditEvent
 from patients.models import Patient
 from prescriptions.models import Prescription, SymptomLog
+from prescriptions.safety_forms import NerveForm
 from prescriptions.services import (
     log_answers,
     record_symptom_log,
     red_flags_due,
     urgent_alert_open,
 )
+from prescriptions.stops import mark_stopped, with_stop_marks
 
 from .advice import log_advice
 from .forms import LOCATION_CHOICES
 from .session_forms import SessionItemForm
-from .views import _portal_audit, last_told_to_stop, patient_required, posted_token
+from .views import _portal_audit, patient_required, posted_token
 
 
 def _program(request: HttpRequest) -> Prescription | None:
@@ -47,15 +49,15 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         # No program in use (ended, discharged, or none yet): Today says which.
         return redirect("portal:today")
     items = list(
-        prescription.items.select_related("exercise")
-        .annotate(stopped=last_told_to_stop())
-        .order_by("position")
+        with_stop_marks(prescription.items.select_related("exercise")).order_by("position")
     )
+    mark_stopped(items)
     if request.method == "POST":
         token = posted_token(request, "session_token")
         forms = [SessionItemForm(request.POST, item=item) for item in items]
+        nerve_form = NerveForm(request.POST, prefix="session")
         # Validate every form (no short-circuit), so each problem is shown at once.
-        checked = [form.is_valid() for form in forms]
+        checked = [form.is_valid() for form in [*forms, nerve_form]]
         valid = all(checked)
         done = [form for form in forms if valid and form.done]
         if valid and not done:
@@ -68,7 +70,11 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
                         outcome = record_symptom_log(
                             patient=patient,
                             item=form.item,
-                            **log_answers(form.cleaned_data),
+                            # The nerve answers are the session's: each exercise done shares them.
+                            **{
+                                **log_answers(form.cleaned_data),
+                                "new_symptoms": nerve_form.cleaned_data["new_symptoms"],
+                            },
                             source=SymptomLog.Source.PORTAL,
                             entered_by=request.user,
                             client_token=f"{token}-{form.item.pk}",
@@ -98,6 +104,7 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             for item in items
         ]
+        nerve_form = NerveForm(prefix="session")
     _portal_audit(request, AuditEvent.Action.VIEW, prescription, "session-form")
     bound = request.method == "POST"
     return render(
@@ -105,10 +112,11 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         "portal/session.html",
         {
             "forms": forms,
+            "nerve_form": nerve_form,
             "session_token": token,
             "location_choices": LOCATION_CHOICES,
             "clinic": patient.clinic,
-            "has_errors": bound and any(form.errors for form in forms),
+            "has_errors": bound and any(form.errors for form in [*forms, nerve_form]),
         },
         status=400 if bound else 200,
     )
@@ -138,6 +146,7 @@ def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
             "stopped": [each for each in advice if each.stop],
             "urgent": any(each.urgent for each in advice),
             "pain_rise": any(each.pain_rise and not each.stop for each in advice),
+            "recurrence": any(each.recurrence and not each.stop for each in advice),
             "clinic": patient.clinic,
         },
     )

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prescriptions.safety_forms import NEURO_PREFIX
+
 from .forms import LogForm
 
 DONE, SKIPPED = "done", "skipped"
@@ -27,11 +29,18 @@ class SessionItemForm(LogForm):
         self.item = item
         super().__init__(*args, prefix=f"item-{item.pk}", **kwargs)
         self.fields.pop("client_token")
+        # The nerve question is the session's, asked once at its end (NerveForm).
+        for name in [name for name in self.fields if name.startswith(NEURO_PREFIX)]:
+            self.fields.pop(name)
         self.required_when_done = [
             name for name, field in self.fields.items() if field.required and name != "status"
         ]
         for name in self.required_when_done:
             self.fields[name].required = False
+
+    @property
+    def neuro_fields(self) -> list:
+        return []
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -18,7 +18,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -50,6 +50,7 @@ from prescriptions.services import (
     red_flags_due,
     urgent_alert_open,
 )
+from prescriptions.stops import mark_stopped, with_stop_marks
 
 from . import charts
 from .advice import log_advice
@@ -109,13 +110,6 @@ def posted_token(request: HttpRequest, name: str) -> str:
     return token if TOKEN.match(token) else uuid.uuid4().hex
 
 
-def last_told_to_stop() -> Subquery:
-    """Whether a program item's latest log told the patient to stop it, to annotate
-    the items a page lists."""
-    latest = SymptomLog.objects.filter(item=OuterRef("pk")).order_by("-logged_at", "-id")
-    return Subquery(latest.values("stop_exercise")[:1])
-
-
 def _portal_audit(request: HttpRequest, action: str, target: Any, page: str) -> None:
     audit(action=action, target=target, request=request, detail={"page": page})
 
@@ -140,9 +134,8 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
     items: list[PrescriptionItem] = []
     if prescription is not None:
         items = list(
-            prescription.items.select_related("exercise")
+            with_stop_marks(prescription.items.select_related("exercise"))
             .annotate(
-                stopped=last_told_to_stop(),
                 logged_today=Count(
                     "symptom_logs",
                     filter=Q(symptom_logs__logged_at__date=timezone.localdate()),
@@ -150,6 +143,7 @@ def today(request: HttpRequest, patient: Patient) -> HttpResponse:
             )
             .order_by("position")
         )
+        mark_stopped(items)
     _portal_audit(request, AuditEvent.Action.VIEW, prescription or patient, "today")
     return render(
         request,

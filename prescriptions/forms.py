@@ -29,6 +29,7 @@ from .safety_forms import (
     red_flag_answers,
     red_flag_fields,
     red_flags_asked,
+    refuse_contradiction,
 )
 from .services import ItemSpec, latest_review_date, review_date_problem
 
@@ -304,6 +305,7 @@ class PaperLogForm(forms.Form):
         cleaned["new_symptoms"] = neuro_answers(cleaned)
         cleaned["red_flag_answers"] = red_flag_answers(cleaned)
         cleaned["red_flags_asked"] = red_flags_asked(self)
+        refuse_contradiction(self, cleaned)
         return cleaned
 
     def clean_logged_at(self) -> datetime:

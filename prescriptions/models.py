@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -260,8 +261,11 @@ class NeuroSymptom(models.TextChoices):
 class ReferenceSource(models.TextChoices):
     """What a log's location was compared with."""
 
-    PREVIOUS_LOG = "previous_log", _("the previous log")
+    HELD = "held", _("the location held in recent days")
+    PERSISTING = "persisting", _("the reference in force since the pain spread")
     STARTING_LOCATION = "starting_location", _("the starting location the therapist recorded")
+    # Logs judged before safety v3 were compared with the log before them.
+    PREVIOUS_LOG = "previous_log", _("the previous log")
 
 
 class SymptomLogQuerySet(ScopedQuerySet):
@@ -431,8 +435,10 @@ class Alert(models.Model):
         PAIN_RISE = "pain_rise", _("Sharp rise in pain")
         NO_LOGS = "no_logs", _("Not keeping up with the program")
         NEUROLOGICAL = "neurological", _("New nerve symptoms")
+        RECURRENCE = "recurrence", _("Pain back after no pain (recurrence)")
 
     class Severity(models.TextChoices):
+        NOTE = "note", _("For information")
         WARNING = "warning", _("Needs attention")
         URGENT = "urgent", _("Urgent")
 
@@ -461,6 +467,9 @@ class Alert(models.Model):
     # raises its alert today but happened then. Empty for alerts raised by no log.
     first_logged_on = models.DateField(_("first log's day"), null=True, blank=True)
     last_logged_on = models.DateField(_("last log's day"), null=True, blank=True)
+    # Every distinct finding of the group, oldest first, each with the days it was
+    # seen: [{"message": ..., "days": ["2026-03-02", ...]}]. `message` is the latest.
+    findings = models.JSONField(_("findings"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When the alert last changed: raised, seen again or acknowledged. Not "last seen":
     # a log dated days back (a paper sheet, a clinic system's late sync) raises an
@@ -492,12 +501,14 @@ class Alert(models.Model):
                         "pain_rise",
                         "no_logs",
                         "neurological",
+                        "recurrence",
                     ]
                 ),
                 name="alert_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(severity__in=["warning", "urgent"]), name="alert_severity_valid"
+                condition=Q(severity__in=["note", "warning", "urgent"]),
+                name="alert_severity_valid",
             ),
             # One open alert per patient, kind and exercise: repeats raise its count.
             models.UniqueConstraint(
@@ -527,6 +538,22 @@ class Alert(models.Model):
         if (timezone.localdate() - first.date()).days < 7:
             return date_format(first, "l")
         return date_format(first, "DATE_FORMAT")
+
+    @property
+    def findings_seen(self) -> list[dict[str, Any]]:
+        """Every distinct finding of the group with the days (dates) it was seen."""
+        return [
+            {
+                "message": finding["message"],
+                "days": [date.fromisoformat(day) for day in finding.get("days", [])],
+            }
+            for finding in self.findings
+        ]
+
+    @property
+    def days_seen(self) -> list[date]:
+        """The days any of the group's findings was seen, oldest first."""
+        return sorted({day for finding in self.findings_seen for day in finding["days"]})
 
     def acknowledge(self, *, by: Any) -> bool:
         """Mark the alert seen by `by`; False if someone already had."""

@@ -24,6 +24,7 @@ from django.db.models import Q
 from exercises.models import Exercise, ProgressionLink, ProgressionStep
 from patients.models import Patient
 
+from . import baseline
 from .models import Prescription, ProgressionSuggestion, SymptomLog
 from .progression_rules import (
     MAX_LOGS,
@@ -209,6 +210,9 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
         )
         return None
     verdict = evaluate(active) if active is not None else None
+    forward = verdict is not None and verdict.direction == "forward"
+    if forward and baseline.spread_recently(patient_id):
+        verdict = None  # pain further out than the reference: no progression
     if open_ is not None:
         same = (
             verdict is not None

@@ -1,13 +1,13 @@
 """The safety rules, one pure function each, applied to every log on every path.
 
-`record_symptom_log` (services.py) gathers the facts about a log into `LogFacts`,
-calls `evaluate_log`, stores the findings beside the patient's answers and raises
-the alerts. Red-flag answers go through `red_flag_answers`, by the tiers of
-red_flags.py. Nothing here reads the database or the clock, so each rule can be
-read, reviewed and tested alone.
+`record_symptom_log` (services.py) has the facts about a log gathered into `LogFacts`
+(baseline.py: the reference location, the recent level of pain), calls `evaluate_log`,
+stores the findings beside the patient's answers and raises the alerts. Red-flag
+answers go through `red_flag_answers`, by the tiers of red_flags.py. Nothing here reads
+the database or the clock, so each rule can be read, reviewed and tested alone.
 
-The first line of each rule's docstring is what the README lists under "Safety
-rules"; a test keeps the two the same.
+The first paragraph of each rule's docstring is what docs/clinical/safety-rules.md
+lists; a test keeps the two the same.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .models import AfterResponse, DuringResponse, NeuroSymptom
 # Kinds of finding; the ones that raise an alert match `Alert.Kind`.
 PERIPHERALIZATION = "peripheralization"
 CENTRALIZATION = "centralization"
+RECURRENCE = "recurrence"
 WORSE = "worse"
 NEUROLOGICAL = "neurological"
 PAIN_RISE = "pain_rise"
@@ -34,18 +35,78 @@ RED_FLAG_TODAY = "red_flag_today"
 # Nerve symptoms the red-flag screen also names: a yes is urgent, not only a stop.
 URGENT_NEURO_SYMPTOMS = frozenset({"weakness", "both_legs"})
 
-# How many days back "the recent level" of pain reaches.
+# How many days back "the recent level" of pain reaches, and how far back a log
+# further out than the reference keeps progression suggestions away.
 RECENT_DAYS = 7
+
+# Where a log's reference location comes from (`ReferenceSource` in models.py).
+HELD = "held"
+PERSISTING = "persisting"
+STARTING_LOCATION = "starting_location"
+PREVIOUS_LOG = "previous_log"
+
+# From no pain back to these is a recurrence, not peripheralization (MDT: restart).
+RECURRENCE_LOCATIONS = frozenset({Location.CENTRAL, Location.ONE_SIDE})
+
+
+def rank(location: str) -> int:
+    return LOCATION_RANK[location]
+
+
+def choose_reference(
+    *,
+    held: Iterable[str] = (),
+    persisting: str | None = None,
+    starting_location: str | None = None,
+    previous_location: str | None = None,
+) -> tuple[str, str] | None:
+    """The location a log is compared with, and where it comes from.
+
+    `held` are the locations held on the recent whole days (a day holds the furthest
+    location it logged, and counts only if none of its logs was peripheralization);
+    `persisting` the reference of the latest earlier log when that log lay further out
+    than it (the peripheralization has not ended). The most central of these wins.
+    Without either: the starting location the therapist recorded, else the previous log.
+    """
+    candidates = [(rank(code), 0, code, HELD) for code in held]
+    if persisting:
+        candidates.append((rank(persisting), 1, persisting, PERSISTING))
+    if candidates:
+        _rank, _order, code, source = min(candidates)
+        return code, source
+    if starting_location:
+        return starting_location, STARTING_LOCATION
+    if previous_location:
+        return previous_location, PREVIOUS_LOG
+    return None
+
+
+def contradiction(*, pain: int | None, location: str | None) -> tuple[str, str] | None:
+    """A field and a plain message when the pain score and where the pain reaches
+    contradict each other, else None. Every path refuses such a log before it is stored:
+    pain above 0 with "no pain", or pain 0 with a location."""
+    if pain is None or not location:
+        return None
+    if pain > 0 and location == Location.NONE:
+        return "location", _(
+            'You gave a pain score above 0 but chose "no pain". Choose where the pain '
+            "reaches, or give a pain score of 0."
+        )
+    if pain == 0 and location != Location.NONE:
+        return "pain", _(
+            "You gave a pain score of 0 but chose where the pain reaches. Give the pain "
+            'score, or choose "no pain".'
+        )
+    return None
 
 
 @dataclass(frozen=True)
 class LogFacts:
     """What the rules know about one log: the patient's answers and the references.
 
-    `previous_location` is the location of the patient's most recent earlier log (any program
-    version), `starting_location` the one the therapist recorded; `first_pain` the pain of the
-    patient's first log and `recent_lowest_pain` the lowest pain of the last `RECENT_DAYS` days
-    before this log (None when there is none).
+    `held`, `persisting`, `starting_location` and `previous_location` choose the reference
+    location (see `choose_reference`); `recent_levels` are the levels of pain (`day_level`)
+    of the days of the last `RECENT_DAYS` days with a log before this one.
     """
 
     pain: int
@@ -53,29 +114,67 @@ class LogFacts:
     during: str
     after: str
     new_symptoms: tuple[str, ...] = ()
-    previous_location: str | None = None
+    held: tuple[str, ...] = ()
+    persisting: str | None = None
     starting_location: str | None = None
-    first_pain: int | None = None
-    recent_lowest_pain: int | None = None
+    previous_location: str | None = None
+    recent_levels: tuple[int, ...] = ()
     pain_rise_threshold: int = 3
 
     @property
     def reference(self) -> tuple[str, str] | None:
-        """The location this log is compared with, and where it comes from.
+        """The location this log is compared with, and where it comes from."""
+        return choose_reference(
+            held=self.held,
+            persisting=self.persisting,
+            starting_location=self.starting_location,
+            previous_location=self.previous_location,
+        )
 
-        The previous log when there is one, else the therapist's starting location.
-        """
-        if self.previous_location:
-            return self.previous_location, "previous_log"
-        if self.starting_location:
-            return self.starting_location, "starting_location"
-        return None
+    @property
+    def is_recurrence(self) -> bool:
+        reference = self.reference
+        return (
+            reference is not None
+            and reference[0] == Location.NONE
+            and self.location in RECURRENCE_LOCATIONS
+        )
+
+    @property
+    def further_out(self) -> bool:
+        """Further from the spine than the reference, a recurrence aside."""
+        reference = self.reference
+        return (
+            reference is not None
+            and rank(self.location) > rank(reference[0])
+            and not self.is_recurrence
+        )
+
+    @property
+    def closer_in(self) -> bool:
+        reference = self.reference
+        return reference is not None and rank(self.location) < rank(reference[0])
+
+    @property
+    def recent_level(self) -> int | None:
+        """The recent level of pain: the lowest of the recent days' levels."""
+        return min(self.recent_levels, default=None)
+
+
+def day_level(pains: Iterable[int]) -> int:
+    """A day's level of pain: the median of its logs (the lower middle one of an even
+    count), so that one good moment after an exercise is not the day's level."""
+    ordered = sorted(pains)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 @dataclass(frozen=True)
 class Finding:
     """What one rule concluded: its kind, whether the patient must stop the
-    exercise, whether it is urgent, whether it raises an alert, and why."""
+    exercise, whether it is urgent, whether it raises an alert, and why.
+
+    `further_out` marks a peripheralization the data shows (the log lies further out
+    than its reference): it lasts until a log at or inside the reference."""
 
     rule: str
     kind: str
@@ -83,6 +182,7 @@ class Finding:
     stop: bool = False
     urgent: bool = False
     alert: bool = True
+    further_out: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -90,6 +190,15 @@ class Finding:
 
 def _where(code: str) -> str:
     return str(Location(code).label).lower()
+
+
+def _source(source: str) -> str:
+    return {
+        HELD: _("the location held in recent days"),
+        PERSISTING: _("the reference in force since the pain spread"),
+        STARTING_LOCATION: _("the starting location"),
+        PREVIOUS_LOG: _("the previous log"),
+    }[source]
 
 
 def _answered(facts: LogFacts) -> str:
@@ -100,40 +209,50 @@ def _answered(facts: LogFacts) -> str:
 
 
 def peripheralization(facts: LogFacts) -> Finding | None:
-    """Pain reaching further from the spine than the reference (the previous log, else the starting
-    location the therapist recorded), or an answer that the pain spread, is peripheralization: stop
-    the exercise and alert the clinic, whatever the other answers say.
+    """Pain reaching further from the spine than the reference location (the most central
+    location held in recent days, else the starting location the therapist recorded), or an
+    answer that the pain spread, is peripheralization: stop the exercise and alert the clinic,
+    whatever the other answers say, on the first day and on every later log while it lasts.
     """
-    reference = facts.reference
-    further = reference is not None and LOCATION_RANK[facts.location] > LOCATION_RANK[reference[0]]
+    further = facts.further_out
     said_spread = facts.during == "peripheralize"
     if not (further or said_spread):
         return None
     if further:
-        compared = (
-            _("the previous log") if reference[1] == "previous_log" else _("the starting location")
-        )
+        reference = facts.reference
         data = _("The data: pain now reaches %(now)s, further out than %(then)s at %(ref)s.") % {
             "now": _where(facts.location),
             "then": _where(reference[0]),
-            "ref": compared,
+            "ref": _source(reference[1]),
         }
     else:
         data = _("The data: pain now reaches %(now)s.") % {"now": _where(facts.location)}
     reason = _("Peripheralization.") + " " + _answered(facts) + " " + data
-    return Finding("peripheralization", PERIPHERALIZATION, reason, stop=True)
+    return Finding("peripheralization", PERIPHERALIZATION, reason, stop=True, further_out=further)
+
+
+def recurrence(facts: LogFacts) -> Finding | None:
+    """Pain back in the centre or on one side of the low back after no pain is a recurrence,
+    not peripheralization: no stop, the patient restarts the exercises as prescribed, and the
+    therapist gets a quiet note.
+    """
+    if not facts.is_recurrence:
+        return None
+    reason = _("Recurrence: pain back, reaching %(now)s, after no pain.") % {
+        "now": _where(facts.location)
+    }
+    return Finding("recurrence", RECURRENCE, reason)
 
 
 def centralization(facts: LogFacts) -> Finding | None:
-    """Pain reaching closer to the spine than the reference is centralization, a good sign; it is
-    shown as such but never hides a warning from another rule.
+    """Pain reaching closer to the spine than the reference location is centralization, a good
+    sign; it is shown as such but never hides a warning from another rule.
     """
-    reference = facts.reference
-    if reference is None or LOCATION_RANK[facts.location] >= LOCATION_RANK[reference[0]]:
+    if not facts.closer_in:
         return None
     reason = _("Centralization: pain now reaches %(now)s, closer to the spine than %(then)s.") % {
         "now": _where(facts.location),
-        "then": _where(reference[0]),
+        "then": _where(facts.reference[0]),
     }
     return Finding("centralization", CENTRALIZATION, reason, alert=False)
 
@@ -162,27 +281,29 @@ def new_nerve_symptoms(facts: LogFacts) -> Finding | None:
 
 
 def pain_rise(facts: LogFacts) -> Finding | None:
-    """Pain at least the clinic's threshold (3 points unless changed) above the lowest pain of the
-    last 7 days, or above the first log, raises an alert.
+    """Pain at least the clinic's threshold (3 points unless changed) above its recent level
+    (the lowest daily median of the last 7 days) raises an alert, unless the pain centralized (more
+    pain in the back as it leaves the leg is the good response) or came back after none.
     """
-    threshold = facts.pain_rise_threshold
-    reasons = []
-    if facts.recent_lowest_pain is not None and facts.pain >= facts.recent_lowest_pain + threshold:
-        reasons.append(
-            _("up from %(low)d/10, the lowest of the last %(days)d days")
-            % {"low": facts.recent_lowest_pain, "days": RECENT_DAYS}
-        )
-    if facts.first_pain is not None and facts.pain >= facts.first_pain + threshold:
-        reasons.append(_("up from %(first)d/10 at the first log") % {"first": facts.first_pain})
-    if not reasons:
+    level = facts.recent_level
+    if level is None or facts.closer_in or facts.is_recurrence:
         return None
-    reason = _("Pain %(now)d/10, %(why)s.") % {"now": facts.pain, "why": "; ".join(reasons)}
+    if facts.pain < level + facts.pain_rise_threshold:
+        return None
+    reason = _(
+        "Pain %(now)d/10, up from its recent level of %(level)d/10 (last %(days)d days)."
+    ) % {
+        "now": facts.pain,
+        "level": level,
+        "days": RECENT_DAYS,
+    }
     return Finding("pain_rise", PAIN_RISE, reason)
 
 
 # The rules applied to every log, in the order their findings are shown.
 LOG_RULES: tuple[Callable[[LogFacts], Finding | None], ...] = (
     peripheralization,
+    recurrence,
     worse_afterwards,
     new_nerve_symptoms,
     pain_rise,

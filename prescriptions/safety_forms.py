@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import red_flags
 from .models import NeuroSymptom
+from .safety import contradiction
 
 YES, NO = "yes", "no"
 NEURO_PREFIX = "neuro_"
@@ -88,3 +89,47 @@ def red_flag_fields(form: forms.Form) -> list[TierFields]:
         for tier in red_flags.Tier.values
         if any(RED_FLAG_PREFIX + q.code in form.fields for q in red_flags.questions([tier]))
     ]
+
+
+def refuse_contradiction(form: forms.Form, cleaned_data: dict[str, Any]) -> None:
+    """A field error when the pain score and where the pain reaches contradict each
+    other (safety.contradiction), so the form shows it beside the answer to change."""
+    problem = contradiction(pain=cleaned_data.get("pain"), location=cleaned_data.get("location"))
+    if problem is not None and not form.has_error(problem[0]):
+        form.add_error(problem[0], problem[1])
+
+
+NERVES_YES, NERVES_NONE = "yes", "none"
+
+
+class NerveForm(forms.Form):
+    """The nerve question asked once a session, at its end: one "none of these" answer,
+    and which symptoms only after a yes (the page shows them only then when it can)."""
+
+    nerves = forms.ChoiceField(
+        label=_("Since you started, any new or spreading numbness, tingling or weakness?"),
+        choices=[(NERVES_YES, _("Yes")), (NERVES_NONE, _("None of these"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _('Please answer "yes" or "none of these".'),
+            "invalid_choice": _('Please answer "yes" or "none of these".'),
+        },
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("If yes: which ones?"),
+        choices=NeuroSymptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        nerves, symptoms = cleaned.get("nerves"), cleaned.get("symptoms") or []
+        if nerves == NERVES_YES and not symptoms:
+            self.add_error("symptoms", _("Please tick which ones are new or spreading."))
+        elif nerves == NERVES_NONE and symptoms:
+            self.add_error(
+                "symptoms", _('You chose "none of these": untick the symptoms, or answer yes.')
+            )
+        cleaned["new_symptoms"] = list(symptoms) if nerves == NERVES_YES else []
+        return cleaned

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from exercises.models import Exercise, Progression
 from patients.models import Patient, waking_hours_problem
 
-from . import adherence, red_flags, safety
+from . import adherence, baseline, red_flags, safety
 from .models import (
     Alert,
     NeuroSymptom,
@@ -595,6 +594,19 @@ class LogOutcome:
         return self.log.findings
 
 
+def with_finding(findings: list[dict[str, Any]], message: str, seen_at: datetime) -> list:
+    """An alert's findings with `message` seen on `seen_at`'s day: a new entry for a
+    new finding, else the day added to the same finding's days."""
+    day = timezone.localdate(seen_at).isoformat()
+    entries = [dict(entry, days=list(entry.get("days", []))) for entry in findings]
+    for entry in entries:
+        if entry["message"] == message:
+            if day not in entry["days"]:
+                entry["days"] = sorted([*entry["days"], day])
+            return entries
+    return [*entries, {"message": message, "days": [day]}]
+
+
 def raise_alert(
     *,
     patient: Patient,
@@ -609,7 +621,8 @@ def raise_alert(
     """Open an alert, or add to the open one of the same patient, kind and exercise.
 
     A repeat raises the group's count, moves its "last seen", takes the newest
-    message, becomes urgent if the repeat is, and links the log. The open-alert
+    message (and keeps every distinct one in `findings`, with its days), becomes
+    urgent if the repeat is, and links the log. The open-alert
     unique constraints make two simultaneous first warnings one group: the loser's
     insert fails and it joins the winner's row instead.
     """
@@ -636,6 +649,7 @@ def raise_alert(
                         kind=kind,
                         severity=severity,
                         message=message,
+                        findings=with_finding([], message, seen_at),
                         exercise=exercise,
                         symptom_log=log,
                         red_flag_check=red_flag_check,
@@ -647,6 +661,7 @@ def raise_alert(
                     alert.count += 1
                     alert.last_seen_at = max(alert.last_seen_at, seen_at)
                     alert.message = message
+                    alert.findings = with_finding(alert.findings, message, seen_at)
                     if severity == Alert.Severity.URGENT:
                         alert.severity = severity
                     if red_flag_check is not None:
@@ -663,6 +678,7 @@ def raise_alert(
                             "count",
                             "last_seen_at",
                             "message",
+                            "findings",
                             "severity",
                             "red_flag_check",
                             "updated_at",
@@ -702,27 +718,6 @@ def urgent_alert_open(patient: Patient) -> bool:
     )
 
 
-def _log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
-    earlier = SymptomLog.objects.filter(patient=patient, logged_at__lt=log.logged_at)
-    previous = earlier.order_by("-logged_at", "-id").values("location").first()
-    first = earlier.order_by("logged_at", "id").values("pain").first()
-    recent_low = earlier.filter(
-        logged_at__gte=log.logged_at - timedelta(days=safety.RECENT_DAYS)
-    ).aggregate(low=Min("pain"))["low"]
-    return safety.LogFacts(
-        pain=log.pain,
-        location=log.location,
-        during=log.during,
-        after=log.after,
-        new_symptoms=tuple(log.new_symptoms),
-        previous_location=previous["location"] if previous else None,
-        starting_location=patient.starting_location or None,
-        first_pain=first["pain"] if first else None,
-        recent_lowest_pain=recent_low,
-        pain_rise_threshold=patient.clinic.pain_rise_threshold,
-    )
-
-
 def _records_language() -> translation.override:
     """What is stored for the clinic (alert messages, a log's findings) is written in
     the site's language, not in that of the patient whose request caused it."""
@@ -746,12 +741,18 @@ def _alerts_for(log: SymptomLog, findings: list[safety.Finding]) -> list[Alert]:
     alerts = []
     for finding in alerting:
         # Pain is the patient's, not one exercise's: its group spans the program.
-        per_exercise = finding.kind != safety.PAIN_RISE
+        per_exercise = finding.kind not in (safety.PAIN_RISE, safety.RECURRENCE)
+        if finding.urgent:
+            severity = Alert.Severity.URGENT
+        elif finding.kind == safety.RECURRENCE:
+            severity = Alert.Severity.NOTE  # restart the exercises: a quiet note
+        else:
+            severity = Alert.Severity.WARNING
         alerts.append(
             raise_alert(
                 patient=log.patient,
                 kind=finding.kind,
-                severity=Alert.Severity.URGENT if finding.urgent else Alert.Severity.WARNING,
+                severity=severity,
                 message=f"{exercise.name}: {finding.reason}",
                 exercise=exercise if per_exercise else None,
                 log=log,
@@ -829,6 +830,9 @@ def record_symptom_log(
         raise ValidationError({"item": _("This exercise is not in this patient's program.")})
     if item.prescription.status == Prescription.Status.DRAFT:
         raise ValidationError({"item": _("This program has not been started yet.")})
+    problem = safety.contradiction(pain=pain, location=location)
+    if problem is not None:
+        raise ValidationError({problem[0]: problem[1]})
     symptoms = list(dict.fromkeys(new_symptoms))
     if set(symptoms) - set(NeuroSymptom.values):
         raise ValidationError({"new_symptoms": _("Unknown nerve symptom.")})
@@ -865,7 +869,7 @@ def record_symptom_log(
             replay = _replayed(patient, client_id, client_token)
             if replay is not None:
                 return replay
-            facts = _log_facts(log, patient)
+            facts = baseline.log_facts(log, patient)
             with _records_language():
                 findings = safety.evaluate_log(facts)
             if facts.reference is not None:

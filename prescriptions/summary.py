@@ -53,7 +53,10 @@ def summary_values(
     logs = log.objects.filter(patient=OuterRef("pk"))
     latest = logs.order_by("-logged_at", "-id")
     active = prescription.objects.filter(patient=OuterRef("pk"), status="active")
-    open_alerts = alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__isnull=True)
+    # A quiet note (a recurrence) is for the patient page, not for the list's attention.
+    open_alerts = alert.objects.filter(
+        patient=OuterRef("pk"), acknowledged_at__isnull=True
+    ).exclude(severity="note")
     urgent = open_alerts.filter(severity="urgent")
     return {
         "last_log": Subquery(latest.values("logged_at")[:1]),

@@ -59,6 +59,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "exercise",
             "count",
             "logs",
+            "findings",
             "last_seen_at",
             "first_logged_on",
             "last_logged_on",
@@ -78,6 +79,12 @@ class AlertSerializer(serializers.ModelSerializer):
                 )
             },
             "last_logged_on": {"help_text": "The day of the latest log in this alert."},
+            "findings": {
+                "help_text": (
+                    "Every distinct finding of the group, oldest first: `message` and the "
+                    "`days` (ISO dates) it was seen; `message` above is the latest."
+                )
+            },
             "updated_at": {
                 "help_text": (
                     "When the alert last changed: raised, seen again or acknowledged (what "
@@ -99,7 +106,12 @@ class SymptomLogSerializer(serializers.ModelSerializer):
     )
     reference_source = serializers.CharField(
         read_only=True,
-        help_text="`previous_log` or `starting_location`; empty if nothing was compared.",
+        help_text=(
+            "`held` (the most central location held in recent days), `persisting` (the "
+            "reference in force since the pain spread), `starting_location`, or "
+            "`previous_log` (logs judged before safety v3, or nothing else known); empty if "
+            "nothing was compared."
+        ),
     )
     exercise = serializers.CharField(source="item.exercise.slug", read_only=True)
 

@@ -57,7 +57,7 @@ def age(born: date | None) -> int | None:
 
 @register.filter
 def severity_badge(severity: str) -> str:
-    return "danger" if severity == "urgent" else "warning"
+    return {"urgent": "danger", "note": "neutral"}.get(severity, "warning")
 
 
 @register.filter

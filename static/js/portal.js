@@ -17,6 +17,23 @@
     });
   });
 
+  // The nerve question of a session: which symptoms is asked only after a yes.
+  // Without this file the list stays shown, headed "If yes: which ones?".
+  document.querySelectorAll("[data-nerves]").forEach(function (section) {
+    var details = section.querySelector("[data-nerve-details]");
+    var yes = section.querySelector('input[type=radio][value="yes"]');
+    if (!details || !yes) {
+      return;
+    }
+    function update() {
+      details.hidden = !yes.checked;
+    }
+    section.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    update();
+  });
+
   // Coming back with the Back button restores the page as it was: let it send again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) {

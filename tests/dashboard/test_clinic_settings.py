@@ -20,6 +20,7 @@ def settings_data(**overrides):
         "phone": "020 7946 0000",
         "emergency_number": "999",
         "pain_rise_threshold": 4,
+        "reference_days": 3,
         "inactivity_alert_days": 3,
         "outcome_interval_days": 14,
         "adherence_alert_percent": 50,
@@ -37,6 +38,14 @@ def settings_data(**overrides):
 
 def test_new_clinics_call_112_and_alert_at_a_three_point_rise(clinic):
     assert (clinic.emergency_number, clinic.pain_rise_threshold) == ("112", 3)
+
+
+def test_the_admin_sets_how_many_days_a_held_location_stays_the_reference(therapist_client, clinic):
+    assert clinic.reference_days == 3
+    response = therapist_client.post(URL, settings_data(reference_days=5))
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.reference_days == 5
 
 
 def test_the_admin_changes_the_settings(therapist_client, clinic):
@@ -286,6 +295,7 @@ def test_an_emergency_number_takes_a_plus_in_front_only(therapist_client, clinic
         ("inactivity_alert_days", 100000, "Enter a whole number from 1 to 90."),
         ("inactivity_alert_days", 0, "Enter a whole number from 1 to 90."),
         ("pain_rise_threshold", 11, "Enter a whole number from 1 to 10."),
+        ("reference_days", 15, "Enter a whole number from 1 to 14."),
         ("outcome_interval_days", 91, "Enter a whole number from 7 to 90."),
         ("adherence_alert_percent", 101, "Enter a whole number from 0 to 100."),
     ],

@@ -116,7 +116,11 @@ def test_the_number_of_queries_does_not_grow_with_the_logs(
 ):
     for n in range(logs):
         add_log(
-            patient, item, days_ago=n / 5, pain=n % 11, after="worse" if n % 7 == 0 else "better"
+            patient,
+            item,
+            days_ago=n / 5,
+            pain=n % 10 + 1,
+            after="worse" if n % 7 == 0 else "better",
         )
     revise_prescription(
         prescription=prescription,

@@ -28,7 +28,7 @@ RECORDED = {
     "CodeSystem/mdt-dysfunction-direction": "dbaeb084fbb34e50",
     "CodeSystem/mdt-other-subtype": "f1234fb7422c8af8",
     "CodeSystem/exercise-direction": "02f512f7042d650c",
-    "CodeSystem/alert-kind": "7efdb383d136db35",
+    "CodeSystem/alert-kind": "ac71770ac2c19ba5",
     "CodeSystem/red-flag": "aaaa99347ef132e0",
     "CodeSystem/dosage": "873b2ddca1168d7e",
     "CodeSystem/nerve-symptom": "f4aad71a0b676733",

@@ -139,7 +139,7 @@ def test_an_acknowledged_alert_comes_back_as_an_inactive_flag_after_the_cursor(
 
 def test_observations_page_two_per_log_without_gaps(fhir, patient, therapist):
     program = make_prescription(patient, therapist)
-    logs = [log(patient, program.items.first(), days_ago=5 - n, pain=n) for n in range(3)]
+    logs = [log(patient, program.items.first(), days_ago=5 - n, pain=n + 1) for n in range(3)]
 
     pages = all_pages(fhir, f"/fhir/R4/Observation?patient=Patient/{patient.pk}&_count=4")
 
@@ -163,7 +163,7 @@ def test_observations_page_two_per_log_without_gaps(fhir, patient, therapist):
 )
 def test_observations_filter_by_code_and_page_correctly(fhir, patient, therapist, code, kinds):
     program = make_prescription(patient, therapist)
-    logs = [log(patient, program.items.first(), days_ago=5 - n, pain=n) for n in range(3)]
+    logs = [log(patient, program.items.first(), days_ago=5 - n, pain=n + 1) for n in range(3)]
 
     bundle = fhir_get(fhir, f"/fhir/R4/Observation?code={quote(code)}&_count=1")
     pages = all_pages(fhir, f"/fhir/R4/Observation?code={quote(code)}&_count=1")

@@ -1,5 +1,7 @@
-"""The rule module on its own: one row per rule and per contradiction between the
-patient's labels and the data, and the safety-rules page listing every rule."""
+"""The rule module on its own: one row per rule and per scenario an MDT clinician
+tried (persistent peripheralization, recurrence after no pain, centralization with
+more back pain), per contradiction between the patient's labels and the data, and
+the safety-rules page listing every rule."""
 
 import inspect
 from pathlib import Path
@@ -22,8 +24,8 @@ def facts(**overrides) -> LogFacts:
 ROWS = [
     ("nothing of note", facts(), set(), False, False),
     (
-        "labels good, data says peripheralization against the previous log",
-        facts(location="below_knee", during="decrease", after="better", previous_location="thigh"),
+        "labels good, data says peripheralization against the held location",
+        facts(location="below_knee", during="decrease", after="better", held=("thigh",)),
         {"peripheralization"},
         True,
         False,
@@ -36,15 +38,58 @@ ROWS = [
         False,
     ),
     (
-        "the previous log is the reference once there is one",
+        "the starting location comes before the previous log when nothing was held",
         facts(location="thigh", previous_location="foot", starting_location="buttock"),
+        {"peripheralization"},
+        True,
+        False,
+    ),
+    (
+        "the previous log is the reference only when nothing else is known",
+        facts(location="thigh", previous_location="foot"),
         {"centralization"},
         False,
         False,
     ),
     (
+        "persistent peripheralization: still out on the 17th log, still a stop",
+        facts(
+            location="below_knee",
+            held=(),
+            persisting="thigh",
+            starting_location="thigh",
+            previous_location="below_knee",
+        ),
+        {"peripheralization"},
+        True,
+        False,
+    ),
+    (
+        "persistent peripheralization: the held day is more central than the starting location",
+        facts(
+            location="thigh", held=("one_side",), persisting="one_side", starting_location="foot"
+        ),
+        {"peripheralization"},
+        True,
+        False,
+    ),
+    (
+        "back at the reference after spreading: the stop ends",
+        facts(location="thigh", persisting="thigh", previous_location="below_knee"),
+        set(),
+        False,
+        False,
+    ),
+    (
+        "the most central of the held days is the reference",
+        facts(location="buttock", held=("thigh", "one_side", "buttock")),
+        {"peripheralization"},
+        True,
+        False,
+    ),
+    (
         "labels bad (spread), data says centralization: the warning still stands",
-        facts(location="central", during="peripheralize", previous_location="thigh"),
+        facts(location="central", during="peripheralize", held=("thigh",)),
         {"peripheralization", "centralization"},
         True,
         False,
@@ -58,7 +103,42 @@ ROWS = [
     ),
     (
         "labels good, data says centralization",
-        facts(location="central", during="centralize", after="better", previous_location="thigh"),
+        facts(location="central", during="centralize", after="better", held=("thigh",)),
+        {"centralization"},
+        False,
+        False,
+    ),
+    (
+        "recurrence: no pain, then pain 3 in the centre of the low back, eased",
+        facts(
+            pain=3,
+            location="central",
+            during="decrease",
+            after="better",
+            held=("none",),
+            recent_levels=(0,),
+        ),
+        {"recurrence"},
+        False,
+        False,
+    ),
+    (
+        "recurrence after five pain-free days: one side of the low back",
+        facts(pain=5, location="one_side", held=("none", "none", "none"), recent_levels=(0, 0)),
+        {"recurrence"},
+        False,
+        False,
+    ),
+    (
+        "from no pain to the buttock is peripheralization, not a recurrence",
+        facts(pain=4, location="buttock", held=("none",), recent_levels=(0,)),
+        {"peripheralization", "pain_rise"},
+        True,
+        False,
+    ),
+    (
+        "centralization with more pain (back pain up as the leg pain goes): no pain rise",
+        facts(pain=7, location="one_side", held=("thigh",), recent_levels=(4,)),
         {"centralization"},
         False,
         False,
@@ -66,7 +146,7 @@ ROWS = [
     ("worse afterwards", facts(after="worse"), {"worse"}, True, False),
     (
         "worse afterwards although the data says centralization",
-        facts(location="central", after="worse", previous_location="foot"),
+        facts(location="central", after="worse", held=("foot",)),
         {"worse", "centralization"},
         True,
         False,
@@ -87,29 +167,22 @@ ROWS = [
     ),
     ("new weakness: urgent", facts(new_symptoms=("weakness",)), {"neurological"}, True, True),
     (
-        "pain 3 above the lowest of the recent days",
-        facts(pain=7, first_pain=8, recent_lowest_pain=2),
+        "pain 3 above the recent level",
+        facts(pain=7, recent_levels=(8, 5, 4)),
         {"pain_rise"},
         False,
         False,
     ),
     (
-        "pain 3 above the first log",
-        facts(pain=5, first_pain=2, recent_lowest_pain=4),
-        {"pain_rise"},
-        False,
-        False,
-    ),
-    (
-        "pain 2 above: below the threshold",
-        facts(pain=4, first_pain=2, recent_lowest_pain=2),
+        "pain 2 above the recent level: below the threshold",
+        facts(pain=4, recent_levels=(2, 5)),
         set(),
         False,
         False,
     ),
     (
         "a clinic threshold of 2 catches a 2-point rise",
-        facts(pain=4, first_pain=2, recent_lowest_pain=2, pain_rise_threshold=2),
+        facts(pain=4, recent_levels=(2,), pain_rise_threshold=2),
         {"pain_rise"},
         False,
         False,
@@ -129,19 +202,63 @@ def test_each_rule_reaches_its_finding(row, given, kinds, stop, urgent):
 
 def test_the_peripheralization_reason_says_what_the_patient_answered_and_what_the_data_showed():
     finding = safety.peripheralization(
-        facts(location="below_knee", during="decrease", after="better", previous_location="thigh")
+        facts(location="below_knee", during="decrease", after="better", held=("thigh",))
     )
     assert '"decrease"' in finding.reason and '"better"' in finding.reason
     assert "below the knee" in finding.reason and "thigh" in finding.reason
+    assert "held in recent days" in finding.reason
+    assert finding.further_out
 
 
-def test_the_reference_is_stored_as_the_previous_log_or_the_starting_location():
-    assert facts(previous_location="thigh", starting_location="foot").reference == (
-        "thigh",
-        "previous_log",
-    )
-    assert facts(starting_location="foot").reference == ("foot", "starting_location")
-    assert facts().reference is None
+def test_a_spread_said_but_not_shown_by_the_data_is_not_marked_further_out():
+    finding = safety.peripheralization(facts(during="peripheralize", held=("thigh",)))
+    assert finding.stop and not finding.further_out
+
+
+@pytest.mark.parametrize(
+    ("given", "reference"),
+    [
+        (facts(held=("thigh", "buttock"), starting_location="foot"), ("buttock", "held")),
+        (facts(held=("thigh",), persisting="one_side"), ("one_side", "persisting")),
+        (facts(held=("one_side",), persisting="one_side"), ("one_side", "held")),
+        (facts(persisting="thigh", starting_location="buttock"), ("thigh", "persisting")),
+        (
+            facts(previous_location="thigh", starting_location="foot"),
+            ("foot", "starting_location"),
+        ),
+        (facts(previous_location="thigh"), ("thigh", "previous_log")),
+        (facts(), None),
+    ],
+)
+def test_the_reference_is_the_most_central_held_or_persisting_else_start_else_previous(
+    given, reference
+):
+    assert given.reference == reference
+
+
+def test_a_days_level_is_the_median_of_its_logs():
+    assert safety.day_level([0, 6, 7]) == 6
+    assert safety.day_level([2, 6]) == 2
+    assert facts(recent_levels=(6, 3, 5)).recent_level == 3
+
+
+@pytest.mark.parametrize(
+    ("pain", "location", "field"),
+    [
+        (7, "none", "location"),
+        (1, "none", "location"),
+        (0, "foot", "pain"),
+        (0, "central", "pain"),
+    ],
+)
+def test_pain_and_location_that_contradict_each_other_are_refused(pain, location, field):
+    problem = safety.contradiction(pain=pain, location=location)
+    assert problem is not None and problem[0] == field
+
+
+@pytest.mark.parametrize(("pain", "location"), [(0, "none"), (3, "central"), (10, "foot")])
+def test_pain_and_location_that_agree_pass(pain, location):
+    assert safety.contradiction(pain=pain, location=location) is None
 
 
 @pytest.mark.parametrize(

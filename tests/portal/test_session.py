@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from prescriptions.models import NeuroSymptom, SymptomLog
+from prescriptions.models import SymptomLog
 
 URL = "/portal/session/"
 
@@ -23,14 +23,19 @@ def item_answers(item, **overrides):
         "during": "decrease",
         "after": "better",
         "note": "",
-        **{f"neuro_{code}": "no" for code in NeuroSymptom.values},
     }
     data.update(overrides)
     return {prefix + name: value for name, value in data.items()}
 
 
-def session(items, token=None, **per_item):
-    data = {"session_token": token or uuid.uuid4().hex}
+def session(items, token=None, nerves=(), **per_item):
+    """The form data of a session; `nerves`: the NeuroSymptom codes ticked after a yes to
+    the session's nerve question (none: "none of these")."""
+    data = {
+        "session_token": token or uuid.uuid4().hex,
+        "session-nerves": "yes" if nerves else "none",
+        "session-symptoms": list(nerves),
+    }
     for item in items:
         data.update(per_item.get(str(item.position), item_answers(item, status="skipped")))
     return data
