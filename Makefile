@@ -14,7 +14,7 @@ RUN_SITE_URL := $(or $(SITE_URL),http://$(or $(SITE_HOST),127.0.0.1):$(PORT))
 MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean messages drawings
+.PHONY: run test lint format bench install check-system clean messages drawings safety-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: install
 	  echo "== $$script"; \
 	  $(BIN)/python $$script || exit 1; \
 	done
+
+# Each hazard of docs/safety/hazard-log.md with its controls and the result of their tests.
+safety-report: install
+	$(BIN)/pytest -q -m hazard -p tests.safety.report
 
 # The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
 drawings: | $(BIN)/python
