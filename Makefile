@@ -16,7 +16,7 @@ RUN_SITE_URL := $(or $(SITE_URL),http://$(or $(SITE_HOST),127.0.0.1):$(PORT))
 MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean messages drawings docs
+.PHONY: run test lint format bench install check-system clean messages drawings docs safety-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench: install
 # The documentation as a browsable site in site/ (open site/index.html).
 docs: install
 	$(BIN)/mkdocs build
+
+# Each hazard of docs/safety/hazard-log.md with its controls and the result of their tests.
+safety-report: install
+	$(BIN)/pytest -q -m hazard -p tests.safety.report
 
 # The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
 drawings: | $(BIN)/python

@@ -5,6 +5,7 @@ dated days back (a paper sheet typed in late, a clinic app syncing late)."""
 from datetime import timedelta
 from urllib.parse import quote
 
+import pytest
 from django.utils import timezone
 
 from prescriptions.services import record_symptom_log
@@ -27,6 +28,7 @@ def _ids(api, **query):
     return [row["id"] for row in response.json()["results"]]
 
 
+@pytest.mark.hazard("H-11")
 def test_updated_since_finds_an_alert_raised_now_by_a_log_dated_days_back(api, patient, item):
     last_sync = timezone.now() - timedelta(minutes=1)
     alert = _worse_log(patient, item, days_ago=3).alerts[0]
@@ -37,6 +39,7 @@ def test_updated_since_finds_an_alert_raised_now_by_a_log_dated_days_back(api, p
     assert row["updated_at"] >= last_sync.isoformat().replace("+00:00", "Z")[:19]
 
 
+@pytest.mark.hazard("H-11")
 def test_updated_since_brings_back_an_old_alert_once_it_is_acknowledged(
     api, patient, item, therapist, frozen_clock
 ):
@@ -75,6 +78,7 @@ def test_a_bad_updated_since_is_a_400(api):
     assert set(response.json()["errors"]) == {"updated_since"}
 
 
+@pytest.mark.hazard("H-11")
 def test_fhir_flags_raised_by_a_log_dated_days_back_are_after_the_sync_cursor(
     api_key, patient, item
 ):

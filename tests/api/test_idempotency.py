@@ -163,6 +163,7 @@ def test_ending_twice_with_one_key_answers_the_same(api, prescription):
     assert second.json() == first.json()
 
 
+@pytest.mark.hazard("H-05")
 def test_logging_twice_with_one_key_stores_one_log_and_one_alert(api, prescription):
     item = prescription.items.get(position=1)
     body = {

@@ -4,6 +4,7 @@ nerve symptoms, client_id retries and red-flag checks."""
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from django.utils import timezone
 
 from clinics.models import AuditEvent
@@ -15,6 +16,7 @@ LOGS = "/api/v1/symptom-logs/"
 CHECKS = "/api/v1/red-flag-checks/"
 
 
+@pytest.mark.hazard("H-01")
 def test_pain_further_out_stops_whatever_the_labels(api, patient, item):
     record_symptom_log(
         patient=patient,
@@ -97,6 +99,7 @@ def test_each_log_answer_says_whether_todays_red_flags_are_due(api, patient, ite
     assert api.post(LOGS, answers(item), format="json").json()["red_flags_due"] is False
 
 
+@pytest.mark.hazard("H-02")
 def test_a_red_flag_yes_through_the_api_raises_an_urgent_alert(api, patient):
     response = api.post(
         CHECKS, {"patient": patient.pk, "answered_yes": ["urination", "both_legs"]}, format="json"

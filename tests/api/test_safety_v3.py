@@ -18,6 +18,7 @@ ALERTS = "/api/v1/alerts/"
     ("pain", "location", "field"),
     [(7, "none", "location"), (0, "foot", "pain"), (0, "central", "pain")],
 )
+@pytest.mark.hazard("H-05")
 def test_contradictory_answers_answer_400_with_the_field_and_store_nothing(
     api, item, pain, location, field
 ):
@@ -45,6 +46,7 @@ def test_a_therapists_session_gets_the_same_400_with_csrf_enforced(therapist, it
     assert not SymptomLog.objects.exists()
 
 
+@pytest.mark.hazard("H-01")
 def test_a_spread_that_persists_keeps_stop_exercise_on_every_log(api, patient, item):
     patient.starting_location = "thigh"
     patient.save()

@@ -70,6 +70,7 @@ def test_following_next_reads_every_log_once_while_new_ones_arrive(api, item):
     assert set(seen) <= set(before + added)
 
 
+@pytest.mark.hazard("H-11")
 def test_following_next_reads_every_alert_once_while_new_ones_arrive(api, clinic):
     patients = [make_patient(clinic, first_name=f"P{n}", last_name="Sync") for n in range(6)]
     before = [

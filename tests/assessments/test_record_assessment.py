@@ -57,6 +57,7 @@ def test_an_activity_named_twice_is_stored_once(patient, therapist):
     assert assessment.worse_with == ["sitting", "bending"]
 
 
+@pytest.mark.hazard("H-01")
 def test_the_first_log_further_out_than_the_assessment_is_peripheralization(
     patient, therapist, item
 ):

@@ -108,6 +108,7 @@ def test_a_stop_names_the_exercise_and_the_rest_is_saved(phone_page, patient, pr
     assert SymptomLog.objects.filter(patient=patient).count() == 2
 
 
+@pytest.mark.hazard("H-01")
 def test_which_nerve_symptoms_is_asked_only_after_a_yes(phone_page, patient, program, password):
     phone = phone_page
     login(phone, "paula", password)

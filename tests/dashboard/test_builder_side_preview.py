@@ -3,6 +3,8 @@ will read, and where the side comes from (the painful side and the exercise's ru
 
 import re
 
+import pytest
+
 from exercises.models import Exercise
 from prescriptions.services import ItemSpec, create_prescription
 from tests.dashboard.test_builder import edit_url
@@ -26,6 +28,7 @@ def _shown(content: str) -> list[str]:
     ]
 
 
+@pytest.mark.hazard("H-04")
 def test_it_shows_the_sentence_of_the_rule_with_the_painful_side(
     therapist_client, patient, therapist
 ):
@@ -57,6 +60,7 @@ def test_a_side_the_therapist_chose_is_the_one_previewed(therapist_client, patie
     ]
 
 
+@pytest.mark.hazard("H-04")
 def test_without_a_single_painful_side_it_says_the_therapist_chooses(
     therapist_client, patient, therapist
 ):

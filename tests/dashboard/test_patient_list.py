@@ -90,6 +90,7 @@ def test_a_patient_whose_program_started_minutes_ago_is_new_not_red(
     assert "badge--danger" not in content
 
 
+@pytest.mark.hazard("H-12")
 def test_it_puts_patients_with_open_alerts_first_urgent_ones_before(
     therapist_client, therapist, clinic, add_log
 ):

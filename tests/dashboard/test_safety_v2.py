@@ -5,6 +5,7 @@ them all, and the patient's starting location."""
 import uuid
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +84,7 @@ def test_an_empty_paper_form_gives_an_error_on_each_field_and_stores_nothing(
     assert not RedFlagCheck.objects.exists()
 
 
+@pytest.mark.hazard("H-01")
 def test_paper_entry_judges_the_location_from_the_data(therapist_client, patient, item):
     worse_log(patient, item, logged_at=timezone.now() - timedelta(days=1))
     Alert.objects.all().delete()
@@ -109,6 +111,7 @@ def test_paper_entry_records_nerve_symptoms(therapist_client, patient, item):
     assert Alert.objects.get().severity == "urgent"
 
 
+@pytest.mark.hazard("H-02")
 def test_paper_entry_records_the_days_red_flags_and_a_yes_is_urgent(
     therapist_client, patient, item
 ):

@@ -31,6 +31,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
         (at(11, 12), at(11, 11), 0),  # an end before the start
     ],
 )
+@pytest.mark.hazard("H-12")
 def test_only_opening_hours_count(start, end, hours):
     assert opening_time_between(start, end, **WEEKDAYS) == timedelta(hours=hours)
 
@@ -51,6 +52,7 @@ def urgent_alert(patient, kind=Alert.Kind.RED_FLAG):
     )
 
 
+@pytest.mark.hazard("H-12")
 def test_an_urgent_alert_open_two_opening_hours_is_emailed_to_the_administrators_once(
     clinic, admin, frozen_clock, django_capture_on_commit_callbacks
 ):
@@ -82,6 +84,7 @@ def test_an_urgent_alert_open_two_opening_hours_is_emailed_to_the_administrators
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.hazard("H-12")
 def test_an_alert_raised_late_in_the_day_waits_for_the_next_opening_hours(
     clinic, admin, frozen_clock, django_capture_on_commit_callbacks
 ):
@@ -124,6 +127,7 @@ def test_another_clinics_administrators_hear_nothing(
     assert [message.to for message in mail.outbox] == [["head@example.test"]]
 
 
+@pytest.mark.hazard("H-12")
 def test_a_clinic_without_an_administrator_email_is_logged_and_tried_again(
     clinic, frozen_clock, caplog, django_capture_on_commit_callbacks
 ):
@@ -145,6 +149,7 @@ def test_a_clinic_without_an_administrator_email_is_logged_and_tried_again(
     assert [message.to for message in mail.outbox] == [["head@example.test"]]
 
 
+@pytest.mark.hazard("H-12")
 def test_the_clinics_own_hours_and_days_decide(
     clinic, admin, frozen_clock, django_capture_on_commit_callbacks
 ):
@@ -160,6 +165,7 @@ def test_the_clinics_own_hours_and_days_decide(
         assert len(escalate_overdue_alerts()) == 1
 
 
+@pytest.mark.hazard("H-12")
 def test_the_patient_page_says_the_alert_was_escalated(
     clinic, admin, client, frozen_clock, django_capture_on_commit_callbacks
 ):

@@ -35,6 +35,7 @@ ALL = list(QUESTION_CODES)
         (False, [(TODAY + timedelta(days=1), ALL)], ["emergency", "today"]),
     ],
 )
+@pytest.mark.hazard("H-03")
 def test_each_tier_is_due_after_its_own_interval(leg_symptoms, asked_on, due):
     assert tiers_due(today=TODAY, leg_symptoms=leg_symptoms, asked_on=asked_on) == due
 
@@ -116,6 +117,7 @@ def test_a_risk_history_makes_the_doctor_today_alert_urgent_but_does_not_pause(p
     assert not urgent_alert_open(patient)
 
 
+@pytest.mark.hazard("H-10")
 def test_an_urgent_doctor_today_alert_holds_a_progression_until_acknowledged(patient, therapist):
     from prescriptions.services import accept_suggestion
     from tests.suggestion_factory import make_ready_to_progress

@@ -22,6 +22,7 @@ def squashed(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.hazard("H-03")
 def test_the_table_has_three_tiers_of_which_the_patient_is_asked_two():
     assert Tier.values == ["emergency", "today"]
     assert {q.tier for q in QUESTIONS} == set(Tier.values)
@@ -29,6 +30,7 @@ def test_the_table_has_three_tiers_of_which_the_patient_is_asked_two():
     assert "cancer" not in QUESTION_CODES  # risk history: the therapist's record
 
 
+@pytest.mark.hazard("H-02")
 def test_the_portal_asks_the_tables_questions_and_nothing_else(patient_client):
     form = patient_client.get(reverse("portal:red_flags")).context["form"]
     asked = [name for name in form.fields if name != "tiers"]
@@ -36,6 +38,7 @@ def test_the_portal_asks_the_tables_questions_and_nothing_else(patient_client):
     assert [str(form.fields[code].label) for code in asked] == TEXTS
 
 
+@pytest.mark.hazard("H-02")
 def test_the_paper_form_asks_the_tables_questions_grouped_by_its_tiers(item):
     form = PaperLogForm(items=[item])
     asked = [name.removeprefix("red_flag_") for name in form.fields if name.startswith("red_flag_")]
@@ -61,6 +64,7 @@ def test_the_paper_form_page_shows_each_tier_with_its_questions(therapist_client
         assert text in page
 
 
+@pytest.mark.hazard("H-02")
 def test_the_handout_prints_each_tier_with_its_own_advice_and_the_tables_questions(
     prescription,
 ):
@@ -78,6 +82,7 @@ def test_the_handout_prints_each_tier_with_its_own_advice_and_the_tables_questio
     assert squashed("Get urgent medical help now") not in text
 
 
+@pytest.mark.hazard("H-02")
 def test_the_api_lists_the_table_and_accepts_only_its_codes(clinic, therapist, patient):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {create_api_key(clinic=clinic, name='x')[1]}")

@@ -230,6 +230,7 @@ def test_a_spread_said_but_not_shown_by_the_data_is_not_marked_further_out():
         (facts(), None),
     ],
 )
+@pytest.mark.hazard("H-01")
 def test_the_reference_is_the_most_central_held_or_persisting_else_start_else_previous(
     given, reference
 ):

@@ -5,6 +5,7 @@ out than a spread's reference is stopped again on every later log."""
 
 from datetime import timedelta
 
+import pytest
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -80,6 +81,8 @@ class Rollback(Exception):
         ],
     )
 )
+@pytest.mark.hazard("H-10")
+@pytest.mark.hazard("H-01")
 def test_while_the_pain_lies_further_out_nothing_progresses_and_the_exercise_stays_stopped(
     patient, therapist, sequence
 ):

@@ -30,6 +30,7 @@ def _log(prescription, **overrides):
     return record_symptom_log(**values)
 
 
+@pytest.mark.hazard("H-01")
 def test_a_peripheralizing_log_raises_one_alert_and_says_stop(prescription):
     outcome = _log(prescription, during="peripheralize", after="worse", location="thigh")
     assert outcome.stop_exercise
@@ -59,6 +60,7 @@ def test_pain_three_points_above_the_first_log_raises_one_alert(prescription):
     assert list(Alert.objects.values_list("kind", flat=True)) == ["pain_rise"]
 
 
+@pytest.mark.hazard("H-05")
 def test_a_repeated_client_token_stores_one_log(prescription):
     first = _log(prescription, client_token="abc", after="worse")
     again = _log(prescription, client_token="abc", after="worse")
@@ -68,12 +70,14 @@ def test_a_repeated_client_token_stores_one_log(prescription):
     assert Alert.objects.count() == 1
 
 
+@pytest.mark.hazard("H-05")
 def test_a_log_for_another_patients_exercise_is_refused(prescription, other_patient):
     with pytest.raises(ValidationError):
         _log(prescription, patient=other_patient)
     assert not SymptomLog.objects.exists()
 
 
+@pytest.mark.hazard("H-05")
 def test_bad_values_are_refused_before_anything_is_saved(prescription):
     for bad in ({"pain": 11}, {"location": "shoulder"}, {"during": "sideways"}):
         with pytest.raises(ValidationError):

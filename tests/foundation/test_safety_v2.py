@@ -35,6 +35,7 @@ def _log(prescription, *, position=1, **overrides):
     return record_symptom_log(**values)
 
 
+@pytest.mark.hazard("H-01")
 def test_pain_further_out_than_the_last_log_stops_whatever_the_labels(prescription):
     _log(prescription, location="thigh", during="decrease", after="better")
     outcome = _log(prescription, location="below_knee", during="decrease", after="better")
@@ -64,6 +65,7 @@ def test_the_previous_log_is_found_across_program_versions(prescription, therapi
     assert outcome.log.reference_location == "buttock"
 
 
+@pytest.mark.hazard("H-01")
 def test_the_first_log_is_compared_with_the_starting_location(prescription):
     patient = prescription.patient
     patient.starting_location = "buttock"
@@ -142,6 +144,7 @@ def test_an_unknown_nerve_symptom_is_refused_and_nothing_is_stored(prescription)
     assert not SymptomLog.objects.exists()
 
 
+@pytest.mark.hazard("H-01")
 def test_repeated_warnings_group_into_one_alert_with_a_count(prescription, therapist):
     logs = [_log(prescription, after="worse").log for _ in range(5)]
     alert = Alert.objects.get()
@@ -175,6 +178,7 @@ def test_acknowledge_all_closes_every_open_alert_of_the_patient(prescription, th
     assert not urgent_alert_open(prescription.patient)
 
 
+@pytest.mark.hazard("H-05")
 def test_a_repeated_client_id_returns_the_first_log_and_stores_nothing(prescription):
     client_id = uuid.uuid4()
     first = _log(prescription, client_id=client_id, after="worse")
@@ -194,6 +198,7 @@ def test_the_same_client_id_for_another_patient_is_another_log(prescription, oth
     assert SymptomLog.objects.count() == 2
 
 
+@pytest.mark.hazard("H-03")
 def test_every_emergency_red_flag_yes_raises_one_grouped_urgent_alert(patient):
     with time_machine.travel("2026-03-02 09:00Z"):
         record_red_flag_check(patient=patient, answered_yes=["both_legs"])

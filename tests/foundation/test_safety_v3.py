@@ -38,6 +38,7 @@ def started_at_thigh(prescription):
     return prescription
 
 
+@pytest.mark.hazard("H-01")
 def test_peripheralization_that_persists_stops_every_log_and_counts_each_day(started_at_thigh):
     """The issue's case: started at the thigh, then 17 logs below the knee over 6 days."""
     outcomes = [
@@ -64,6 +65,7 @@ def test_a_log_back_at_the_reference_ends_the_spread(started_at_thigh):
     assert not later.stop_exercise
 
 
+@pytest.mark.hazard("H-01")
 def test_a_location_held_for_a_whole_day_becomes_the_reference(prescription):
     for hours in (0, 3, 6):
         _log(prescription, location="one_side", days_ago=2 - hours / 24)
@@ -73,6 +75,7 @@ def test_a_location_held_for_a_whole_day_becomes_the_reference(prescription):
     assert log.stop_exercise
 
 
+@pytest.mark.hazard("H-01")
 def test_one_good_moment_is_not_held(prescription):
     patient = prescription.patient
     patient.starting_location = "thigh"
@@ -93,6 +96,7 @@ def test_a_held_day_older_than_the_clinics_reference_days_no_longer_counts(presc
     assert outcome.log.reference_source == "previous_log"
 
 
+@pytest.mark.hazard("H-03")
 def test_recurrence_after_no_pain_is_a_quiet_note_not_a_stop(prescription):
     _log(prescription, pain=0, location="none", days_ago=1)
     _log(prescription, pain=0, location="none", days_ago=0.1)
@@ -106,6 +110,7 @@ def test_recurrence_after_no_pain_is_a_quiet_note_not_a_stop(prescription):
     assert (patient.open_alerts, patient.attention) == (0, 2)
 
 
+@pytest.mark.hazard("H-01")
 def test_from_no_pain_to_the_buttock_is_peripheralization(prescription):
     _log(prescription, pain=0, location="none", days_ago=1)
     outcome = _log(prescription, pain=3, location="buttock")
@@ -113,6 +118,7 @@ def test_from_no_pain_to_the_buttock_is_peripheralization(prescription):
     assert "peripheralization" in {finding["kind"] for finding in outcome.findings}
 
 
+@pytest.mark.hazard("H-03")
 def test_centralization_with_more_pain_raises_no_pain_rise(prescription):
     _log(prescription, pain=4, location="thigh", days_ago=1)
     outcome = _log(prescription, pain=7, location="one_side", during="centralize")
@@ -132,6 +138,7 @@ def test_a_pain_rise_at_the_same_place_is_still_raised(prescription):
 @pytest.mark.parametrize(
     ("pain", "location", "field"), [(7, "none", "location"), (0, "foot", "pain")]
 )
+@pytest.mark.hazard("H-05")
 def test_contradictory_answers_are_refused_and_nothing_is_stored(
     prescription, pain, location, field
 ):
@@ -154,6 +161,7 @@ def test_a_grouped_alert_keeps_every_distinct_finding_with_its_day(prescription)
     assert alert.message == messages[1]
 
 
+@pytest.mark.hazard("H-10")
 def test_no_progression_is_suggested_while_a_recent_log_lay_further_out(
     patient, therapist, frozen_clock
 ):
@@ -176,6 +184,7 @@ def test_no_progression_is_suggested_while_a_recent_log_lay_further_out(
     assert (suggestion.direction, suggestion.status) == ("forward", "open")
 
 
+@pytest.mark.hazard("H-10")
 def test_an_open_suggestion_is_withdrawn_when_the_pain_spreads(patient, therapist):
     program = make_prescription(patient, therapist, first=3)
     program.activated_at = timezone.now() - timedelta(days=10)

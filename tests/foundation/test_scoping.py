@@ -1,5 +1,6 @@
 """Who sees what: the querysets every view starts from."""
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from exercises.catalog import EXERCISES
@@ -50,6 +51,7 @@ def test_a_therapist_sees_only_their_clinic(
         assert {a.patient for a in Alert.objects.for_user(user)} == {patient, other_patient}
 
 
+@pytest.mark.hazard("H-06")
 def test_a_therapist_of_another_clinic_sees_none_of_it(
     patient, other_patient, other_clinic_patient, therapist, other_clinic_therapist
 ):
@@ -61,6 +63,7 @@ def test_a_therapist_of_another_clinic_sees_none_of_it(
     assert {a.patient for a in Alert.objects.for_user(user)} == {other_clinic_patient}
 
 
+@pytest.mark.hazard("H-06")
 def test_a_patient_sees_only_their_own_records(
     patient, other_patient, other_clinic_patient, therapist, other_clinic_therapist
 ):

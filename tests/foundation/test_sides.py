@@ -14,6 +14,7 @@ def builtin(slug):
     return Exercise.objects.builtin().get(slug=slug)
 
 
+@pytest.mark.hazard("H-04")
 def test_every_one_sided_builtin_exercise_has_a_rule_with_its_source():
     sided = [entry for entry in EXERCISES if entry.get("sided")]
     assert sided
@@ -42,6 +43,7 @@ def test_every_one_sided_builtin_exercise_has_a_rule_with_its_source():
         (None, "left", ""),
     ],
 )
+@pytest.mark.hazard("H-04")
 def test_the_side_follows_from_the_painful_side_by_the_rule(rule, painful_side, side):
     assert side_for_painful_side(rule, painful_side) == side
 
@@ -79,6 +81,7 @@ def test_a_clinics_own_one_sided_exercise_has_no_rule(patient, clinic):
         ("prone-press-up", "prone-press-up-hips-off-centre", "", ""),
     ],
 )
+@pytest.mark.hazard("H-04")
 def test_a_side_carried_to_the_next_step_points_at_the_same_pain(
     db, from_slug, to_slug, side, carried
 ):

@@ -54,6 +54,7 @@ def slugs(prescription):
     return list(prescription.items.order_by("position").values_list("exercise__slug", flat=True))
 
 
+@pytest.mark.hazard("H-10")
 def test_two_good_days_then_four_worse_days_are_not_ready_to_progress(patient, therapist):
     program = started(patient, therapist, first=2)
     for days_ago in (6, 5):
@@ -64,6 +65,7 @@ def test_two_good_days_then_four_worse_days_are_not_ready_to_progress(patient, t
     assert open_suggestion(patient) is None
 
 
+@pytest.mark.hazard("H-10")
 def test_good_days_count_only_when_they_are_the_latest_days_logged_in_a_row(patient, therapist):
     program = started(patient, therapist, first=2)
     log(program, "prone-props", 5, GOOD)
@@ -88,6 +90,7 @@ def test_unchanged_press_ups_suggest_more_force_in_the_same_plane_first(patient,
     assert suggestion.rule == "unchanged_days"
 
 
+@pytest.mark.hazard("H-10")
 def test_unchanged_central_even_pain_asks_for_a_reassessment_never_the_lateral_branch(
     patient, therapist
 ):

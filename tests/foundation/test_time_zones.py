@@ -112,6 +112,7 @@ def test_an_early_morning_log_counts_for_the_morning_of_the_patients_own_day(
     assert figures.calendar[-2].slots == ("done", "missed")
 
 
+@pytest.mark.hazard("H-02")
 @pytest.mark.any_hour
 def test_the_daily_questions_follow_each_patients_day(west, east, clock_at):
     # At 00:30 UTC on the 11th it is 17:30 on the 10th in Los Angeles and 06:00 on the

@@ -128,6 +128,7 @@ def test_a_draft_says_so_on_the_paper(patient, therapist):
     )
 
 
+@pytest.mark.hazard("H-07")
 def test_an_old_version_says_that_it_has_ended(prescription, therapist):
     revise_prescription(
         prescription=prescription,
@@ -212,6 +213,7 @@ def test_the_cache_gives_the_same_bytes_for_the_same_version(prescription, monke
     assert handout_pdf(prescription) == first
 
 
+@pytest.mark.hazard("H-07")
 def test_a_revision_gives_a_new_handout(prescription, therapist):
     before = handout_pdf(prescription)
     items = [ItemSpec.from_item(item) for item in prescription.items.all()]
@@ -339,6 +341,7 @@ def test_the_footer_prints_a_clinic_name_with_quotes_and_markup_as_written(presc
     assert pages[-1].endswith(f"Page {len(pages)} of {len(pages)}")
 
 
+@pytest.mark.hazard("H-02")
 def test_it_prints_the_clinics_emergency_number_and_the_full_red_flag_screen(prescription):
     clinic = prescription.patient.clinic
     clinic.emergency_number = "999"

@@ -2,6 +2,7 @@
 
 import logging
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -71,12 +72,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, prescription):
     assert response.url.startswith(reverse("login"))
 
 
+@pytest.mark.hazard("H-06")
 def test_a_therapist_of_another_clinic_gets_404(client, other_clinic_therapist, prescription):
     client.force_login(other_clinic_therapist)
     assert client.get(url(prescription)).status_code == 404
     assert not AuditEvent.objects.exclude(action__in=["login", "denied"]).exists()
 
 
+@pytest.mark.hazard("H-06")
 def test_another_patient_gets_404(client, other_patient, prescription):
     client.force_login(other_patient.user)
     assert client.get(url(prescription)).status_code == 404

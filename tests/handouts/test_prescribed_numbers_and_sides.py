@@ -58,6 +58,7 @@ def test_the_portal_shows_only_the_prescribed_numbers_for_an_exercise(
     assert _numbers(text) <= {"1", "5", "15"}
 
 
+@pytest.mark.hazard("H-04")
 def test_the_handout_shows_only_the_prescribed_numbers_for_an_exercise(
     press_up_15_times_5_seconds,
 ):
@@ -173,6 +174,7 @@ def test_the_steps_name_the_side_and_the_portal_shows_the_drawing_of_that_side(
     assert _picture(lying).endswith("/exercises/drawings/prone-lying.svg")
 
 
+@pytest.mark.hazard("H-04")
 def test_the_handout_names_the_side_and_prints_the_drawing_of_that_side(patient, therapist):
     specs = [
         ItemSpec.from_exercise(_builtin("standing-side-glide"), side="left"),

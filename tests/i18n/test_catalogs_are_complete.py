@@ -61,6 +61,7 @@ def test_every_string_of_the_source_is_translated_and_none_is_fuzzy(language, fr
     )
 
 
+@pytest.mark.hazard("H-09")
 @pytest.mark.parametrize("language", translated_languages())
 def test_the_committed_catalog_is_the_one_makemessages_writes(language, fresh_catalogs):
     """A .po that misses a string would still pass the test above if makemessages was

@@ -31,6 +31,7 @@ def test_the_sign_in_page_follows_the_browsers_language(client, db):
     assert "Sign in" in english.content.decode()
 
 
+@pytest.mark.hazard("H-09")
 def test_a_spanish_patient_reads_the_portal_in_spanish_whatever_the_browser_says(
     client, spanish_patient, prescription
 ):
@@ -133,6 +134,7 @@ def test_the_password_reset_email_is_in_the_patients_language(client, spanish_pa
     assert "Alguien, esperamos que usted" in email.body
 
 
+@pytest.mark.hazard("H-09")
 def test_the_spanish_handout_reads_in_spanish(spanish_patient, therapist):
     program = make_prescription(spanish_patient, therapist, first=3)
     text = pdf_text(handout_pdf(program))

@@ -89,6 +89,7 @@ def test_it_answers_404_to_staff_and_accounts_without_a_patient_record(client, o
             assert client.get(url).status_code == 404, (user, url)
 
 
+@pytest.mark.hazard("H-06")
 def test_it_answers_404_for_another_patients_exercise_and_log(patient_client, own, others):
     for row in others.values():
         assert patient_client.get(reverse("portal:log", args=[row["item"].pk])).status_code == 404
@@ -97,6 +98,7 @@ def test_it_answers_404_for_another_patients_exercise_and_log(patient_client, ow
         assert patient_client.get(reverse("portal:logged", args=[row["log"].pk])).status_code == 404
 
 
+@pytest.mark.hazard("H-06")
 def test_it_never_shows_another_patients_program_logs_or_alerts(
     patient_client, own, others, checked_today
 ):

@@ -1,6 +1,7 @@
 """Logging one exercise: the form, the safety messages on the next page, and
 what ends up in the database."""
 
+import pytest
 from django.urls import reverse
 
 from clinics.models import AuditEvent
@@ -9,6 +10,7 @@ from prescriptions.services import ItemSpec, record_symptom_log, revise_prescrip
 from tests.portal.html import checked
 
 
+@pytest.mark.hazard("H-02")
 def test_it_asks_the_safety_questions_before_the_first_log_of_the_day(patient_client, item):
     url = reverse("portal:log", args=[item.pk])
     response = patient_client.get(url)
@@ -114,6 +116,7 @@ def test_it_still_takes_a_log_for_a_program_changed_while_the_form_was_open(
     assert response.url == reverse("portal:today")
 
 
+@pytest.mark.hazard("H-01")
 def test_it_tells_the_patient_to_stop_after_the_pain_spreads(
     patient_client, patient, item, answers, clinic, checked_today
 ):

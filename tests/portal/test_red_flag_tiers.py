@@ -40,6 +40,7 @@ def test_a_new_patient_is_asked_both_tiers_before_the_first_session(patient_clie
     assert shown_codes(content) == [q.code for q in QUESTIONS]
 
 
+@pytest.mark.hazard("H-02")
 def test_with_leg_symptoms_the_emergency_questions_come_back_each_day_and_the_rest_weekly(
     patient_client, patient, item
 ):
@@ -97,6 +98,7 @@ def test_without_leg_symptoms_both_tiers_are_asked_weekly(
     assert shown_codes(content) == [q.code for q in QUESTIONS]
 
 
+@pytest.mark.hazard("H-02")
 def test_report_a_warning_sign_asks_every_question_even_when_none_is_due(
     patient_client, patient, item, checked_today
 ):
@@ -105,6 +107,7 @@ def test_report_a_warning_sign_asks_every_question_even_when_none_is_due(
     assert "Answer again if something has changed" in content
 
 
+@pytest.mark.hazard("H-03")
 def test_a_see_a_doctor_today_yes_says_so_without_an_emergency_and_keeps_the_program(
     patient_client, patient, item, clinic_with_phone
 ):
@@ -139,6 +142,7 @@ def test_with_a_risk_history_a_see_a_doctor_today_yes_is_urgent_for_the_clinic_o
     assert "Log how it went" in today
 
 
+@pytest.mark.hazard("H-02")
 def test_an_emergency_yes_pauses_the_program_and_does_not_promise_a_call(
     patient_client, patient, item
 ):

@@ -14,6 +14,7 @@ def all_no(**yes):
     return {question.code: ("yes" if question.code in yes else "no") for question in QUESTIONS}
 
 
+@pytest.mark.hazard("H-02")
 def test_it_asks_every_red_flag_question_in_plain_words(patient_client):
     content = patient_client.get(reverse("portal:red_flags")).content.decode()
     assert "Since your last check, have you noticed any of these?" in content
@@ -41,6 +42,7 @@ def test_it_goes_on_to_the_log_form_after_all_no(patient_client, patient, item):
     assert patient_client.get(log_url).status_code == 200
 
 
+@pytest.mark.hazard("H-02")
 def test_it_sends_a_yes_to_urgent_care_and_raises_an_urgent_alert(patient_client, patient):
     response = patient_client.post(
         reverse("portal:red_flags"), all_no(bladder_bowel=True), follow=True
@@ -85,5 +87,6 @@ def test_it_goes_on_to_the_portal_page_it_came_from(patient_client):
     assert response.url == reverse("portal:session")
 
 
+@pytest.mark.hazard("H-03")
 def test_the_urgent_page_is_only_for_a_yes_given_today(patient_client):
     assert patient_client.get(reverse("portal:urgent")).url == reverse("portal:today")

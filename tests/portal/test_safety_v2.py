@@ -122,6 +122,7 @@ def test_both_legs_on_a_log_pauses_the_program_until_a_therapist_acknowledges(
     assert "Log how it went" in today and "Seek urgent medical care now" not in today
 
 
+@pytest.mark.hazard("H-02")
 def test_an_emergency_red_flag_yes_hides_the_exercises_and_shows_both_numbers(
     patient_client, patient, prescription, clinic_with_phone
 ):

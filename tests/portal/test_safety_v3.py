@@ -39,6 +39,7 @@ def _today(client) -> str:
     return client.get(reverse("portal:today")).content.decode()
 
 
+@pytest.mark.hazard("H-01")
 def test_today_keeps_the_exercise_stopped_while_the_pain_stays_further_out(
     patient_client, started_at_thigh, item, checked_today
 ):
@@ -51,6 +52,7 @@ def test_today_keeps_the_exercise_stopped_while_the_pain_stays_further_out(
     assert STOPPED in session or "stopped" in session.lower()
 
 
+@pytest.mark.hazard("H-01")
 def test_a_log_back_at_the_reference_ends_the_mark(
     patient_client, started_at_thigh, item, checked_today
 ):
@@ -68,6 +70,7 @@ def test_acknowledging_a_worse_alert_ends_the_mark(
     assert STOPPED not in _today(patient_client)
 
 
+@pytest.mark.hazard("H-01")
 def test_acknowledging_a_spread_that_still_holds_keeps_the_mark(
     patient_client, started_at_thigh, item, therapist, checked_today
 ):
@@ -87,6 +90,7 @@ def test_acknowledging_a_spread_that_has_ended_elsewhere_ends_the_mark(
     assert STOPPED not in _today(patient_client)
 
 
+@pytest.mark.hazard("H-03")
 def test_pain_back_after_none_tells_the_patient_to_restart_not_to_stop(
     patient_client, patient, item, answers, checked_today
 ):
@@ -121,6 +125,7 @@ def test_contradictory_answers_are_a_form_error_and_store_nothing(
     assert not SymptomLog.objects.exists()
 
 
+@pytest.mark.hazard("H-05")
 def test_the_session_page_refuses_a_contradiction_and_stores_nothing(
     patient_client, prescription, checked_today
 ):
@@ -190,6 +195,7 @@ def _session_data(prescription, **session_answers):
     return data
 
 
+@pytest.mark.hazard("H-01")
 def test_the_session_asks_the_nerve_question_once_with_nothing_chosen(
     patient_client, prescription, checked_today
 ):

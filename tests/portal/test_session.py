@@ -92,6 +92,7 @@ def test_a_double_submit_stores_nothing_twice(patient_client, patient, prescript
     assert SymptomLog.objects.filter(patient=patient).count() == 1
 
 
+@pytest.mark.hazard("H-01")
 def test_a_stop_names_the_exercise_and_the_rest_is_saved(patient_client, patient, prescription):
     first, second, *rest = prescription.items.select_related("exercise").order_by("position")
     data = session(

@@ -50,6 +50,7 @@ def test_a_session_form_open_before_the_pause_is_still_saved(
     assert SymptomLog.objects.filter(patient=patient, item=items[0]).count() == 1
 
 
+@pytest.mark.hazard("H-01")
 def test_the_session_page_warns_about_an_exercise_the_patient_was_told_to_stop(
     patient_client, patient, prescription, checked_today
 ):

@@ -53,6 +53,7 @@ def test_it_does_not_show_an_ended_program(patient_client, prescription):
     assert "No exercises for you yet" in content
 
 
+@pytest.mark.hazard("H-01")
 def test_it_marks_an_exercise_whose_last_log_said_stop(patient_client, patient, item):
     record_symptom_log(
         patient=patient,
@@ -69,6 +70,7 @@ def test_it_marks_an_exercise_whose_last_log_said_stop(patient_client, patient, 
     assert "Logged once today." in content
 
 
+@pytest.mark.hazard("H-03")
 def test_it_reminds_the_patient_of_an_urgent_answer_given_today(patient_client, patient):
     record_red_flag_check(patient=patient, answered_yes=["leg_weakness"])
     content = patient_client.get(reverse("portal:today")).content.decode()

@@ -55,10 +55,12 @@ def test_nothing_is_due_between_reminder_times(plan):
     assert due_reminders(AT_NINE - timedelta(minutes=5)) == []
 
 
+@pytest.mark.hazard("H-08")
 def test_a_time_in_quiet_hours_is_never_sent(plan):
     assert due_reminders(datetime(2026, 3, 11, 21, 30, 10, tzinfo=UTC)) == []
 
 
+@pytest.mark.hazard("H-08")
 def test_quiet_hours_are_the_patients_own(plan, patient):
     assert len(due_reminders(AT_NINE)) == 1
     patient.wake_start = time(9, 30)
@@ -83,11 +85,13 @@ def test_a_log_between_scan_and_send_stops_the_send(plan, patient, item):
     assert mail.outbox == []
 
 
+@pytest.mark.hazard("H-08")
 def test_reminders_stop_when_the_program_ends(plan, prescription):
     end_prescription(prescription=prescription)
     assert due_reminders(AT_NINE) == []
 
 
+@pytest.mark.hazard("H-08")
 def test_reminders_stop_when_the_patient_is_archived(plan, patient):
     patient.archived = True
     patient.save(update_fields=["archived"])

@@ -141,6 +141,7 @@ def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
     assert served == marks
 
 
+@pytest.mark.hazard("H-07")
 @pytest.mark.django_db(transaction=True)
 def test_a_new_version_leaves_only_its_own_stored_handouts(
     queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
@@ -179,6 +180,7 @@ def test_the_handout_is_rendered_inline_when_the_worker_has_not_made_it(
     assert response.content.startswith(b"%PDF")
 
 
+@pytest.mark.hazard("H-08")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent workers")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_on_postgresql_never_send_one_reminder_twice(
