@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic, ScopedQuerySet, clinic_of
 from patients.models import (
+    AfterResponse,
     Classification,
     DirectionalPreference,
+    DuringResponse,
     Location,
     PainfulSide,
     Patient,
@@ -86,26 +88,6 @@ class MovementTestKind(models.TextChoices):
     SIDE_GLIDE_LEFT = "side_glide_left", _("Side glide in standing, left")
     SUSTAINED_FLEXION = "sustained_flexion", _("Sustained flexion (slouched sitting)")
     SUSTAINED_EXTENSION = "sustained_extension", _("Sustained extension (lying face down)")
-
-
-# The same MDT codes the symptom logs use (prescriptions.models.DuringResponse and
-# AfterResponse); defined here because the core imports downward only.
-class DuringResponse(models.TextChoices):
-    PRODUCE = "produce", _("Produce")
-    ABOLISH = "abolish", _("Abolish")
-    INCREASE = "increase", _("Increase")
-    DECREASE = "decrease", _("Decrease")
-    CENTRALIZE = "centralize", _("Centralize")
-    PERIPHERALIZE = "peripheralize", _("Peripheralize")
-    NO_EFFECT = "no_effect", _("No effect")
-
-
-class AfterResponse(models.TextChoices):
-    BETTER = "better", _("Better")
-    WORSE = "worse", _("Worse")
-    NO_BETTER = "no_better", _("No better")
-    NO_WORSE = "no_worse", _("No worse")
-    NO_EFFECT = "no_effect", _("No effect")
 
 
 class RangeEffect(models.TextChoices):

@@ -74,6 +74,26 @@ class RiskFactor(models.TextChoices):
     DRUG_USE = "drug_use", _("Intravenous drug use")
 
 
+# The MDT responses to a movement, during and after it: the symptom logs and the
+# assessment's repeated-movement tests use the same codes.
+class DuringResponse(models.TextChoices):
+    PRODUCE = "produce", _("Produce")
+    ABOLISH = "abolish", _("Abolish")
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+    CENTRALIZE = "centralize", _("Centralize")
+    PERIPHERALIZE = "peripheralize", _("Peripheralize")
+    NO_EFFECT = "no_effect", _("No effect")
+
+
+class AfterResponse(models.TextChoices):
+    BETTER = "better", _("Better")
+    WORSE = "worse", _("Worse")
+    NO_BETTER = "no_better", _("No better")
+    NO_WORSE = "no_worse", _("No worse")
+    NO_EFFECT = "no_effect", _("No effect")
+
+
 # How far from the spine each location is: a rising rank is peripheralization.
 LOCATION_RANK = {code: rank for rank, code in enumerate(Location.values)}
 

@@ -16,7 +16,14 @@ from clinics.models import Clinic, clinic_of
 from clinics.models import ScopedQuerySet as ClinicScopedQuerySet
 from exercises.dosage import LEFT, RIGHT, DosageFigures, dosage_text, render_steps
 from exercises.models import Dosage, Exercise, Progression
-from patients.models import LOCATION_RANK, Location, Patient, patient_of
+from patients.models import (
+    LOCATION_RANK,
+    AfterResponse,
+    DuringResponse,
+    Location,
+    Patient,
+    patient_of,
+)
 
 from .red_flags import RedFlag  # noqa: F401  (the table's codes, importable from here as before)
 
@@ -226,24 +233,6 @@ class PrescriptionItem(Dosage):
     def image_url(self) -> str:
         """The exercise's picture, showing this item's side."""
         return self.exercise.image_url_for(self.side)
-
-
-class DuringResponse(models.TextChoices):
-    PRODUCE = "produce", _("Produce")
-    ABOLISH = "abolish", _("Abolish")
-    INCREASE = "increase", _("Increase")
-    DECREASE = "decrease", _("Decrease")
-    CENTRALIZE = "centralize", _("Centralize")
-    PERIPHERALIZE = "peripheralize", _("Peripheralize")
-    NO_EFFECT = "no_effect", _("No effect")
-
-
-class AfterResponse(models.TextChoices):
-    BETTER = "better", _("Better")
-    WORSE = "worse", _("Worse")
-    NO_BETTER = "no_better", _("No better")
-    NO_WORSE = "no_worse", _("No worse")
-    NO_EFFECT = "no_effect", _("No effect")
 
 
 class NeuroSymptom(models.TextChoices):
