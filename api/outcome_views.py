@@ -24,7 +24,7 @@ from .views import ClinicViewSet
 
 
 class OutcomeMeasureViewSet(ClinicViewSet):
-    """Standard outcome measures of an episode of care (see the README's Outcome measures)."""
+    """Standard outcome measures of an episode of care (docs/clinical/outcome-measures.md)."""
 
     queryset = OutcomeMeasure.objects.all()
     serializer_class = OutcomeMeasureSerializer

@@ -229,7 +229,7 @@ class PatientViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ClinicVie
             "Sessions logged against sessions prescribed: the last 7 days, the 7 before, "
             "since the program started, today, the streak, and each of the last 7 days "
             "session by session. A session counts once whatever the number of exercises "
-            'logged in it; see the README, "Adherence".'
+            "logged in it; see the documentation's Adherence page."
         ),
         responses={200: s.AdherenceSerializer},
     )
@@ -407,7 +407,7 @@ class SymptomLogViewSet(ClinicViewSet):
         summary="Record a symptom log",
         description=(
             "Stores the log and applies the same safety rules as the patient portal (see the "
-            "README's Safety rules): pain reaching further from the spine than the previous "
+            "documentation's Safety rules): pain reaching further from the spine than the previous "
             "log or the patient's starting location, an answer that it spread, worse "
             "afterwards, or new nerve symptoms set `stop_exercise` and raise an alert; a "
             "rise in pain above its recent level raises an alert. Repeats join the open "

@@ -36,7 +36,7 @@ class NoStoreMiddleware:
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is over `REQUEST_MAX_BYTES` before
     anything reads it (413), so a 50 MB upload costs nothing. The reverse proxy
-    should enforce the same limit (see README).
+    should enforce the same limit (see docs/deployment.md).
 
     It sits below the middleware that signs the user in and picks their language
     (none of which reads the body), so that a page gets the site's layout in the

@@ -397,7 +397,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Centra <no-reply@localhost>"
 
 # Background work (emails, reminders, the inactivity check, handout PDFs) goes through
 # Django's tasks API. The queue is a table in the app's own database; `manage.py
-# run_worker` (started by `make run`) works through it. See README "Background worker".
+# run_worker` (started by `make run`) works through it. See docs/worker-and-reminders.md.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -408,7 +408,7 @@ TASKS = {
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 5)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
 
-# Web Push for reminders. Make a key pair once (README "Reminders"); without it the
+# Web Push for reminders. Make a key pair once (docs/worker-and-reminders.md); without it the
 # portal offers email and the calendar feed only.
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")

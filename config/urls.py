@@ -55,7 +55,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Uploaded exercise pictures: few and small, so the app serves them itself and
-    # every app server needs MEDIA_ROOT on shared storage (see README).
+    # every app server needs MEDIA_ROOT on shared storage (see docs/deployment.md).
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include(patient_urls)),
     path("", include(program_urls)),

@@ -1,6 +1,6 @@
 """Adherence: sessions logged against sessions prescribed.
 
-How it is counted (the README says the same for clinics):
+How it is counted (docs/clinical/adherence.md says the same for clinics):
 
 - A program prescribes a number of *sessions a day*: the largest among its
   exercises of `times_per_day`, or, for "every N hours", the number of times N

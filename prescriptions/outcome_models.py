@@ -1,7 +1,7 @@
 """Episodes of care and the outcome measures taken during them.
 
-Three instruments, each free to use in clinical practice (see README, "Outcome
-measures"): the numeric pain rating scale (NPRS: pain now, at best and at worst
+Three instruments, each free to use in clinical practice (see docs/clinical/
+outcome-measures.md): the numeric pain rating scale (NPRS: pain now, at best and at worst
 over 24 hours), the Patient-Specific Functional Scale (PSFS: 3 to 5 activities the
 patient names, each 0 to 10) and the Global Rating of Change (GROC, -7 to +7).
 Imported by `prescriptions.models`, so Django sees the models there.
@@ -27,14 +27,14 @@ from .models import ScopedQuerySet
 PSFS_MIN_ACTIVITIES, PSFS_MAX_ACTIVITIES = 3, 5
 ACTIVITY_MAX_LENGTH = 120
 # The change each 0 to 10 score must reach to count, in points, and what that number
-# is (sources in README "Outcome measures"): for pain, the minimal clinically important
+# is (sources in docs/clinical/outcome-measures.md): for pain, the minimal clinically important
 # difference found in low back pain; for the PSFS, the minimal detectable change of the
 # mean score (3 points for a single activity), which is not an MCID.
 MCID = {"nprs": Decimal(2), "psfs": Decimal(2)}
 THRESHOLD_KIND = {"nprs": "mcid", "psfs": "mdc"}
 PSFS_MDC_ONE_ACTIVITY = Decimal(3)
 # A Global Rating of Change of at least this counts the patient as a responder: a
-# moderate change or more on the -7 to +7 scale (see README "Outcome measures").
+# moderate change or more on the -7 to +7 scale (see docs/clinical/outcome-measures.md).
 GROC_RESPONDER = 4
 
 

@@ -343,7 +343,7 @@ def red_flag_answers(answered_yes: Iterable[str], *, risk_history: bool) -> list
     return findings
 
 
-# Every rule, for the README and its test.
+# Every rule, for the safety-rules page and its test.
 ALL_RULES = (*LOG_RULES, red_flag_answers)
 
 
