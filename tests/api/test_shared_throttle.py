@@ -79,6 +79,7 @@ def deploy_check(**environ: str) -> subprocess.CompletedProcess:
             "ALLOWED_HOSTS": "centra.example.org",
             "SITE_URL": "https://centra.example.org",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "AUDIT_KEY": secrets.token_urlsafe(32),
             **environ,
         },
     )
@@ -95,4 +96,5 @@ def test_a_production_start_without_a_shared_cache_warns():
 def test_a_production_start_with_redis_does_not_warn():
     result = deploy_check(REDIS_URL="redis://127.0.0.1:6379/0")
 
+    assert result.returncode == 0, result.stderr
     assert "api.W001" not in result.stderr + result.stdout

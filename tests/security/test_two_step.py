@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinics.models import AuditEvent
+from tests.dashboard.test_clinic_settings import settings_data
 from tests.factories import make_authenticator, make_user, sign_in_verified
 
 LOGIN = "/accounts/login/"
@@ -373,22 +374,7 @@ def test_a_clinic_administrator_can_require_it(therapist_client, clinic):
     assert "Require two-step sign-in for every therapist" in page.content.decode()
     therapist_client.post(
         reverse("dashboard:clinic_settings"),
-        {
-            "phone": "",
-            "emergency_number": "112",
-            "pain_rise_threshold": 3,
-            "inactivity_alert_days": 3,
-            "adherence_alert_percent": 50,
-            "outcome_interval_days": 14,
-            "opens_at": "08:00",
-            "closes_at": "18:00",
-            "open_days": ["1", "2", "3", "4", "5"],
-            "urgent_escalation_hours": 2,
-            "progression_good_days": 2,
-            "progression_unchanged_days": 3,
-            "progression_pain_free_days": 3,
-            "require_mfa": "on",
-        },
+        settings_data(phone="", emergency_number="112", pain_rise_threshold=3, require_mfa="on"),
     )
     clinic.refresh_from_db()
     assert clinic.require_mfa
