@@ -74,7 +74,7 @@ docs: install
 
 # Each hazard of docs/safety/hazard-log.md with its controls and the result of their tests.
 safety-report: install
-	$(BIN)/pytest -q -m hazard -p tests.safety.report
+	$(BIN)/python -m pytest -q -m hazard -p tests.safety.report
 
 # The exercise drawings in static/exercises/drawings/, from the poses in tools/drawings.py.
 drawings: | $(BIN)/python
