@@ -170,11 +170,8 @@ def _replayed(patient: Patient, client_id: Any, client_token: str) -> SessionOut
     if session is None:
         return None
     logs = session.logs.select_related("item__exercise").prefetch_related("grouped_alerts")
-    return SessionOutcome(
-        session,
-        created=False,
-        logs=[LogOutcome(log, created=False, alerts=list(log.grouped_alerts.all())) for log in logs],
-    )
+    outcomes = [LogOutcome(log, False, alerts=list(log.grouped_alerts.all())) for log in logs]
+    return SessionOutcome(session, created=False, logs=outcomes)
 
 
 def record_session(

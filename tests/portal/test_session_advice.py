@@ -207,6 +207,7 @@ def test_the_saved_page_shows_only_the_patients_own_logs(
         repetitions_done=10,
     ).log
     client.force_login(other_patient.user)
-    page = client.get(f"{reverse('portal:session_logged')}?session={log.session_id}").content.decode()
+    url = f"{reverse('portal:session_logged')}?session={log.session_id}"
+    page = client.get(url).content.decode()
     assert "Stop doing" not in page
     assert SPREAD not in page
