@@ -40,6 +40,7 @@ program_urls = (
         path("programs/<int:pk>/revise/", programs.program_revise, name="revise"),
         path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
         path("programs/<int:pk>/end/", programs.program_end, name="end"),
+        path("program-items/<int:pk>/resume/", programs.item_resume, name="item_resume"),
         path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="acknowledge_alert"),
         path(
             "suggestions/<int:pk>/accept/",

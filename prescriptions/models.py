@@ -325,6 +325,12 @@ class SymptomLog(models.Model):
     )
     findings = models.JSONField(_("safety findings"), default=list, blank=True)
     stop_exercise = models.BooleanField(_("told to stop"), default=False)
+    # A therapist who has looked may let the patient resume the exercise this log stopped
+    # (stops.py); a later log further out than the reference stops it again.
+    stop_cleared_at = models.DateTimeField(_("stop lifted"), null=True, blank=True)
+    stop_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SymptomLogQuerySet.as_manager()
