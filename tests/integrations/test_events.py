@@ -155,11 +155,14 @@ def test_another_clinics_endpoint_gets_nothing(other_clinic, patient, item):
 def test_a_rolled_back_write_leaves_no_event_and_queues_nothing(
     hook, patient, item, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            log(patient, item)
-            assert Event.objects.filter(type="log.recorded").exists()  # inside, it is there
-            raise RuntimeError("the request failed after the log")
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        log(patient, item)
+        assert Event.objects.filter(type="log.recorded").exists()  # inside, it is there
+        raise RuntimeError("the request failed after the log")
 
     assert not Event.objects.filter(type="log.recorded").exists()
     assert not Delivery.objects.filter(event__type="log.recorded").exists()
