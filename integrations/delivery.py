@@ -103,19 +103,16 @@ class Answer:
 def post(delivery: Delivery, *, now: datetime) -> Answer:
     """One attempt: check where the URL leads, then POST the signed event there.
 
-    The connection goes to the address that was checked (with the host name for TLS
+    The connection goes to an address that was checked (with the host name for TLS
     and the Host header), so a name that resolves to another address a moment later
-    cannot lead the worker elsewhere."""
+    cannot lead the worker elsewhere; when one address cannot be reached (an IPv6
+    address on a network without IPv6), the next is tried."""
     endpoint = delivery.endpoint
     try:
-        address = check_destination(endpoint.url)[0]
+        addresses = check_destination(endpoint.url)
     except UnsafeDestination as refused:
         return Answer(None, str(refused))
     parts = urlsplit(endpoint.url)
-    host = parts.hostname or ""
-    literal = f"[{address}]" if ":" in address else address
-    netloc = f"{literal}:{parts.port}" if parts.port else literal
-    target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
     body = body_of(delivery)
     headers = {
         **signed_headers(
@@ -123,23 +120,32 @@ def post(delivery: Delivery, *, now: datetime) -> Answer:
         ),
         "content-type": "application/json",
         "user-agent": "Centra-Webhooks/1",
-        "host": parts.netloc.rsplit("@", 1)[-1],
+        "host": parts.netloc,
     }
-    try:
-        with httpx.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False) as http:
-            response = http.post(
-                target,
-                content=body.encode(),
-                headers=headers,
-                extensions={"sni_hostname": host},
-            )
-    except httpx.HTTPError as error:
-        return Answer(None, f"{type(error).__name__}: {error}")
-    if 200 <= response.status_code < 300:
-        return Answer(response.status_code)
-    return Answer(
-        response.status_code, _("The endpoint answered %(code)s.") % {"code": response.status_code}
-    )
+    error: httpx.HTTPError | None = None
+    with httpx.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False) as http:
+        for address in addresses:
+            literal = f"[{address}]" if ":" in address else address
+            netloc = f"{literal}:{parts.port}" if parts.port else literal
+            target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+            try:
+                response = http.post(
+                    target,
+                    content=body.encode(),
+                    headers=headers,
+                    extensions={"sni_hostname": parts.hostname or ""},
+                )
+            except httpx.ConnectError as refused:
+                error = refused
+                continue
+            except httpx.HTTPError as failed:
+                error = failed
+                break
+            code = response.status_code
+            if 200 <= code < 300:
+                return Answer(code)
+            return Answer(code, _("The endpoint answered %(code)s.") % {"code": code})
+    return Answer(None, f"{type(error).__name__}: {error}")
 
 
 def lease() -> timedelta:

@@ -218,3 +218,33 @@ def test_plain_http_and_credentials_are_refused(settings):
     with pytest.raises(UnsafeDestination, match="user name"):
         check_destination("https://user:pw@93.184.215.14/hook")
     assert check_destination("https://93.184.215.14/hook") == ["93.184.215.14"]
+
+
+def test_a_host_name_is_resolved_and_the_checked_address_called_with_its_host_header(
+    endpoint, quiet_patient, receiver
+):
+    port = receiver.server.server_address[1]
+    endpoint.url = f"http://localhost:{port}/hooks/centra?clinic=harbour"
+    endpoint.save()
+    emit(quiet_patient, 5)
+
+    run(endpoint, quiet_patient)
+
+    (request,) = receiver.requests
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    assert headers["host"] == f"localhost:{port}"
+    assert request["path"] == "/hooks/centra?clinic=harbour"
+    assert Delivery.objects.get().status == "delivered"
+
+
+def test_an_endpoint_nobody_listens_on_is_a_failed_attempt(quiet_patient, clinic, allow_private):
+    closed = Endpoint.objects.create(
+        clinic=clinic, url="http://127.0.0.1:9/hook", events=["log.recorded"]
+    )
+    emit(quiet_patient, 5)
+
+    deliver_queue(endpoint_id=closed.pk, patient_id=quiet_patient.pk)
+
+    delivery = Delivery.objects.get(endpoint=closed)
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert delivery.last_status_code is None and "ConnectError" in delivery.last_error
