@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "assessments",
     "prescriptions",
     "reminders",
+    "integrations",
     "portal",
     "dashboard",
     "handouts",
@@ -407,6 +408,16 @@ TASKS = {
 # A failed task is tried again this many times in all, waiting 30 s, 60 s, 120 s...
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 5)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
+
+# Webhooks (docs/webhooks.md): how long the worker waits for a clinic system's answer,
+# how many times in all it tries one event (waiting WEBHOOK_RETRY_SECONDS, then twice
+# as long each time, at most 6 hours), and whether endpoints on private, loopback or
+# link-local addresses, and plain http, are allowed: off by default, on for tests and a
+# local receiver (turning it on lets anyone with a clinic admin login reach the LAN).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_ATTEMPTS = env_int("WEBHOOK_ATTEMPTS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # Web Push for reminders. Make a key pair once (docs/worker-and-reminders.md); without it the
 # portal offers email and the calendar feed only.

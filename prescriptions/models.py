@@ -26,6 +26,7 @@ from patients.models import (
 )
 
 from .red_flags import RedFlag  # noqa: F401  (the table's codes, importable from here as before)
+from .signals import alerts_acknowledged
 
 
 class ScopedQuerySet(ClinicScopedQuerySet):
@@ -581,6 +582,7 @@ class Alert(models.Model):
             )
             if updated:
                 refresh_summary(self.patient_id)
+                alerts_acknowledged.send(sender=Alert, alerts=Alert.objects.filter(pk=self.pk))
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at", "updated_at"])
         return bool(updated)

@@ -15,6 +15,7 @@ import threading
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, close_old_connections, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -29,6 +30,10 @@ logger = logging.getLogger(__name__)
 INACTIVITY_HOUR = 6
 ESCALATION_EVERY_MINUTES = 5
 TICK_SECONDS = 5
+
+# Sent on every tick with `now`, so apps above the reminders (webhooks) queue their own
+# recurring work without this module importing them.
+tick = Signal()
 
 
 def _claim(name: str, slot: datetime) -> bool:
@@ -60,6 +65,7 @@ def run_due(now: datetime | None = None) -> list[str]:
     if _claim("audit-checkpoints", minute.replace(minute=0)):
         write_audit_checkpoints.enqueue()
         queued.append("audit-checkpoints")
+    tick.send(sender=None, now=now)
     return queued
 
 
