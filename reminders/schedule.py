@@ -5,6 +5,7 @@ unique row per (job, slot) makes exactly one of them queue each run.
 - the escalation of urgent alerts nobody acknowledged, every 5 minutes;
 - the inactivity check, once a day from INACTIVITY_HOUR (local time) on, so a day
   whose workers were down at that hour still gets its check when one starts;
+- the sealing of the audit chains, every minute (clinics.audit_seal);
 - the audit checkpoints, every hour (clinics.audit_checks).
 """
 
@@ -18,7 +19,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from clinics.tasks import write_audit_checkpoints
+from clinics.tasks import seal_audit_chains, write_audit_checkpoints
 from prescriptions.tasks import check_inactivity, escalate_urgent_alerts
 
 from .models import RecurringRun
@@ -48,6 +49,9 @@ def run_due(now: datetime | None = None) -> list[str]:
     if _claim("reminders", minute):
         scan_reminders.enqueue(minute.isoformat())
         queued.append("reminders")
+    if _claim("audit-seal", minute):
+        seal_audit_chains.enqueue()
+        queued.append("audit-seal")
     if minute.minute % ESCALATION_EVERY_MINUTES == 0 and _claim("escalation", minute):
         escalate_urgent_alerts.enqueue()
         queued.append("escalation")

@@ -87,12 +87,23 @@ def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
 @pytest.mark.django_db
 def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_tasks):
     now = datetime(2026, 3, 11, 14, 0, 5, tzinfo=UTC)
-    assert run_due(now) == ["reminders", "escalation", "inactivity", "audit-checkpoints"]
+    assert run_due(now) == [
+        "reminders",
+        "audit-seal",
+        "escalation",
+        "inactivity",
+        "audit-checkpoints",
+    ]
     # A second worker's scheduler, the same minute: nothing more.
     assert run_due(now + timedelta(seconds=20)) == []
-    assert run_due(now + timedelta(minutes=1)) == ["reminders"]
-    assert run_due(now + timedelta(minutes=5)) == ["reminders", "escalation"]
-    assert run_due(now + timedelta(hours=1)) == ["reminders", "escalation", "audit-checkpoints"]
+    assert run_due(now + timedelta(minutes=1)) == ["reminders", "audit-seal"]
+    assert run_due(now + timedelta(minutes=5)) == ["reminders", "audit-seal", "escalation"]
+    assert run_due(now + timedelta(hours=1)) == [
+        "reminders",
+        "audit-seal",
+        "escalation",
+        "audit-checkpoints",
+    ]
     assert RecurringRun.objects.filter(name="inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="escalate_urgent_alerts").count() == 3
