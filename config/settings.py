@@ -426,6 +426,10 @@ TASKS = {
 # A failed task is tried again this many times in all, waiting 30 s, 60 s, 120 s...
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 5)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
+# A task still running this long after a worker claimed it was abandoned (the worker
+# was killed, or its machine died): the scheduler puts it back in the queue. Far longer
+# than any task takes; no source, a setting.
+TASK_ABANDONED_SECONDS = env_int("TASK_ABANDONED_SECONDS", 900)
 
 # Web Push for reminders. Make a key pair once (docs/worker-and-reminders.md); without it the
 # portal offers email and the calendar feed only.
