@@ -81,9 +81,7 @@ def requeue_abandoned(now: datetime | None = None) -> int:
     start from what is stored. The number put back."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.TASK_ABANDONED_SECONDS)
-    abandoned = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
-    )
+    abandoned = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
     count = abandoned.update(status=TaskResultStatus.READY, run_after=now)
     if count:
         logger.warning("%d abandoned tasks were put back in the queue.", count)
