@@ -85,7 +85,7 @@ def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
     assert "failed for good after 2 attempts" in caplog.text
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
 def test_a_task_its_killed_worker_left_running_is_queued_again_and_then_runs(
     queued_tasks, settings, mailoutbox
 ):
