@@ -5,11 +5,12 @@ A request only inserts its event; the chain is sealed afterwards (clinics.audit_
 so no request locks its clinic."""
 
 import json
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -247,3 +248,35 @@ def test_a_checkpoint_file_that_is_not_json_is_a_clear_error(events, tmp_path):
     path.write_text("not json\n")
     with pytest.raises(CommandError, match="line 1: not a checkpoint"):
         call_command("verify_audit", "--checkpoints", str(path), stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_that_commits_after_a_later_one_was_sealed_is_sealed_after_it(patient, therapist):
+    """Ids are handed out at INSERT, commits come in any order: the chain's order is
+    the order of sealing, and it still verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two transactions open at once (PostgreSQL)")
+    written, commit = threading.Event(), threading.Event()
+    late = {}
+
+    def slow_request():
+        try:
+            with transaction.atomic():
+                late["event"] = audit(action="view", target=patient, actor=therapist)
+                written.set()
+                commit.wait(10)
+        finally:
+            connections.close_all()
+
+    request = threading.Thread(target=slow_request)
+    request.start()
+    written.wait(10)
+    quick = audit(action="view", target=patient, actor=therapist)
+    assert seal_chains() == 1  # the slow request's event is not committed yet
+    commit.set()
+    request.join()
+    assert seal_chains() == 1
+    slow = AuditEvent.objects.get(pk=late["event"].pk)
+    assert slow.pk < quick.pk
+    assert slow.seq == 2 and slow.prev_hash == AuditEvent.objects.get(pk=quick.pk).hash
+    assert "ok      Harbour Physio (harbour): 2 events" in verify()
