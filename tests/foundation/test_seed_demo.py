@@ -52,6 +52,11 @@ def test_the_demo_patient_logs_show_centralization(db):
     assert logs[0].location_rank > logs[-1].location_rank
     assert logs[0].pain > logs[-1].pain
     assert maria.prescriptions.get(status="active").progression.slug == "extension"
+    # Her sessions record the symptoms before and after; the pain leaving the leg shows.
+    sessions = list(maria.exercise_sessions.order_by("logged_at"))
+    assert all(session.before_location for session in sessions)
+    assert {session.logs.count() for session in sessions} == {3}
+    assert "centralizing" in {session.response for session in sessions}
 
 
 def test_the_second_clinic_is_kept_apart(db):

@@ -27,6 +27,7 @@ from prescriptions.services import (
     raise_inactivity_alerts,
     record_symptom_log,
 )
+from prescriptions.sessions import ExerciseAnswer, Symptoms, record_session
 from prescriptions.summary import rebuild_adherence, rebuild_summaries
 
 from ...demo_assessments import seed_assessments
@@ -52,6 +53,14 @@ CENTRALIZING_PAIN = [7, 7, 6, 6, 5, 5, 5, 4, 4, 3, 3, 2, 2, 1]
 # Maria's and Lucia's programs are three times a day: morning, midday and evening
 # sessions, one in each third of the default waking hours (08:00-20:00).
 SESSION_TIMES = (time(9, 30), time(13, 30), time(18, 30))
+
+
+def _demo_symptoms(location: str, pain: int) -> Symptoms:
+    """Back and leg pain for a demo session: the leg carries the pain while it reaches the
+    buttock or further, with a milder ache in the back."""
+    if location in ("central", "one_side"):
+        return Symptoms(pain, 0, location)
+    return Symptoms(min(2, pain), pain, location)
 
 
 class Command(BaseCommand):
@@ -189,19 +198,27 @@ class Command(BaseCommand):
                     when = timezone.make_aware(
                         datetime.combine(today - timedelta(days=14 - day), moment)
                     )
-                    for offset, item in enumerate(items):
-                        record_symptom_log(
-                            patient=maria,
-                            item=item,
-                            pain=pain,
-                            location=location,
-                            during="centralize" if day > 2 else "no_effect",
-                            after="better" if day > 2 else "no_worse",
-                            sets_done=item.sets,
-                            repetitions_done=item.repetitions,
-                            logged_at=when + timedelta(minutes=5 * offset),
-                            source=SymptomLog.Source.PORTAL,
-                        )
+                    # A whole session: the pain before it is where the day before left
+                    # it, and after it where the day's exercises brought it.
+                    before = CENTRALIZING[max(day - 1, 0)], CENTRALIZING_PAIN[max(day - 1, 0)]
+                    record_session(
+                        patient=maria,
+                        exercises=[
+                            ExerciseAnswer(
+                                item=item,
+                                done=True,
+                                during="centralize" if day > 2 else "no_effect",
+                                after="better" if day > 2 else "no_worse",
+                                sets_done=item.sets,
+                                repetitions_done=item.repetitions,
+                            )
+                            for item in items
+                        ],
+                        before=_demo_symptoms(*before),
+                        after=_demo_symptoms(location, pain),
+                        logged_at=when + timedelta(minutes=15),
+                        source=SymptomLog.Source.PORTAL,
+                    )
 
         james = self._patient(
             riverside,
