@@ -81,7 +81,8 @@ def capability_statement(
         "description": (
             "Read-only access for clinic systems to a clinic's patients, home exercise "
             "programs, symptom logs and alerts. Authenticate with a clinic API key: "
-            "`Authorization: Api-Key <key>` (or `Bearer <key>`)."
+            "`Authorization: Api-Key <key>` (or `Bearer <key>`), or with a SMART Backend "
+            "Services access token: `Authorization: Bearer <token>`."
         ),
         "kind": "instance",
         "software": {"name": "Centra", "version": software_version},
@@ -97,7 +98,9 @@ def capability_statement(
                     "updated up to its first page, the Bundle's meta.lastUpdated, and "
                     "returns nothing twice; start the next run with _lastUpdated=gt that "
                     "instant. Patient/$everything takes _since, _type and _count and pages "
-                    "the same way. Unknown parameters answer 400; anything but GET and "
+                    "the same way. $export (system, Patient, and Group/<clinic slug>) runs "
+                    "asynchronously: send Prefer: respond-async and poll the Content-Location. "
+                    "Unknown parameters answer 400; anything but GET and "
                     "HEAD answers 405."
                 ),
                 "security": security(token_url),
