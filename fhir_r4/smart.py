@@ -155,7 +155,7 @@ def issue_token(
     except JoseError as exc:
         raise OAuthError("invalid_client", f"The assertion was refused: {exc}", 401) from exc
     expires = claims["exp"]
-    if not isinstance(expires, int) or expires > now.timestamp() + MAX_ASSERTION_SECONDS + (
+    if not isinstance(expires, int | float) or expires > now.timestamp() + MAX_ASSERTION_SECONDS + (
         LEEWAY_SECONDS
     ):
         raise OAuthError(
