@@ -85,7 +85,9 @@ def test_a_bad_key_set_or_address_is_a_form_error(therapist_client, changes, err
 
 
 def test_a_private_key_is_refused(therapist_client, key):
-    response = therapist_client.post(URL, form(jwks=json.dumps({"keys": [key.as_dict(private=True)]})))
+    response = therapist_client.post(
+        URL, form(jwks=json.dumps({"keys": [key.as_dict(private=True)]}))
+    )
 
     assert response.status_code == 400
     assert "private key" in response.content.decode()
