@@ -9,10 +9,11 @@ import requests
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from fhir_r4.clients import register_client
 from fhir_r4.models import BulkExport
-from fhir_r4.tasks import run_export
+from fhir_r4.tasks import expire_export, run_export
 from tests.fhir.smart import TOKEN_PATH, assertion, public_jwks, token_form
 
 ASYNC = {"HTTP_PREFER": "respond-async", "HTTP_ACCEPT": "application/fhir+json"}
@@ -88,6 +89,25 @@ def test_polling_answers_202_with_progress_until_the_worker_is_done(
     manifest = fhir.get(status_url).json()
     assert "ActivityDefinition" not in {file["type"] for file in manifest["output"]}
     assert {file["type"] for file in manifest["output"]} >= {"Patient", "Flag"}
+
+
+def test_the_worker_deletes_the_files_when_their_time_is_up(
+    fhir, history, export_store, queued_tasks, frozen_clock, django_capture_on_commit_callbacks
+):
+    kick_off(fhir, "/fhir/R4/Patient/$export", django_capture_on_commit_callbacks)
+    export = BulkExport.objects.get()
+    run_export.call(export.pk)
+    export.refresh_from_db()
+
+    queued = DBTaskResult.objects.get(task_path="fhir_r4.tasks.expire_export")
+    assert queued.run_after == export.expires_at
+    assert not expire_export.call(export.pk)  # too early: nothing goes
+    assert any(export_store.rglob("*.ndjson"))
+
+    frozen_clock.move_to(export.expires_at + timedelta(seconds=1))
+    assert expire_export.call(export.pk)
+    assert not any(export_store.rglob("*.ndjson"))
+    assert not BulkExport.objects.exists()
 
 
 def test_type_and_since_choose_what_the_export_holds(
