@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models import Clinic
@@ -77,7 +76,6 @@ def fetch_jwks(url: str) -> dict[str, Any]:
         raise ValidationError(_("The key set URL does not answer a JSON key set.")) from exc
 
 
-@transaction.atomic
 def register_client(
     *,
     clinic: Clinic,
@@ -88,7 +86,8 @@ def register_client(
     created_by: Any = None,
 ) -> SmartClient:
     """A new client of `clinic`. Exactly one of `jwks` (a key set, as JSON text or
-    parsed) and `jwks_url`; a URL is fetched now, so a wrong one is refused at once."""
+    parsed) and `jwks_url`; a URL is fetched now, so a wrong one is refused at once
+    (outside any transaction: one row is written, after the fetch)."""
     if bool(jwks) == bool(jwks_url):
         raise ValidationError(_("Give either the key set or its URL, not both."))
     if jwks_url:
