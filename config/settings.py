@@ -401,6 +401,18 @@ if S3_BUCKET:
         },
     }
 
+# FHIR Bulk Data exports (NDJSON files with patient data) go to the same private place
+# as the handout copies, under exports/; never a public URL.
+STORAGES["exports"] = STORAGES["handouts"]
+# An export's files are deleted this long after they were written (and at once on a
+# DELETE of its status URL). None: a setting, not a clinical figure.
+FHIR_EXPORT_KEEP_MINUTES = env_int("FHIR_EXPORT_KEEP_MINUTES", 60)
+# SMART Backend Services: how long an access token lives (SMART recommends at most
+# 5 minutes), and whether a client's JWKS URL may name a private or loopback
+# address (only for tests and closed networks).
+SMART_TOKEN_MINUTES = env_int("SMART_TOKEN_MINUTES", 5)
+SMART_JWKS_ALLOW_PRIVATE = env_bool("SMART_JWKS_ALLOW_PRIVATE", default=False)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")

@@ -15,6 +15,7 @@ from .views import (
     paper_logs,
     patients,
     programs,
+    smart_clients,
     suggestions,
     webhooks,
 )
@@ -90,6 +91,12 @@ urlpatterns = [
     path("clinic/settings/", clinic.clinic_settings, name="clinic_settings"),
     path("language/", language.dashboard_language, name="language"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
+    path("smart-clients/", smart_clients.client_list, name="smart_clients"),
+    path(
+        "smart-clients/<str:client_id>/revoke/",
+        smart_clients.client_revoke,
+        name="smart_client_revoke",
+    ),
     path("audit/", audit.audit_export, name="audit_export"),
     path("webhooks/", webhooks.endpoint_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.endpoint_detail, name="webhook_detail"),

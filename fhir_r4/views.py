@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
@@ -27,7 +28,7 @@ from patients.models import Patient
 from . import everything
 from . import resources as r
 from . import search as s
-from .auth import NotAuthenticated, Throttled, request_key
+from .auth import NotAuthenticated, Throttled, allows, request_key, smart_token
 from .capability import capability_statement
 from .codes import BASE_PATH
 
@@ -37,7 +38,7 @@ FHIR_JSON = "application/fhir+json"
 JSON_FORMATS = {"json", "application/json", FHIR_JSON, "application/json+fhir"}
 # Parameters every search accepts besides the type's own.
 COMMON_PARAMS = {"_cursor", "_format", "_pretty"}
-READ_METHODS = {"GET", "HEAD"}
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 class FhirError(Exception):
@@ -91,9 +92,16 @@ def _check_format(request: HttpRequest) -> None:
             raise FhirError(406, "not-supported", "This server answers application/fhir+json.")
 
 
-def fhir_endpoint(*, public: bool = False) -> Callable:
-    """GET (and HEAD) only, JSON only, English codes and texts, an API key unless
-    `public`, and every failure as an OperationOutcome.
+def scope_refusal(what: str) -> FhirError:
+    return FhirError(403, "forbidden", f"This access token's scopes do not cover {what}.")
+
+
+def fhir_endpoint(
+    *, public: bool = False, methods: frozenset[str] = READ_METHODS, json_only: bool = True
+) -> Callable:
+    """GET (and HEAD) only unless `methods` says more, JSON only, English codes and
+    texts, an API key or SMART token unless `public`, and every failure as an
+    OperationOutcome. A SMART token reads only the resource types its scopes name.
 
     CSRF-exempt: nothing here writes or reads a session, and a write must meet the
     405 OperationOutcome below rather than Django's HTML CSRF page."""
@@ -109,11 +117,20 @@ def fhir_endpoint(*, public: bool = False) -> Callable:
         def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             with translation.override("en"):
                 try:
-                    if request.method not in READ_METHODS:
+                    if request.method not in methods:
+                        if not public and smart_token(request) is not None:
+                            # SMART scopes here are read scopes: the token may not write.
+                            raise FhirError(
+                                403, "forbidden", "This access token's scopes are read-only."
+                            )
                         return read_only_refusal()
-                    _check_format(request)
+                    if json_only:
+                        _check_format(request)
                     if not public:
-                        request_key(request)
+                        credential = request_key(request)
+                        resource_type = kwargs.get("resource_type")
+                        if resource_type in s.SEARCHES and not allows(credential, resource_type):
+                            raise scope_refusal(resource_type)
                     return view(request, *args, **kwargs)
                 except NotAuthenticated as exc:
                     return operation_outcome(401, "login", str(exc))
@@ -176,7 +193,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @fhir_endpoint(public=True)
 def metadata(request: HttpRequest) -> HttpResponse:
     statement = capability_statement(
-        software_version=software_version(), published=timezone.localdate()
+        software_version=software_version(),
+        published=timezone.localdate(),
+        token_url=request.build_absolute_uri(reverse("fhir:smart_token")),
     )
     return fhir_json(r.validated(statement))
 
@@ -273,6 +292,8 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
 def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     """Everything about one patient: the patient, programs, prescribed exercises,
     handouts, logs, observations, alerts and the definitions they use, in pages."""
+    if not allows(request.auth, "*"):
+        raise scope_refusal("every resource type ($everything needs system/*.read)")
     pk = s.SEARCHES["Patient"].row_pk(resource_id)
     patient = (
         Patient.objects.for_clinic(request.auth.clinic)

@@ -31,6 +31,8 @@ SURFACES = ["dashboard", "portal", "handouts", "api", "fhir_r4"]
 SURFACE_SHARING = {
     ("api", "handouts.pdf"),  # the API serves the same PDF the dashboard links to
     ("dashboard", "api.models"),  # the keys page manages the API's keys
+    ("dashboard", "fhir_r4.models"),  # the SMART clients page manages FHIR's clients
+    ("dashboard", "fhir_r4.clients"),  # ... and registers them (keys checked, URL fetched)
     ("fhir_r4", "api.models"),  # FHIR accepts the same clinic API keys
 }
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from api.models import create_api_key
 from exercises.models import Exercise, Progression
+from fhir_r4.clients import register_client
 from prescriptions.services import ItemSpec, record_symptom_log, revise_prescription
 from tests.factories import make_prescription
+from tests.fhir.smart import TOKEN_PATH, assertion, new_key, public_jwks, token_form
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +93,42 @@ def history(patient, therapist):
     spreading = log(patient, second_item, pain=4, location="thigh", during="peripheralize")
     first.refresh_from_db()
     return {"first": first, "second": second, "open_alert": spreading.alerts.get()}
+
+
+@pytest.fixture(scope="session")
+def smart_key():
+    return new_key("ES384")
+
+
+@pytest.fixture
+def smart_client(clinic, therapist, smart_key):
+    """A SMART backend client of the therapist's clinic that may read everything."""
+    return register_client(
+        clinic=clinic,
+        name="Data warehouse",
+        scopes=["system/*.read"],
+        jwks=public_jwks(smart_key),
+        created_by=therapist,
+    )
+
+
+@pytest.fixture
+def smart_token(client, smart_client, smart_key):
+    """A live access token of `smart_client`, got from the token endpoint."""
+    signed = assertion(smart_key, smart_client.client_id, f"http://testserver{TOKEN_PATH}")
+    response = client.post(TOKEN_PATH, token_form(signed))
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def export_store(settings, tmp_path):
+    """The private folder exports are written to, under tmp_path."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    return tmp_path / "private" / "exports"

@@ -15,11 +15,13 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from exercises.models import Progression
+from fhir_r4.clients import register_client
 from prescriptions.models import SymptomLog
 from prescriptions.outcomes import end_episode, record_outcome_measure
 from prescriptions.services import record_red_flag_check, record_symptom_log
 from tests.assessment_factory import make_assessment
 from tests.factories import make_authenticator, make_exercise_for, make_patient, make_user
+from tests.fhir.smart import new_key, public_jwks
 from tests.suggestion_factory import make_ready_to_progress
 
 
@@ -105,6 +107,13 @@ def records(clinic, therapist, patient, prescription):
         "assessment": make_assessment(patient, therapist),
         # Somebody's authenticator app, for the admin's device pages.
         "device": make_authenticator(make_user("sweep-device-owner")),
+        "clinic": clinic,
+        "smart_client": register_client(
+            clinic=clinic,
+            name="Sweep",
+            scopes=["system/*.read"],
+            jwks=public_jwks(new_key()),
+        ),
     }
 
 
@@ -131,6 +140,8 @@ OBJECT_PARAMS = {
     "item_id": "item",
     "log_id": "log",
     "prefix": "key",
+    "client_id": "smart_client",  # a SMART backend client, by its client id
+    "group_id": "clinic",  # FHIR's Group/<clinic slug>/$export: the clinic is the group
     "resource_id": "patient",  # FHIR, read as a Patient
     "object_id": "by the admin's model",
     "id": "by the admin's model",
@@ -148,6 +159,10 @@ NOT_OBJECT_PARAMS = {
     "path": "exercise pictures under MEDIA_URL: catalog art, no patient data",
     "resource_type": "a FHIR resource type name",
     "rest": "the FHIR catch-all, answers an OperationOutcome",
+    "name": (
+        "a file of the FHIR bulk export its <token> names; served only to the credential "
+        "that asked (tests/fhir/test_bulk_export.py)"
+    ),
     "audience": "which copy of a discharge summary (patient or doctor), of the episode's <pk>",
 }
 
@@ -206,7 +221,11 @@ def object_url(route: Route, records: dict[str, Any]) -> str:
             values[name] = str(records[RECORD_BY_SEGMENT[segment]].pk)
         elif name in OBJECT_PARAMS:
             record = records[OBJECT_PARAMS[name]]
-            values[name] = record.prefix if name == "prefix" else str(record.pk)
+            values[name] = {
+                "prefix": getattr(record, "prefix", ""),
+                "client_id": getattr(record, "client_id", ""),
+                "group_id": getattr(record, "slug", ""),
+            }.get(name) or str(record.pk)
         else:
             values.setdefault(name, "x")
     for name, value in values.items():
