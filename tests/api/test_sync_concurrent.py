@@ -138,6 +138,7 @@ def active_item(patient):
     return random.choice(list(program.items.all()))
 
 
+@pytest.mark.hazard("H-11")
 def test_syncers_following_the_recipe_hold_exactly_what_the_database_holds(
     live_server, clinic, therapist, api_key, queued_tasks
 ):
@@ -243,6 +244,7 @@ def test_syncers_following_the_recipe_hold_exactly_what_the_database_holds(
     assert set(responses.held) == {str(pk) for pk in logs.values_list("pk", flat=True)}
 
 
+@pytest.mark.hazard("H-11")
 def test_a_row_committed_after_a_run_read_past_its_stamp_comes_in_the_next_run(
     live_server, clinic, therapist, api_key, patient, queued_tasks
 ):

@@ -52,6 +52,7 @@ def log(item, **answers):
     return record_symptom_log(patient=item.prescription.patient, item=item, **values)
 
 
+@pytest.mark.hazard("H-11")
 def test_each_run_returns_what_changed_since_the_run_before_and_nothing_twice(
     api, clinic, patient, item, therapist
 ):
