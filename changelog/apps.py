@@ -1,7 +1,6 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class ChangelogConfig(AppConfig):
+    # Not in the admin: only the database's triggers write here, and syncs read it.
     name = "changelog"
-    verbose_name = _("Change log")

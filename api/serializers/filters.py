@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from changelog.models import Change
@@ -40,6 +42,8 @@ class SyncToken:
         return f"c{self.position}"
 
 
+# A string in the schema, not a date-time: a generated client must let a token through.
+@extend_schema_field(OpenApiTypes.STR)
 class SyncSinceField(QueryDateTimeField):
     """`updated_since`: a sync token from the previous run's `Next-Sync-Since` (exact:
     nothing missed, see docs/sync.md), or a time (ISO 8601) as earlier clients send it."""
