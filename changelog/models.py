@@ -56,7 +56,10 @@ def safe_instant() -> datetime:
     reader held the write lock, when no writer was half-way."""
     if not uses_transaction_ids():
         # Every transaction on SQLite begins IMMEDIATE (settings): holding the lock means
-        # the writers before us have committed and the ones after us stamp later.
+        # the writers before us have committed and the ones after us stamp later. Inside
+        # a transaction this connection holds it already.
+        if connection.in_atomic_block:
+            return timezone.now()
         with transaction.atomic():
             return timezone.now()
     now = timezone.now()
