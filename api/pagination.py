@@ -1,12 +1,20 @@
 from __future__ import annotations
 
-from base64 import b64decode
+import re
+from base64 import b64decode, b64encode
 from typing import Any
+from urllib import parse
 
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from changelog.models import watermark
 
 MAX_PAGE_SIZE = 100
+# A sync token as `Next-Sync-Since` gives it out (see serializers.filters.SyncToken).
+SYNC_TOKEN = re.compile(r"^c[0-9]{1,18}$")
 
 
 class PageParameters(serializers.Serializer):
@@ -61,14 +69,17 @@ class CursorParameters(serializers.Serializer):
         parts = dict(part.partition("=")[::2] for part in tokens.split("&"))
         position = parts.get("p", "")
         offset = parts.get("o", "0")
+        mark = parts.get("w", "0")
         # DRF would answer an offset or a direction it cannot read with a 404.
         if not (
             position.isdigit()
             and len(position) <= 18
             and offset.isdigit()
             and len(offset) <= 18
+            and mark.isdigit()
+            and len(mark) <= 18
             and parts.get("r", "0") in ("0", "1")
-            and set(parts) <= {"p", "o", "r"}
+            and set(parts) <= {"p", "o", "r", "w"}
         ):
             raise serializers.ValidationError("Not a cursor from a `next` link.")
         return value
@@ -90,8 +101,38 @@ class KeysetPagination(CursorPagination):
         CursorParameters(data=request.query_params.dict()).is_valid(raise_exception=True)
         return super().paginate_queryset(queryset, request, view)
 
+    # The run's watermark in the change log, carried from page to page (the `w` of
+    # the cursor) so that every page of a run reads up to the same position.
+    watermark: int | None = None
+
+    def encode_cursor(self, cursor: Any) -> str:
+        tokens = {}
+        if cursor.offset != 0:
+            tokens["o"] = str(cursor.offset)
+        if cursor.reverse:
+            tokens["r"] = "1"
+        if cursor.position is not None:
+            tokens["p"] = cursor.position
+        if self.watermark is not None:
+            tokens["w"] = str(self.watermark)
+        encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+
     def audit_detail(self) -> dict[str, Any]:
         return {"cursor": self.cursor.position if self.cursor else None}
+
+
+def cursor_watermark(request: Any) -> int | None:
+    """The watermark a `next` link carries, if the request has one."""
+    value = request.query_params.get("cursor", "")
+    if not value:
+        return None
+    try:
+        tokens = parse.parse_qs(b64decode(value.encode("ascii")).decode("ascii"))
+    except ValueError:
+        return None  # CursorParameters answers it with a 400
+    mark = tokens.get("w", [""])[0]
+    return int(mark) if mark.isdigit() and len(mark) <= 18 else None
 
 
 class SyncPagination(BasePagination):
@@ -109,6 +150,19 @@ class SyncPagination(BasePagination):
         self.keyset = KeysetPagination()
         self.chosen: BasePagination = self.keyset
 
+    def reads_change_log(self, request: Any) -> bool:
+        """Cursor pages hand out a sync token, and a sync token is read against one."""
+        return self._choose(request) is self.keyset or any(
+            SYNC_TOKEN.match(value) for value in request.query_params.values()
+        )
+
+    def run_watermark(self, request: Any) -> int:
+        """Where this run reads the change log up to: the first page takes the current
+        watermark and its `next` links carry it. Take it before reading any row."""
+        mark = cursor_watermark(request)
+        self.keyset.watermark = watermark() if mark is None else mark
+        return self.keyset.watermark
+
     def _choose(self, request: Any) -> BasePagination:
         params = request.query_params
         if "page" in params:
@@ -122,7 +176,12 @@ class SyncPagination(BasePagination):
         return self.chosen.paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Any:
-        return self.chosen.get_paginated_response(data)
+        response = self.chosen.get_paginated_response(data)
+        if self.chosen is self.keyset and self.keyset.watermark is not None:
+            token = f"c{self.keyset.watermark}"
+            response = Response({**response.data, "next_sync_since": token})
+            response["Next-Sync-Since"] = token
+        return response
 
     def audit_detail(self) -> dict[str, Any]:
         return self.chosen.audit_detail()
@@ -132,6 +191,14 @@ class SyncPagination(BasePagination):
         response["properties"]["count"] = {
             "type": "integer",
             "description": "Only on numbered pages (`page` given).",
+        }
+        response["properties"]["next_sync_since"] = {
+            "type": "string",
+            "description": (
+                "Only on cursor pages: the `updated_since` (`since` for logs) of your next "
+                "sync run, the same on every page of this run (also the `Next-Sync-Since` "
+                "header)."
+            ),
         }
         return response
 

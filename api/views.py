@@ -114,10 +114,14 @@ class ClinicViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         self.refuse_unknown_parameters(request)
+        context = {}
+        if isinstance(self.paginator, SyncPagination) and self.paginator.reads_change_log(request):
+            # Before any row is read: the run's upper bound in the change log.
+            context["watermark"] = self.paginator.run_watermark(request)
         queryset = self.get_queryset()
         used_filters: dict[str, str] = {}
         if self.filter_class is not None:
-            filters = self.filter_class(data=request.query_params.dict())
+            filters = self.filter_class(data=request.query_params.dict(), context=context)
             filters.is_valid(raise_exception=True)
             queryset = filters.apply(queryset)
             used_filters = {name: str(value) for name, value in filters.validated_data.items()}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from changelog.models import safe_instant
 from patients.models import Patient
 
 from . import search as s
@@ -114,7 +114,7 @@ def page(patient: Patient, params: dict[str, list[str]], links: s.Links) -> Ever
     since = _since(params["_since"]) if params.get("_since") else None
     types = _types(params["_type"]) if params.get("_type") else None
     after, snapshot = (
-        _decode(params["_cursor"][-1]) if params.get("_cursor") else (None, timezone.now())
+        _decode(params["_cursor"][-1]) if params.get("_cursor") else (None, safe_instant())
     )
 
     chosen = []

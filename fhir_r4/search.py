@@ -1,11 +1,13 @@
 """Which rows each resource type is read from, how they are searched and paged.
 
 Every search is sorted by (last updated, id) and paged by keyset: the `next` link
-carries the position of the last resource returned, never an offset, and the moment
-the first page was read (the run's snapshot). Later pages hold only what was last
-updated at or before that moment, so a run returns each resource at most once; what
-changes while a client pages through waits for its next run (`_lastUpdated=gt` the
-snapshot, which every page states as the Bundle's `meta.lastUpdated`)."""
+carries the position of the last resource returned, never an offset, and the run's
+snapshot: an instant taken when the first page was read, before which every write has
+committed (`changelog.models.safe_instant`, a little before now while a write is under
+way). Later pages hold only what was last updated at or before it, so a run returns
+each resource at most once; what changes meanwhile, or was stamped before it but not yet
+committed, waits for the next run (`_lastUpdated=gt` the snapshot, which every page
+states as the Bundle's `meta.lastUpdated`), which misses nothing. See docs/sync.md."""
 
 from __future__ import annotations
 
@@ -18,10 +20,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from assessments.models import Assessment, MovementTest
+from changelog.models import safe_instant
 from clinics.models import Clinic
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
@@ -518,7 +520,9 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
     """One page of a search."""
     count = count_param((params.get("_count") or [None])[-1])
     cursor = decode_cursor(params["_cursor"][-1]) if params.get("_cursor") else None
-    snapshot = (cursor[3] if cursor else None) or timezone.now()
+    # A commit-safe instant, not the clock: a row stamped before it but committed
+    # after it would be missed by the next run's `_lastUpdated=gt` (docs/sync.md).
+    snapshot = (cursor[3] if cursor else None) or safe_instant()
     if search.static is not None:
         found = search.static()
         for value in params.get("_id", []):

@@ -21,6 +21,7 @@ CORE = [
     "assessments",
     "prescriptions",
     "reminders",
+    "changelog",
     "integrations",
 ]
 # One app per kind of user; each may import the core.

@@ -132,8 +132,8 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
     Alert.objects.create(patient=patient, kind="worse", severity="warning", message="open")
     api.get("/api/v1/exercises/")
 
-    # key, page (no count: pages by cursor; with who acknowledged and the exercise),
-    # grouped logs, audit
-    with django_assert_num_queries(4):  # + the audit event
+    # key, the sync watermark, page (no count: pages by cursor; with who acknowledged
+    # and the exercise), grouped logs, audit
+    with django_assert_num_queries(5):  # + the audit event
         response = api.get(URL, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size

@@ -243,7 +243,8 @@ def test_listing_costs_the_same_queries_whatever_the_page_size(
     )
     api.get("/api/v1/exercises/")
 
-    # key, page (no count: pages by cursor) (with items and exercises), audit
-    with django_assert_num_queries(3):  # + the audit event
+    # key, the sync watermark, page (no count: pages by cursor) (with items and
+    # exercises), audit
+    with django_assert_num_queries(4):  # + the audit event
         response = api.get(URL, {"page_size": page_size, "patient": patient.pk})
     assert len(response.json()["results"]) == page_size
