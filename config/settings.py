@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "assessments",
     "prescriptions",
     "reminders",
+    "messaging",
     "portal",
     "dashboard",
     "handouts",
