@@ -31,9 +31,9 @@ def _composer(patient: Patient, data=None) -> MessageForm:
         data,
         help_text=_(
             "Write to %(clinic)s about your exercises or your back. You can send text only, "
-            "no photos or files. We answer within %(hours)d hours."
+            "no photos or files."
         )
-        % {"clinic": patient.clinic.name, "hours": patient.clinic.message_reply_hours},
+        % {"clinic": patient.clinic.name},
     )
 
 
