@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import assessment_views, outcome_views, session_views, views
+from . import assessment_views, message_views, outcome_views, session_views, views
 
 app_name = "api"
 
@@ -18,6 +18,8 @@ router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("red-flag-checks", views.RedFlagCheckViewSet, basename="redflagcheck")
 router.register("assessments", assessment_views.AssessmentViewSet, basename="assessment")
 router.register("outcome-measures", outcome_views.OutcomeMeasureViewSet, basename="outcomemeasure")
+router.register("message-threads", message_views.ThreadViewSet, basename="messagethread")
+router.register("messages", message_views.MessageViewSet, basename="message")
 
 urlpatterns = [
     # No trailing slash: the last segment is a file name.

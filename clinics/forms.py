@@ -25,6 +25,7 @@ NUMBER_FIELDS = (
     "outcome_interval_days",
     "adherence_alert_percent",
     "urgent_escalation_hours",
+    "message_reply_hours",
     "progression_good_days",
     "progression_unchanged_days",
     "progression_pain_free_days",
@@ -103,6 +104,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "closes_at",
             "open_days",
             "urgent_escalation_hours",
+            "message_reply_hours",
             "progression_good_days",
             "progression_unchanged_days",
             "progression_pain_free_days",
@@ -128,6 +130,8 @@ class ClinicSettingsForm(forms.ModelForm):
         for name in NUMBER_FIELDS:
             _bound_number_field(self.fields[name], Clinic._meta.get_field(name))
         self.initial["open_days"] = list(self.instance.open_days or "")
+        # Left out (a form from before messages), the reply time stays as it was.
+        self.fields["message_reply_hours"].required = False
 
     def clean_open_days(self) -> str:
         return "".join(sorted(set(self.cleaned_data["open_days"])))
@@ -141,6 +145,10 @@ class ClinicSettingsForm(forms.ModelForm):
 
     def clean_logo(self) -> Any:
         return clean_picture(self.cleaned_data.get("logo"))
+
+    def clean_message_reply_hours(self) -> int:
+        value = self.cleaned_data.get("message_reply_hours")
+        return self.instance.message_reply_hours if value is None else value
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data.get("time_zone") or self.instance.time_zone

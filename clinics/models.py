@@ -128,6 +128,17 @@ class Clinic(models.Model):
             "emailed to the clinic's administrators: 1 to 24."
         ),
     )
+    # What the message composer promises patients (messaging). No published figure
+    # exists for a reply time; it is a setting, two working days by default.
+    message_reply_hours = models.PositiveSmallIntegerField(
+        _("we answer messages within (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "Shown to patients when they write a message, so they know when to expect "
+            "an answer: 1 to 168."
+        ),
+    )
     opens_at = models.TimeField(_("opens at"), default=time(8, 0))
     closes_at = models.TimeField(_("closes at"), default=time(18, 0))
     # ISO weekday numbers, Monday 1 to Sunday 7: "12345" is Monday to Friday.
@@ -222,6 +233,10 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=models.Q(urgent_escalation_hours__gte=1, urgent_escalation_hours__lte=24),
                 name="clinic_urgent_escalation_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(message_reply_hours__gte=1, message_reply_hours__lte=168),
+                name="clinic_message_reply_hours_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")),

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "reminders",
     "changelog",
     "integrations",
+    "messaging",
     "portal",
     "dashboard",
     "handouts",

@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("dashboard.access_urls")),
     path("", include("dashboard.outcome_urls")),
+    path("", include("dashboard.message_urls")),
     path("", include("handouts.urls")),
     path("portal/", include("portal.urls")),
     path("", include("api.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hours, measures, reminders, session, views
+from . import hours, measures, messages, reminders, session, views
 
 app_name = "portal"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("manifest.webmanifest", reminders.manifest, name="manifest"),
     path("sw.js", reminders.service_worker, name="service_worker"),
     path("hours/", hours.waking_hours, name="waking_hours"),
+    path("messages/", messages.messages_page, name="messages"),
 ]

@@ -350,15 +350,20 @@ def _message(patient: Patient) -> tuple[str, str, str]:
     return str(title), str(body), email_body
 
 
-def _send_push(
-    subscriptions: list[PushSubscription], title: str, body: str, gone: list[int]
+def send_push(
+    subscriptions: list[PushSubscription],
+    title: str,
+    body: str,
+    gone: list[int],
+    url: str | None = None,
 ) -> bool:
-    """Notify each of the patient's devices; False when none took it. A device that
-    unsubscribed (404, 410) goes into `gone`, to be forgotten."""
+    """Notify each of the patient's devices (opening `url`, Today by default); False
+    when none took it. A device that unsubscribed (404, 410) goes into `gone`, to be
+    forgotten. Messages notify through here too (messaging/tasks.py)."""
     from pywebpush import WebPushException, webpush
 
     delivered = False
-    payload = json.dumps({"title": title, "body": body, "url": reverse("portal:today")})
+    payload = json.dumps({"title": title, "body": body, "url": url or reverse("portal:today")})
     for subscription in subscriptions:
         if not push_host_allowed(subscription.endpoint):
             # Stored before the allow-list, or the list changed: never POSTed to.
@@ -386,7 +391,7 @@ def _send(item: Due, patient: Patient, connection, subscriptions: dict, gone: li
     title, body, email_body = _message(patient)
     if item.channel == Channel.EMAIL:
         EmailMessage(title, email_body, None, [patient.email], connection=connection).send()
-    elif not _send_push(subscriptions[patient.pk], title, body, gone):
+    elif not send_push(subscriptions[patient.pk], title, body, gone):
         raise NotDelivered
 
 

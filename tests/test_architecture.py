@@ -23,6 +23,7 @@ CORE = [
     "reminders",
     "changelog",
     "integrations",
+    "messaging",
 ]
 # One app per kind of user; each may import the core.
 # The FHIR app is `fhir_r4`: `fhir` is the package of the `fhir.resources` library.

@@ -34,6 +34,7 @@ from reminders.models import ReminderPlan
 
 from ..decorators import therapist_required
 from ..tasks import invitation_link, send_portal_invitation
+from .messages import thread_context
 
 PATIENTS_PER_PAGE = 25
 LOGS_PER_PAGE = 30
@@ -428,6 +429,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "suggestion": next((x for x in suggestions if x.is_open), None),
             "suggestion_history": [x for x in suggestions if not x.is_open][:SUGGESTIONS_SHOWN],
             "dismiss_form": DismissSuggestionForm(),
+            **thread_context(patient),
             "urgent_first": URGENT_FIRST,
             "reminders": _reminders(patient),
             "portal_two_step": patient.user is not None and has_two_step(patient.user),

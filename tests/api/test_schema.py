@@ -36,6 +36,11 @@ EXPECTED_PATHS = {
     "/api/v1/outcome-measures/{id}/",
     "/api/v1/assessments/",
     "/api/v1/assessments/{id}/",
+    "/api/v1/message-threads/",
+    "/api/v1/message-threads/{id}/",
+    "/api/v1/message-threads/{id}/read/",
+    "/api/v1/messages/",
+    "/api/v1/messages/{id}/",
 }
 
 
@@ -78,11 +83,12 @@ def test_the_schema_documents_every_filter(schema):
     assert {"patient", "prescription", "since"} <= query_parameters(schema, "/api/v1/symptom-logs/")
     assert {"acknowledged", "patient"} <= query_parameters(schema, "/api/v1/alerts/")
     assert {"patient", "status", "direction"} <= query_parameters(schema, "/api/v1/suggestions/")
+    assert {"patient", "unread", "updated_since"} <= query_parameters(schema, "/api/v1/messages/")
 
 
 def test_every_post_documents_the_idempotency_key_and_its_409(schema):
     posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
-    assert len(posts) == 11  # + outcome-measures, assessments
+    assert len(posts) == 13  # + outcome-measures, assessments, messages, message-threads read
     for path, operation in posts:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path

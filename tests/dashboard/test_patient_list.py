@@ -193,7 +193,8 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(
     # Session, user, therapist, clinic, the page (no count: the overview, adherence
     # included, is stored on the patients), audit; the session is not written within
     # the minute.
-    with django_assert_max_num_queries(9):  # + the audit chain: lock, head; + the two-step gate
+    # + the audit chain: lock, head; + the two-step gate; + the navigation's unread messages
+    with django_assert_max_num_queries(10):
         response = therapist_client.get(URL)
     assert len(response.context["page"]) == min(count, 25)
     assert Patient.objects.count() == count
@@ -286,8 +287,8 @@ def test_a_deep_page_costs_the_queries_of_the_first(
     therapist_client.get(URL)
     first = therapist_client.get(URL).context["page"]
     third = therapist_client.get(URL, {"after": first.last_id}).context["page"]
-    # The first page's queries (9) and one for the row the page starts after.
-    with django_assert_max_num_queries(10):
+    # The first page's queries (10) and one for the row the page starts after.
+    with django_assert_max_num_queries(11):
         response = therapist_client.get(URL, {"after": third.last_id, "sort": "recent_log"})
     assert len(response.context["page"]) == 25
 

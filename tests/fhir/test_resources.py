@@ -293,6 +293,7 @@ def test_the_capability_statement_states_every_resource_and_parameter(fhir):
         "PlanDefinition",
         "Questionnaire",
         "CodeSystem",
+        "Communication",
     }
     params = {p["name"] for p in resources["Patient"]["searchParam"]}
     assert params == {"identifier", "active", "_lastUpdated", "_id", "_count"}

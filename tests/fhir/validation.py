@@ -47,6 +47,18 @@ REQUIRED_CODES: dict[str, dict[str, set[str]]] = {
     "OperationOutcome": {},
     "Patient": {},
     "Condition": {},
+    "Communication": {
+        "status": {
+            "preparation",
+            "in-progress",
+            "not-done",
+            "on-hold",
+            "stopped",
+            "completed",
+            "entered-in-error",
+            "unknown",
+        }
+    },
 }
 
 
