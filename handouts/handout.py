@@ -18,8 +18,10 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from exercises.catalog import STOP_SPREADING
 from exercises.catalog_es import STOP_SPREADING as STOP_SPREADING_ES
@@ -149,6 +151,24 @@ def handout_context(
                 portal_url, _("QR code: the address of the Centra exercise portal")
             ),
         }
+
+
+def handout_filename(
+    prescription: Prescription, *, large_print: bool = False, language: str = ""
+) -> str:
+    """The PDF's file name, in the language the handout is printed in (the patient's,
+    or `language`): "exercise-program-paula-jones-v1.pdf",
+    "programa-de-ejercicios-paula-jones-v1-letra-grande.pdf"."""
+    patient = prescription.patient
+    language = language or patient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # Translators: words of a file name: lowercase, hyphens for spaces, no accents.
+        words = [pgettext("file name", "exercise-program")]
+        words.append(slugify(patient.full_name) or pgettext("file name", "patient"))
+        words.append(f"v{prescription.version}")
+        if large_print:
+            words.append(pgettext("file name", "large"))
+    return "-".join(slugify(word) for word in words) + ".pdf"
 
 
 def red_flag_tiers() -> list[dict[str, Any]]:
