@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 
+from clinics.dates import long_date
 from exercises.catalog import STOP_SPREADING
 from exercises.catalog_es import STOP_SPREADING as STOP_SPREADING_ES
 from exercises.models import Exercise
@@ -125,9 +126,10 @@ def handout_context(
             "version": prescription.version,
             "status": prescription.status,
             "is_draft": prescription.status == Prescription.Status.DRAFT,
-            "date": _long_date(started),
+            "date": _short_date(started),
             "review_on": _day(prescription.review_on) if prescription.review_on else "",
-            "ended_on": _long_date(ended) if ended else "",
+            # In a sentence ("ended on 14 December 2026"): the named long date.
+            "ended_on": long_date(ended) if ended else "",
             "items": [_item(number, item, patient) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
@@ -284,12 +286,13 @@ def _own_caution(cautions: str) -> str:
     return text
 
 
-def _long_date(moment: Any) -> str:
+def _short_date(moment: Any) -> str:
     return _day(timezone.localtime(moment).date())
 
 
 def _day(day: Any) -> str:
-    # The reader's language's own long date format ("12 de marzo de 2026").
+    # A label's date: the language's short format ("12 mar 2026"); sentences take
+    # clinics.dates.long_date ("12 de marzo de 2026").
     return date_format(day, "DATE_FORMAT")
 
 
