@@ -36,7 +36,7 @@ def _cautions(*parts: str) -> str:
 
 EXERCISES: dict[str, dict[str, Any]] = {
     "prone-lying": {
-        "name": "Decúbito prono (tumbado boca abajo)",
+        "name": "Boca abajo (decúbito prono)",
         "steps": [
             "Túmbese boca abajo sobre una superficie firme y cómoda, como una cama o una "
             "esterilla en el suelo. Deje los brazos a lo largo del cuerpo y gire la cabeza "
@@ -203,7 +203,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(STENOSIS),
     },
     "supine-lumbar-flexion": {
-        "name": "Rodillas al pecho (tumbado boca arriba)",
+        "name": "Rodillas al pecho (boca arriba)",
         "steps": [
             "Túmbese boca arriba con las rodillas dobladas y los pies apoyados.",
             "Lleve despacio las dos rodillas hacia el pecho y sujételas con las manos.",
@@ -220,7 +220,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "seated-lumbar-flexion": {
-        "name": "Flexión lumbar sentado",
+        "name": "Inclinarse hacia delante en una silla (flexión lumbar)",
         "steps": [
             "Siéntese en una silla estable con los pies apoyados en el suelo y separados.",
             "Inclínese despacio hacia delante, llevando las manos hacia el suelo entre las "
@@ -237,7 +237,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "standing-lumbar-flexion": {
-        "name": "Flexión lumbar de pie",
+        "name": "Inclinarse hacia delante de pie (flexión lumbar)",
         "steps": [
             "Póngase de pie con los pies separados más o menos a la anchura de los hombros.",
             "Deje caer la parte superior del cuerpo hacia delante, con los brazos colgando "
@@ -253,7 +253,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "sitting-lumbar-roll": {
-        "name": "Sentado con un rulo lumbar",
+        "name": "En una silla con un rulo lumbar",
         "steps": [
             "Siéntese bien atrás en una silla firme, de modo que las nalgas toquen el respaldo.",
             "Coloque un cojín pequeño y firme o una toalla enrollada detrás de la parte baja "

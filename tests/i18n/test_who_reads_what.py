@@ -40,7 +40,7 @@ def test_a_spanish_patient_reads_the_portal_in_spanish_whatever_the_browser_says
     content = response.content.decode()
     assert response["Content-Language"] == "es"
     assert "Hola, Paula" in content
-    assert "Decúbito prono (tumbado boca abajo)" in content
+    assert "Boca abajo (decúbito prono)" in content
     assert "Túmbese boca abajo" in content
     assert "Prone lying" not in content
 
