@@ -133,9 +133,12 @@ def _rules(path: str, colour: str = RULE_COLOUR, width: float = RULE) -> str:
 
 
 def log_widths(labels: list[str], *, paper_size: str, large: bool) -> list[float]:
-    """The log table's column widths: the paper-entry form's questions, in its order."""
+    """The log table's column widths: the paper-entry form's questions, in its order.
+
+    The date and time are written out by hand ("14/12 10:30"); the other columns take a
+    number or a one-letter code, so the date gets the largest share."""
     return fitted_widths(
-        labels, [13, 9, 15, 12, 17, 17, 17], text_column_width(paper_size), TEXT_SIZE[large]
+        labels, [24, 10, 14, 12, 14, 13, 13], text_column_width(paper_size), TEXT_SIZE[large]
     )
 
 
