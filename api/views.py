@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 
 from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
-from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
+from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_filename, handout_pdf
 from patients.models import Patient
 from prescriptions.adherence import patient_figures
 from prescriptions.models import (
@@ -386,8 +387,13 @@ class PrescriptionViewSet(ClinicViewSet):
             AuditEvent.Action.DOWNLOAD, prescription, document="handout", large_print=large_print
         )
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="handout-{prescription.pk}-v{prescription.version}.pdf"'
+        response["Content-Disposition"] = content_disposition_header(
+            True,
+            handout_filename(
+                prescription,
+                large_print=large_print,
+                language=query.validated_data.get("lang", ""),
+            ),
         )
         return response
 

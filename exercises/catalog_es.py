@@ -21,7 +21,7 @@ STENOSIS = (
 )
 THEN_EXTENSION = (
     "A menudo su fisioterapeuta querrá que haga un ejercicio de extensión, como la extensión "
-    "en decúbito prono apoyado en los codos o la extensión con brazos, justo después de este. "
+    "en decúbito prono sobre los codos o la extensión con brazos, justo después de este. "
     "Hágalo siempre que se lo haya indicado."
 )
 EASE_OFF = (
@@ -36,7 +36,7 @@ def _cautions(*parts: str) -> str:
 
 EXERCISES: dict[str, dict[str, Any]] = {
     "prone-lying": {
-        "name": "Decúbito prono (tumbado boca abajo)",
+        "name": "Boca abajo (decúbito prono)",
         "steps": [
             "Túmbese boca abajo sobre una superficie firme y cómoda, como una cama o una "
             "esterilla en el suelo. Deje los brazos a lo largo del cuerpo y gire la cabeza "
@@ -59,13 +59,13 @@ EXERCISES: dict[str, dict[str, Any]] = {
     "prone-props": {
         "name": "Extensión en decúbito prono sobre los codos",
         "steps": [
-            "Empiece tumbado boca abajo, como en el ejercicio de decúbito prono.",
+            "Empiece boca abajo, como en el ejercicio «Boca abajo».",
             "Levante el pecho y apoye el peso sobre los antebrazos, con los codos debajo de "
             "los hombros.",
             "Deje las caderas apoyadas y la zona lumbar hundida. Respire hondo y despacio, y "
             "relájese.",
-            "Permanezca apoyado {hold}. Siga atento a sus síntomas: si el dolor se desplaza "
-            "hacia el centro de la espalda, es buena señal.",
+            "Mantenga la postura sobre los codos {hold}. Fíjese en sus síntomas: si el dolor se "
+            "desplaza hacia el centro de la espalda, es buena señal.",
         ],
         "purpose": (
             "El segundo paso de la progresión en extensión, cuando ya está cómodo boca abajo. "
@@ -185,25 +185,25 @@ EXERCISES: dict[str, dict[str, Any]] = {
     "standing-lumbar-extension": {
         "name": "Extensión lumbar de pie",
         "steps": [
-            "Póngase de pie, erguido, con los pies separados más o menos a la anchura de los "
-            "hombros.",
+            "Póngase de pie con la espalda recta y los pies separados más o menos a la anchura "
+            "de los hombros.",
             "Apoye las palmas en la zona lumbar, justo por encima de los glúteos, con los "
             "dedos hacia abajo.",
             "Inclínese despacio hacia atrás sobre las manos, hasta donde le resulte cómodo.",
-            "Permanezca en el punto más atrasado {hold} y luego vuelva del todo a la posición "
-            "erguida.",
+            "Quédese en el punto más inclinado hacia atrás {hold} y luego vuelva del todo a la "
+            "posición erguida.",
             "Repítalo {repetitions}.",
         ],
         "purpose": (
             "Una extensión hacia atrás que puede hacer en cualquier sitio. Cuando ha pasado lo "
             "peor del dolor, ayuda a evitar que el problema de espalda vuelva. Es útil después "
-            "de estar mucho tiempo sentado o inclinado, y puede sustituir a la extensión con "
-            "brazos cuando no puede tumbarse."
+            "de pasar mucho tiempo en una silla o inclinándose hacia delante, y puede "
+            "sustituir a la extensión con brazos cuando no puede tumbarse."
         ),
         "cautions": _cautions(STENOSIS),
     },
     "supine-lumbar-flexion": {
-        "name": "Rodillas al pecho (tumbado boca arriba)",
+        "name": "Rodillas al pecho (boca arriba)",
         "steps": [
             "Túmbese boca arriba con las rodillas dobladas y los pies apoyados.",
             "Lleve despacio las dos rodillas hacia el pecho y sujételas con las manos.",
@@ -220,7 +220,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "seated-lumbar-flexion": {
-        "name": "Flexión lumbar sentado",
+        "name": "Inclinarse hacia delante en una silla (flexión lumbar)",
         "steps": [
             "Siéntese en una silla estable con los pies apoyados en el suelo y separados.",
             "Inclínese despacio hacia delante, llevando las manos hacia el suelo entre las "
@@ -237,7 +237,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "standing-lumbar-flexion": {
-        "name": "Flexión lumbar de pie",
+        "name": "Inclinarse hacia delante de pie (flexión lumbar)",
         "steps": [
             "Póngase de pie con los pies separados más o menos a la anchura de los hombros.",
             "Deje caer la parte superior del cuerpo hacia delante, con los brazos colgando "
@@ -253,15 +253,15 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(THEN_EXTENSION),
     },
     "sitting-lumbar-roll": {
-        "name": "Sentado con un rulo lumbar",
+        "name": "En una silla con un rulo lumbar",
         "steps": [
             "Siéntese bien atrás en una silla firme, de modo que las nalgas toquen el respaldo.",
             "Coloque un cojín pequeño y firme o una toalla enrollada detrás de la parte baja "
             "de la espalda, más o menos a la altura del cinturón.",
             "Apoye la espalda en el rulo, de modo que la zona lumbar conserve una ligera curva "
             "hacia dentro, con los hombros relajados.",
-            "Siéntese así siempre que vaya a estar un rato sentado: a la mesa, en el coche, en "
-            "el trabajo.",
+            "Siéntese así siempre que vaya a pasar un rato en una silla: a la mesa, en el coche, "
+            "en el trabajo.",
         ],
         "purpose": (
             "Corrección postural. Sentarse encorvado mantiene la zona lumbar doblada hacia "
@@ -280,11 +280,11 @@ EXERCISES: dict[str, dict[str, Any]] = {
             "Siéntese en la parte delantera de una silla o un taburete, con los pies apoyados "
             "en el suelo.",
             "Déjese caer del todo: la zona lumbar se redondea y la cabeza cae hacia delante.",
-            "Después siéntese lo más erguido que pueda, llevando la zona lumbar hacia dentro "
-            "todo lo posible, con la cabeza recta. Mantenga {hold}.",
+            "Después siéntese con la espalda lo más recta que pueda, llevando la zona lumbar "
+            "hacia dentro todo lo posible, con la cabeza recta. Mantenga {hold}.",
             "Afloje más o menos una décima parte de ese esfuerzo: esa es la postura erguida "
             "que conviene mantener.",
-            "Repítalo {repetitions}, pasando con suavidad de encorvado a erguido.",
+            "Repítalo {repetitions}, pasando con suavidad de la postura encorvada a la erguida.",
         ],
         "purpose": (
             "Corrección postural. Enseña dónde está una buena postura sentada, entre los dos "
@@ -292,7 +292,8 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
         "cautions": _cautions(
             "Encorvarse no debería llevar el dolor a la nalga ni a la pierna; si ocurre, "
-            "muévase solo de erguido a completamente erguido y dígaselo a su fisioterapeuta.",
+            "muévase solo entre la postura erguida y la completamente erguida, y dígaselo a su "
+            "fisioterapeuta.",
             STENOSIS,
         ),
     },

@@ -37,8 +37,9 @@ RULE_COLOUR = "#777"
 INK = "#111"
 # Left and right padding of a cell (handout.css: .form th, .form td).
 CELL_PADDING = 1.2
-# A log line to write on: 8 mm, 9.6 mm in large print.
-WRITING_LINE = {False: 8.0, True: 9.6}
+# A log line to write on: 7.5 mm (wide-ruled paper's height, and four exercises'
+# week of lines fit on a page), 9.6 mm in large print.
+WRITING_LINE = {False: 7.5, True: 9.6}
 # Where Debian and most systems keep their fonts; DejaVu is what the handout sets.
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
 BOLD_FONT = "DejaVuSans-Bold.ttf"
@@ -132,9 +133,12 @@ def _rules(path: str, colour: str = RULE_COLOUR, width: float = RULE) -> str:
 
 
 def log_widths(labels: list[str], *, paper_size: str, large: bool) -> list[float]:
-    """The log table's column widths: the paper-entry form's questions, in its order."""
+    """The log table's column widths: the paper-entry form's questions, in its order.
+
+    The date and time are written out by hand ("14/12 10:30"); the other columns take a
+    number or a one-letter code, so the date gets the largest share."""
     return fitted_widths(
-        labels, [13, 9, 15, 12, 17, 17, 17], text_column_width(paper_size), TEXT_SIZE[large]
+        labels, [24, 10, 14, 12, 14, 13, 13], text_column_width(paper_size), TEXT_SIZE[large]
     )
 
 
@@ -155,12 +159,24 @@ def day_widths(paper_size: str, first_columns: float, days: int) -> float:
     return (text_column_width(paper_size) - first_columns) / days
 
 
+def boxes_per_line(sessions: int, day_width: float, large: bool) -> int:
+    """How many of a day's `sessions` tick boxes sit side by side: as many as the day
+    column holds, spread evenly over the lines they need (six in a column that holds
+    four make two lines of three, never four and two; three never wrap as two and one
+    where three fit)."""
+    side = TEXT_SIZE[large] * 0.85
+    gap = side * 0.4
+    most = max(1, int((day_width - 2 * CELL_PADDING + gap) // (side + gap)))
+    lines = -(-sessions // most)
+    return -(-sessions // lines)
+
+
 @lru_cache(maxsize=64)
 def tick_boxes(sessions: int, days: int, day_width: float, large: bool) -> Drawing:
     """A box per session in each of `days` day columns."""
     side = TEXT_SIZE[large] * 0.85  # a little taller than a capital letter
     gap = side * 0.4
-    per_line = max(1, int((day_width - 2 * CELL_PADDING + gap) // (side + gap)))
+    per_line = boxes_per_line(sessions, day_width, large)
     rows = -(-sessions // per_line)
     height = rows * side + (rows - 1) * gap + 2 * gap
     row_width = min(sessions, per_line) * (side + gap) - gap
@@ -195,18 +211,14 @@ def day_rules(days: int, day_width: float) -> Drawing:
     return _svg(days * day_width, 1, _rules(path), stretch=True)
 
 
-# The week's first two columns: the exercise's number, and its name with how often.
-NUMBER_WIDTH = {False: 9.0, True: 12.0}
-WHAT_WIDTH = 58.0
-
-
 def forms(context: dict[str, Any]) -> dict[str, Any]:
     """The column widths of the week, the log table and the daily check, and the
     stylesheet that draws their lines and boxes, for a handout context (see
     `handouts.handout`); made when a PDF is rendered."""
     paper, large, days = context["paper_size"], context["large_print"], len(context["week_days"])
-    number_width = NUMBER_WIDTH[large]
-    day_width = day_widths(paper, number_width + WHAT_WIDTH, days)
+    # The week names each exercise on a line of its own above its boxes, so the seven
+    # days share the whole width: three boxes a day fit side by side even in large print.
+    day_width = day_widths(paper, 0.0, days)
     question_width = text_column_width(paper) * QUESTION_SHARE
     check_day_width = day_widths(paper, question_width, days)
     labels = [
@@ -234,18 +246,15 @@ def forms(context: dict[str, Any]) -> dict[str, Any]:
     for sessions in sorted({item["sessions"] for item in context["items"]}):
         boxes = tick_boxes(sessions, days, day_width, large)
         css.append(
-            f".schedule td.boxes-{sessions} {{ height: {boxes.height:.2f}mm;"
-            f" background-image: url({boxes.url}), url({schedule_rules}); }}"
+            f".schedule .form .boxes-{sessions} {{ padding-bottom: {boxes.height:.2f}mm;"
+            f" background-image: url({boxes.url}), url({schedule_rules});"
+            f" background-size: auto, 100% {boxes.height:.2f}mm; }}"
         )
     # Lengths as text: a number in a template would be written with the language's
     # decimal comma, which CSS does not read.
     return {
         "forms_css": "\n".join(css),
-        "schedule_widths": {
-            "number": f"{number_width:.3f}",
-            "what": f"{WHAT_WIDTH:.3f}",
-            "day": f"{day_width:.3f}",
-        },
+        "schedule_widths": {"day": f"{day_width:.3f}"},
         "log_columns": [
             (label, f"{width:.3f}") for label, width in zip(labels, widths, strict=True)
         ],

@@ -18,9 +18,12 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
+from clinics.dates import long_date
 from exercises.catalog import STOP_SPREADING
 from exercises.catalog_es import STOP_SPREADING as STOP_SPREADING_ES
 from exercises.models import Exercise
@@ -123,9 +126,10 @@ def handout_context(
             "version": prescription.version,
             "status": prescription.status,
             "is_draft": prescription.status == Prescription.Status.DRAFT,
-            "date": _long_date(started),
+            "date": _short_date(started),
             "review_on": _day(prescription.review_on) if prescription.review_on else "",
-            "ended_on": _long_date(ended) if ended else "",
+            # In a sentence ("ended on 14 December 2026"): the named long date.
+            "ended_on": long_date(ended) if ended else "",
             "items": [_item(number, item, patient) for number, item in enumerate(items, start=1)],
             "stop_rules": [
                 _("Pain spreads away from your spine into your buttock, thigh or leg."),
@@ -149,6 +153,24 @@ def handout_context(
                 portal_url, _("QR code: the address of the Centra exercise portal")
             ),
         }
+
+
+def handout_filename(
+    prescription: Prescription, *, large_print: bool = False, language: str = ""
+) -> str:
+    """The PDF's file name, in the language the handout is printed in (the patient's,
+    or `language`): "exercise-program-paula-jones-v1.pdf",
+    "programa-de-ejercicios-paula-jones-v1-letra-grande.pdf"."""
+    patient = prescription.patient
+    language = language or patient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # Translators: words of a file name: lowercase, hyphens for spaces, no accents.
+        words = [pgettext("file name", "exercise-program")]
+        words.append(slugify(patient.full_name) or pgettext("file name", "patient"))
+        words.append(f"v{prescription.version}")
+        if large_print:
+            words.append(pgettext("file name", "large"))
+    return "-".join(slugify(word) for word in words) + ".pdf"
 
 
 def red_flag_tiers() -> list[dict[str, Any]]:
@@ -264,12 +286,13 @@ def _own_caution(cautions: str) -> str:
     return text
 
 
-def _long_date(moment: Any) -> str:
+def _short_date(moment: Any) -> str:
     return _day(timezone.localtime(moment).date())
 
 
 def _day(day: Any) -> str:
-    # The reader's language's own long date format ("12 de marzo de 2026").
+    # A label's date: the language's short format ("12 mar 2026"); sentences take
+    # clinics.dates.long_date ("12 de marzo de 2026").
     return date_format(day, "DATE_FORMAT")
 
 

@@ -37,6 +37,7 @@ from .handout import (
     HandoutError,
     HandoutRenderError,
     handout_context,
+    handout_filename,
 )
 from .stored import FOLDER as STORED_FOLDER
 from .stored import delete_stored, handout_storage
@@ -45,6 +46,7 @@ __all__ = [
     "EmptyHandoutError",
     "HandoutError",
     "HandoutRenderError",
+    "handout_filename",
     "handout_html",
     "handout_pdf",
     "html_to_pdf",

@@ -14,7 +14,7 @@ from clinics.models import AuditEvent, audit, therapist_of
 from prescriptions.models import Episode, Prescription
 
 from .discharge import AUDIENCES, DOCTOR, discharge_pdf
-from .handout import PATIENT, THERAPIST
+from .handout import PATIENT, THERAPIST, handout_filename
 from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
 
 logger = logging.getLogger(__name__)
@@ -81,11 +81,9 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
             "large_print": large_print,
         },
     )
-    name = slugify(prescription.patient.full_name) or "patient"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        False,
-        f"exercise-program-{name}-v{prescription.version}{'-large' if large_print else ''}.pdf",
+        False, handout_filename(prescription, large_print=large_print)
     )
     return response
 

@@ -18,10 +18,21 @@ def test_it_downloads_the_handout_as_a_pdf(api, prescription):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert f"handout-{prescription.pk}-v1.pdf" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == (
+        'attachment; filename="exercise-program-paula-jones-v1.pdf"'
+    )
     event = AuditEvent.objects.get(action="download")
     assert event.patient_id == prescription.patient_id
     assert event.actor_label == "api-key:EHR sync"
+
+
+def test_a_copy_in_spanish_is_named_in_spanish(api, prescription):
+    response = api.get(url(prescription) + "?lang=es", HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="programa-de-ejercicios-paula-jones-v1.pdf"'
+    )
 
 
 def test_another_clinics_handout_is_404(other_api, prescription):

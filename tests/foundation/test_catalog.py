@@ -46,7 +46,7 @@ def test_the_posture_corrections_are_there_in_english_and_spanish(db):
     slouch = Exercise.objects.builtin().get(slug="slouch-overcorrect")
     assert (roll.name_en, roll.name_es) == (
         "Sitting with a lumbar roll",
-        "Sentado con un rulo lumbar",
+        "En una silla con un rulo lumbar",
     )
     assert (slouch.name_en, slouch.name_es) == ("Slouch-overcorrect", "Encorvarse y sobrecorregir")
     for exercise in (roll, slouch):

@@ -43,6 +43,16 @@ def test_a_therapist_downloads_the_handout_and_it_is_audited(
     assert event.detail == {"document": "handout", "version": 1, "large_print": False}
 
 
+def test_a_spanish_patients_handout_is_named_in_spanish(patient_client, patient, prescription):
+    patient.preferred_language = "es"
+    patient.save()
+    response = patient_client.get(url(prescription) + "?size=large")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'inline; filename="programa-de-ejercicios-paula-jones-v1-letra-grande.pdf"'
+    )
+
+
 def test_every_download_is_audited_even_from_the_cache(therapist_client, prescription):
     therapist_client.get(url(prescription))
     therapist_client.get(url(prescription))

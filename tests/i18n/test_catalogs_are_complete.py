@@ -155,3 +155,56 @@ def test_the_catalog_check_fails_when_an_exercise_lacks_spanish():
 def test_every_built_in_exercise_and_progression_has_its_spanish_entry():
     assert {entry["slug"] for entry in catalog.EXERCISES} == set(catalog_es.EXERCISES)
     assert {entry["slug"] for entry in catalog.PROGRESSIONS} == set(catalog_es.PROGRESSIONS)
+
+
+# The glossary (docs/glossary.md): the words patients and therapists see, in both
+# languages. Its tables marked "(checked)" must say what the app says.
+GLOSSARY = settings.BASE_DIR / "docs" / "glossary.md"
+
+
+def checked_tables(text: str) -> dict[str, list[list[str]]]:
+    """The rows of each table under a heading that ends in "(checked)", by heading."""
+    tables: dict[str, list[list[str]]] = {}
+    heading = ""
+    for line in text.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip() if line.rstrip().endswith("(checked)") else ""
+        elif heading and line.startswith("|") and not line.startswith("|---"):
+            tables.setdefault(heading, []).append(
+                [cell.strip() for cell in line.strip("|").split("|")]
+            )
+    return {name: rows[1:] for name, rows in tables.items()}  # without the header row
+
+
+def glossary_problems(text: str, po: polib.POFile) -> list[str]:
+    tables = checked_tables(text)
+    (texts,) = [rows for name, rows in tables.items() if name.startswith("App texts")]
+    (names,) = [rows for name, rows in tables.items() if name.startswith("Exercise names")]
+    spanish = {entry.msgid: entry.msgstr for entry in po if not entry.msgctxt}
+    problems = [
+        f"{english}: the app says {spanish.get(english)!r}"
+        for english, words in texts
+        if spanish.get(english) != words
+    ]
+    listed = {slug: (english, words) for slug, english, words in names}
+    for entry in catalog.EXERCISES:
+        shown = (entry["name"], catalog_es.EXERCISES[entry["slug"]]["name"])
+        if listed.get(entry["slug"]) != shown:
+            problems.append(f"{entry['slug']}: the catalog says {shown}")
+    return problems
+
+
+def test_the_glossary_says_what_the_app_says():
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    assert glossary_problems(GLOSSARY.read_text(), po) == []
+
+
+def test_the_glossary_check_fails_when_a_word_drifts():
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    text = GLOSSARY.read_text()
+    drifted = text.replace("| Sets done | Series hechas |", "| Sets done | Veces hechas |")
+    drifted = drifted.replace("| Boca abajo (decúbito prono) |", "| Decúbito prono |")
+    assert glossary_problems(drifted, po) == [
+        "Sets done: the app says 'Series hechas'",
+        "prone-lying: the catalog says ('Prone lying', 'Boca abajo (decúbito prono)')",
+    ]

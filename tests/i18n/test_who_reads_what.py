@@ -40,7 +40,7 @@ def test_a_spanish_patient_reads_the_portal_in_spanish_whatever_the_browser_says
     content = response.content.decode()
     assert response["Content-Language"] == "es"
     assert "Hola, Paula" in content
-    assert "Decúbito prono (tumbado boca abajo)" in content
+    assert "Boca abajo (decúbito prono)" in content
     assert "Túmbese boca abajo" in content
     assert "Prone lying" not in content
 
@@ -118,8 +118,9 @@ def test_the_invitation_email_is_in_spanish(therapist_client, clinic, settings):
     assert email.body.startswith("Hola, Lucía:")
     assert "ha preparado su programa de ejercicios en casa" in email.body
     assert "https://centra.example/portal/activate/" in email.body
-    # The expiry date as Spanish writes it: "18 mar 2026".
-    assert re.search(r"caduca el \d{1,2} [a-z]{3} \d{4}\.", email.body)
+    # Inside a sentence, the date names its month in full, as Spanish writes it.
+    # ("caduca el 21 de diciembre de 2026.", not "21 dic 2026").
+    assert re.search(r"caduca el \d{1,2} de [a-z]+ de \d{4}\.", email.body)
     assert "expires" not in email.body and "Hello" not in email.body
 
 

@@ -3,9 +3,8 @@ their discharge summary is and how to reach the clinic, not "no exercises yet"."
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
+from clinics.dates import long_date
 from prescriptions.outcomes import end_episode
 from tests.factories import make_prescription
 
@@ -21,7 +20,8 @@ def discharged(patient, prescription, therapist, clinic):
 
 def test_it_says_the_treatment_ended_with_the_date(patient_client, discharged):
     content = patient_client.get(reverse("portal:today")).content.decode()
-    ended = date_format(timezone.localtime(discharged.ended_at), "DATE_FORMAT")
+    # A date inside a sentence names its month in full ("14 December 2026").
+    ended = long_date(discharged.ended_at)
     assert "Your treatment has ended" in content
     assert f"Your course of treatment at Harbour Physio ended on {ended}." in content
     assert "No exercises for you yet" not in content
