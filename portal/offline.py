@@ -108,9 +108,7 @@ def state(request: HttpRequest) -> HttpResponse:
         .only("pk", "patient_id")
         .first()
     )
-    items = (
-        {str(item.pk): item.exercise.name for item in program.items.all()} if program else {}
-    )
+    items = {str(item.pk): item.exercise.name for item in program.items.all()} if program else {}
     return JsonResponse(
         {
             "signed_in": True,

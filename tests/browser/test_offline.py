@@ -98,7 +98,12 @@ def test_a_session_logged_without_signal_is_judged_at_once_and_stored_once_later
         during="The pain eased",
         after="Worse than before, and it has stayed worse",
     )
-    answer(sections.nth(1), where="In the middle of my low back", during="No change", after="No change at all")
+    answer(
+        sections.nth(1),
+        where="In the middle of my low back",
+        during="No change",
+        after="No change at all",
+    )
     page.locator("[data-nerves]").get_by_role("radio", name="None of these", exact=True).check()
     page.get_by_role("button", name="Save this session").click()
 
@@ -153,7 +158,9 @@ def test_signing_out_deletes_every_page_and_answer_the_phone_kept(
     login(page, "paula", password)
     page.wait_for_url("**/portal/")
     kept_by_the_worker(page)
-    assert page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('centra-')).length)") > 0
+    assert (
+        page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('centra-')).length)") > 0
+    )
 
     page.get_by_text("Account").click()
     page.get_by_role("button", name="Sign out").click()
