@@ -58,7 +58,10 @@
   function kindOf(form) {
     if (form.querySelector("input[name=session_token]")) return "session";
     if (form.querySelector("input[name=client_token]")) return "log";
-    if (form.querySelector("input[name^=red_flag_]")) return "red_flags";
+    // The safety check: its questions are named by their red-flag codes, its tiers travel with it.
+    if (form.querySelector("input[name=tiers]") || form.querySelector("input[name^=red_flag_]")) {
+      return "red_flags";
+    }
     return null;
   }
 
@@ -198,9 +201,9 @@
   }
 
   function judgeRedFlags(entries, state, rules) {
-    var yes = entries.filter(function (pair) {
-      return pair[0].indexOf("red_flag_") === 0 && pair[1] === "yes";
-    }).map(function (pair) { return pair[0].slice("red_flag_".length); });
+    var yes = entries.filter(function (pair) { return pair[1] === "yes"; })
+      .map(function (pair) { return pair[0].replace(/^red_flag_/, ""); })
+      .filter(function (code) { return code in rules.tier_of; });
     return safety.redFlagAnswers(yes, Boolean(state && state.risk_history), rules);
   }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from prescriptions.models import SymptomLog
+from prescriptions.models import RedFlagCheck, SymptomLog
 from prescriptions.services import record_red_flag_check
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, login
 from tests.factories import make_prescription
@@ -169,3 +169,36 @@ def test_signing_out_deletes_every_page_and_answer_the_phone_kept(
     assert "centra-offline" not in page.evaluate(
         "indexedDB.databases().then(d => d.map(x => x.name))"
     )
+
+
+def test_a_warning_sign_reported_without_signal_shows_the_numbers_to_call_at_once(
+    phone, patient, program, password
+):
+    page = phone.open()
+    login(page, "paula", password)
+    page.wait_for_url("**/portal/")
+    kept_by_the_worker(page)
+    page.get_by_role("link", name="Report a warning sign").first.click()
+    page.wait_for_url("**/portal/safety-check/**")
+    checks = RedFlagCheck.objects.filter(patient=patient).count()
+
+    phone.context.set_offline(True)
+    page.reload()  # kept from the visit with signal
+    questions = page.locator("fieldset.question--yesno")
+    for index in range(questions.count()):
+        questions.nth(index).get_by_role("radio", name="No", exact=True).check()
+    page.locator("fieldset.question--yesno").first.get_by_role("radio", name="Yes").check()
+    page.get_by_role("button", name="Continue").focus()  # by keyboard
+    page.keyboard.press("Enter")
+
+    page.get_by_role("heading", name="Seek urgent medical care now").wait_for()
+    emergency = page.get_by_role("link", name="Call the emergency number: 112")
+    assert emergency.get_attribute("href") == "tel:112"
+    clinic = page.get_by_role("link", name=f"Call {patient.clinic.name}: +44 20 7946 0000")
+    assert clinic.get_attribute("href") == "tel:+442079460000"
+    assert RedFlagCheck.objects.filter(patient=patient).count() == checks
+
+    phone.context.set_offline(False)
+    page.get_by_text("Sent to your clinic: 1.").wait_for()
+    latest = RedFlagCheck.objects.filter(patient=patient).latest("pk")
+    assert latest.answered_yes == ["bladder_bowel"]

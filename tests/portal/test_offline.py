@@ -32,7 +32,7 @@ def test_the_state_gives_the_patient_the_facts_the_phone_judges_by(
         sets_done=1,
         repetitions_done=10,
     )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = patient_client.get(STATE)
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
