@@ -67,7 +67,13 @@
 
   // ---- The banner: what waits, what was refused, what was sent. -------------------
 
+  // What was sent last stays said, whoever sent it (this page or the worker): a later
+  // attempt that finds nothing left to send does not take it back.
+  var lastSent = null;
+
   function showBanner(report) {
+    if (report && report.sent) lastSent = report;
+    report = lastSent;
     return store.queued().then(function (items) {
       var mine = items.filter(function (item) { return item.user === user; });
       var waiting = mine.filter(function (item) { return !item.refused; }).length;
