@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import assessment_views, outcome_views, views
+from . import assessment_views, outcome_views, session_views, views
 
 app_name = "api"
 
@@ -12,6 +12,7 @@ router.register("progressions", views.ProgressionViewSet, basename="progression"
 router.register("patients", views.PatientViewSet, basename="patient")
 router.register("prescriptions", views.PrescriptionViewSet, basename="prescription")
 router.register("symptom-logs", views.SymptomLogViewSet, basename="symptomlog")
+router.register("sessions", session_views.SessionViewSet, basename="session")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("red-flag-checks", views.RedFlagCheckViewSet, basename="redflagcheck")

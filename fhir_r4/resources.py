@@ -277,6 +277,7 @@ def questionnaire_response_resource(log: SymptomLog) -> dict[str, Any]:
     ]
     if log.note:
         answers.append(("note", {"valueString": log.note}))
+    answers.extend(session_answers(log))
     texts = {item["linkId"]: item["text"] for item in QUESTIONS}
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
@@ -297,6 +298,28 @@ def questionnaire_response_resource(log: SymptomLog) -> dict[str, Any]:
     if log.source == SymptomLog.Source.PORTAL:
         resource["source"] = ref("Patient", log.patient_id)
     return resource
+
+
+def session_answers(log: SymptomLog) -> list[tuple[str, dict[str, Any]]]:
+    """The session a log belongs to: its id, back and leg pain after it, and the
+    symptoms before it, each where it was asked (a log sent alone has one pain score
+    and no "before")."""
+    session = log.session
+    if session is None:
+        return []
+    answers = [("session", {"valueInteger": session.pk})]
+    if log.back_pain is not None and log.leg_pain is not None:
+        answers += [
+            ("back-pain", {"valueInteger": log.back_pain}),
+            ("leg-pain", {"valueInteger": log.leg_pain}),
+        ]
+    if session.before_location:
+        answers += [
+            ("before-back-pain", {"valueInteger": session.before_back_pain}),
+            ("before-leg-pain", {"valueInteger": session.before_leg_pain}),
+            ("before-location", {"valueCoding": codes.LOCATION.coding(session.before_location)}),
+        ]
+    return answers
 
 
 def nerve_symptoms_item(reported: list[str]) -> dict[str, Any]:
@@ -512,6 +535,38 @@ QUESTIONS: list[dict[str, Any]] = [
         "system": codes.AFTER,
     },
     {"linkId": "note", "text": "Note", "type": "text", "required": False},
+    {
+        "linkId": "session",
+        "text": "The exercise session this log belongs to (its id in the REST API)",
+        "type": "integer",
+        "required": False,
+    },
+    *(
+        {
+            "linkId": link_id,
+            "text": text,
+            "type": "integer",
+            "required": False,
+            "extension": [
+                {"url": codes.EXT_MIN_VALUE, "valueInteger": 0},
+                {"url": codes.EXT_MAX_VALUE, "valueInteger": 10},
+            ],
+        }
+        for link_id, text in (
+            ("back-pain", "Back pain after the session (0 to 10)"),
+            ("leg-pain", "Leg pain after the session (0 to 10)"),
+            ("before-back-pain", "Back pain before the session (0 to 10)"),
+            ("before-leg-pain", "Leg pain before the session (0 to 10)"),
+        )
+    ),
+    {
+        "linkId": "before-location",
+        "text": "Where the pain reached before the session",
+        "type": "choice",
+        "required": False,
+        "code": [codes.OBSERVATION.coding("pain-location")],
+        "system": codes.LOCATION,
+    },
     {
         "linkId": "new-nerve-symptoms",
         "text": "New nerve symptoms (each one the patient answered yes to)",

@@ -384,7 +384,7 @@ SEARCHES: dict[str, Search] = {
         ),
         Search(
             "QuestionnaireResponse",
-            rows=lambda clinic: SymptomLog.objects.for_clinic(clinic),
+            rows=lambda clinic: SymptomLog.objects.for_clinic(clinic).select_related("session"),
             build=_one(r.questionnaire_response_resource),
             updated=F("created_at"),
             filters={"patient": by_patient("patient")},
@@ -602,7 +602,11 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
         )
         .order_by("version")
     )
-    logs = list(SymptomLog.objects.filter(patient=patient).order_by("logged_at", "pk"))
+    logs = list(
+        SymptomLog.objects.filter(patient=patient)
+        .select_related("session")
+        .order_by("logged_at", "pk")
+    )
     alerts = list(Alert.objects.filter(patient=patient).order_by("created_at", "pk"))
 
     yield r.patient_resource(patient), "match"

@@ -1,12 +1,12 @@
-"""The portal page that logs a whole session: every exercise on one form, one log
-per exercise done, each stored through `record_symptom_log` with every safety rule."""
+"""The portal page that logs a whole session: the symptoms before and after once, and
+every exercise on one form; stored by `record_session`, a log per exercise done, each
+through `record_symptom_log` with every safety rule."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,19 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinics.models import AuditEvent
 from patients.models import Patient
-from prescriptions.models import Prescription, SymptomLog
+from prescriptions.models import ExerciseSession, Prescription, SymptomLog
 from prescriptions.safety_forms import NerveForm
-from prescriptions.services import (
-    log_answers,
-    record_symptom_log,
-    red_flags_due,
-    urgent_alert_open,
-)
+from prescriptions.services import red_flags_due, urgent_alert_open
+from prescriptions.sessions import record_session
 from prescriptions.stops import mark_stopped, with_stop_marks
 
 from .advice import log_advice
 from .forms import LOCATION_CHOICES
-from .session_forms import SessionItemForm
+from .session_forms import SessionItemForm, SymptomsForm
 from .views import _portal_audit, patient_required, posted_token
 
 
@@ -54,41 +50,35 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
     mark_stopped(items)
     if request.method == "POST":
         token = posted_token(request, "session_token")
+        before_form = SymptomsForm(request.POST, moment="before")
+        after_form = SymptomsForm(request.POST, moment="after")
         forms = [SessionItemForm(request.POST, item=item) for item in items]
         nerve_form = NerveForm(request.POST, prefix="session")
+        every_form = [before_form, *forms, after_form, nerve_form]
         # Validate every form (no short-circuit), so each problem is shown at once.
-        checked = [form.is_valid() for form in [*forms, nerve_form]]
+        checked = [form.is_valid() for form in every_form]
         valid = all(checked)
-        done = [form for form in forms if valid and form.done]
-        if valid and not done:
+        if valid and not any(form.done for form in forms):
             forms[0].add_error(None, _("Please log at least one exercise you did."))
         elif valid:
-            logs, problems = [], []
-            with transaction.atomic():
-                for form in done:
-                    try:
-                        outcome = record_symptom_log(
-                            patient=patient,
-                            item=form.item,
-                            # The nerve answers are the session's: each exercise done shares them.
-                            **{
-                                **log_answers(form.cleaned_data),
-                                "new_symptoms": nerve_form.cleaned_data["new_symptoms"],
-                            },
-                            source=SymptomLog.Source.PORTAL,
-                            entered_by=request.user,
-                            client_token=f"{token}-{form.item.pk}",
-                        )
-                    except ValidationError as error:
-                        problems.append((form, error))
-                        continue
-                    logs.append(outcome.log)
-                    if outcome.created:
-                        _portal_audit(request, AuditEvent.Action.CREATE, outcome.log, "session")
-            for form, error in problems:
-                form.add_error(None, error.messages)
-            if not problems:
-                query = urlencode({"logs": ",".join(str(log.pk) for log in logs)})
+            try:
+                outcome = record_session(
+                    patient=patient,
+                    exercises=[form.answer() for form in forms],
+                    before=before_form.symptoms(),
+                    after=after_form.symptoms(),
+                    new_symptoms=nerve_form.cleaned_data["new_symptoms"],
+                    source=SymptomLog.Source.PORTAL,
+                    entered_by=request.user,
+                    client_token=token,
+                )
+            except ValidationError as error:
+                forms[0].add_error(None, error.messages)
+            else:
+                if outcome.created:
+                    for log_outcome in outcome.logs:
+                        _portal_audit(request, AuditEvent.Action.CREATE, log_outcome.log, "session")
+                query = urlencode({"session": outcome.session.pk})
                 return redirect(f"{reverse('portal:session_logged')}?{query}")
     else:
         if urgent_alert_open(patient):
@@ -98,6 +88,8 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         if red_flags_due(patient):
             return redirect(f"{reverse('portal:red_flags')}?{urlencode({'next': request.path})}")
         token = uuid.uuid4().hex
+        before_form = SymptomsForm(moment="before")
+        after_form = SymptomsForm(moment="after")
         forms = [
             SessionItemForm(
                 item=item, initial={"sets_done": item.sets, "repetitions_done": item.repetitions}
@@ -105,6 +97,7 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
             for item in items
         ]
         nerve_form = NerveForm(prefix="session")
+        every_form = [before_form, *forms, after_form, nerve_form]
     _portal_audit(request, AuditEvent.Action.VIEW, prescription, "session-form")
     bound = request.method == "POST"
     return render(
@@ -112,11 +105,13 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
         "portal/session.html",
         {
             "forms": forms,
+            "before_form": before_form,
+            "after_form": after_form,
             "nerve_form": nerve_form,
             "session_token": token,
             "location_choices": LOCATION_CHOICES,
             "clinic": patient.clinic,
-            "has_errors": bound and any(form.errors for form in [*forms, nerve_form]),
+            "has_errors": bound and any(form.errors for form in every_form),
         },
         status=400 if bound else 200,
     )
@@ -127,12 +122,16 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
 def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
     """What the session led to: each exercise to stop is named, with the same advice
     the page after one exercise gives for the same answers; the rest is saved."""
-    ids = [int(part) for part in request.GET.get("logs", "").split(",") if part.isdigit()]
-    logs = list(
-        SymptomLog.objects.for_user(request.user)
-        .filter(pk__in=ids[:50])
-        .select_related("item__exercise")
-        .order_by("item__position")
+    session_id = request.GET.get("session", "")
+    session = (
+        ExerciseSession.objects.for_user(request.user)
+        .filter(pk=int(session_id) if session_id.isdigit() else None)
+        .first()
+    )
+    logs = (
+        list(session.logs.select_related("item__exercise").order_by("item__position"))
+        if session is not None
+        else []
     )
     if not logs:
         # An address typed or kept from another session: nothing of theirs to show.
@@ -143,6 +142,7 @@ def session_logged(request: HttpRequest, patient: Patient) -> HttpResponse:
         "portal/session_logged.html",
         {
             "logs": logs,
+            "session": session,
             "stopped": [each for each in advice if each.stop],
             "urgent": any(each.urgent for each in advice),
             "pain_rise": any(each.pain_rise and not each.stop for each in advice),

@@ -77,10 +77,21 @@ def log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
         .first()
     )
     by_day: dict[Any, list[int]] = {}
-    for logged_at, pain in earlier.filter(
+    back_by_day: dict[Any, list[int]] = {}
+    leg_by_day: dict[Any, list[int]] = {}
+    for logged_at, pain, back_pain, leg_pain, location in earlier.filter(
         logged_at__gte=log.logged_at - timedelta(days=safety.RECENT_DAYS)
-    ).values_list("logged_at", "pain"):
-        by_day.setdefault(timezone.localdate(logged_at), []).append(pain)
+    ).values_list("logged_at", "pain", "back_pain", "leg_pain", "location"):
+        day = timezone.localdate(logged_at)
+        by_day.setdefault(day, []).append(pain)
+        back, leg = safety.back_and_leg(
+            pain=pain, back_pain=back_pain, leg_pain=leg_pain, location=location
+        )
+        if back is not None:
+            back_by_day.setdefault(day, []).append(back)
+        if leg is not None:
+            leg_by_day.setdefault(day, []).append(leg)
+    session = log.session
     return safety.LogFacts(
         pain=log.pain,
         location=log.location,
@@ -95,6 +106,13 @@ def log_facts(log: SymptomLog, patient: Patient) -> safety.LogFacts:
         previous_location=previous["location"] if previous else None,
         recent_levels=tuple(safety.day_level(pains) for pains in by_day.values()),
         pain_rise_threshold=patient.clinic.pain_rise_threshold,
+        back_pain=log.back_pain,
+        leg_pain=log.leg_pain,
+        before_back_pain=session.before_back_pain if session else None,
+        before_leg_pain=session.before_leg_pain if session else None,
+        before_location=(session.before_location or None) if session else None,
+        recent_back_levels=tuple(safety.day_level(pains) for pains in back_by_day.values()),
+        recent_leg_levels=tuple(safety.day_level(pains) for pains in leg_by_day.values()),
     )
 
 

@@ -274,6 +274,14 @@ class SymptomLog(models.Model):
         related_name="symptom_logs",
         verbose_name=_("exercise of the program"),
     )
+    # The session the log belongs to: its symptoms before and after (session_models.py).
+    session = models.ForeignKey(
+        "prescriptions.ExerciseSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logs",
+    )
     logged_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     sets_done = models.PositiveSmallIntegerField(_("sets done"), validators=[MaxValueValidator(50)])
     repetitions_done = models.PositiveSmallIntegerField(
@@ -281,6 +289,13 @@ class SymptomLog(models.Model):
     )
     pain = models.PositiveSmallIntegerField(
         _("pain now (0 to 10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    # Back and leg apart when the session asked them; `pain` is then the higher of the two.
+    back_pain = models.PositiveSmallIntegerField(
+        _("back pain now (0 to 10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    leg_pain = models.PositiveSmallIntegerField(
+        _("leg pain now (0 to 10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     location = models.CharField(_("where the pain reaches"), max_length=10, choices=Location)
     during = models.CharField(_("during the exercise"), max_length=13, choices=DuringResponse)
@@ -347,6 +362,10 @@ class SymptomLog(models.Model):
             models.CheckConstraint(
                 condition=Q(sets_done__lte=50, repetitions_done__lte=500),
                 name="symptom_log_amount_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(back_pain__lte=10, leg_pain__lte=10),
+                name="symptom_log_back_leg_pain_range",
             ),
             models.UniqueConstraint(
                 fields=["patient", "client_token"],
@@ -730,3 +749,4 @@ class ProgressionSuggestion(models.Model):
 
 # Episodes of care and outcome measures live in their own module; Django finds them here.
 from .outcome_models import Episode, OutcomeMeasure  # noqa: E402, F401
+from .session_models import ExerciseSession, SessionResponse  # noqa: E402, F401

@@ -100,6 +100,103 @@ def contradiction(*, pain: int | None, location: str | None) -> tuple[str, str] 
     return None
 
 
+# Where the pain reaches when it reaches no further than the low back: no leg pain.
+BACK_ONLY = frozenset({Location.NONE, Location.CENTRAL, Location.ONE_SIDE})
+# From the thigh outwards the pain is in the leg (the buttock may be felt as either).
+LEG_LOCATIONS = frozenset({Location.THIGH, Location.BELOW_KNEE, Location.FOOT})
+
+
+def parts_contradiction(
+    *, back_pain: int | None, leg_pain: int | None, location: str | None
+) -> tuple[str, str] | None:
+    """A field and a plain message when back pain, leg pain and where the pain reaches
+    contradict each other, else None: pain with "no pain", no pain with a location, leg
+    pain with pain only in the low back, or pain down the leg with no leg pain."""
+    if back_pain is None or leg_pain is None or not location:
+        return None
+    if location == Location.NONE and (back_pain or leg_pain):
+        return "location", _(
+            'You gave a pain score above 0 but chose "no pain". Choose where the pain '
+            "reaches, or give pain scores of 0."
+        )
+    if location != Location.NONE and not (back_pain or leg_pain):
+        return "back_pain", _(
+            "You gave pain scores of 0 but chose where the pain reaches. Give the pain "
+            'scores, or choose "no pain".'
+        )
+    if leg_pain and location in BACK_ONLY:
+        return "location", _(
+            "You gave leg pain above 0 but chose pain only in your low back. Choose how far "
+            "down the pain reaches, or give leg pain 0."
+        )
+    if not leg_pain and location in LEG_LOCATIONS:
+        return "leg_pain", _(
+            "You chose pain reaching down your leg but gave leg pain 0. Give your leg pain, "
+            "or choose where the pain reaches."
+        )
+    return None
+
+
+def back_and_leg(
+    *, pain: int, back_pain: int | None, leg_pain: int | None, location: str
+) -> tuple[int | None, int | None]:
+    """Back and leg pain of a stored log, for the recent levels: as answered in a
+    session; for a log sent alone, its one score is the back's while the pain reaches no
+    further than the low back (the leg then has none), and the leg's when it reaches the
+    buttock or further."""
+    if back_pain is not None and leg_pain is not None:
+        return back_pain, leg_pain
+    if location == Location.NONE:
+        return 0, 0
+    if location in BACK_ONLY:
+        return pain, 0
+    return None, pain
+
+
+def session_response(
+    *,
+    before_back_pain: int | None,
+    before_leg_pain: int | None,
+    before_location: str | None,
+    after_back_pain: int | None,
+    after_leg_pain: int | None,
+    after_location: str,
+) -> str:
+    """What a session did to the symptoms, before against after, like with like: where
+    the pain reaches first (further out: peripheralizing; closer in, or leg pain giving
+    way to back pain: centralizing), then the back and leg scores."""
+    facts = LogFacts(
+        pain=max(after_back_pain or 0, after_leg_pain or 0),
+        location=after_location,
+        during="",
+        after="",
+        back_pain=after_back_pain,
+        leg_pain=after_leg_pain,
+        before_back_pain=before_back_pain,
+        before_leg_pain=before_leg_pain,
+        before_location=before_location,
+    )
+    if not before_location:
+        return "not_compared"
+    if facts.session_further_out:
+        return "peripheralizing"
+    if facts.session_closer_in or facts.shifted_to_back:
+        return "centralizing"
+    changes = [
+        after - before
+        for before, after in (
+            (before_back_pain, after_back_pain),
+            (before_leg_pain, after_leg_pain),
+        )
+        if before is not None and after is not None
+    ]
+    if any(change > 0 for change in changes):
+        return "worse"
+    if any(change < 0 for change in changes):
+        return "better"
+    return "unchanged"
+
+
 @dataclass(frozen=True)
 class LogFacts:
     """What the rules know about one log: the patient's answers and the references.
@@ -120,6 +217,15 @@ class LogFacts:
     previous_location: str | None = None
     recent_levels: tuple[int, ...] = ()
     pain_rise_threshold: int = 3
+    # A session's answers, back and leg apart (None for a log sent alone): after (this
+    # log's) and before the session, and the recent levels of each.
+    back_pain: int | None = None
+    leg_pain: int | None = None
+    before_back_pain: int | None = None
+    before_leg_pain: int | None = None
+    before_location: str | None = None
+    recent_back_levels: tuple[int, ...] = ()
+    recent_leg_levels: tuple[int, ...] = ()
 
     @property
     def reference(self) -> tuple[str, str] | None:
@@ -154,6 +260,34 @@ class LogFacts:
     def closer_in(self) -> bool:
         reference = self.reference
         return reference is not None and rank(self.location) < rank(reference[0])
+
+    @property
+    def session_further_out(self) -> bool:
+        """Further out after the session than before it (no pain to the low back aside)."""
+        if not self.before_location:
+            return False
+        if self.before_location == Location.NONE and self.location in RECURRENCE_LOCATIONS:
+            return False
+        return rank(self.location) > rank(self.before_location)
+
+    @property
+    def session_closer_in(self) -> bool:
+        return bool(self.before_location) and rank(self.location) < rank(self.before_location)
+
+    @property
+    def shifted_to_back(self) -> bool:
+        """Less leg pain and more back pain after the session than before: the pain is
+        moving towards the spine, the good response, even where it reaches is the same."""
+        known = (self.back_pain, self.leg_pain, self.before_back_pain, self.before_leg_pain)
+        if any(value is None for value in known) or self.session_further_out:
+            return False
+        return self.leg_pain < self.before_leg_pain and self.back_pain > self.before_back_pain
+
+    @property
+    def centralizing(self) -> bool:
+        """Closer in than the reference or than before the session, or pain shifting from
+        the leg to the back within it."""
+        return self.closer_in or self.session_closer_in or self.shifted_to_back
 
     @property
     def recent_level(self) -> int | None:
@@ -210,15 +344,21 @@ def _answered(facts: LogFacts) -> str:
 
 def peripheralization(facts: LogFacts) -> Finding | None:
     """Pain reaching further from the spine than the reference location (the most central
-    location held in recent days, else the starting location the therapist recorded), or an
-    answer that the pain spread, is peripheralization: stop the exercise and alert the clinic,
-    whatever the other answers say, on the first day and on every later log while it lasts.
+    location held in recent days, else the starting location the therapist recorded), further
+    out after a session than before it, or an answer that the pain spread, is
+    peripheralization: stop the exercise and alert the clinic, whatever the other answers say,
+    on the first day and on every later log while it lasts.
     """
     further = facts.further_out
     said_spread = facts.during == "peripheralize"
-    if not (further or said_spread):
+    in_session = facts.session_further_out
+    if not (further or said_spread or in_session):
         return None
-    if further:
+    if in_session and not further:
+        data = _(
+            "The data: pain now reaches %(now)s, further out than %(then)s before the session."
+        ) % {"now": _where(facts.location), "then": _where(facts.before_location)}
+    elif further:
         reference = facts.reference
         data = _("The data: pain now reaches %(now)s, further out than %(then)s at %(ref)s.") % {
             "now": _where(facts.location),
@@ -245,15 +385,31 @@ def recurrence(facts: LogFacts) -> Finding | None:
 
 
 def centralization(facts: LogFacts) -> Finding | None:
-    """Pain reaching closer to the spine than the reference location is centralization, a good
+    """Pain reaching closer to the spine than the reference location or than before the
+    session, or leg pain giving way to back pain within a session, is centralization, a good
     sign; it is shown as such but never hides a warning from another rule.
     """
-    if not facts.closer_in:
+    if not facts.centralizing or facts.further_out or facts.session_further_out:
         return None
-    reason = _("Centralization: pain now reaches %(now)s, closer to the spine than %(then)s.") % {
-        "now": _where(facts.location),
-        "then": _where(facts.reference[0]),
-    }
+    if facts.closer_in:
+        reason = _(
+            "Centralization: pain now reaches %(now)s, closer to the spine than %(then)s."
+        ) % {"now": _where(facts.location), "then": _where(facts.reference[0])}
+    elif facts.session_closer_in:
+        reason = _(
+            "Centralization: pain now reaches %(now)s, closer to the spine than %(then)s "
+            "before the session."
+        ) % {"now": _where(facts.location), "then": _where(facts.before_location)}
+    else:
+        reason = _(
+            "Centralization: leg pain down from %(leg_before)d/10 to %(leg)d/10 as back pain "
+            "went from %(back_before)d/10 to %(back)d/10 during the session."
+        ) % {
+            "leg_before": facts.before_leg_pain,
+            "leg": facts.leg_pain,
+            "back_before": facts.before_back_pain,
+            "back": facts.back_pain,
+        }
     return Finding("centralization", CENTRALIZATION, reason, alert=False)
 
 
@@ -283,21 +439,54 @@ def new_nerve_symptoms(facts: LogFacts) -> Finding | None:
 def pain_rise(facts: LogFacts) -> Finding | None:
     """Pain at least the clinic's threshold (3 points unless changed) above its recent level
     (the lowest daily median of the last 7 days) raises an alert, unless the pain centralized (more
-    pain in the back as it leaves the leg is the good response) or came back after none.
+    pain in the back as it leaves the leg is the good response) or came back after none. A
+    session compares like with like: back pain with back pain and leg pain with leg pain, after
+    the session with before it, then with their recent levels.
     """
-    level = facts.recent_level
-    if level is None or facts.closer_in or facts.is_recurrence:
+    if facts.centralizing or facts.is_recurrence:
         return None
-    if facts.pain < level + facts.pain_rise_threshold:
+    if facts.back_pain is None or facts.leg_pain is None:
+        level = facts.recent_level
+        if level is None or facts.pain < level + facts.pain_rise_threshold:
+            return None
+        reason = _(
+            "Pain %(now)d/10, up from its recent level of %(level)d/10 (last %(days)d days)."
+        ) % {"now": facts.pain, "level": level, "days": RECENT_DAYS}
+        return Finding("pain_rise", PAIN_RISE, reason)
+    reasons = []
+    for part, now, before, levels in (
+        ("back", facts.back_pain, facts.before_back_pain, facts.recent_back_levels),
+        ("leg", facts.leg_pain, facts.before_leg_pain, facts.recent_leg_levels),
+    ):
+        level = min(levels, default=None)
+        if before is not None and now >= before + facts.pain_rise_threshold:
+            reasons.append(_part_rose_in_session(part, now, before))
+        elif level is not None and now >= level + facts.pain_rise_threshold:
+            reasons.append(_part_above_level(part, now, level))
+    if not reasons:
         return None
-    reason = _(
-        "Pain %(now)d/10, up from its recent level of %(level)d/10 (last %(days)d days)."
-    ) % {
-        "now": facts.pain,
-        "level": level,
-        "days": RECENT_DAYS,
-    }
-    return Finding("pain_rise", PAIN_RISE, reason)
+    return Finding("pain_rise", PAIN_RISE, " ".join(reasons))
+
+
+def _part_rose_in_session(part: str, now: int, before: int) -> str:
+    if part == "back":
+        message = _("Back pain %(now)d/10 after the session, up from %(before)d/10 before it.")
+    else:
+        message = _("Leg pain %(now)d/10 after the session, up from %(before)d/10 before it.")
+    return message % {"now": now, "before": before}
+
+
+def _part_above_level(part: str, now: int, level: int) -> str:
+    values = {"now": now, "level": level, "days": RECENT_DAYS}
+    if part == "back":
+        message = _(
+            "Back pain %(now)d/10, up from its recent level of %(level)d/10 (last %(days)d days)."
+        )
+    else:
+        message = _(
+            "Leg pain %(now)d/10, up from its recent level of %(level)d/10 (last %(days)d days)."
+        )
+    return message % values
 
 
 # The rules applied to every log, in the order their findings are shown.

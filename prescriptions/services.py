@@ -25,11 +25,13 @@ from patients.models import Patient, waking_hours_problem
 from . import adherence, baseline, red_flags, safety
 from .models import (
     Alert,
+    ExerciseSession,
     NeuroSymptom,
     Prescription,
     PrescriptionItem,
     ProgressionSuggestion,
     RedFlagCheck,
+    SessionResponse,
     SymptomLog,
 )
 from .progression import current_step, link_taken, refresh_suggestion
@@ -724,9 +726,14 @@ def _records_language() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _alerts_for(log: SymptomLog, findings: list[safety.Finding]) -> list[Alert]:
+def _alerts_for(
+    log: SymptomLog, findings: list[safety.Finding], *, patient_wide: bool = True
+) -> list[Alert]:
     exercise = log.item.exercise
     alerting = [finding for finding in findings if finding.alert]
+    if not patient_wide:
+        # A session's pain is judged once: its first log raised the patient-wide alerts.
+        alerting = [f for f in alerting if f.kind not in (safety.PAIN_RISE, safety.RECURRENCE)]
     kinds = {finding.kind for finding in alerting}
     if {safety.PERIPHERALIZATION, safety.WORSE} <= kinds:
         # One stop, one alert: "worse" joins the peripheralization it came with.
@@ -808,6 +815,11 @@ def record_symptom_log(
     entered_by: Any = None,
     client_token: str = "",
     client_id: Any = None,
+    session: ExerciseSession | None = None,
+    back_pain: int | None = None,
+    leg_pain: int | None = None,
+    refresh: bool = True,
+    patient_wide_alerts: bool = True,
 ) -> LogOutcome:
     """Store one log and apply the safety rules; the one way logs enter Centra.
 
@@ -822,6 +834,12 @@ def record_symptom_log(
     token) of the same patient returns the log stored the first time, with
     `created=False`, so a double submit or a retried request stores nothing twice.
     Raises ValidationError (with field names) for answers that cannot be stored.
+
+    A log sent alone becomes a session of one (its pain and location are the "after").
+    `record_session` (sessions.py) passes its `session`, the `back_pain` and `leg_pain`
+    after it, and for every log but the first `patient_wide_alerts=False` (one pain-rise
+    alert per session, not one per exercise); it refreshes the derived state once itself
+    (`refresh=False`).
     """
     replay = _replayed(patient, client_id, client_token)
     if replay is not None:
@@ -852,6 +870,9 @@ def record_symptom_log(
         entered_by=entered_by,
         client_token=client_token,
         client_id=client_id,
+        session=session,
+        back_pain=back_pain,
+        leg_pain=leg_pain,
     )
     # The fields' own validators check what the table's CHECK constraints check, with
     # a message per field; validating the constraints too would ask the database once
@@ -876,11 +897,24 @@ def record_symptom_log(
                 log.reference_location, log.reference_source = facts.reference
             log.findings = [finding.as_dict() for finding in findings]
             log.stop_exercise = safety.stops(findings)
+            if log.session is None:
+                log.session = ExerciseSession.objects.create(
+                    patient=patient,
+                    prescription_id=item.prescription_id,
+                    logged_at=log.logged_at,
+                    after_pain=pain,
+                    after_location=location,
+                    response=SessionResponse.NOT_COMPARED,
+                    new_symptoms=symptoms,
+                    source=source,
+                    entered_by=entered_by,
+                )
             log.save()
             with _records_language():
-                alerts = _alerts_for(log, findings)
-            refresh_summary(patient.pk, logged_at=log.logged_at)
-            refresh_suggestion(patient.pk)
+                alerts = _alerts_for(log, findings, patient_wide=patient_wide_alerts)
+            if refresh:
+                refresh_summary(patient.pk, logged_at=log.logged_at)
+                refresh_suggestion(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
         if replay is None:

@@ -17,7 +17,7 @@ from fhir_r4.search import SEARCHES
 # SITE_URL (the base of their canonical URLs, which differs per server) taken out.
 RECORDED_ON = "2026-12-07T00:00:00+00:00"
 RECORDED = {
-    "Questionnaire/symptom-log": "9ec0f42b3243f301",
+    "Questionnaire/symptom-log": "9f878d43869f1e62",
     "CodeSystem/mdt-location": "fc9505068e22e3de",
     "CodeSystem/mdt-during": "be1e931248722e96",
     "CodeSystem/mdt-after": "0a953346e01dd152",

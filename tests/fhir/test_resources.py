@@ -316,3 +316,34 @@ def test_a_draft_revision_is_a_draft_care_plan_and_leaves_the_active_handout_cur
     assert plan["replaces"] == [{"reference": f"CarePlan/{history['second'].pk}"}]
     assert draft_handout["docStatus"] == "preliminary"
     assert active_handout["status"] == "current"
+
+
+def test_a_session_logs_answers_carry_back_and_leg_pain_before_and_after(fhir, patient, therapist):
+    from prescriptions.sessions import ExerciseAnswer, Symptoms, record_session
+
+    items = list(make_prescription(patient, therapist, first=2).items.order_by("position"))
+    outcome = record_session(
+        patient=patient,
+        exercises=[ExerciseAnswer(item, True, "centralize", "better", 1, 10) for item in items],
+        before=Symptoms(2, 6, "thigh"),
+        after=Symptoms(7, 0, "central"),
+    )
+    first = outcome.logs[0].log
+
+    resource = fhir_get(fhir, f"/fhir/R4/QuestionnaireResponse/{first.pk}")
+    questionnaire = fhir_get(fhir, "/fhir/R4/Questionnaire/symptom-log")
+
+    answers = {item["linkId"]: item["answer"][0] for item in resource["item"]}
+    assert answers["session"] == {"valueInteger": outcome.session.pk}
+    assert (answers["back-pain"], answers["leg-pain"]) == ({"valueInteger": 7}, {"valueInteger": 0})
+    assert answers["before-back-pain"] == {"valueInteger": 2}
+    assert answers["before-leg-pain"] == {"valueInteger": 6}
+    assert answers["before-location"]["valueCoding"]["code"] == "thigh"
+    assert answers["pain"] == {"valueInteger": 7}
+    assert set(answers) <= {item["linkId"] for item in questionnaire["item"]}
+    # A log sent alone: its session of one, no back, leg or "before" answers.
+    alone = log(patient, items[0])
+    single = fhir_get(fhir, f"/fhir/R4/QuestionnaireResponse/{alone.pk}")
+    linked = {item["linkId"] for item in single["item"]}
+    assert "session" in linked
+    assert not linked & {"back-pain", "leg-pain", "before-back-pain", "before-location"}

@@ -20,6 +20,23 @@ def facts(**overrides) -> LogFacts:
     return LogFacts(**values)
 
 
+def session_facts(*, before, after, held=(), recent=((), ())) -> LogFacts:
+    """A log of a session: `before` and `after` are (back pain, leg pain, location)."""
+    back, leg, location = after
+    return facts(
+        pain=max(back, leg),
+        location=location,
+        back_pain=back,
+        leg_pain=leg,
+        before_back_pain=before[0],
+        before_leg_pain=before[1],
+        before_location=before[2],
+        held=held,
+        recent_back_levels=recent[0],
+        recent_leg_levels=recent[1],
+    )
+
+
 # (what the row shows, facts, kinds found, stop, urgent)
 ROWS = [
     ("nothing of note", facts(), set(), False, False),
@@ -187,6 +204,63 @@ ROWS = [
         False,
         False,
     ),
+    # Sessions: back with back, leg with leg, after with before.
+    (
+        "session: leg pain gives way to more back pain at the same location: centralizing",
+        session_facts(before=(2, 6, "thigh"), after=(7, 3, "thigh"), recent=((2,), (6,))),
+        {"centralization"},
+        False,
+        False,
+    ),
+    (
+        "session: the pain retreats from the thigh to the back with back pain 7: no pain rise",
+        session_facts(before=(4, 6, "thigh"), after=(7, 0, "central"), recent=((1,), (6,))),
+        {"centralization"},
+        False,
+        False,
+    ),
+    (
+        "session: further out after than before, the reference aside: peripheralization",
+        session_facts(before=(3, 2, "buttock"), after=(3, 4, "thigh"), held=("thigh",)),
+        {"peripheralization"},
+        True,
+        False,
+    ),
+    (
+        "session: leg pain 3 points up at the same location: a pain rise, no stop",
+        session_facts(before=(2, 3, "thigh"), after=(2, 6, "thigh"), held=("thigh",)),
+        {"pain_rise"},
+        False,
+        False,
+    ),
+    (
+        "session: back pain up with leg pain up too is not centralizing",
+        session_facts(before=(2, 3, "thigh"), after=(5, 6, "thigh"), held=("thigh",)),
+        {"pain_rise"},
+        False,
+        False,
+    ),
+    (
+        "session: back pain 3 above its recent level, unchanged in the session",
+        session_facts(before=(5, 0, "central"), after=(5, 0, "central"), recent=((2,), (0,))),
+        {"pain_rise"},
+        False,
+        False,
+    ),
+    (
+        "session: no pain before, low back pain after is not peripheralization",
+        session_facts(before=(0, 0, "none"), after=(2, 0, "central"), held=("central",)),
+        set(),
+        False,
+        False,
+    ),
+    (
+        "session: the same answers before and after: nothing of note",
+        session_facts(before=(3, 4, "thigh"), after=(3, 4, "thigh"), held=("thigh",)),
+        set(),
+        False,
+        False,
+    ),
 ]
 
 
@@ -255,6 +329,59 @@ def test_a_days_level_is_the_median_of_its_logs():
 def test_pain_and_location_that_contradict_each_other_are_refused(pain, location, field):
     problem = safety.contradiction(pain=pain, location=location)
     assert problem is not None and problem[0] == field
+
+
+@pytest.mark.parametrize(
+    ("back", "leg", "location", "field"),
+    [
+        (3, 0, "none", "location"),
+        (0, 0, "thigh", "back_pain"),
+        (0, 4, "central", "location"),
+        (0, 4, "one_side", "location"),
+        (5, 0, "below_knee", "leg_pain"),
+    ],
+)
+def test_back_and_leg_pain_that_contradict_where_the_pain_reaches_are_refused(
+    back, leg, location, field
+):
+    problem = safety.parts_contradiction(back_pain=back, leg_pain=leg, location=location)
+    assert problem is not None and problem[0] == field
+
+
+@pytest.mark.parametrize(
+    ("back", "leg", "location"),
+    [(0, 0, "none"), (3, 0, "central"), (3, 0, "buttock"), (0, 3, "buttock"), (2, 5, "foot")],
+)
+def test_back_and_leg_pain_that_agree_with_the_location_pass(back, leg, location):
+    assert safety.parts_contradiction(back_pain=back, leg_pain=leg, location=location) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "response"),
+    [
+        ((2, 6, "thigh"), (6, 2, "thigh"), "centralizing"),
+        ((2, 6, "thigh"), (2, 4, "buttock"), "centralizing"),
+        ((2, 2, "buttock"), (2, 2, "thigh"), "peripheralizing"),
+        ((4, 4, "thigh"), (3, 2, "thigh"), "better"),
+        ((4, 4, "thigh"), (3, 5, "thigh"), "worse"),
+        ((4, 4, "thigh"), (4, 4, "thigh"), "unchanged"),
+        ((0, 0, "none"), (2, 0, "central"), "worse"),
+        (None, (2, 0, "central"), "not_compared"),
+    ],
+)
+def test_a_session_is_summed_up_by_comparing_like_with_like(before, after, response):
+    before_back, before_leg, before_location = before or (None, None, None)
+    assert (
+        safety.session_response(
+            before_back_pain=before_back,
+            before_leg_pain=before_leg,
+            before_location=before_location,
+            after_back_pain=after[0],
+            after_leg_pain=after[1],
+            after_location=after[2],
+        )
+        == response
+    )
 
 
 @pytest.mark.parametrize(("pain", "location"), [(0, "none"), (3, "central"), (10, "foot")])

@@ -35,11 +35,19 @@ def test_the_session_form_gives_one_clear_message_per_field(
     patient_client, prescription, checked_today, field, value, message
 ):
     first, *rest = prescription.items.order_by("position")
-    data = session([first, *rest], **{"1": item_answers(first, **{field: value})})
+    if field in ("pain", "location"):
+        # The pain and where it reaches are the session's, asked before and after.
+        name = {"pain": "back_pain", "location": "location"}[field]
+        data = session([first, *rest], **{"1": item_answers(first)})
+        data[f"after-{name}"] = value
+        field_id = f"id_after-{name}"
+    else:
+        data = session([first, *rest], **{"1": item_answers(first, **{field: value})})
+        field_id = f"id_item-{first.pk}-{field}"
     response = patient_client.post(URL, data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert field_errors(page, f"id_item-{first.pk}-{field}") == [message]
+    assert field_errors(page, field_id) == [message]
     assert "Ensure this value" not in page
     assert not SymptomLog.objects.exists()
 

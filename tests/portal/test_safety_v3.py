@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from prescriptions.models import Alert, NeuroSymptom, SymptomLog
 from prescriptions.services import record_symptom_log
+from tests.portal.test_session import symptoms
 
 STOPPED = "Do not do this exercise for now."
 
@@ -134,10 +135,11 @@ def test_the_session_page_refuses_a_contradiction_and_stores_nothing(
         f"item-{item.pk}-status": "done",
         f"item-{item.pk}-sets_done": "1",
         f"item-{item.pk}-repetitions_done": "10",
-        f"item-{item.pk}-pain": "6",
-        f"item-{item.pk}-location": "none",
         f"item-{item.pk}-during": "no_effect",
         f"item-{item.pk}-after": "no_effect",
+        "session-nerves": "none",
+        **symptoms("before"),
+        **symptoms("after", back_pain="6", leg_pain="0", location="none"),
     }
     for other in prescription.items.exclude(pk=item.pk):
         data[f"item-{other.pk}-status"] = "skipped"
@@ -185,11 +187,11 @@ def _session_data(prescription, **session_answers):
         f"item-{first.pk}-status": "done",
         f"item-{first.pk}-sets_done": "1",
         f"item-{first.pk}-repetitions_done": "10",
-        f"item-{first.pk}-pain": "3",
-        f"item-{first.pk}-location": "central",
         f"item-{first.pk}-during": "decrease",
         f"item-{first.pk}-after": "better",
         **{f"item-{other.pk}-status": "skipped" for other in rest},
+        **symptoms("before"),
+        **symptoms("after"),
     }
     data.update(session_answers)
     return data
@@ -249,8 +251,6 @@ def test_a_yes_stops_each_exercise_done_in_the_session(patient_client, prescript
             f"item-{second.pk}-status": "done",
             f"item-{second.pk}-sets_done": "1",
             f"item-{second.pk}-repetitions_done": "10",
-            f"item-{second.pk}-pain": "3",
-            f"item-{second.pk}-location": "central",
             f"item-{second.pk}-during": "no_effect",
             f"item-{second.pk}-after": "no_worse",
         }

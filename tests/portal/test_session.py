@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from prescriptions.models import SymptomLog
+from prescriptions.models import ExerciseSession, SymptomLog
 
 URL = "/portal/session/"
 
@@ -18,8 +18,6 @@ def item_answers(item, **overrides):
         "status": "done",
         "sets_done": "2",
         "repetitions_done": "10",
-        "pain": "3",
-        "location": "central",
         "during": "decrease",
         "after": "better",
         "note": "",
@@ -28,13 +26,25 @@ def item_answers(item, **overrides):
     return {prefix + name: value for name, value in data.items()}
 
 
-def session(items, token=None, nerves=(), **per_item):
+def symptoms(moment, back_pain="3", leg_pain="0", location="central"):
+    """The answers of the "before" or "after" block of the session form."""
+    return {
+        f"{moment}-back_pain": back_pain,
+        f"{moment}-leg_pain": leg_pain,
+        f"{moment}-location": location,
+    }
+
+
+def session(items, token=None, nerves=(), before=None, after=None, **per_item):
     """The form data of a session; `nerves`: the NeuroSymptom codes ticked after a yes to
-    the session's nerve question (none: "none of these")."""
+    the session's nerve question (none: "none of these"); `before` and `after`: the
+    symptoms blocks (3/10 in the middle of the low back unless given)."""
     data = {
         "session_token": token or uuid.uuid4().hex,
         "session-nerves": "yes" if nerves else "none",
         "session-symptoms": list(nerves),
+        **(before or symptoms("before")),
+        **(after or symptoms("after")),
     }
     for item in items:
         data.update(per_item.get(str(item.position), item_answers(item, status="skipped")))
@@ -71,15 +81,27 @@ def test_it_stores_one_log_per_exercise_done(patient_client, patient, prescripti
     first, second, *rest = prescription.items.order_by("position")
     data = session(
         [first, second, *rest],
-        **{"1": item_answers(first), "2": item_answers(second, status="", pain="5")},
+        before=symptoms("before", back_pain="2", leg_pain="6", location="thigh"),
+        after=symptoms("after", back_pain="5", leg_pain="0", location="central"),
+        **{"1": item_answers(first), "2": item_answers(second, status="", sets_done="3")},
     )
     response = patient_client.post(URL, data)
     assert response.status_code == 302
     logs = SymptomLog.objects.filter(patient=patient).order_by("item__position")
-    assert [(log.item_id, log.pain, log.sets_done) for log in logs] == [
-        (first.pk, 3, 2),
-        (second.pk, 5, 2),
-    ]
+    # The session's "after" is each log's pain: back and leg apart, the higher as `pain`.
+    assert [
+        (log.item_id, log.pain, log.back_pain, log.leg_pain, log.location, log.sets_done)
+        for log in logs
+    ] == [(first.pk, 5, 5, 0, "central", 2), (second.pk, 5, 5, 0, "central", 3)]
+    session_row = ExerciseSession.objects.get(patient=patient)
+    assert (
+        session_row.before_back_pain,
+        session_row.before_leg_pain,
+        session_row.before_location,
+        session_row.response,
+    ) == (2, 6, "thigh", "centralizing")
+    assert list(session_row.skipped.all()) == rest
+    assert {log.session_id for log in logs} == {session_row.pk}
     page = patient_client.get(response.url).content.decode()
     assert "2 exercises saved." in page
 
@@ -110,7 +132,7 @@ def test_a_done_exercise_without_answers_saves_nothing_and_says_why(
     patient_client, patient, prescription
 ):
     items = list(prescription.items.select_related("exercise").order_by("position"))
-    data = session(items, **{"1": item_answers(items[0], pain="", location="")})
+    data = session(items, **{"1": item_answers(items[0], during="", after="", status="done")})
     response = patient_client.post(URL, data)
     assert response.status_code == 400
     assert "Nothing was saved yet" in response.content.decode()
@@ -165,5 +187,6 @@ def test_another_patients_logs_are_not_shown_on_the_result(
         sets_done=1,
         repetitions_done=10,
     ).log
-    page = patient_client.get(f"/portal/session/saved/?logs={log.pk}").content.decode()
-    assert other_item.exercise.name not in page
+    response = patient_client.get(f"/portal/session/saved/?session={log.session_id}")
+    assert response.status_code == 302
+    assert other_item.exercise.name not in patient_client.get(response.url).content.decode()

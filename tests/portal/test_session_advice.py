@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from prescriptions.models import SymptomLog
 from prescriptions.services import record_symptom_log
-from tests.portal.test_session import URL, item_answers, session
+from tests.portal.test_session import URL, item_answers, session, symptoms
 
 
 @pytest.fixture
@@ -115,8 +115,14 @@ def test_pain_further_out_than_last_time_is_explained_in_a_session_too(
         sets_done=1,
         repetitions_done=10,
     )
-    answers = item_answers(first, location="below_knee", during="decrease", after="better")
-    page = log_a_session(patient_client, [first, *rest], **{"1": answers})
+    answers = item_answers(first, during="decrease", after="better")
+    page = log_a_session(
+        patient_client,
+        [first, *rest],
+        before=symptoms("before", back_pain="2", leg_pain="4", location="below_knee"),
+        after=symptoms("after", back_pain="2", leg_pain="4", location="below_knee"),
+        **{"1": answers},
+    )
     log = SymptomLog.objects.filter(patient=patient).latest("logged_at", "id")
 
     assert reasons(page) == reasons(single_page(patient_client, log))
@@ -170,7 +176,15 @@ def test_a_sharp_pain_rise_is_reported_after_a_session_as_after_one_exercise(
         sets_done=1,
         repetitions_done=10,
     )
-    page = log_a_session(patient_client, [first, *rest], **{"1": item_answers(first, pain="6")})
+    # Back pain 6 after the session: no higher than before it (5), but 5 points above
+    # its recent level (1).
+    page = log_a_session(
+        patient_client,
+        [first, *rest],
+        before=symptoms("before", back_pain="5"),
+        after=symptoms("after", back_pain="6"),
+        **{"1": item_answers(first)},
+    )
     log = SymptomLog.objects.filter(patient=patient).latest("logged_at", "id")
 
     warning = "Your pain is higher than it was in the last few days"
@@ -193,6 +207,7 @@ def test_the_saved_page_shows_only_the_patients_own_logs(
         repetitions_done=10,
     ).log
     client.force_login(other_patient.user)
-    page = client.get(f"{reverse('portal:session_logged')}?logs={log.pk}").content.decode()
+    url = f"{reverse('portal:session_logged')}?session={log.session_id}"
+    page = client.get(url).content.decode()
     assert "Stop doing" not in page
     assert SPREAD not in page

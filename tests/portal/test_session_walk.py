@@ -84,6 +84,6 @@ def test_the_saved_page_without_the_patients_own_logs_goes_to_today(
 
     other_item = make_prescription(other_patient, therapist).items.first()
     log = _stop(other_patient, other_item).log
-    response = patient_client.get(f"{reverse('portal:session_logged')}?logs={log.pk}")
+    response = patient_client.get(f"{reverse('portal:session_logged')}?session={log.session_id}")
     assert response.status_code == 302
     assert response.url == reverse("portal:today")
