@@ -42,6 +42,8 @@ HISTORY_FACTS = (
     "previous_location",
     "recent_levels",
     "pain_rise_threshold",
+    "recent_back_levels",
+    "recent_leg_levels",
 )
 
 
@@ -52,6 +54,8 @@ def rule_constants() -> dict[str, Any]:
     return {
         "location_rank": dict(LOCATION_RANK),
         "recurrence_locations": sorted(safety.RECURRENCE_LOCATIONS),
+        "back_only": sorted(safety.BACK_ONLY),
+        "leg_locations": sorted(safety.LEG_LOCATIONS),
         "urgent_neuro_symptoms": sorted(safety.URGENT_NEURO_SYMPTOMS),
         "tiers": list(red_flags.Tier.values),
         "tier_of": {str(code): tier for code, tier in red_flags.TIER_OF.items()},

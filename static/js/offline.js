@@ -186,12 +186,43 @@
       var where = first(answers, "location");
       return where !== "" && first(answers, "pain") !== "" && ((pain > 0) === (where === "none"));
     });
+    var rules = builtInRules || {};
+    if (rules.back_only && ["before", "after"].some(function (name) {
+      return partsContradict(moment(groups.common, name), rules);
+    })) {
+      contradicts = true;
+    }
     return contradicts ? "contradiction" : null;
+  }
+
+  // A session's symptoms at one moment ("before", "after"): back and leg pain and where
+  // the pain reaches, asked once for the whole session; null when the form has none.
+  function moment(common, name) {
+    var location = first(common, name + "-location");
+    if (!location) return null;
+    return {
+      back: Number(first(common, name + "-back_pain")),
+      leg: Number(first(common, name + "-leg_pain")),
+      location: location,
+      answered: first(common, name + "-back_pain") !== "" && first(common, name + "-leg_pain") !== "",
+    };
+  }
+
+  // The rule of safety.parts_contradiction: pain scores against where the pain reaches.
+  function partsContradict(symptoms, rules) {
+    if (!symptoms || !symptoms.answered) return false;
+    var any = symptoms.back > 0 || symptoms.leg > 0;
+    if (symptoms.location === "none") return any;
+    if (!any) return true;
+    if (symptoms.leg > 0 && rules.back_only.indexOf(symptoms.location) !== -1) return true;
+    return symptoms.leg === 0 && rules.leg_locations.indexOf(symptoms.location) !== -1;
   }
 
   function judgeLogs(groups, state, rules) {
     var history = (state && state.facts) || {};
     var names = (state && state.items) || {};
+    var before = moment(groups.common, "before");
+    var after = moment(groups.common, "after");
     return Object.keys(groups.items).filter(function (id) { return done(groups.items[id]); })
       .map(function (id) {
         var answers = groups.items[id];
@@ -202,6 +233,18 @@
           after: first(answers, "after"),
           new_symptoms: newSymptoms(groups.common, answers),
         });
+        if (after) {
+          // Each exercise of a session is judged with the symptoms after it, against before.
+          Object.assign(facts, {
+            pain: Math.max(after.back, after.leg),
+            location: after.location,
+            back_pain: after.back,
+            leg_pain: after.leg,
+            before_back_pain: before ? before.back : null,
+            before_leg_pain: before ? before.leg : null,
+            before_location: before ? before.location : null,
+          });
+        }
         return { item: id, name: names[id] || "", findings: safety.evaluateLog(facts, rules) };
       });
   }

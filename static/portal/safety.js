@@ -4,7 +4,8 @@
 //
 // `facts` has the fields of safety.LogFacts (the answers, and the history the server
 // gave while online: held, persisting, starting_location, previous_location,
-// recent_levels, pain_rise_threshold); `rules` the tables of portal/offline.py
+// recent_levels, pain_rise_threshold, and in a session back_pain, leg_pain, the before_*
+// answers and the recent back and leg levels); `rules` the tables of portal/offline.py
 // `rule_constants`. Each finding is {rule, kind, stop, urgent, alert, further_out}, as
 // in safety.Finding without its reason (the server writes those).
 // tests/browser/test_offline_rules.py runs this file against the Python rules' table.
@@ -31,6 +32,10 @@
     return null;
   }
 
+  function known(value) {
+    return value !== null && value !== undefined;
+  }
+
   function judge(facts, rules) {
     var ref = reference(facts, rules);
     var isRecurrence = ref !== null && ref.location === "none" &&
@@ -38,9 +43,30 @@
     var furtherOut = ref !== null && rank(rules, facts.location) > rank(rules, ref.location) &&
       !isRecurrence;
     var closerIn = ref !== null && rank(rules, facts.location) < rank(rules, ref.location);
+    // Within a session: after against before, like with like.
+    var before = facts.before_location;
+    var sessionFurtherOut = Boolean(before) &&
+      !(before === "none" && rules.recurrence_locations.indexOf(facts.location) !== -1) &&
+      rank(rules, facts.location) > rank(rules, before);
+    var sessionCloserIn = Boolean(before) && rank(rules, facts.location) < rank(rules, before);
+    var shiftedToBack = [facts.back_pain, facts.leg_pain, facts.before_back_pain, facts.before_leg_pain]
+      .every(known) && !sessionFurtherOut &&
+      facts.leg_pain < facts.before_leg_pain && facts.back_pain > facts.before_back_pain;
     var levels = facts.recent_levels || [];
     var level = levels.length ? Math.min.apply(null, levels) : null;
-    return { furtherOut: furtherOut, closerIn: closerIn, isRecurrence: isRecurrence, level: level };
+    return {
+      furtherOut: furtherOut,
+      closerIn: closerIn,
+      isRecurrence: isRecurrence,
+      sessionFurtherOut: sessionFurtherOut,
+      sessionCloserIn: sessionCloserIn,
+      centralizing: closerIn || sessionCloserIn || shiftedToBack,
+      level: level,
+    };
+  }
+
+  function lowest(values) {
+    return values && values.length ? Math.min.apply(null, values) : null;
   }
 
   function finding(rule, kind, options) {
@@ -57,7 +83,7 @@
   // The log rules, in the order safety.LOG_RULES shows their findings.
   var LOG_RULES = [
     function peripheralization(facts, seen) {
-      if (!(seen.furtherOut || facts.during === "peripheralize")) return null;
+      if (!(seen.furtherOut || facts.during === "peripheralize" || seen.sessionFurtherOut)) return null;
       return finding("peripheralization", "peripheralization", { stop: true, further_out: seen.furtherOut });
     },
     function recurrence(facts, seen) {
@@ -75,13 +101,28 @@
       return finding("new_nerve_symptoms", "neurological", { stop: true, urgent: urgent });
     },
     function painRise(facts, seen) {
-      if (seen.level === null || seen.closerIn || seen.isRecurrence) return null;
-      var threshold = facts.pain_rise_threshold === undefined ? 3 : facts.pain_rise_threshold;
-      if (facts.pain < seen.level + threshold) return null;
-      return finding("pain_rise", "pain_rise", {});
+      if (seen.centralizing || seen.isRecurrence) return null;
+      var threshold = known(facts.pain_rise_threshold) ? facts.pain_rise_threshold : 3;
+      if (!known(facts.back_pain) || !known(facts.leg_pain)) {
+        if (seen.level === null || facts.pain < seen.level + threshold) return null;
+        return finding("pain_rise", "pain_rise", {});
+      }
+      // A session: back with back, leg with leg; after against before, then the recent level.
+      var rose = [
+        [facts.back_pain, facts.before_back_pain, facts.recent_back_levels],
+        [facts.leg_pain, facts.before_leg_pain, facts.recent_leg_levels],
+      ].some(function (part) {
+        var now = part[0];
+        var before = part[1];
+        var level = lowest(part[2]);
+        if (known(before) && now >= before + threshold) return true;
+        return level !== null && now >= level + threshold;
+      });
+      return rose ? finding("pain_rise", "pain_rise", {}) : null;
     },
     function centralization(facts, seen) {
-      return seen.closerIn ? finding("centralization", "centralization", { alert: false }) : null;
+      if (!seen.centralizing || seen.furtherOut || seen.sessionFurtherOut) return null;
+      return finding("centralization", "centralization", { alert: false });
     },
   ];
 

@@ -66,11 +66,18 @@ def kept_by_the_worker(page) -> None:
     )
 
 
-def answer(section, *, where: str, during: str, after: str) -> None:
-    section.get_by_role("radio", name="3", exact=True).check()
-    section.get_by_role("radio", name=where, exact=True).check()
+def answer(section, *, during: str, after: str) -> None:
     section.get_by_role("radio", name=during, exact=True).check()
     section.get_by_role("radio", name=after, exact=True).check()
+
+
+def answer_symptoms(page, moment: str) -> None:
+    """The "before" or "after" block: back pain 2, no leg pain, the middle of the back."""
+    block = page.locator(f"[data-{moment}]")
+    groups = block.get_by_role("group")
+    groups.nth(0).get_by_role("radio", name="2", exact=True).check()
+    groups.nth(1).get_by_role("radio", name="0", exact=True).check()
+    block.get_by_role("radio", name="In the middle of my low back", exact=True).check()
 
 
 def test_a_session_logged_without_signal_is_judged_at_once_and_stored_once_later(
@@ -92,18 +99,14 @@ def test_a_session_logged_without_signal_is_judged_at_once_and_stored_once_later
     assert page.evaluate("navigator.onLine") is False
     sections = page.locator("section.session-item")
     first, second = program.items.order_by("position")
+    answer_symptoms(page, "before")
     answer(
         sections.nth(0),
-        where="In the middle of my low back",
         during="The pain eased",
         after="Worse than before, and it has stayed worse",
     )
-    answer(
-        sections.nth(1),
-        where="In the middle of my low back",
-        during="No change",
-        after="No change at all",
-    )
+    answer(sections.nth(1), during="No change", after="No change at all")
+    answer_symptoms(page, "after")
     page.locator("[data-nerves]").get_by_role("radio", name="None of these", exact=True).check()
     page.get_by_role("button", name="Save this session").click()
 

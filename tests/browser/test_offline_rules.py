@@ -45,6 +45,26 @@ HISTORIES: list[dict] = [
 ]
 LEVELS = [((), 3), ((2,), 3), ((6, 3), 3), ((5,), 1), ((0, 0), 10)]
 SYMPTOMS = [(), ("numbness",), ("pins_needles",), ("weakness",), ("both_legs", "numbness")]
+# A log alone, or one exercise of a session: back and leg pain after it, before it, and
+# the recent levels of each.
+SESSIONS: list[dict] = [
+    {},
+    {"back_pain": 2, "leg_pain": 5, "before_back_pain": 1, "before_leg_pain": 7},
+    {"back_pain": 6, "leg_pain": 0, "before_back_pain": 2, "before_leg_pain": 0},
+    {"back_pain": 0, "leg_pain": 0, "before_back_pain": 0, "before_leg_pain": 0},
+    {"back_pain": 3, "leg_pain": 8, "before_back_pain": 3, "before_leg_pain": 4},
+    {"back_pain": 3, "leg_pain": 2, "before_back_pain": 3, "before_leg_pain": 6},
+    {"back_pain": 4, "leg_pain": 6, "recent_back_levels": (1,), "recent_leg_levels": ()},
+    {
+        "back_pain": 3,
+        "leg_pain": 4,
+        "before_back_pain": 3,
+        "before_leg_pain": 4,
+        "recent_back_levels": (0, 2),
+        "recent_leg_levels": (1,),
+    },
+]
+BEFORE = [None, *LOCATIONS]
 
 
 def pains_for(location: str) -> tuple[int, ...]:
@@ -56,6 +76,13 @@ def cycle(values, index: int, stride: int):
     """The answer of row `index`: strides that share no factor walk the answers against
     each other, so that the table stays small (it runs in a test) yet meets every pair."""
     return values[(index * stride) % len(values)]
+
+
+def session_part(at: int) -> dict:
+    part = cycle(SESSIONS, at, 11)
+    if not part:
+        return {}
+    return {**part, "before_location": cycle(BEFORE, at, 13)}
 
 
 def log_scenarios() -> list[dict]:
@@ -75,6 +102,22 @@ def log_scenarios() -> list[dict]:
                     "recent_levels": levels,
                     "pain_rise_threshold": threshold,
                     **history,
+                    **session_part(at),
+                }
+            )
+    # Every location after a session against every location before it.
+    for index, (location, before) in enumerate(itertools.product(LOCATIONS, BEFORE)):
+        for history in (HISTORIES[0], {"held": ("buttock",)}, {"starting_location": "none"}):
+            rows.append(
+                {
+                    "pain": cycle(pains_for(location), index, 1),
+                    "location": location,
+                    "during": cycle(DuringResponse.values, index, 3),
+                    "after": cycle(AfterResponse.values, index, 2),
+                    "recent_levels": (2,),
+                    **history,
+                    **cycle(SESSIONS[1:], index, 1),
+                    "before_location": before,
                 }
             )
     # Every answer against every other, on a few histories.
@@ -143,7 +186,7 @@ def engine(browser):
 
 def test_the_table_reaches_every_log_rule_and_rows_without_any_finding():
     rows = log_scenarios()
-    assert len(rows) > 900
+    assert len(rows) > 1000
     reached = {finding["rule"] for row in rows for finding in python_findings(row)}
     assert reached == {rule.__name__ for rule in safety.LOG_RULES}
     assert any(not python_findings(row) for row in rows)
