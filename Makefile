@@ -16,7 +16,7 @@ RUN_SITE_URL := $(or $(SITE_URL),http://$(or $(SITE_HOST),127.0.0.1):$(PORT))
 MESSAGES_IGNORE := .venv venv node_modules staticfiles media tests bench
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: run test lint format bench install check-system clean messages drawings docs safety-report
+.PHONY: run test lint format bench install check-system clean messages drawings docs safety-report cluster-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench: install
 	  echo "== $$script"; \
 	  $(BIN)/python $$script || exit 1; \
 	done
+
+# Centra on several hosts (network namespaces: needs root), one app host and one worker
+# killed mid-run: see docs/deployment.md. Uses PostgreSQL and Redis on 127.0.0.1.
+cluster-test: install
+	$(BIN)/python tools/cluster_test.py
 
 # The documentation as a browsable site in site/ (open site/index.html).
 docs: install

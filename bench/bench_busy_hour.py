@@ -185,11 +185,20 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+# The orders the patient list offers (Patient.LIST_SORTS), and its "Next" link.
+LIST_SORTS = ("name", "recent_log", "no_recent_log", "newest")
+NEXT_PAGE = re.compile(rb'rel="next" href="\?([^"]+)"')
+
+
 def therapist(user: User, setup: dict, seed_number: int, rounds: int) -> None:
     patients = setup["patients"]
     for n in range(rounds):
-        sort = ("name", "last_log", "newest")[n % 3]
-        user.request("therapist: patient list", f"/patients/?sort={sort}&page={1 + n % 2}")
+        sort = LIST_SORTS[n % len(LIST_SORTS)]
+        _status, page = user.request("therapist: patient list", f"/patients/?sort={sort}")
+        following = NEXT_PAGE.search(page)
+        if n % 2 and following:
+            query = following.group(1).decode().replace("&amp;", "&")
+            user.request("therapist: patient list", f"/patients/?{query}")
         pk = patients[(seed_number * 37 + n * 11) % len(patients)]
         user.request("therapist: patient page", f"/patients/{pk}/")
 

@@ -1,5 +1,8 @@
 """Checkpoints of the audit chains, and the check `verify_audit` runs against them.
 
+Both count and check sealed events only, in chain order (`seq`), after sealing
+whatever was waiting (clinics.audit_seal).
+
 A chain (clinics.audit_chain) shows an edited, inserted or deleted row; what it
 cannot show alone is that its newest rows, or all of them, were deleted. Each
 checkpoint records a chain's length and head MAC at one moment, MAC'd with the
@@ -19,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .audit_chain import GENESIS, checkpoint_mac, event_mac, macs_match, sealed_fields_of
+from .audit_seal import entry_mac_holds, seal_chains
 from .models import AuditCheckpoint, AuditEvent, Clinic, current_audit_key
 
 
@@ -42,18 +46,20 @@ class Checkpoint:
 
 
 def write_checkpoints(*, now: datetime | None = None) -> list[AuditCheckpoint]:
-    """A checkpoint of each chain that has grown since its last one."""
+    """A checkpoint of each chain that has grown since its last one (sealed first, so
+    it counts every event written until now)."""
     now = now or timezone.now()
     key = current_audit_key()
+    seal_chains()
     written = []
     for clinic_id in [*Clinic.objects.order_by("pk").values_list("pk", flat=True), None]:
         with transaction.atomic():
-            events = AuditEvent.objects.filter(clinic_id=clinic_id)
+            events = AuditEvent.objects.sealed().filter(clinic_id=clinic_id)
             count = events.count()
             last = AuditCheckpoint.objects.filter(clinic_id=clinic_id).order_by("-id").first()
             if count == 0 or (last is not None and last.count == count):
                 continue
-            head = events.order_by("-id").values_list("hash", flat=True).first()
+            head = events.order_by("-seq").values_list("hash", flat=True).first()
             mac = checkpoint_mac(key, clinic_id=clinic_id, count=count, head_hash=head, at=now)
             written.append(
                 AuditCheckpoint.objects.create(
@@ -130,6 +136,20 @@ def chain_problems(
             problems.append(
                 f"the newest events were deleted: {longest.describe()} counted "
                 f"{longest.count} events, the chain has {count}"
+            )
+    return count, problems
+
+
+def waiting_problems(events: Iterable[AuditEvent], key: bytes) -> tuple[int, list[str]]:
+    """The events of one chain still waiting to be sealed: the number, and each one
+    whose MAC shows it was changed (or written without the key) while it waited."""
+    count, problems = 0, []
+    for event in events:
+        count += 1
+        if not entry_mac_holds(event, key):
+            problems.append(
+                f"event {event.id} was changed before it was sealed (its MAC does not match: "
+                "edited, or written without the audit key)"
             )
     return count, problems
 

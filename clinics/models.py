@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit_chain import GENESIS, audit_key, event_mac, sealed_fields_of
+from .audit_chain import audit_key, event_mac, sealed_fields_of
 from .client_ip import client_ip
 from .validators import (
     tel_link,
@@ -377,6 +377,18 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
 
+    def sealed(self) -> AuditEventQuerySet:
+        return self.filter(seq__isnull=False)
+
+    def pending(self) -> AuditEventQuerySet:
+        return self.filter(seq__isnull=True)
+
+    def seal(self, pk: int, *, seq: int, prev_hash: str, hash: str) -> int:
+        """Link one event into its chain: the only change an event ever takes, and
+        only once (a sealed row is never matched again). For clinics.audit_seal."""
+        rows = self.filter(pk=pk, seq__isnull=True)
+        return models.QuerySet.update(rows, seq=seq, prev_hash=prev_hash, hash=hash)
+
 
 class AuditEvent(models.Model):
     """One read or write of clinic data. Rows are only ever added."""
@@ -419,7 +431,11 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    # The chain: the previous event of the same clinic, and this event's own hash.
+    # The chain (clinics.audit_seal). A request only inserts its event: no position
+    # yet, no link, and as `hash` the MAC of its fields alone. The sealer then gives it
+    # its position in the clinic's chain, the MAC of the event before it and its own
+    # MAC over both, so no request waits for another clinic request's event.
+    seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -451,7 +467,15 @@ class AuditEvent(models.Model):
                     ]
                 ),
                 name="audit_event_action_valid",
-            )
+            ),
+            # One event per place in a chain: two sealers at once could not fork it.
+            models.UniqueConstraint(fields=["clinic", "seq"], name="audit_event_one_per_place"),
+        ]
+        indexes = [
+            # The sealer's work list stays small however long the log grows.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_pending"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -460,20 +484,13 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
-        # No savepoint of its own: inside a request's transaction it adds no queries.
-        with transaction.atomic(savepoint=False):
-            _lock_chain(self.clinic_id)
-            last = (
-                AuditEvent.objects.filter(clinic_id=self.clinic_id)
-                .order_by("-id")
-                .values_list("hash", flat=True)
-                .first()
-            )
-            self.prev_hash = last or GENESIS
-            # Stored as the database will give it back, so the hash can be recomputed.
-            self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
-            self.hash = event_mac(current_audit_key(), **sealed_fields_of(self))
-            super().save(*args, **kwargs)
+        # Stored as the database will give it back, so the MAC can be recomputed.
+        self.ip = self._meta.get_field("ip").get_prep_value(self.ip) or None
+        # Unlinked: one INSERT, no lock. The MAC lets the sealer refuse a row that was
+        # changed, or written without the key, before it was sealed.
+        self.seq, self.prev_hash = None, ""
+        self.hash = event_mac(current_audit_key(), **sealed_fields_of(self))
+        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only.")
@@ -512,21 +529,6 @@ class AuditCheckpoint(models.Model):
             "at": self.at.isoformat(),
             "mac": self.mac,
         }
-
-
-def _lock_chain(clinic_id: int | None) -> None:
-    """Hold the clinic's chain until the transaction ends, so two events written at
-    once cannot both link to the same predecessor (a fork)."""
-    if clinic_id is not None:
-        # SQLite ignores FOR UPDATE: it runs one writing transaction at a time anyway.
-        list(Clinic.objects.select_for_update().filter(pk=clinic_id).values_list("pk"))
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GLOBAL_CHAIN_LOCK])
-
-
-# An arbitrary number naming the advisory lock of the chain of events without a clinic.
-GLOBAL_CHAIN_LOCK = 7_140_812
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:

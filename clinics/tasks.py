@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .audit_checks import write_checkpoints
+from .audit_seal import seal_chains
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +90,10 @@ def send_email(
 def write_audit_checkpoints() -> int:
     """A checkpoint of each audit chain that grew (the scheduler queues it hourly)."""
     return len(write_checkpoints())
+
+
+@task()
+@retried
+def seal_audit_chains() -> int:
+    """Link the audit events requests wrote into their chains (queued every minute)."""
+    return seal_chains()

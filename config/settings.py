@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "assessments",
     "prescriptions",
     "reminders",
+    "integrations",
     "portal",
     "dashboard",
     "handouts",
@@ -245,6 +246,25 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How many processes serve the site, over all its hosts (by default gunicorn's own
+# WEB_CONCURRENCY). The API's rate limits and the limits on password resets and portal
+# activations count in the cache: without Redis, each process would grant the whole
+# budget again, so production refuses more than one process without it. (The sign-in
+# pause and the sessions are kept in the database and shared anyway.)
+APP_PROCESSES = env_int("APP_PROCESSES", env_int("WEB_CONCURRENCY", 1))
+if PRODUCTION and not REDIS_URL:
+    if APP_PROCESSES > 1:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be set when more than one process serves the site "
+            f"(APP_PROCESSES or WEB_CONCURRENCY is {APP_PROCESSES}): without a shared "
+            "cache each process counts rate limits and lockouts on its own."
+        )
+    if env_bool("CENTRA_SERVING") and "run_worker" not in sys.argv:
+        print(
+            "Warning: no shared cache (REDIS_URL is not set). Rate limits and lockouts "
+            "are counted per process: serve with one process only, or set REDIS_URL.",
+            file=sys.stderr,
+        )
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -407,6 +427,20 @@ TASKS = {
 # A failed task is tried again this many times in all, waiting 30 s, 60 s, 120 s...
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 5)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
+# A task still running this long after a worker claimed it was abandoned (the worker
+# was killed, or its machine died): the scheduler puts it back in the queue. Far longer
+# than any task takes; no source, a setting.
+TASK_ABANDONED_SECONDS = env_int("TASK_ABANDONED_SECONDS", 900)
+
+# Webhooks (docs/webhooks.md): how long the worker waits for a clinic system's answer,
+# how many times in all it tries one event (waiting WEBHOOK_RETRY_SECONDS, then twice
+# as long each time, at most 6 hours), and whether endpoints on private, loopback or
+# link-local addresses, and plain http, are allowed: off by default, on for tests and a
+# local receiver (turning it on lets anyone with a clinic admin login reach the LAN).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_ATTEMPTS = env_int("WEBHOOK_ATTEMPTS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # Web Push for reminders. Make a key pair once (docs/worker-and-reminders.md); without it the
 # portal offers email and the calendar feed only.

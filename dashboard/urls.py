@@ -16,6 +16,7 @@ from .views import (
     patients,
     programs,
     suggestions,
+    webhooks,
 )
 
 patient_urls = (
@@ -40,6 +41,7 @@ program_urls = (
         path("programs/<int:pk>/revise/", programs.program_revise, name="revise"),
         path("programs/<int:pk>/discard/", programs.program_discard, name="discard"),
         path("programs/<int:pk>/end/", programs.program_end, name="end"),
+        path("program-items/<int:pk>/resume/", programs.item_resume, name="item_resume"),
         path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="acknowledge_alert"),
         path(
             "suggestions/<int:pk>/accept/",
@@ -89,4 +91,12 @@ urlpatterns = [
     path("language/", language.dashboard_language, name="language"),
     path("api-keys/<slug:prefix>/revoke/", keys.key_revoke, name="api_key_revoke"),
     path("audit/", audit.audit_export, name="audit_export"),
+    path("webhooks/", webhooks.endpoint_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.endpoint_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/delete/", webhooks.endpoint_delete, name="webhook_delete"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/resend/",
+        webhooks.delivery_resend,
+        name="webhook_resend",
+    ),
 ]

@@ -26,6 +26,7 @@ from patients.models import (
 )
 
 from .red_flags import RedFlag  # noqa: F401  (the table's codes, importable from here as before)
+from .signals import alerts_acknowledged
 
 
 class ScopedQuerySet(ClinicScopedQuerySet):
@@ -325,6 +326,12 @@ class SymptomLog(models.Model):
     )
     findings = models.JSONField(_("safety findings"), default=list, blank=True)
     stop_exercise = models.BooleanField(_("told to stop"), default=False)
+    # A therapist who has looked may let the patient resume the exercise this log stopped
+    # (stops.py); a later log further out than the reference stops it again.
+    stop_cleared_at = models.DateTimeField(_("stop lifted"), null=True, blank=True)
+    stop_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SymptomLogQuerySet.as_manager()
@@ -575,6 +582,7 @@ class Alert(models.Model):
             )
             if updated:
                 refresh_summary(self.patient_id)
+                alerts_acknowledged.send(sender=Alert, alerts=Alert.objects.filter(pk=self.pk))
         if updated:
             self.refresh_from_db(fields=["acknowledged_by", "acknowledged_at", "updated_at"])
         return bool(updated)

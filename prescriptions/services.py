@@ -36,7 +36,7 @@ from .models import (
 )
 from .progression import current_step, link_taken, refresh_suggestion
 from .sides import carried_side, default_side
-from .signals import program_activated
+from .signals import alerts_acknowledged, program_activated
 from .summary import refresh_summary
 
 
@@ -699,6 +699,7 @@ def acknowledge_alerts(*, patient: Patient, by: Any) -> int:
     """Acknowledge every open alert of the patient at once; how many there were."""
     with transaction.atomic():
         _lock_patient(patient.pk)
+        alerts_acknowledged.send(sender=Alert, alerts=Alert.objects.open().filter(patient=patient))
         count = (
             Alert.objects.open()
             .filter(patient=patient)

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent after the transaction that put a program in use has committed; `prescription_id`.
 # The handouts app renders the new version's PDF in the background on it.
 program_activated = Signal()
+
+# Sent inside the transaction that acknowledges alerts, before it commits; `alerts`, a
+# queryset of them to read at once. The integrations app writes its webhook events on it.
+alerts_acknowledged = Signal()

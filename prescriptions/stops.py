@@ -2,16 +2,21 @@
 
 An exercise is stopped when its latest log told the patient to stop it. The mark
 ends with a later log of it that does not (a log at or inside the reference
-location, nothing worse), or when a therapist acknowledges the alerts that log
-raised, unless the finding still holds: the log lay further out than its reference
-and the patient's latest log still does.
+location, nothing worse); when a therapist acknowledges the alerts that log raised,
+unless the finding still holds (the log lay further out than its reference and the
+patient's latest log still does); or when a therapist, having looked, lets the
+patient resume it (`clear_stop`), whatever the finding. A later log that stops the
+exercise again starts a new mark.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from patients.models import LOCATION_RANK
 
@@ -28,7 +33,28 @@ def with_stop_marks(items: QuerySet) -> QuerySet:
     return items.annotate(
         latest_log_id=Subquery(_latest().values("pk")[:1]),
         latest_log_stopped=Subquery(_latest().values("stop_exercise")[:1]),
+        latest_log_cleared=Subquery(_latest().values("stop_cleared_at")[:1]),
     )
+
+
+def clear_stop(*, item: PrescriptionItem, by: Any) -> SymptomLog | None:
+    """Let the patient resume `item`: the therapist has looked at the stop its latest log
+    gave. Returns that log, or None when the exercise was not stopped (nothing changes).
+    The findings and alerts stay as they were; a later log further out than the reference
+    stops the exercise again."""
+    with transaction.atomic():
+        log = (
+            SymptomLog.objects.select_for_update()
+            .filter(item=item)
+            .order_by("-logged_at", "-id")
+            .first()
+        )
+        if log is None or not log.stop_exercise or log.stop_cleared_at is not None:
+            return None
+        log.stop_cleared_at = timezone.now()
+        log.stop_cleared_by = by
+        log.save(update_fields=["stop_cleared_at", "stop_cleared_by"])
+    return log
 
 
 def _still_out(log: SymptomLog, patient_latest: SymptomLog | None) -> bool:
@@ -48,7 +74,11 @@ def mark_stopped(items: Sequence[PrescriptionItem]) -> None:
     """Set `stopped` on each item (annotated by `with_stop_marks`). No query unless an
     item's latest log told the patient to stop; then one, and one more when a therapist
     has acknowledged a spread that may still hold."""
-    ids = [item.latest_log_id for item in items if item.latest_log_stopped]
+    ids = [
+        item.latest_log_id
+        for item in items
+        if item.latest_log_stopped and not item.latest_log_cleared
+    ]
     logs: dict[int, SymptomLog] = {}
     if ids:
         logs = {
@@ -70,7 +100,7 @@ def mark_stopped(items: Sequence[PrescriptionItem]) -> None:
             .first()
         )
     for item in items:
-        log = logs.get(item.latest_log_id) if item.latest_log_stopped else None
+        log = logs.get(item.latest_log_id)
         if log is None:
             item.stopped = False
         elif log in cleared:

@@ -14,7 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The core, lowest first: an app may import itself and the apps before it.
-CORE = ["clinics", "exercises", "patients", "assessments", "prescriptions", "reminders"]
+CORE = [
+    "clinics",
+    "exercises",
+    "patients",
+    "assessments",
+    "prescriptions",
+    "reminders",
+    "integrations",
+]
 # One app per kind of user; each may import the core.
 # The FHIR app is `fhir_r4`: `fhir` is the package of the `fhir.resources` library.
 SURFACES = ["dashboard", "portal", "handouts", "api", "fhir_r4"]

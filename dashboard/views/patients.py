@@ -28,6 +28,7 @@ from prescriptions.models import (
 )
 from prescriptions.progress import attach_adherence, location_trend
 from prescriptions.services import URGENT_FIRST, set_waking_hours
+from prescriptions.stops import mark_stopped, with_stop_marks
 from prescriptions.time_zones import set_time_zone
 from reminders.models import ReminderPlan
 
@@ -373,10 +374,15 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     active = next((p for p in versions if p.status == Prescription.Status.ACTIVE), None)
     drafts = [p for p in versions if p.status == Prescription.Status.DRAFT]
     items = (
-        list(PrescriptionItem.objects.filter(prescription=active).select_related("exercise"))
+        list(
+            with_stop_marks(
+                PrescriptionItem.objects.filter(prescription=active).select_related("exercise")
+            ).order_by("position")
+        )
         if active
         else []
     )
+    mark_stopped(items)
     logs = (
         SymptomLog.objects.filter(patient=patient)
         .select_related("item__exercise", "item__prescription", "entered_by")
@@ -411,6 +417,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active": active,
             "drafts": drafts,
             "items": items,
+            "stopped_items": [item for item in items if item.stopped],
             "log_page": log_page,
             "timeline": _timeline(log_page.object_list),
             "days": days,

@@ -7,17 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinics.models import AuditEvent, audit
-from prescriptions.models import Prescription
+from prescriptions.models import Prescription, PrescriptionItem
 from prescriptions.services import (
     activate_prescription,
     compare_versions,
     end_prescription,
     start_revision,
 )
+from prescriptions.stops import clear_stop
 
 from ..decorators import therapist_required
 from .feedback import show_refusal
@@ -171,3 +173,32 @@ def program_end(request: HttpRequest, pk: int) -> HttpResponse:
         "end",
         _("Version %(n)d has ended. The patient no longer sees a program."),
     )
+
+
+@require_POST
+@therapist_required
+def item_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """The therapist has looked at a stop and lets the patient do the exercise again."""
+    item = get_object_or_404(
+        PrescriptionItem.objects.for_user(request.user).select_related(
+            "exercise", "prescription__patient"
+        ),
+        pk=pk,
+        prescription__status=Prescription.Status.ACTIVE,
+    )
+    log = clear_stop(item=item, by=request.user)
+    if log is not None:
+        audit(
+            action=AuditEvent.Action.UPDATE,
+            target=log,
+            request=request,
+            detail={"action": "resume", "item": item.pk},
+        )
+        messages.success(
+            request,
+            _("%(exercise)s: the patient may do it again.") % {"exercise": item.exercise.name},
+        )
+    else:
+        messages.info(request, _("This exercise was not stopped; nothing changed."))
+    detail = reverse("patients:detail", kwargs={"pk": item.prescription.patient_id})
+    return redirect(f"{detail}#stopped")

@@ -264,6 +264,7 @@ ROWS = [
 ]
 
 
+@pytest.mark.hazard("H-01")
 @pytest.mark.parametrize(
     ("row", "given", "kinds", "stop", "urgent"), ROWS, ids=[r[0] for r in ROWS]
 )

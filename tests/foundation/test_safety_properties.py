@@ -141,3 +141,91 @@ def _check(patient, therapist, start, planned):
         latest = SymptomLog.objects.filter(item=item).order_by("-logged_at", "-id").first()
         if latest is not None and _further_out(latest):
             assert item.stopped, latest
+
+
+def _pains(draw, location):
+    """Back and leg pain that agree with where the pain reaches."""
+    if location == "none":
+        return 0, 0
+    if location in ("central", "one_side"):
+        return draw(st.integers(1, 10)), 0
+    if location == "buttock":
+        back, leg = draw(st.integers(0, 10)), draw(st.integers(0, 10))
+        return (back, leg) if back or leg else (1, 0)
+    return draw(st.integers(0, 10)), draw(st.integers(1, 10))
+
+
+@st.composite
+def session_sequences(draw):
+    count = draw(st.integers(min_value=1, max_value=6))
+    sessions = []
+    for _n in range(count):
+        before = draw(st.sampled_from(Location.values))
+        after = draw(st.sampled_from([before, before, *Location.values]))
+        sessions.append(
+            {
+                "gap_hours": draw(st.sampled_from([4, 24, 30])),
+                "before": (*_pains(draw, before), before),
+                "after": (*_pains(draw, after), after),
+                "done": draw(st.sampled_from([1, 2, 3])),
+            }
+        )
+    return draw(st.sampled_from([None, "one_side", "buttock", "thigh"])), sessions
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=session_sequences())
+@pytest.mark.hazard("H-01")
+def test_sessions_compare_like_with_like_and_the_spread_rules_still_hold(
+    patient, therapist, sequence
+):
+    """Over random sessions: pain further out after a session than before it stops every
+    exercise done; leg pain giving way to back pain never raises a pain rise; and while
+    any log of the last 7 days lay further out than its reference, nothing progresses."""
+    from prescriptions.sessions import ExerciseAnswer, Symptoms, record_session
+
+    start, planned = sequence
+    try:
+        with transaction.atomic():
+            patient.starting_location = start or ""
+            patient.save()
+            program = make_prescription(patient, therapist, first=3)
+            items = list(program.items.order_by("position"))
+            moment = timezone.now() - timedelta(hours=sum(s["gap_hours"] for s in planned))
+            for entry in planned:
+                moment += timedelta(hours=entry["gap_hours"])
+                before, after = Symptoms(*entry["before"]), Symptoms(*entry["after"])
+                outcome = record_session(
+                    patient=patient,
+                    exercises=[
+                        ExerciseAnswer(item, index < entry["done"], "no_effect", "no_better", 1, 5)
+                        for index, item in enumerate(items)
+                    ],
+                    before=before,
+                    after=after,
+                    logged_at=moment,
+                )
+                logs = [each.log for each in outcome.logs]
+                out = LOCATION_RANK[after.location] > LOCATION_RANK[before.location]
+                if out and not (before.location == "none" and after.location in RECURRENCE):
+                    assert all(log.stop_exercise for log in logs), entry
+                shifted = after.leg_pain < before.leg_pain and after.back_pain > before.back_pain
+                if shifted and not out:
+                    kinds = {f["kind"] for log in logs for f in log.findings}
+                    assert "pain_rise" not in kinds, entry
+                recent = SymptomLog.objects.filter(
+                    patient=patient, logged_at__gte=timezone.now() - timedelta(days=7)
+                )
+                if any(_further_out(each) for each in recent):
+                    assert (
+                        not ProgressionSuggestion.objects.open()
+                        .filter(patient=patient, direction="forward")
+                        .exists()
+                    )
+            raise Rollback
+    except Rollback:
+        pass

@@ -262,3 +262,37 @@ def test_a_yes_stops_each_exercise_done_in_the_session(patient_client, prescript
         (["pins_needles"], True),
         (["pins_needles"], True),
     ]
+
+
+@pytest.mark.hazard("H-01")
+def test_a_therapist_can_let_the_patient_resume_while_the_spread_holds(
+    patient_client, started_at_thigh, item, therapist, other_clinic_therapist, checked_today
+):
+    from django.test import Client
+
+    from clinics.models import AuditEvent
+
+    client = Client()
+    _log(started_at_thigh, item, location="foot")
+    resume = reverse("prescriptions:item_resume", args=[item.pk])
+    # Another clinic's therapist and the patient cannot lift it.
+    client.force_login(other_clinic_therapist)
+    assert client.post(resume).status_code == 404
+    assert patient_client.post(resume).status_code == 403
+    assert STOPPED in _today(patient_client)
+
+    client.force_login(therapist)
+    page = client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    assert f"Let the patient resume {item.exercise.name}" in page
+    response = client.post(resume)
+    assert response.status_code == 302
+    assert STOPPED not in _today(patient_client)
+    log = SymptomLog.objects.get()
+    assert (log.stop_cleared_by, log.stop_exercise) == (therapist, True)
+    assert AuditEvent.objects.filter(detail__action="resume").count() == 1
+    page = client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    assert f"Let the patient resume {item.exercise.name}" not in page
+
+    # Still out at the next log: stopped again, and the therapist may lift it again.
+    _log(started_at_thigh, item, location="foot", days_ago=-0.001)
+    assert STOPPED in _today(patient_client)

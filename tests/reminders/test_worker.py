@@ -14,13 +14,14 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from clinics.tasks import send_email
 from prescriptions.services import activate_prescription
 from reminders.models import RecurringRun, ReminderPlan, SentReminder
-from reminders.schedule import prune, run_due
+from reminders.schedule import prune, requeue_abandoned, run_due
 from reminders.services import due_reminders
 from reminders.tasks import scan_reminders, send_reminders
 from tests.factories import make_patient, make_prescription
@@ -84,15 +85,48 @@ def test_a_task_that_keeps_failing_stops_after_its_attempts_and_stays_recorded(
     assert "failed for good after 2 attempts" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
+def test_a_task_its_killed_worker_left_running_is_queued_again_and_then_runs(
+    queued_tasks, settings, mailoutbox
+):
+    settings.TASK_ABANDONED_SECONDS = 600
+    now = timezone.now()
+    send_email.enqueue(subject="Hello", body="Body", to=["pat@example.org"])
+    send_email.enqueue(subject="Still going", body="Body", to=["sam@example.org"])
+    abandoned, busy = DBTaskResult.objects.order_by("enqueued_at")
+    # Claimed by a worker that was then killed; and one claimed a moment ago.
+    abandoned.claim("killed-worker")
+    DBTaskResult.objects.filter(pk=abandoned.pk).update(started_at=now - timedelta(minutes=11))
+    busy.claim("live-worker")
+    DBTaskResult.objects.filter(pk=busy.pk).update(started_at=now - timedelta(minutes=9))
+
+    assert requeue_abandoned(now) == 1
+    assert DBTaskResult.objects.get(pk=busy.pk).status == "RUNNING"
+    work_through_queue()
+    assert DBTaskResult.objects.get(pk=abandoned.pk).status == "SUCCESSFUL"
+    assert [message.subject for message in mailoutbox] == ["Hello"]
+
+
 @pytest.mark.django_db
 def test_the_scheduler_queues_each_minute_once_and_the_daily_check_once(queued_tasks):
     now = datetime(2026, 3, 11, 14, 0, 5, tzinfo=UTC)
-    assert run_due(now) == ["reminders", "escalation", "inactivity", "audit-checkpoints"]
+    assert run_due(now) == [
+        "reminders",
+        "audit-seal",
+        "escalation",
+        "inactivity",
+        "audit-checkpoints",
+    ]
     # A second worker's scheduler, the same minute: nothing more.
     assert run_due(now + timedelta(seconds=20)) == []
-    assert run_due(now + timedelta(minutes=1)) == ["reminders"]
-    assert run_due(now + timedelta(minutes=5)) == ["reminders", "escalation"]
-    assert run_due(now + timedelta(hours=1)) == ["reminders", "escalation", "audit-checkpoints"]
+    assert run_due(now + timedelta(minutes=1)) == ["reminders", "audit-seal"]
+    assert run_due(now + timedelta(minutes=5)) == ["reminders", "audit-seal", "escalation"]
+    assert run_due(now + timedelta(hours=1)) == [
+        "reminders",
+        "audit-seal",
+        "escalation",
+        "audit-checkpoints",
+    ]
     assert RecurringRun.objects.filter(name="inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="check_inactivity").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="escalate_urgent_alerts").count() == 3

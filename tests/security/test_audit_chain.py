@@ -1,14 +1,21 @@
 """The audit log is a keyed chain per clinic with signed checkpoints; verify_audit
-finds any edited, deleted, inserted or recomputed row, and chains cut short."""
+finds any edited, deleted, inserted or recomputed row, and chains cut short.
+
+A request only inserts its event; the chain is sealed afterwards (clinics.audit_seal),
+so no request locks its clinic."""
 
 import json
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from clinics.audit_chain import GENESIS, event_hash, fields_of
+from clinics.audit_seal import seal_chains
 from clinics.models import AuditCheckpoint, AuditEvent, audit
 
 
@@ -45,7 +52,65 @@ def events(patient, other_clinic_patient, therapist, other_clinic_therapist):
     for n in range(3):
         written.append(audit(action="view", target=patient, actor=therapist, detail={"n": n}))
         audit(action="view", target=other_clinic_patient, actor=other_clinic_therapist)
-    return written
+    seal_chains()
+    return [AuditEvent.objects.get(pk=event.pk) for event in written]
+
+
+def test_an_audited_request_only_inserts_its_event(therapist_client, patient):
+    """No lock on the clinic row, no advisory lock, no read of the chain's head: two
+    requests of one clinic never wait for each other's audit event."""
+    url = reverse("patients:detail", args=[patient.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert therapist_client.get(url).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    table = AuditEvent._meta.db_table
+    assert not [q for q in sql if "FOR UPDATE" in q.upper() or "advisory" in q.lower()]
+    on_the_log = [q for q in sql if table in q]
+    assert len(on_the_log) == 1 and on_the_log[0].startswith("INSERT")
+    event = AuditEvent.objects.get(action="view", patient_id=patient.pk)
+    assert event.seq is None and event.prev_hash == ""
+
+
+def test_sealing_links_the_waiting_events_in_id_order(patient, therapist):
+    written = [
+        audit(action="view", target=patient, actor=therapist, detail={"n": n}) for n in range(3)
+    ]
+    assert seal_chains() == 3
+    first, second, third = AuditEvent.objects.filter(pk__in=[e.pk for e in written]).order_by("id")
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
+    assert first.prev_hash == GENESIS and second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    assert seal_chains() == 0  # a sealed event is never sealed again
+    later = audit(action="view", target=patient, actor=therapist)
+    assert seal_chains() == 1
+    later.refresh_from_db()
+    assert later.seq == 4 and later.prev_hash == third.hash
+    assert "ok      Harbour Physio (harbour): 4 events" in verify()
+
+
+def test_verify_audit_seals_what_the_worker_has_not_yet(patient, therapist):
+    audit(action="view", target=patient, actor=therapist)
+    assert "ok      Harbour Physio (harbour): 1 events" in verify()
+    assert AuditEvent.objects.get().seq == 1
+
+
+def test_an_event_edited_while_it_waited_is_not_sealed_and_is_reported(patient, therapist, caplog):
+    waiting = audit(action="view", target=patient, actor=therapist)
+    after = audit(action="view", target=patient, actor=therapist)
+    raw("UPDATE audit SET actor_label = %s WHERE id = %s", ["mallory", waiting.pk])
+    assert seal_chains() == 1
+    assert "changed before it was sealed" in caplog.text
+    assert AuditEvent.objects.get(pk=after.pk).seq == 1
+    report = broken()
+    assert f"event {waiting.pk} was changed before it was sealed" in report
+    assert AuditEvent.objects.get(pk=waiting.pk).seq is None
+
+
+def test_an_event_slipped_in_without_the_key_is_not_sealed(patient, therapist, events):
+    forged = audit(action="view", target=patient, actor=therapist)
+    raw("UPDATE audit SET hash = %s WHERE id = %s", ["f" * 64, forged.pk])
+    assert f"event {forged.pk} was changed before it was sealed" in broken()
+    assert AuditEvent.objects.get(pk=forged.pk).seq is None
 
 
 def test_each_event_links_to_the_previous_event_of_its_clinic(events):
@@ -119,7 +184,7 @@ def test_checkpoints_are_written_for_chains_that_grew(
     assert points == [(patient.clinic_id, 3), (other_clinic_patient.clinic_id, 3)]
     call_command("audit_checkpoints", stdout=StringIO())
     assert AuditCheckpoint.objects.count() == 2  # nothing grew
-    audit(action="view", target=patient, actor=therapist)
+    audit(action="view", target=patient, actor=therapist)  # sealed by the checkpoint itself
     call_command("audit_checkpoints", stdout=StringIO())
     assert AuditCheckpoint.objects.count() == 3
     assert "ok      Harbour Physio (harbour): 4 events" in verify()
@@ -183,3 +248,35 @@ def test_a_checkpoint_file_that_is_not_json_is_a_clear_error(events, tmp_path):
     path.write_text("not json\n")
     with pytest.raises(CommandError, match="line 1: not a checkpoint"):
         call_command("verify_audit", "--checkpoints", str(path), stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_that_commits_after_a_later_one_was_sealed_is_sealed_after_it(patient, therapist):
+    """Ids are handed out at INSERT, commits come in any order: the chain's order is
+    the order of sealing, and it still verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two transactions open at once (PostgreSQL)")
+    written, commit = threading.Event(), threading.Event()
+    late = {}
+
+    def slow_request():
+        try:
+            with transaction.atomic():
+                late["event"] = audit(action="view", target=patient, actor=therapist)
+                written.set()
+                commit.wait(10)
+        finally:
+            connections.close_all()
+
+    request = threading.Thread(target=slow_request)
+    request.start()
+    written.wait(10)
+    quick = audit(action="view", target=patient, actor=therapist)
+    assert seal_chains() == 1  # the slow request's event is not committed yet
+    commit.set()
+    request.join()
+    assert seal_chains() == 1
+    slow = AuditEvent.objects.get(pk=late["event"].pk)
+    assert slow.pk < quick.pk
+    assert slow.seq == 2 and slow.prev_hash == AuditEvent.objects.get(pk=quick.pk).hash
+    assert "ok      Harbour Physio (harbour): 2 events" in verify()
