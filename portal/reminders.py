@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinics.models import AuditEvent
@@ -279,13 +278,3 @@ def manifest(request: HttpRequest) -> HttpResponse:
         ],
     }
     return HttpResponse(json.dumps(data), content_type="application/manifest+json")
-
-
-@never_cache
-@require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """Served from /portal/ so its scope is the portal (a static URL would not be)."""
-    path = settings.BASE_DIR / "static" / "portal" / "sw.js"
-    response = HttpResponse(path.read_bytes(), content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("portal:today")
-    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import hours, measures, messages, reminders, session, views
+from . import hours, measures, messages, offline, reminders, session, views
 
 app_name = "portal"
 
@@ -21,7 +21,10 @@ urlpatterns = [
     path("reminders/push/", reminders.push_subscribe, name="push_subscribe"),
     path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
     path("manifest.webmanifest", reminders.manifest, name="manifest"),
-    path("sw.js", reminders.service_worker, name="service_worker"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline, name="offline"),
+    path("offline/state/", offline.state, name="offline_state"),
+    path("offline/device/", offline.device, name="offline_device"),
     path("hours/", hours.waking_hours, name="waking_hours"),
     path("messages/", messages.messages_page, name="messages"),
 ]

@@ -60,3 +60,11 @@ def draft_key(user) -> str:
     return salted_hmac(
         "centra.portal.log-drafts", f"{user.pk}:{user.password}", algorithm="sha256"
     ).hexdigest()
+
+
+@register.simple_tag
+def offline_rules() -> dict:
+    """The safety rules' tables for the phone's offline judgement (portal/offline.py)."""
+    from portal.offline import rule_constants
+
+    return rule_constants()
