@@ -151,6 +151,22 @@ class SymptomLogSerializer(serializers.ModelSerializer):
         }
 
 
+def urgent_field() -> serializers.BooleanField:
+    """`urgent` of what a write of symptoms led to (a log, a session)."""
+    return serializers.BooleanField(
+        read_only=True, help_text="True when the patient must seek urgent medical care now."
+    )
+
+
+def tiers_due_field() -> serializers.ListField:
+    """The red-flag tiers to ask the patient after a write of symptoms."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=red_flags.Tier.choices),
+        read_only=True,
+        help_text="The red-flag tiers to ask now (`red-flag-checks/questions/` lists them).",
+    )
+
+
 class SymptomLogOutcomeSerializer(SymptomLogSerializer):
     """The stored log, with what the safety rules made of it."""
 
@@ -165,10 +181,7 @@ class SymptomLogOutcomeSerializer(SymptomLogSerializer):
             "worse afterwards, new nerve symptoms). Tell them at once."
         ),
     )
-    urgent = serializers.BooleanField(
-        read_only=True,
-        help_text="True when the patient must seek urgent medical care now.",
-    )
+    urgent = urgent_field()
     red_flags_due = serializers.BooleanField(
         read_only=True,
         help_text=(
@@ -176,11 +189,7 @@ class SymptomLogOutcomeSerializer(SymptomLogSerializer):
             "`red_flag_tiers_due`): ask them and send the answers to `red-flag-checks/`."
         ),
     )
-    red_flag_tiers_due = serializers.ListField(
-        child=serializers.ChoiceField(choices=red_flags.Tier.choices),
-        read_only=True,
-        help_text="The red-flag tiers to ask now (`red-flag-checks/questions/` lists them).",
-    )
+    red_flag_tiers_due = tiers_due_field()
 
     class Meta(SymptomLogSerializer.Meta):
         fields = [

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.models import Patient
-from prescriptions import red_flags
 from prescriptions.models import (
     AfterResponse,
     DuringResponse,
@@ -23,7 +22,7 @@ from prescriptions.services import EARLIEST_LOG_SLACK, red_flag_tiers_due
 
 from .common import MAX_ID, clinic_of
 from .filters import QueryDateTimeField, QueryFilter
-from .logs import AlertSerializer, SymptomLogSerializer
+from .logs import AlertSerializer, SymptomLogSerializer, tiers_due_field, urgent_field
 
 
 class SymptomsSerializer(serializers.Serializer):
@@ -222,14 +221,8 @@ class SessionOutcomeSerializer(SessionSerializer):
             "`stop_exercise`) and contact the therapist. Tell them at once."
         ),
     )
-    urgent = serializers.BooleanField(
-        read_only=True, help_text="True when the patient must seek urgent medical care now."
-    )
-    red_flag_tiers_due = serializers.ListField(
-        child=serializers.ChoiceField(choices=red_flags.Tier.choices),
-        read_only=True,
-        help_text="The red-flag tiers to ask now (`red-flag-checks/questions/` lists them).",
-    )
+    urgent = urgent_field()
+    red_flag_tiers_due = tiers_due_field()
 
     class Meta(SessionSerializer.Meta):
         fields = [

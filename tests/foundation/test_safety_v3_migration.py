@@ -5,8 +5,8 @@ logs stored, with the days, plus the message it held."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_states import migrate_to, migrate_to_latest
 
 BEFORE = [
     ("prescriptions", "0018_alert_log_days"),
@@ -18,25 +18,21 @@ AFTER = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    # The models as every applied migration left them (other apps stay at their latest).
-    executor.loader.build_graph()
-    return executor.loader.project_state(
-        [key for key in executor.loader.applied_migrations if key[0] != "__first__"]
-    ).apps
-
-
 def _finding(kind, reason, stop=True):
     return {"rule": kind, "kind": kind, "reason": reason, "stop": stop, "urgent": False}
 
 
+@pytest.fixture
+def latest_afterwards(transactional_db):
+    """Whatever the test did, the next tests find every app at its latest migration."""
+    yield
+    migrate_to_latest()
+
+
 # After a transactional test the tables are flushed and post_migrate loads the catalog again.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_afterwards")
 def test_existing_logs_keep_their_meaning_and_alerts_gain_every_finding():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         user = old.get_model("auth", "User").objects.create(username="pt")
         clinic = old.get_model("clinics", "Clinic").objects.create(name="Old", slug="old")
@@ -91,7 +87,7 @@ def test_existing_logs_keep_their_meaning_and_alerts_gain_every_finding():
             last_seen_at=days[0],
         )
     finally:
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
 
     Alert = new.get_model("prescriptions", "Alert")
     assert Alert.objects.get(pk=alert.pk).findings == [

@@ -5,27 +5,24 @@ and the log keeps its answers, reference and findings."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_states import migrate_to, migrate_to_latest
 
 BEFORE = [("prescriptions", "0021_alert_kinds_of_safety_v3_and_red_flag_tiers")]
 AFTER = [("prescriptions", "0024_stop_lifted_by_a_therapist")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(
-        [key for key in executor.loader.applied_migrations if key[0] != "__first__"]
-    ).apps
+@pytest.fixture
+def latest_afterwards(transactional_db):
+    """Whatever the test did, the next tests find every app at its latest migration."""
+    yield
+    migrate_to_latest()
 
 
 # After a transactional test the tables are flushed and post_migrate loads the catalog again.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_afterwards")
 def test_every_earlier_log_becomes_a_session_of_one_and_keeps_its_meaning():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         user = old.get_model("auth", "User").objects.create(username="pt")
         clinic = old.get_model("clinics", "Clinic").objects.create(name="Old", slug="old")
@@ -72,7 +69,7 @@ def test_every_earlier_log_becomes_a_session_of_one_and_keeps_its_meaning():
             ]
         ]
     finally:
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
 
     stored = list(new.get_model("prescriptions", "SymptomLog").objects.order_by("logged_at"))
     assert [(log.pain, log.location, log.stop_exercise) for log in stored] == [
