@@ -57,7 +57,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
     },
     "prone-props": {
-        "name": "Extensión en decúbito prono sobre los codos",
+        "name": "Boca abajo sobre los codos (extensión en decúbito prono)",
         "steps": [
             "Empiece boca abajo, como en el ejercicio «Boca abajo».",
             "Levante el pecho y apoye el peso sobre los antebrazos, con los codos debajo de "
@@ -68,8 +68,8 @@ EXERCISES: dict[str, dict[str, Any]] = {
             "desplaza hacia el centro de la espalda, es buena señal.",
         ],
         "purpose": (
-            "El segundo paso de la progresión en extensión, cuando ya está cómodo boca abajo. "
-            "Lleva la zona lumbar suavemente hacia atrás."
+            "El segundo paso de la progresión en extensión, cuando estar boca abajo ya le "
+            "resulta cómodo. Lleva la zona lumbar suavemente hacia atrás."
         ),
         "cautions": _cautions(
             "Es normal que el dolor se concentre en el centro de la espalda; suele indicar que "
@@ -80,7 +80,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
     },
     "prone-press-up": {
-        "name": "Extensión en decúbito prono con brazos",
+        "name": "Subir con los brazos (extensión en decúbito prono)",
         "steps": [
             "Túmbese boca abajo con los codos doblados y las palmas apoyadas justo por debajo "
             "de los hombros.",
@@ -103,7 +103,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
     },
     "prone-press-up-sustained": {
-        "name": "Extensión con brazos, dejando hundir la espalda y soltando el aire",
+        "name": "Subir con los brazos y soltar el aire (extensión mantenida)",
         "steps": [
             "Túmbese boca abajo con las palmas apoyadas a los lados de los hombros, como para "
             "la extensión con brazos.",
@@ -125,7 +125,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
     },
     "prone-press-up-hips-off-centre": {
-        "name": "Extensión con brazos con las caderas desplazadas",
+        "name": "Subir con las caderas a un lado (extensión con caderas desplazadas)",
         "steps": [
             "Túmbese boca abajo. Desplace las caderas {to_side} y los pies {to_other_side}, de "
             "modo que el cuerpo forme una curva suave.",
@@ -143,7 +143,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(STENOSIS),
     },
     "standing-side-glide": {
-        "name": "Deslizamiento lateral de pie",
+        "name": "Caderas a un lado, de pie (deslizamiento lateral)",
         "steps": [
             "Póngase de pie con {your_side} hacia una pared, a la distancia de un antebrazo, y "
             "con los pies juntos.",
@@ -164,7 +164,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(),
     },
     "flexion-rotation": {
-        "name": "Estiramiento en flexión y rotación",
+        "name": "Giro de tronco de lado (flexión y rotación)",
         "steps": [
             "Túmbese sobre {your_side} con las dos rodillas dobladas.",
             "Estire la pierna de abajo. Enganche el pie de la pierna de arriba detrás de la "
@@ -183,7 +183,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "cautions": _cautions(),
     },
     "standing-lumbar-extension": {
-        "name": "Extensión lumbar de pie",
+        "name": "Inclinarse hacia atrás de pie (extensión lumbar)",
         "steps": [
             "Póngase de pie con la espalda recta y los pies separados más o menos a la anchura "
             "de los hombros.",
@@ -214,7 +214,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         "purpose": (
             "El primer paso de la progresión en flexión. La flexión hacia delante se usa en la "
             "estenosis de canal lumbar, en la rigidez al inclinarse hacia delante (disfunción "
-            "en flexión), en el dolor de espalda que alivia al inclinarse hacia delante y para "
+            "en flexión), en el dolor de espalda que se alivia al inclinarse hacia delante y para "
             "recuperar movilidad cuando un desarreglo ya se ha estabilizado."
         ),
         "cautions": _cautions(THEN_EXTENSION),
@@ -225,7 +225,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
             "Siéntese en una silla estable con los pies apoyados en el suelo y separados.",
             "Inclínese despacio hacia delante, llevando las manos hacia el suelo entre las "
             "rodillas.",
-            "Cuando esté inclinado todo lo que pueda, sujétese los tobillos y tire suavemente "
+            "Cuando ya no pueda inclinarse más, sujétese los tobillos y tire suavemente "
             "para bajar un poco más.",
             "Vuelva a incorporarse despacio.",
             "Repítalo {repetitions}.",
@@ -247,7 +247,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
             "Repítalo {repetitions}.",
         ],
         "purpose": (
-            "El último paso de la progresión en flexión, cuando la flexión sentado ya le "
+            "El último paso de la progresión en flexión, cuando la flexión en una silla ya le "
             "resulta fácil."
         ),
         "cautions": _cautions(THEN_EXTENSION),
@@ -264,9 +264,10 @@ EXERCISES: dict[str, dict[str, Any]] = {
             "en el trabajo.",
         ],
         "purpose": (
-            "Corrección postural. Sentarse encorvado mantiene la zona lumbar doblada hacia "
-            "delante durante mucho tiempo; el rulo conserva la curva hacia dentro sin esfuerzo, "
-            "para que el dolor que ha reducido con los ejercicios no vuelva."
+            "Corrección postural. Sentarse con la espalda encorvada mantiene la zona lumbar "
+            "doblada hacia delante durante mucho tiempo; el rulo conserva la curva hacia "
+            "dentro sin esfuerzo, para que el dolor que ha reducido con los ejercicios no "
+            "vuelva."
         ),
         "cautions": _cautions(
             "Si al sentarse con el rulo el dolor se extiende más lejos, quítelo y dígaselo a su "
@@ -275,7 +276,7 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ),
     },
     "slouch-overcorrect": {
-        "name": "Encorvarse y sobrecorregir",
+        "name": "Encorvarse y enderezarse del todo (sobrecorrección)",
         "steps": [
             "Siéntese en la parte delantera de una silla o un taburete, con los pies apoyados "
             "en el suelo.",
@@ -314,8 +315,8 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
     "extension": {
         "name": "Progresión en extensión",
         "description": (
-            "Inclinación hacia atrás con más fuerza en cada paso: tumbado boca abajo, apoyado "
-            "sobre los codos, con los brazos estirados y después con los brazos estirados "
+            "Inclinación hacia atrás con más fuerza en cada paso: boca abajo, sobre los "
+            "codos, con los brazos estirados y después con los brazos estirados "
             "dejando hundir la espalda. La extensión de pie la sustituye cuando no puede "
             "tumbarse."
         ),
@@ -364,7 +365,7 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
     "flexion": {
         "name": "Progresión en flexión",
         "description": (
-            "Flexión hacia delante, de tumbado boca arriba a sentado y después de pie, para "
+            "Flexión hacia delante, de boca arriba a una silla y después de pie, para "
             "la estenosis de canal lumbar, la disfunción en flexión y los desarreglos que "
             "mejoran con la flexión."
         ),
@@ -374,7 +375,8 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
                 "o mejoran."
             ),
             "seated-lumbar-flexion": (
-                "La flexión sentado resulta fácil y los síntomas se mantienen centrales o mejoran."
+                "La flexión en una silla resulta fácil y los síntomas se mantienen centrales "
+                "o mejoran."
             ),
         },
     },
@@ -392,7 +394,7 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
                 "nota igual."
             ),
             "seated-lumbar-flexion": (
-                "La flexión sentado no deja dolor después y el ejercicio de extensión se nota "
+                "La flexión en una silla no deja dolor después y el ejercicio de extensión se nota "
                 "igual."
             ),
         },
@@ -402,8 +404,9 @@ PROGRESSIONS: dict[str, dict[str, Any]] = {
         "name": "Mantenimiento",
         "description": (
             "Mantener la espalda bien cuando el dolor ha desaparecido: la extensión de pie "
-            "después de estar mucho rato sentado o inclinado, con una buena postura sentada (el "
-            "rulo lumbar y encorvarse y sobrecorregir, del catálogo)."
+            "después de pasar mucho rato en una silla o inclinándose hacia delante, con una buena "
+            "postura en la silla (el rulo lumbar y encorvarse y enderezarse del todo, del "
+            "catálogo)."
         ),
         "advance_when": {},
     },

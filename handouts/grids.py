@@ -40,24 +40,30 @@ CELL_PADDING = 1.2
 # A log line to write on: 7.5 mm (wide-ruled paper's height, and four exercises'
 # week of lines fit on a page), 9.6 mm in large print.
 WRITING_LINE = {False: 7.5, True: 9.6}
+# The log's date column: room to write "14/12 10:30" by hand. Without a floor, the
+# longer Spanish headings of large print left it about 23 mm. A layout value, no
+# clinical source.
+DATE_COLUMN = 30.0
 # Where Debian and most systems keep their fonts; DejaVu is what the handout sets.
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
 BOLD_FONT = "DejaVuSans-Bold.ttf"
-# When the font file cannot be read: an average bold advance, on the wide side.
-FALLBACK_ADVANCE = 0.7
+REGULAR_FONT = "DejaVuSans.ttf"
+# When the font file cannot be read: an average advance, on the wide side.
+FALLBACK_ADVANCE = {True: 0.7, False: 0.63}
 
 
 def text_column_width(paper_size: str) -> float:
     return PAGE_WIDTHS.get(paper_size, PAGE_WIDTHS["A4"]) - SIDE_MARGINS
 
 
-@lru_cache(maxsize=1)
-def _bold_advances() -> tuple[dict[int, float], float] | None:
-    """Each character's advance in ems in DejaVu Sans Bold, the headings' font."""
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
+    """Each character's advance in ems in DejaVu Sans, bold or regular."""
+    name = BOLD_FONT if bold else REGULAR_FONT
     try:
         from fontTools.ttLib import TTFont
 
-        path = next(found for folder in FONT_FOLDERS for found in Path(folder).rglob(BOLD_FONT))
+        path = next(found for folder in FONT_FOLDERS for found in Path(folder).rglob(name))
         font = TTFont(path, lazy=True)
         units = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
@@ -67,23 +73,35 @@ def _bold_advances() -> tuple[dict[int, float], float] | None:
         return None
 
 
-def bold_width(text: str, size: float) -> float:
-    """How wide `text` is set in bold at `size` (millimetres)."""
-    found = _bold_advances()
+def text_width(text: str, size: float, *, bold: bool = True) -> float:
+    """How wide `text` is set in DejaVu Sans at `size` (millimetres)."""
+    found = _advances(bold)
     if found is None:
-        return len(text) * FALLBACK_ADVANCE * size
+        return len(text) * FALLBACK_ADVANCE[bold] * size
     advances, missing = found
     return sum(advances.get(ord(char), missing) for char in text) * size
 
 
-def fitted_widths(labels: list[str], shares: list[float], width: float, size: float) -> list[float]:
+def fitted_widths(
+    labels: list[str],
+    shares: list[float],
+    width: float,
+    size: float,
+    *,
+    bold: bool = True,
+    floors: list[float] | None = None,
+) -> list[float]:
     """Column widths from their shares of `width`, each widened to hold the longest
-    word of its heading (so no heading word is broken) where the others have room."""
+    word of its heading (so no heading word is broken), and to its floor if it has one,
+    where the others have room."""
     least = [
-        max((bold_width(word, size) for word in label.split()), default=0.0)
-        + 2 * CELL_PADDING
-        + 0.5  # borders and rounding
-        for label in labels
+        max(
+            max((text_width(word, size, bold=bold) for word in label.split()), default=0.0)
+            + 2 * CELL_PADDING
+            + 0.5,  # borders and rounding
+            floor,
+        )
+        for label, floor in zip(labels, floors or [0.0] * len(labels), strict=True)
     ]
     total = sum(shares)
     widths = [width * share / total for share in shares]
@@ -136,9 +154,16 @@ def log_widths(labels: list[str], *, paper_size: str, large: bool) -> list[float
     """The log table's column widths: the paper-entry form's questions, in its order.
 
     The date and time are written out by hand ("14/12 10:30"); the other columns take a
-    number or a one-letter code, so the date gets the largest share."""
+    number or a one-letter code, so the date gets the largest share and never less than
+    DATE_COLUMN. In large print the headings are set in regular weight (handout.css):
+    in bold, the Spanish headings' long words ("Repeticiones") left no 30 mm for the date."""
     return fitted_widths(
-        labels, [24, 10, 14, 12, 14, 13, 13], text_column_width(paper_size), TEXT_SIZE[large]
+        labels,
+        [24, 10, 14, 12, 14, 13, 13],
+        text_column_width(paper_size),
+        TEXT_SIZE[large],
+        bold=not large,
+        floors=[DATE_COLUMN, *[0.0] * (len(labels) - 1)],
     )
 
 

@@ -86,7 +86,7 @@ def stop_reasons(log: SymptomLog) -> list[str]:
                         [
                             str(PAIN_NOW[log.location]),
                             str(PAIN_BEFORE[reference]),
-                            _("Pain spreading away from your spine is a warning sign."),
+                            _("Pain spreading away from your spine is a sign to stop."),
                         ]
                     )
                 )

@@ -85,7 +85,7 @@ def test_a_spanish_patient_meets_no_english_from_sign_in_to_progress(
     check_page()
     assert_accessible(phone)
 
-    name = "Extensión en decúbito prono sobre los codos"
+    name = "Boca abajo sobre los codos (extensión en decúbito prono)"
     phone.get_by_role("link", name=f"Registrar cómo ha ido: {name}", exact=True).click()
     assert phone.get_by_role(
         "heading", name="Antes de empezar: un breve control de seguridad"
@@ -108,7 +108,7 @@ def test_a_spanish_patient_meets_no_english_from_sign_in_to_progress(
     phone.get_by_role("button", name="Guardar cómo ha ido").click()
 
     stop = phone.get_by_role("alert")
-    assert stop.get_by_role("heading", name=f"Deje de hacer {name}").is_visible()
+    assert stop.get_by_role("heading", name=f"Deje de hacer el ejercicio «{name}»").is_visible()
     assert phone.get_by_role("link", name="Contacte con la clínica: 020 7946 0000").is_visible()
     check_page()
     assert_accessible(phone)

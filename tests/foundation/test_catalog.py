@@ -48,7 +48,10 @@ def test_the_posture_corrections_are_there_in_english_and_spanish(db):
         "Sitting with a lumbar roll",
         "En una silla con un rulo lumbar",
     )
-    assert (slouch.name_en, slouch.name_es) == ("Slouch-overcorrect", "Encorvarse y sobrecorregir")
+    assert (slouch.name_en, slouch.name_es) == (
+        "Slouch-overcorrect",
+        "Encorvarse y enderezarse del todo (sobrecorrección)",
+    )
     for exercise in (roll, slouch):
         assert exercise.position == "sitting"
         assert len(exercise.steps_es) == len(exercise.steps_en)

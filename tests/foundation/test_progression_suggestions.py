@@ -88,7 +88,7 @@ def test_good_days_at_the_step_suggest_the_next_one(patient, therapist):
         assert suggestion.headline == "Ready to progress: consider Prone press-up"
     with translation.override("es"):
         assert suggestion.headline == (
-            "Listo para avanzar: valore Extensión en decúbito prono con brazos"
+            "Puede avanzar: valore «Subir con los brazos (extensión en decúbito prono)»"
         )
     assert set(suggestion.logs.all()) == {first, second}
     assert flag(patient) == "forward"

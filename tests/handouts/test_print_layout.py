@@ -312,3 +312,31 @@ def test_spanish_runs_to_no_more_pages_than_english(printed, large_print):
         for language in ("en", "es")
     }
     assert pages["es"] <= pages["en"], pages
+
+
+def _column_lines(page, top: float) -> list[float]:
+    """Where the vertical lines of a log row starting `top` points down the page stand,
+    from the left, in millimetres."""
+    vertical, _horizontal = _rules(page)
+    return sorted(
+        {
+            round((rule["x0"] + rule["x1"]) / 2 / MM, 1)
+            for rule in vertical
+            if top - 1 < rule["top"] < top + 30 * MM
+        }
+    )
+
+
+@pytest.mark.parametrize(("language", "large_print"), LAYOUTS, ids=LAYOUT_IDS)
+def test_the_log_sheets_date_column_is_wide_enough_to_write_a_date_and_time(
+    printed, language, large_print
+):
+    # "14/12 10:30" written by hand needs about 30 mm; the longer Spanish headings of
+    # large print once squeezed it to 23.
+    handout = printed(language, large_print)
+    with pdfplumber.open(io.BytesIO(handout.data)) as pdf:
+        for item in handout.items:
+            page, top = handout.anchors[f"log-{item.number}"]
+            lines = _column_lines(pdf.pages[page], top)
+            assert len(lines) == 8, (item.name, lines)  # seven columns
+            assert lines[1] - lines[0] >= 30, (item.name, lines)

@@ -203,8 +203,44 @@ def test_the_glossary_check_fails_when_a_word_drifts():
     po = polib.pofile(str(settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"))
     text = GLOSSARY.read_text()
     drifted = text.replace("| Sets done | Series hechas |", "| Sets done | Veces hechas |")
-    drifted = drifted.replace("| Boca abajo (decúbito prono) |", "| Decúbito prono |")
+    drifted = drifted.replace(
+        "| prone-lying | Prone lying | Boca abajo (decúbito prono) |",
+        "| prone-lying | Prone lying | Decúbito prono |",
+    )
     assert glossary_problems(drifted, po) == [
         "Sets done: the app says 'Series hechas'",
         "prone-lying: the catalog says ('Prone lying', 'Boca abajo (decúbito prono)')",
+    ]
+
+
+# A Spanish exercise name says what the patient does first; the technical term a
+# therapist knows comes after, in brackets, and no name calls the patient "tumbado".
+TECHNICAL = ("decúbito", "prono", "supino", "extensión", "flexión", "deslizamiento", "rotación")
+GENDERED = ("tumbado", "acostado", "sentado", "apoyado", "erguido", "inclinado")
+
+
+def technical_first(names: dict[str, str]) -> list[str]:
+    problems = []
+    for slug, name in names.items():
+        plain = name.split("(")[0].lower()
+        words = set(plain.replace(",", " ").split())
+        if words & set(TECHNICAL) or words & set(GENDERED):
+            problems.append(f"{slug}: {name}")
+    return problems
+
+
+def test_every_spanish_exercise_name_leads_with_plain_words():
+    names = {slug: texts["name"] for slug, texts in catalog_es.EXERCISES.items()}
+    assert technical_first(names) == []
+
+
+def test_the_plain_words_check_fails_on_a_technical_or_gendered_name():
+    names = {
+        "prone-props": "Extensión en decúbito prono sobre los codos",
+        "prone-lying": "Tumbado boca abajo",
+        "standing-lumbar-extension": "Inclinarse hacia atrás de pie (extensión lumbar)",
+    }
+    assert technical_first(names) == [
+        "prone-props: Extensión en decúbito prono sobre los codos",
+        "prone-lying: Tumbado boca abajo",
     ]
