@@ -11,6 +11,7 @@ from django.urls import reverse
 from prescriptions.models import SymptomLog
 from prescriptions.services import record_symptom_log
 from tests.portal.test_session import URL, item_answers, session, symptoms
+from tests.shown import shown
 
 
 @pytest.fixture
@@ -33,11 +34,11 @@ def phone_links(page: str) -> list[str]:
 def log_a_session(client, items, nerves=(), **per_item):
     response = client.post(URL, session(items, nerves=nerves, **per_item))
     assert response.status_code == 302, response.content.decode()
-    return client.get(response.url).content.decode()
+    return shown(client.get(response.url).content.decode())
 
 
 def single_page(client, log):
-    return client.get(reverse("portal:logged", args=[log.pk])).content.decode()
+    return shown(client.get(reverse("portal:logged", args=[log.pk])).content.decode())
 
 
 SPREAD = "You told us the pain spread further from your spine during this exercise."
