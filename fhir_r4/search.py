@@ -27,9 +27,17 @@ from changelog.models import safe_instant
 from clinics.models import Clinic
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.models import (
+    Alert,
+    OutcomeMeasure,
+    Prescription,
+    PrescriptionItem,
+    RedFlagCheck,
+    SymptomLog,
+)
 
 from . import assessment_resources as ar
+from . import outcome_resources as outcomes
 from . import resources as r
 from .codes import CODE_SYSTEMS, REQUEST_STATUS
 from .resources import identifier_system
@@ -447,7 +455,7 @@ SEARCHES: dict[str, Search] = {
             "Questionnaire",
             rows=None,
             build=lambda row, links: [row],
-            static=lambda: [r.questionnaire_resource()],
+            static=lambda: [r.questionnaire_resource(), outcomes.red_flag_questionnaire()],
             id_prefixes=(),
             audited=False,
         ),
@@ -476,10 +484,36 @@ ASSESSMENT_OBSERVATIONS = Search(
 )
 
 
+OUTCOME_OBSERVATIONS = Search(
+    "Observation",
+    rows=lambda clinic: OutcomeMeasure.objects.for_clinic(clinic),
+    build=lambda row, links: [outcomes.outcome_observation(row)],
+    updated=F("created_at"),
+    filters={"patient": by_patient("patient")},
+    docs=PATIENT_DOC,
+    id_prefixes=(outcomes.OUTCOME_PREFIX,),
+)
+RED_FLAG_RESPONSES = Search(
+    "QuestionnaireResponse",
+    rows=lambda clinic: RedFlagCheck.objects.for_clinic(clinic),
+    build=lambda row, links: [outcomes.red_flag_check_response(row)],
+    updated=F("created_at"),
+    filters={"patient": by_patient("patient")},
+    docs=PATIENT_DOC,
+    id_prefixes=(outcomes.RED_FLAG_CHECK_PREFIX,),
+)
+# Searches whose resources share a type with the main one, told apart by id prefix.
+OTHER_SOURCES: dict[str, list[Search]] = {
+    "Observation": [ASSESSMENT_OBSERVATIONS, OUTCOME_OBSERVATIONS],
+    "QuestionnaireResponse": [RED_FLAG_RESPONSES],
+}
+
+
 def for_resource(search: Search, resource_id: str) -> Search:
     """The search that reads `resource_id` of the type `search` serves."""
-    if search.resource_type == "Observation" and resource_id.startswith(ar.ID_PREFIXES):
-        return ASSESSMENT_OBSERVATIONS
+    for other in OTHER_SOURCES.get(search.resource_type, []):
+        if resource_id.startswith(other.id_prefixes):
+            return other
     return search
 
 
@@ -641,6 +675,11 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
     )
     for assessment in assessments:
         yield from ((obs, "match") for obs in ar.assessment_observations(assessment))
+    for measure in OutcomeMeasure.objects.filter(patient=patient).order_by("taken_at", "pk"):
+        yield outcomes.outcome_observation(measure), "match"
+    checks = list(RedFlagCheck.objects.filter(patient=patient).order_by("checked_on", "pk"))
+    for check in checks:
+        yield outcomes.red_flag_check_response(check), "match"
     for alert in alerts:
         yield r.flag_resource(alert), "match"
     for exercise in exercises.values():
@@ -649,3 +688,5 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
         yield r.plan_definition_resource(progression), "include"
     if logs:
         yield r.questionnaire_resource(), "include"
+    if checks:
+        yield outcomes.red_flag_questionnaire(), "include"
