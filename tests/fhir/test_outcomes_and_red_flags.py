@@ -10,7 +10,7 @@ from messaging.services import send_as_patient
 from prescriptions import red_flags
 from prescriptions.outcomes import record_outcome_measure
 from prescriptions.services import record_red_flag_check
-from tests.fhir.validation import entries, fhir_get, unresolved_references
+from tests.fhir.validation import entries, fhir_get, ids, next_url, unresolved_references
 
 OBSERVATION_CODES = f"{settings.SITE_URL}/fhir/R4/CodeSystem/observation"
 
@@ -134,3 +134,73 @@ def test_another_clinics_measure_and_check_are_404(other_fhir, patient):
 
     fhir_get(other_fhir, f"/fhir/R4/Observation/outcome-{measure.pk}", status=404)
     fhir_get(other_fhir, f"/fhir/R4/QuestionnaireResponse/red-flag-check-{check.pk}", status=404)
+
+
+def _measures(patient):
+    return [
+        record_outcome_measure(
+            patient=patient, instrument="groc", answers={"change": change}, source="api"
+        )[0]
+        for change in (1, 2, 3)
+    ]
+
+
+def test_an_observation_search_by_patient_finds_the_measures_after_the_logs(fhir, history, patient):
+    measures = _measures(patient)
+
+    bundle = fhir_get(fhir, f"/fhir/R4/Observation?patient={patient.pk}&_count=200")
+
+    found = ids(bundle)
+    assert found[-3:] == [f"outcome-{measure.pk}" for measure in measures]
+    assert bundle["total"] == len(found)
+    assert all(not i.startswith("outcome-") for i in found[:-3])
+
+
+def test_pages_cross_from_the_logs_to_the_measures_without_a_gap_or_a_repeat(
+    fhir, history, patient
+):
+    _measures(patient)
+    whole = ids(fhir_get(fhir, f"/fhir/R4/Observation?patient={patient.pk}&_count=200"))
+
+    url = f"/fhir/R4/Observation?patient={patient.pk}&_count=2"
+    paged: list[str] = []
+    totals = set()
+    while url:
+        bundle = fhir_get(fhir, url)
+        paged += ids(bundle)
+        totals.add(bundle["total"])
+        url = next_url(bundle)
+
+    assert paged == whole
+    assert totals == {len(whole)}
+
+
+def test_code_chooses_an_instrument_and_last_updated_applies_to_measures(fhir, patient):
+    groc = _measures(patient)[0]
+    nprs, _ = record_outcome_measure(
+        patient=patient,
+        instrument="nprs",
+        answers={"pain_now": 4, "pain_best": 2, "pain_worst": 7},
+        source="portal",
+    )
+
+    only_nprs = fhir_get(fhir, f"/fhir/R4/Observation?patient={patient.pk}&code=nprs")
+    after = fhir_get(fhir, f"/fhir/R4/Observation?_id=outcome-{groc.pk}&_lastUpdated=gt2999-01-01")
+    by_id = fhir_get(fhir, f"/fhir/R4/Observation?_id=outcome-{groc.pk}")
+
+    assert ids(only_nprs) == [f"outcome-{nprs.pk}"]
+    assert only_nprs["total"] == 1
+    assert ids(after) == [] and after["total"] == 0
+    assert ids(by_id) == [f"outcome-{groc.pk}"] and by_id["total"] == 1
+
+
+def test_a_questionnaire_response_search_finds_the_checks_of_the_patient_only(
+    fhir, patient, other_patient
+):
+    mine, _ = record_red_flag_check(patient=patient, answered_yes=[], on=date(2026, 3, 2))
+    record_red_flag_check(patient=other_patient, answered_yes=[], on=date(2026, 3, 2))
+
+    bundle = fhir_get(fhir, f"/fhir/R4/QuestionnaireResponse?patient={patient.pk}")
+
+    assert ids(bundle) == [f"red-flag-check-{mine.pk}"]
+    assert bundle["total"] == 1
