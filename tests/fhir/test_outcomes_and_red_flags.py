@@ -4,13 +4,21 @@ valid R4, in Patient/$everything and in a bulk export, other clinics' a 404."""
 
 from datetime import date
 
+import requests
 from django.conf import settings
 
 from messaging.services import send_as_patient
 from prescriptions import red_flags
 from prescriptions.outcomes import record_outcome_measure
 from prescriptions.services import record_red_flag_check
-from tests.fhir.validation import entries, fhir_get, ids, next_url, unresolved_references
+from tests.fhir.validation import (
+    assert_valid,
+    entries,
+    fhir_get,
+    ids,
+    next_url,
+    unresolved_references,
+)
 
 OBSERVATION_CODES = f"{settings.SITE_URL}/fhir/R4/CodeSystem/observation"
 
@@ -204,3 +212,24 @@ def test_a_questionnaire_response_search_finds_the_checks_of_the_patient_only(
 
     assert ids(bundle) == [f"red-flag-check-{mine.pk}"]
     assert bundle["total"] == 1
+
+
+def test_a_served_app_pages_the_measures_a_clinic_system_reads(live_server, fhir_key, patient):
+    measures = _measures(patient)
+    check, _alerts = record_red_flag_check(patient=patient, answered_yes=[], on=date(2026, 3, 2))
+    headers = {"Authorization": f"Api-Key {fhir_key[1]}"}
+
+    url = f"{live_server.url}/fhir/R4/Observation?patient={patient.pk}&_count=2"
+    found = []
+    while url:
+        bundle = assert_valid(requests.get(url, headers=headers, timeout=10).json())
+        found += ids(bundle)
+        url = next_url(bundle)
+    responses = requests.get(
+        f"{live_server.url}/fhir/R4/QuestionnaireResponse?patient={patient.pk}",
+        headers=headers,
+        timeout=10,
+    ).json()
+
+    assert found == [f"outcome-{measure.pk}" for measure in measures]
+    assert ids(assert_valid(responses)) == [f"red-flag-check-{check.pk}"]
