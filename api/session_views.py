@@ -20,7 +20,7 @@ from prescriptions.models import ExerciseSession, SymptomLog
 from prescriptions.sessions import ExerciseAnswer, SessionOutcome, Symptoms, record_session
 
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer
-from .pagination import SyncPagination
+from .pagination import SinceSyncPagination
 from .replays import ClientIdReused
 from .serializers.sessions import (
     SessionFilter,
@@ -72,20 +72,13 @@ def _same_session(outcome: SessionOutcome, data: dict[str, Any]) -> bool:
     return sent == stored
 
 
-class SessionSyncPagination(SyncPagination):
-    """Sessions: numbered pages as before, cursor pages for a sync (`since`)."""
-
-    cursor_by_default = False
-    cursor_when = ("since",)
-
-
 class SessionViewSet(ClinicViewSet):
     """Exercise sessions: the symptoms before and after, and a log per exercise done."""
 
     queryset = ExerciseSession.objects.all()
     serializer_class = SessionSerializer
     filter_class = SessionFilter
-    pagination_class = SessionSyncPagination
+    pagination_class = SinceSyncPagination
     audit_type = "exercisesession"
 
     def get_queryset(self) -> QuerySet:

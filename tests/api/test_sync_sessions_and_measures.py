@@ -4,12 +4,14 @@ returns what was stored since, once."""
 
 import json
 import urllib.request
+from datetime import date
 
 import pytest
 from django.db import connection
 
 from prescriptions.models import ExerciseSession
 from prescriptions.outcomes import record_outcome_measure
+from prescriptions.services import record_red_flag_check
 from tests.api.test_sessions import SESSIONS, body
 
 # On PostgreSQL the token moves as transactions commit: commit like a server does.
@@ -94,3 +96,21 @@ def test_a_clinic_system_syncs_sessions_over_http(live_server, api_key, prescrip
     second, _ = call(SESSIONS, body(prescription))
     changed, _ = call(f"{SESSIONS}?since={token}")
     assert [row["id"] for row in changed["results"]] == [second["id"]]
+
+
+def test_a_red_flag_check_sync_returns_a_check_again_when_answers_are_added(api, patient):
+    checks = "/api/v1/red-flag-checks/"
+    check, _alerts = record_red_flag_check(
+        patient=patient, asked=["fever"], answered_yes=[], on=date(2026, 3, 2)
+    )
+
+    seen, token = sync_run(api, checks)
+    assert seen == [check.pk]
+    assert sync_run(api, checks, token)[0] == []
+
+    record_red_flag_check(
+        patient=patient, asked=["night_pain"], answered_yes=[], on=date(2026, 3, 2)
+    )
+    again, _next_token = sync_run(api, checks, token)
+    assert again == [check.pk]
+    assert api.get(checks).json()["count"] == 1

@@ -6,6 +6,8 @@ from datetime import date
 
 import requests
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from messaging.services import send_as_patient
 from prescriptions import red_flags
@@ -233,3 +235,24 @@ def test_a_served_app_pages_the_measures_a_clinic_system_reads(live_server, fhir
 
     assert found == [f"outcome-{measure.pk}" for measure in measures]
     assert ids(assert_valid(responses)) == [f"red-flag-check-{check.pk}"]
+
+
+def _queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        fhir_get(client, url)
+    return len(queries)
+
+
+def test_a_search_page_costs_the_same_queries_for_many_measures_and_checks(fhir, patient):
+    observations = f"/fhir/R4/Observation?patient={patient.pk}"
+    responses = f"/fhir/R4/QuestionnaireResponse?patient={patient.pk}"
+    _measures(patient)
+    record_red_flag_check(patient=patient, answered_yes=[], on=date(2026, 3, 1))
+    few = (_queries_for(fhir, observations), _queries_for(fhir, responses))
+
+    for _ in range(4):
+        _measures(patient)
+    for day in range(2, 14):
+        record_red_flag_check(patient=patient, answered_yes=[], on=date(2026, 3, day))
+
+    assert (_queries_for(fhir, observations), _queries_for(fhir, responses)) == few
