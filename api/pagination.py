@@ -220,3 +220,11 @@ class PatientSyncPagination(SyncPagination):
 
     cursor_by_default = False
     cursor_when = ("updated_since",)
+
+
+class SinceSyncPagination(SyncPagination):
+    """Sessions and red-flag checks: numbered pages as before, cursor pages for a sync
+    (`since`, or a blank `cursor`)."""
+
+    cursor_by_default = False
+    cursor_when = ("since",)

@@ -20,6 +20,7 @@ from prescriptions.models import ExerciseSession, SymptomLog
 from prescriptions.sessions import ExerciseAnswer, SessionOutcome, Symptoms, record_session
 
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer
+from .pagination import SinceSyncPagination
 from .replays import ClientIdReused
 from .serializers.sessions import (
     SessionFilter,
@@ -77,6 +78,7 @@ class SessionViewSet(ClinicViewSet):
     queryset = ExerciseSession.objects.all()
     serializer_class = SessionSerializer
     filter_class = SessionFilter
+    pagination_class = SinceSyncPagination
     audit_type = "exercisesession"
 
     def get_queryset(self) -> QuerySet:

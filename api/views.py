@@ -54,7 +54,7 @@ from . import serializers as s
 from .auth import request_clinic
 from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUnavailable
 from .idempotency import run_idempotently
-from .pagination import Pagination, PatientSyncPagination, SyncPagination
+from .pagination import Pagination, PatientSyncPagination, SinceSyncPagination, SyncPagination
 from .replays import check_log_replay
 
 
@@ -477,6 +477,7 @@ class RedFlagCheckViewSet(ClinicViewSet):
     serializer_class = s.RedFlagCheckSerializer
     filter_class = s.RedFlagCheckFilter
     audit_type = "redflagcheck"
+    pagination_class = SinceSyncPagination
 
     def get_queryset(self) -> QuerySet:
         return super().get_queryset().prefetch_related("alerts")

@@ -29,6 +29,7 @@ class Resource(models.TextChoices):
     OUTCOME_MEASURE = "outcome_measure"
     SUGGESTION = "suggestion"
     ASSESSMENT = "assessment"  # an assessment and its movement tests
+    SESSION = "session"  # an exercise session (its logs are changes of their own)
 
 
 def uses_transaction_ids() -> bool:

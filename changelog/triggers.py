@@ -22,6 +22,7 @@ TABLES = [
     ("prescriptions_progressionsuggestion", "suggestion", "id"),
     ("assessments_assessment", "assessment", "id"),
     ("assessments_movementtest", "assessment", "assessment_id"),
+    ("prescriptions_exercisesession", "session", "id"),
 ]
 
 POSTGRES_FUNCTION = """

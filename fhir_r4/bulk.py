@@ -103,9 +103,7 @@ def start_export(
 
 
 def _searches(resource_type: str) -> list[s.Search]:
-    if resource_type == "Observation":
-        return [s.SEARCHES["Observation"], s.ASSESSMENT_OBSERVATIONS]
-    return [s.SEARCHES[resource_type]]
+    return [s.SEARCHES[resource_type], *s.OTHER_SOURCES.get(resource_type, [])]
 
 
 def resources_of(export: BulkExport, resource_type: str, links: s.Links) -> Iterator[dict]:

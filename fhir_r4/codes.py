@@ -20,6 +20,7 @@ from exercises.models import Direction
 from patients.models import Classification, DirectionalPreference
 from prescriptions import red_flags
 from prescriptions.models import AfterResponse, Alert, DuringResponse, Location, NeuroSymptom
+from prescriptions.outcome_models import Occasion
 
 FHIR_VERSION = "4.0.1"
 # When the Questionnaire or a CodeSystem built from the code last changed (their
@@ -90,6 +91,13 @@ class ObservationCode(models.TextChoices):
     LEG_PAIN = "leg-pain", "Leg pain at the assessment (0 to 10)"
     RANGE_EFFECT = "range-effect", "Effect of a repeated movement on the range of movement"
     NEW_NERVE_SYMPTOMS = "new-nerve-symptoms", "New nerve symptoms the patient reported"
+    NPRS = "nprs", "Numeric pain rating scale: mean of pain now, at its least and at its worst"
+    PAIN_LEAST = "pain-least", "Pain at its least over the last 24 hours (0 to 10)"
+    PAIN_WORST = "pain-worst", "Pain at its worst over the last 24 hours (0 to 10)"
+    PSFS = "psfs", "Patient-Specific Functional Scale: mean of the activities' scores"
+    PSFS_ACTIVITY = "psfs-activity", "One activity the patient named, scored 0 (unable) to 10"
+    GROC = "groc", "Global Rating of Change since care began (-7 to +7)"
+    OCCASION = "occasion", "When in the episode of care a measure was taken"
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,13 @@ CODE_SYSTEMS = {
             red_flags.RedFlag,
         ),
         CodeSystemSpec(
+            "outcome-occasion",
+            "CentraOutcomeOccasion",
+            "Occasions of an outcome measure",
+            "When in an episode of care an outcome measure was taken.",
+            Occasion,
+        ),
+        CodeSystemSpec(
             "dosage",
             "CentraDosagePart",
             "Parts of an exercise dosage",
@@ -246,3 +261,5 @@ RANGE_EFFECT = CODE_SYSTEMS["mdt-range-effect"]
 DYSFUNCTION_DIRECTION = CODE_SYSTEMS["mdt-dysfunction-direction"]
 OTHER_SUBTYPE = CODE_SYSTEMS["mdt-other-subtype"]
 NERVE_SYMPTOM = CODE_SYSTEMS["nerve-symptom"]
+OCCASION = CODE_SYSTEMS["outcome-occasion"]
+RED_FLAG = CODE_SYSTEMS["red-flag"]

@@ -11,6 +11,7 @@ Bundle's `meta.lastUpdated`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from changelog.models import safe_instant
+from messaging.models import Message
 from patients.models import Patient
 
 from . import search as s
+from .communications import communication_resource
 
 # Resource types in the order $everything returns them.
 TYPE_ORDER = [
@@ -32,6 +35,7 @@ TYPE_ORDER = [
     "QuestionnaireResponse",
     "Observation",
     "Flag",
+    "Communication",
     "ActivityDefinition",
     "PlanDefinition",
     "Questionnaire",
@@ -103,6 +107,14 @@ def _decode(token: str) -> tuple[Key, datetime]:
     return (rank, row, resource_id), moment
 
 
+def _everything(patient: Patient, links: s.Links) -> Iterator[tuple[dict[str, Any], str]]:
+    """The core's resources, then the patient's secure messages."""
+    yield from s.everything(patient, links)
+    for message in Message.objects.filter(patient=patient).order_by("pk"):
+        message.patient = patient
+        yield communication_resource(message), "match"
+
+
 def page(patient: Patient, params: dict[str, list[str]], links: s.Links) -> EverythingPage:
     """One page of the patient's $everything; SearchError for a parameter it cannot honour."""
     unknown = sorted(set(params) - PARAMS)
@@ -118,7 +130,7 @@ def page(patient: Patient, params: dict[str, list[str]], links: s.Links) -> Ever
     )
 
     chosen = []
-    for resource, mode in s.everything(patient, links):
+    for resource, mode in _everything(patient, links):
         if types is not None and resource["resourceType"] not in types:
             continue
         if since is not None and datetime.fromisoformat(resource["meta"]["lastUpdated"]) <= since:

@@ -27,11 +27,21 @@ from changelog.models import safe_instant
 from clinics.models import Clinic
 from exercises.models import Exercise, Progression, ProgressionStep
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, PrescriptionItem, SymptomLog
+from prescriptions.models import (
+    Alert,
+    OutcomeMeasure,
+    Prescription,
+    PrescriptionItem,
+    RedFlagCheck,
+    SymptomLog,
+)
+from prescriptions.outcome_models import Instrument
 
 from . import assessment_resources as ar
+from . import outcome_resources as outcomes
 from . import resources as r
 from .codes import CODE_SYSTEMS, REQUEST_STATUS
+from .codes import OBSERVATION as OBSERVATION_CODES
 from .resources import identifier_system
 
 DEFAULT_COUNT = 50
@@ -190,24 +200,49 @@ def instant_or_none(value: Any) -> datetime | None:
     return _in_range(moment)
 
 
-def encode_cursor(updated: datetime | None, pk: int, skip: int, snapshot: datetime) -> str:
-    return encode_token([updated.isoformat() if updated else None, pk, skip, snapshot.isoformat()])
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: the last row's (last updated, id), how many of its
+    resources were returned, the run's snapshot, and which of the type's sources
+    (`SOURCES`) it is in. `pk` 0 is the start of that source."""
+
+    updated: datetime | None
+    pk: int
+    skip: int
+    snapshot: datetime | None
+    source: int = 0
 
 
-def decode_cursor(token: str) -> tuple[datetime | None, int, int, datetime | None]:
+def encode_cursor(cursor: Cursor) -> str:
+    updated, snapshot = cursor.updated, cursor.snapshot
+    values = [updated.isoformat() if updated else None, cursor.pk, cursor.skip]
+    values.append(snapshot.isoformat() if snapshot else None)
+    if cursor.source:
+        values.append(cursor.source)
+    return encode_token(values)
+
+
+def decode_cursor(token: str) -> Cursor:
     try:
         values = decode_token(token)
-        # Cursors given out before the snapshot was added have three parts.
+        # Cursors given out before the snapshot was added have three parts, before
+        # the sources four.
         updated, pk, skip, *rest = values if isinstance(values, list) else [None]
-        if len(rest) > 1 or not (
-            isinstance(pk, int) and isinstance(skip, int) and 0 <= pk <= MAX_ROW_ID and skip >= 0
+        source = rest[1] if len(rest) > 1 else 0
+        if len(rest) > 2 or not (
+            isinstance(pk, int)
+            and isinstance(skip, int)
+            and isinstance(source, int)
+            and 0 <= pk <= MAX_ROW_ID
+            and skip >= 0
+            and 0 <= source < 10
         ):
             raise ValueError
         moment = instant_or_none(updated)
         snapshot = instant_or_none(rest[0]) if rest else None
     except (ValueError, TypeError) as exc:
         raise SearchError("_cursor is not a cursor this server gave out.") from exc
-    return moment, pk, skip, snapshot
+    return Cursor(moment, pk, skip, snapshot, source)
 
 
 # Filters shared by several types
@@ -403,8 +438,9 @@ SEARCHES: dict[str, Search] = {
                 **PATIENT_DOC,
                 "code": (
                     "token",
-                    "`http://loinc.org|72514-3` (pain severity) or "
-                    "`pain-location` (where the pain reaches).",
+                    "`http://loinc.org|72514-3` (pain severity), "
+                    "`pain-location` (where the pain reaches), or an outcome measure: "
+                    "`nprs`, `psfs` or `groc`.",
                 ),
             },
             id_prefixes=("pain-", "location-"),
@@ -447,7 +483,7 @@ SEARCHES: dict[str, Search] = {
             "Questionnaire",
             rows=None,
             build=lambda row, links: [row],
-            static=lambda: [r.questionnaire_resource()],
+            static=lambda: [r.questionnaire_resource(), outcomes.red_flag_questionnaire()],
             id_prefixes=(),
             audited=False,
         ),
@@ -476,10 +512,55 @@ ASSESSMENT_OBSERVATIONS = Search(
 )
 
 
+def by_outcome_code(rows: QuerySet, value: str, clinic: Clinic) -> QuerySet:
+    """The measures whose instrument is one of `[system|]code`, ... (`nprs`, `psfs`,
+    `groc` in Centra's observation CodeSystem)."""
+    instruments = []
+    for part in value.split(","):
+        system, sep, code = part.rpartition("|")
+        if not code:
+            raise SearchError("code needs a value: code=[system|]code.")
+        if (not sep or not system or system == OBSERVATION_CODES.url) and code in Instrument.values:
+            instruments.append(code)
+    return rows.filter(instrument__in=instruments)
+
+
+OUTCOME_OBSERVATIONS = Search(
+    "Observation",
+    rows=lambda clinic: OutcomeMeasure.objects.for_clinic(clinic),
+    build=lambda row, links: [outcomes.outcome_observation(row)],
+    updated=F("created_at"),
+    filters={"patient": by_patient("patient"), "code": by_outcome_code},
+    docs=PATIENT_DOC,
+    id_prefixes=(outcomes.OUTCOME_PREFIX,),
+)
+RED_FLAG_RESPONSES = Search(
+    "QuestionnaireResponse",
+    rows=lambda clinic: RedFlagCheck.objects.for_clinic(clinic),
+    build=lambda row, links: [outcomes.red_flag_check_response(row)],
+    updated=F("created_at"),
+    filters={"patient": by_patient("patient")},
+    docs=PATIENT_DOC,
+    id_prefixes=(outcomes.RED_FLAG_CHECK_PREFIX,),
+)
+# What a search of these types returns, in this order: the main search's resources,
+# then the others'.
+SOURCES: dict[str, list[Search]] = {
+    "Observation": [SEARCHES["Observation"], OUTCOME_OBSERVATIONS],
+    "QuestionnaireResponse": [SEARCHES["QuestionnaireResponse"], RED_FLAG_RESPONSES],
+}
+# Searches whose resources share a type with the main one, told apart by id prefix.
+OTHER_SOURCES: dict[str, list[Search]] = {
+    "Observation": [ASSESSMENT_OBSERVATIONS, OUTCOME_OBSERVATIONS],
+    "QuestionnaireResponse": [RED_FLAG_RESPONSES],
+}
+
+
 def for_resource(search: Search, resource_id: str) -> Search:
     """The search that reads `resource_id` of the type `search` serves."""
-    if search.resource_type == "Observation" and resource_id.startswith(ar.ID_PREFIXES):
-        return ASSESSMENT_OBSERVATIONS
+    for other in OTHER_SOURCES.get(search.resource_type, []):
+        if resource_id.startswith(other.id_prefixes):
+            return other
     return search
 
 
@@ -517,21 +598,57 @@ def read(
 
 
 def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Links) -> Page:
-    """One page of a search."""
+    """One page of a search: the type's sources one after the other, each in its own
+    order, the total over all of them."""
     count = count_param((params.get("_count") or [None])[-1])
     cursor = decode_cursor(params["_cursor"][-1]) if params.get("_cursor") else None
     # A commit-safe instant, not the clock: a row stamped before it but committed
     # after it would be missed by the next run's `_lastUpdated=gt` (docs/sync.md).
-    snapshot = (cursor[3] if cursor else None) or safe_instant()
+    snapshot = (cursor.snapshot if cursor else None) or safe_instant()
     if search.static is not None:
         found = search.static()
         for value in params.get("_id", []):
             found = [res for res in found if res["id"] in value.split(",")]
-        skip = cursor[2] if cursor else 0
+        skip = cursor.skip if cursor else 0
         more = skip + count < len(found)
-        next_cursor = encode_cursor(None, 0, skip + count, snapshot) if more else None
+        next_cursor = encode_cursor(Cursor(None, 0, skip + count, snapshot)) if more else None
         return Page(found[skip : skip + count], len(found), next_cursor, snapshot)
 
+    sources = (
+        SOURCES.get(search.resource_type, [search])
+        if search is SEARCHES.get(search.resource_type)
+        else [search]
+    )
+    start = cursor.source if cursor else 0
+    if start >= len(sources):
+        raise SearchError("_cursor is not a cursor this server gave out.")
+    total = 0
+    page: list[dict[str, Any]] = []
+    next_cursor = None
+    for index, source in enumerate(sources):
+        rows = _matching(source, clinic, params, links, snapshot)
+        source, rows, source_total = rows
+        total += source_total
+        if index < start or next_cursor is not None:
+            continue
+        if len(page) == count:
+            if source_total:
+                next_cursor = encode_cursor(Cursor(None, 0, 0, snapshot, index))
+            continue
+        here = cursor if cursor is not None and index == start and cursor.pk else None
+        found, last = _page_of(source, rows, links, here, count - len(page))
+        page += found
+        if last is not None:
+            updated, pk, skip = last
+            next_cursor = encode_cursor(Cursor(updated, pk, skip, snapshot, index))
+    return Page(page, total, next_cursor, snapshot)
+
+
+def _matching(
+    search: Search, clinic: Clinic, params: dict[str, list[str]], links: Links, snapshot: datetime
+) -> tuple[Search, QuerySet, int]:
+    """The search narrowed by the parameters, its rows up to the snapshot, and how many
+    resources they make."""
     for name, values in params.items():
         if name in search.narrowers:
             for value in values:
@@ -559,31 +676,35 @@ def run(search: Search, clinic: Clinic, params: dict[str, list[str]], links: Lin
         total = sum(len(search.build(row, links)) for row in rows)
     else:
         total = rows.count() * search.resources_per_row
+    return search, rows, total
 
+
+def _page_of(
+    search: Search, rows: QuerySet, links: Links, cursor: Cursor | None, count: int
+) -> tuple[list[dict[str, Any]], tuple[datetime | None, int, int] | None]:
+    """Up to `count` resources from the cursor on, and where the next page starts in
+    these rows (None when they are used up)."""
     skip = 0
     if cursor is not None:
-        updated, pk, skip, _snapshot = cursor
+        skip = cursor.skip
         if search.updated is not None:
-            if updated is None:
+            if cursor.updated is None:
                 raise SearchError("_cursor is not a cursor this server gave out.")
-            rows = rows.filter(Q(fhir_updated__gt=updated) | Q(fhir_updated=updated, pk__gte=pk))
+            rows = rows.filter(
+                Q(fhir_updated__gt=cursor.updated)
+                | Q(fhir_updated=cursor.updated, pk__gte=cursor.pk)
+            )
         else:
-            rows = rows.filter(pk__gte=pk)
+            rows = rows.filter(pk__gte=cursor.pk)
     page: list[dict[str, Any]] = []
-    next_cursor = None
     for row in rows[: count + 1]:
         built = search.build(row, links)
-        start = skip if cursor is not None and row.pk == cursor[1] else 0
+        start = skip if cursor is not None and row.pk == cursor.pk else 0
         for index in range(start, len(built)):
             if len(page) == count:
-                next_cursor = encode_cursor(
-                    getattr(row, "fhir_updated", None), row.pk, index, snapshot
-                )
-                break
+                return page, (getattr(row, "fhir_updated", None), row.pk, index)
             page.append(built[index])
-        if next_cursor is not None:
-            break
-    return Page(page, total, next_cursor, snapshot)
+    return page, None
 
 
 def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any], str]]:
@@ -641,6 +762,11 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
     )
     for assessment in assessments:
         yield from ((obs, "match") for obs in ar.assessment_observations(assessment))
+    for measure in OutcomeMeasure.objects.filter(patient=patient).order_by("taken_at", "pk"):
+        yield outcomes.outcome_observation(measure), "match"
+    checks = list(RedFlagCheck.objects.filter(patient=patient).order_by("checked_on", "pk"))
+    for check in checks:
+        yield outcomes.red_flag_check_response(check), "match"
     for alert in alerts:
         yield r.flag_resource(alert), "match"
     for exercise in exercises.values():
@@ -649,3 +775,5 @@ def everything(patient: Patient, links: Links) -> Iterable[tuple[dict[str, Any],
         yield r.plan_definition_resource(progression), "include"
     if logs:
         yield r.questionnaire_resource(), "include"
+    if checks:
+        yield outcomes.red_flag_questionnaire(), "include"

@@ -165,4 +165,12 @@ class AlertFilter(QueryFilter):
 
 class RedFlagCheckFilter(QueryFilter):
     patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
-    lookups = {"patient": "patient_id"}
+    since = SyncSinceField(
+        help_text=SYNC_HELP
+        + (
+            "the time Centra first stored the day's check (stored at or after it); answers "
+            "added later that day come only with a token."
+        )
+    )
+    lookups = {"patient": "patient_id", "since": "created_at__gte"}
+    sync_resource = "red_flag_check"

@@ -21,7 +21,7 @@ from prescriptions.outcome_models import (
 )
 
 from .common import MAX_ID, clinic_of
-from .filters import QueryDateTimeField, QueryFilter
+from .filters import SYNC_HELP, QueryFilter, SyncSinceField
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -111,5 +111,8 @@ class OutcomeMeasureInputSerializer(serializers.Serializer):
 class OutcomeMeasureFilter(QueryFilter):
     patient = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Patient id.")
     instrument = serializers.ChoiceField(choices=Instrument.choices)
-    since = QueryDateTimeField(help_text="Only measures stored at or after this time (ISO 8601).")
+    since = SyncSinceField(
+        help_text=SYNC_HELP + "the time Centra stored the measure (stored at or after it)."
+    )
     lookups = {"patient": "patient_id", "instrument": "instrument", "since": "created_at__gte"}
+    sync_resource = "outcome_measure"

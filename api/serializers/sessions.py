@@ -21,7 +21,7 @@ from prescriptions.models import (
 from prescriptions.services import EARLIEST_LOG_SLACK, red_flag_tiers_due
 
 from .common import MAX_ID, clinic_of
-from .filters import QueryDateTimeField, QueryFilter
+from .filters import SYNC_HELP, QueryFilter, SyncSinceField
 from .logs import AlertSerializer, SymptomLogSerializer, tiers_due_field, urgent_field
 
 
@@ -248,11 +248,12 @@ class SessionFilter(QueryFilter):
     prescription = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="Prescription id (one version of a program)."
     )
-    since = QueryDateTimeField(
-        help_text="Only sessions stored at or after this time (ISO 8601, the time received)."
+    since = SyncSinceField(
+        help_text=SYNC_HELP + "the time Centra received the session (stored at or after it)."
     )
     lookups = {
         "patient": "patient_id",
         "prescription": "prescription_id",
         "since": "created_at__gte",
     }
+    sync_resource = "session"

@@ -5,12 +5,28 @@ from django.db import migrations, models
 from changelog import triggers
 
 
+# The tables followed when the log began, frozen here: later lines of
+# triggers.TABLES get their triggers from the migration that adds them.
+FIRST_TABLES = [
+    ("patients_patient", "patient", "id"),
+    ("prescriptions_prescription", "prescription", "id"),
+    ("prescriptions_prescriptionitem", "prescription", "prescription_id"),
+    ("prescriptions_symptomlog", "symptom_log", "id"),
+    ("prescriptions_alert", "alert", "id"),
+    ("prescriptions_redflagcheck", "red_flag_check", "id"),
+    ("prescriptions_outcomemeasure", "outcome_measure", "id"),
+    ("prescriptions_progressionsuggestion", "suggestion", "id"),
+    ("assessments_assessment", "assessment", "id"),
+    ("assessments_movementtest", "assessment", "assessment_id"),
+]
+
+
 def create_triggers(apps, schema_editor):
-    triggers.create(schema_editor, triggers.TABLES)
+    triggers.create(schema_editor, FIRST_TABLES)
 
 
 def drop_triggers(apps, schema_editor):
-    triggers.drop(schema_editor, triggers.TABLES)
+    triggers.drop(schema_editor, FIRST_TABLES)
 
 
 class Migration(migrations.Migration):

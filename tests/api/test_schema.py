@@ -22,6 +22,8 @@ EXPECTED_PATHS = {
     "/api/v1/prescriptions/{id}/handout.pdf",
     "/api/v1/symptom-logs/",
     "/api/v1/symptom-logs/{id}/",
+    "/api/v1/sessions/",
+    "/api/v1/sessions/{id}/",
     "/api/v1/alerts/",
     "/api/v1/red-flag-checks/",
     "/api/v1/red-flag-checks/{id}/",
@@ -88,7 +90,8 @@ def test_the_schema_documents_every_filter(schema):
 
 def test_every_post_documents_the_idempotency_key_and_its_409(schema):
     posts = [(path, item["post"]) for path, item in schema["paths"].items() if "post" in item]
-    assert len(posts) == 13  # + outcome-measures, assessments, messages, message-threads read
+    # + outcome-measures, assessments, messages, message-threads read, sessions
+    assert len(posts) == 14
     for path, operation in posts:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path

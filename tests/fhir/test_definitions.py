@@ -32,7 +32,9 @@ RECORDED = {
     "CodeSystem/red-flag": "aaaa99347ef132e0",
     "CodeSystem/dosage": "873b2ddca1168d7e",
     "CodeSystem/nerve-symptom": "f4aad71a0b676733",
-    "CodeSystem/observation": "68eae151bf5faf80",
+    "CodeSystem/observation": "81d44ff9d7708b31",
+    "CodeSystem/outcome-occasion": "0474ce8856195010",
+    "Questionnaire/red-flags": "8c2c1c534e5da2c0",
 }
 
 
