@@ -5,7 +5,9 @@ safety rules' tables it carries as JSON)."""
 import re
 
 HIDDEN = re.compile(
-    r'<template\b.*?</template>|<script id="offline-rules" type="application/json">.*?</script>',
+    r"<template\b.*?</template>"
+    r'|<script id="offline-rules" type="application/json">.*?</script>'
+    r'|<div class="offline" data-offline hidden[^>]*></div>',
     re.S,
 )
 

@@ -8,6 +8,7 @@ from clinics.models import AuditEvent
 from prescriptions.models import Alert, SymptomLog
 from prescriptions.services import ItemSpec, record_symptom_log, revise_prescription
 from tests.portal.html import checked
+from tests.shown import shown
 
 
 @pytest.mark.hazard("H-02")
@@ -21,7 +22,7 @@ def test_it_asks_the_safety_questions_before_the_first_log_of_the_day(patient_cl
 def test_it_shows_the_form_prefilled_from_the_dosage(patient_client, item, checked_today):
     response = patient_client.get(reverse("portal:log", args=[item.pk]))
     assert response.status_code == 200
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert item.exercise.name in content
     assert f'name="sets_done" id="id_sets_done" min="0" max="50" value="{item.sets}"' in content
     assert f'value="{item.repetitions}"' in content
@@ -73,7 +74,7 @@ def test_it_stores_one_log_when_the_same_form_is_sent_twice(
     second = patient_client.post(reverse("portal:log", args=[item.pk]), data, follow=True)
     assert SymptomLog.objects.filter(patient=patient).count() == 1
     assert second.redirect_chain[0][0] == first.url
-    assert "it is saved once" in second.content.decode()
+    assert "it is saved once" in shown(second.content.decode())
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).count() == 1
 
 
@@ -84,7 +85,7 @@ def test_it_keeps_what_was_typed_when_an_answer_is_missing(
     del data["during"]
     response = patient_client.post(reverse("portal:log", args=[item.pk]), data)
     assert response.status_code == 400
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Please choose what happened during the exercise." in content
     assert checked(content, "pain") == ["7"]
     assert checked(content, "location") == ["thigh"]
@@ -100,7 +101,7 @@ def test_it_rejects_a_pain_outside_0_to_10_with_a_message(
 ):
     response = patient_client.post(reverse("portal:log", args=[item.pk]), answers(pain="11"))
     assert response.status_code == 400
-    assert "Please check the answers marked below." in response.content.decode()
+    assert "Please check the answers marked below." in shown(response.content.decode())
     assert not SymptomLog.objects.exists()
 
 
@@ -127,7 +128,7 @@ def test_it_tells_the_patient_to_stop_after_the_pain_spreads(
         answers(location="thigh", during="peripheralize"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert f"Stop doing {item.exercise.name}" in content
     assert 'role="alert"' in content
     assert "Harbour Physio" in content
@@ -143,7 +144,7 @@ def test_it_tells_the_patient_to_stop_when_worse_afterwards(
     response = patient_client.post(
         reverse("portal:log", args=[item.pk]), answers(after="worse"), follow=True
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert f"Stop doing {item.exercise.name}" in content
     assert "worse after this exercise" in content
     assert list(Alert.objects.values_list("kind", flat=True)) == [Alert.Kind.WORSE]
@@ -157,7 +158,7 @@ def test_it_raises_nothing_and_encourages_after_a_centralizing_better_log(
         answers(location="central", during="centralize", after="better"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "That is a good sign." in content
     assert "Stop doing" not in content
     assert not Alert.objects.exists()
@@ -170,7 +171,7 @@ def test_it_alerts_the_clinic_and_reassures_when_pain_rises_sharply(
     response = patient_client.post(
         reverse("portal:log", args=[item.pk]), answers(pain="5"), follow=True
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Your pain is higher than it was in the last few days" in content
     assert "Stop doing" not in content
     alert = Alert.objects.get(patient=patient)
@@ -184,7 +185,7 @@ def test_the_result_page_stays_the_same_on_refresh(
         reverse("portal:log", args=[item.pk]), answers(during="peripheralize")
     )
     for _ in range(2):
-        assert "Stop doing" in patient_client.get(response.url).content.decode()
+        assert "Stop doing" in shown(patient_client.get(response.url).content.decode())
     assert Alert.objects.count() == 1
 
 
@@ -200,6 +201,6 @@ def test_it_offers_the_next_exercise_after_a_log(patient_client, patient, prescr
         repetitions_done=1,
     ).log
     second = prescription.items.select_related("exercise").get(position=2)
-    content = patient_client.get(reverse("portal:logged", args=[log.pk])).content.decode()
+    content = shown(patient_client.get(reverse("portal:logged", args=[log.pk])).content.decode())
     assert f"Next exercise: {second.exercise.name}" in content
     assert f'href="{reverse("portal:today")}#exercise-2"' in content

@@ -10,6 +10,7 @@ from django.utils import timezone
 from prescriptions.models import Alert, RedFlagCheck
 from prescriptions.red_flags import QUESTIONS, Tier, questions
 from prescriptions.services import record_red_flag_check, record_symptom_log
+from tests.shown import shown
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def emergency_codes():
 def test_a_new_patient_is_asked_both_tiers_before_the_first_session(patient_client, item):
     response = patient_client.get(reverse("portal:session"))
     assert response.url.startswith(reverse("portal:red_flags"))
-    content = patient_client.get(response.url).content.decode()
+    content = shown(patient_client.get(response.url).content.decode())
     assert shown_codes(content) == [q.code for q in QUESTIONS]
 
 
@@ -50,7 +51,7 @@ def test_with_leg_symptoms_the_emergency_questions_come_back_each_day_and_the_re
     record_red_flag_check(patient=patient, answered_yes=[], on=yesterday)
     response = patient_client.get(reverse("portal:session"))
     assert response.url.startswith(reverse("portal:red_flags"))
-    content = patient_client.get(response.url).content.decode()
+    content = shown(patient_client.get(response.url).content.decode())
     assert shown_codes(content) == emergency_codes()
     data = answers_for([Tier.EMERGENCY]) | {"next": reverse("portal:session")}
     assert patient_client.post(reverse("portal:red_flags"), data).url == reverse("portal:session")
@@ -94,7 +95,7 @@ def test_without_leg_symptoms_both_tiers_are_asked_weekly(
         assert response.status_code == 200
         return
     assert response.url.startswith(reverse("portal:red_flags"))
-    content = patient_client.get(response.url).content.decode()
+    content = shown(patient_client.get(response.url).content.decode())
     assert shown_codes(content) == [q.code for q in QUESTIONS]
 
 
@@ -102,7 +103,7 @@ def test_without_leg_symptoms_both_tiers_are_asked_weekly(
 def test_report_a_warning_sign_asks_every_question_even_when_none_is_due(
     patient_client, patient, item, checked_today
 ):
-    content = patient_client.get(reverse("portal:red_flags")).content.decode()
+    content = shown(patient_client.get(reverse("portal:red_flags")).content.decode())
     assert shown_codes(content) == [q.code for q in QUESTIONS]
     assert "Answer again if something has changed" in content
 
@@ -115,14 +116,14 @@ def test_a_see_a_doctor_today_yes_says_so_without_an_emergency_and_keeps_the_pro
         reverse("portal:red_flags"), answers_for(Tier.values, fever="yes"), follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("portal:see_doctor")
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Contact your doctor or your clinic today" in content
     assert "A fever, or feeling hot and shivery" in content
     assert "emergency department now" not in content
     assert 'href="tel:02079460000"' in content
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.severity) == ("red_flag_today", "warning")
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Log how it went" in today and "Seek urgent medical care now" not in today
 
 
@@ -136,9 +137,9 @@ def test_with_a_risk_history_a_see_a_doctor_today_yes_is_urgent_for_the_clinic_o
     assert (alert.kind, alert.severity) == ("red_flag_today", "urgent")
     assert "risk history" in alert.message
     # The patient's advice does not change with it, and the program goes on.
-    page = patient_client.get(reverse("portal:see_doctor")).content.decode()
+    page = shown(patient_client.get(reverse("portal:see_doctor")).content.decode())
     assert "Contact your doctor or your clinic today" in page
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Log how it went" in today
 
 
@@ -150,13 +151,13 @@ def test_an_emergency_yes_pauses_the_program_and_does_not_promise_a_call(
         reverse("portal:red_flags"), answers_for(Tier.values, both_legs="yes"), follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("portal:urgent")
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "emergency department" in content
     for promise in ("will call", "call you", "24 hours", "around the clock"):
         assert promise not in content
     alert = Alert.objects.get(patient=patient)
     assert (alert.kind, alert.severity) == ("red_flag", "urgent")
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Log how it went" not in today and "Seek urgent medical care now" in today
 
 

@@ -6,6 +6,7 @@ from clinics.models import AuditEvent
 from prescriptions.models import Alert, RedFlagCheck
 from prescriptions.red_flags import QUESTIONS, RedFlag
 from tests.portal.html import checked
+from tests.shown import shown
 
 pytestmark = pytest.mark.any_hour
 
@@ -16,7 +17,7 @@ def all_no(**yes):
 
 @pytest.mark.hazard("H-02")
 def test_it_asks_every_red_flag_question_in_plain_words(patient_client):
-    content = patient_client.get(reverse("portal:red_flags")).content.decode()
+    content = shown(patient_client.get(reverse("portal:red_flags")).content.decode())
     assert "Since your last check, have you noticed any of these?" in content
     for question in QUESTIONS:
         assert str(question.text) in content
@@ -48,7 +49,7 @@ def test_it_sends_a_yes_to_urgent_care_and_raises_an_urgent_alert(patient_client
         reverse("portal:red_flags"), all_no(bladder_bowel=True), follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("portal:urgent")
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Seek urgent medical care now" in content
     assert "emergency department" in content
     assert "Do not wait to see if it gets better" in content
@@ -62,7 +63,7 @@ def test_it_insists_on_an_answer_to_each_question_and_keeps_the_others(patient_c
     del data["saddle_numbness"]
     response = patient_client.post(reverse("portal:red_flags"), data)
     assert response.status_code == 400
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Please answer yes or no." in content
     assert checked(content, "leg_weakness") == ["yes"]
     assert checked(content, "bladder_bowel") == ["no"]

@@ -9,6 +9,7 @@ from prescriptions.models import Alert, NeuroSymptom, SymptomLog
 from prescriptions.red_flags import QUESTION_CODES
 from prescriptions.services import record_symptom_log
 from tests.portal.html import checked
+from tests.shown import shown
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def _earlier_log(patient, item, location):
 def test_the_log_form_asks_each_nerve_question_with_nothing_chosen(
     patient_client, item, checked_today
 ):
-    content = patient_client.get(reverse("portal:log", args=[item.pk])).content.decode()
+    content = shown(patient_client.get(reverse("portal:log", args=[item.pk])).content.decode())
     for code, label in NeuroSymptom.choices:
         assert str(label) in content
         assert checked(content, f"neuro_{code}") == []
@@ -48,7 +49,7 @@ def test_a_log_without_the_nerve_answers_is_refused_and_stores_nothing(
     del data["neuro_both_legs"]
     response = patient_client.post(reverse("portal:log", args=[item.pk]), data)
     assert response.status_code == 400
-    assert "Please answer yes or no." in response.content.decode()
+    assert "Please answer yes or no." in shown(response.content.decode())
     assert not SymptomLog.objects.exists()
 
 
@@ -61,7 +62,7 @@ def test_pain_further_out_than_last_time_stops_although_the_patient_said_better(
         answers(location="below_knee", during="decrease", after="better"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert f"Stop doing {item.exercise.name}" in content
     assert "Before, it reached no further than your thigh." in content
     assert "That is a good sign" not in content
@@ -82,7 +83,7 @@ def test_pain_closer_to_the_spine_is_shown_as_centralization(
     response = patient_client.post(
         reverse("portal:log", args=[item.pk]), answers(location="central"), follow=True
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "centralization" in content and "good sign" in content
     assert not Alert.objects.exists()
 
@@ -95,13 +96,13 @@ def test_a_nerve_yes_stops_the_exercise_and_alerts(
         answers(neuro_pins_needles="yes", during="decrease", after="better"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert f"Stop doing {item.exercise.name}" in content
     assert "new pins and needles in a leg or foot" in content
     assert SymptomLog.objects.get().new_symptoms == ["pins_needles"]
     assert Alert.objects.get().kind == "neurological"
     # Today marks the exercise stopped until the next log.
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Do not do this exercise for now." in today
 
 
@@ -111,14 +112,14 @@ def test_both_legs_on_a_log_pauses_the_program_until_a_therapist_acknowledges(
     response = patient_client.post(
         reverse("portal:log", args=[item.pk]), answers(neuro_both_legs="yes"), follow=True
     )
-    assert "Seek urgent medical care now" in response.content.decode()
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    assert "Seek urgent medical care now" in shown(response.content.decode())
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Seek urgent medical care now" in today
     assert 'href="tel:999"' in today and 'href="tel:02079460000"' in today
     assert "Log how it went" not in today and item.exercise.name not in today
     assert patient_client.get(reverse("portal:log", args=[item.pk])).url == reverse("portal:today")
     Alert.objects.get(severity="urgent").acknowledge(by=therapist)
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Log how it went" in today and "Seek urgent medical care now" not in today
 
 
@@ -128,9 +129,9 @@ def test_an_emergency_red_flag_yes_hides_the_exercises_and_shows_both_numbers(
 ):
     data = dict.fromkeys(QUESTION_CODES, "no") | {"saddle_numbness": "yes"}
     patient_client.post(reverse("portal:red_flags"), data)
-    urgent = patient_client.get(reverse("portal:urgent")).content.decode()
+    urgent = shown(patient_client.get(reverse("portal:urgent")).content.decode())
     assert 'href="tel:999"' in urgent
-    today = patient_client.get(reverse("portal:today")).content.decode()
+    today = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Seek urgent medical care now" in today
     assert "New numbness around your back passage" in today
     assert "Log how it went" not in today
@@ -138,11 +139,11 @@ def test_an_emergency_red_flag_yes_hides_the_exercises_and_shows_both_numbers(
 
 
 def test_today_always_offers_to_report_a_warning_sign(patient_client, prescription, checked_today):
-    content = patient_client.get(reverse("portal:today")).content.decode()
+    content = shown(patient_client.get(reverse("portal:today")).content.decode())
     assert "Report a warning sign" in content
     assert reverse("portal:red_flags") in content
     # Already answered no today, the questions can still be answered again.
-    page = patient_client.get(reverse("portal:red_flags")).content.decode()
+    page = shown(patient_client.get(reverse("portal:red_flags")).content.decode())
     assert "Answer again if something has changed" in page
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from prescriptions.models import Alert, NeuroSymptom, SymptomLog
 from prescriptions.services import record_symptom_log
 from tests.portal.test_session import symptoms
+from tests.shown import shown
 
 STOPPED = "Do not do this exercise for now."
 
@@ -37,7 +38,7 @@ def started_at_thigh(patient):
 
 
 def _today(client) -> str:
-    return client.get(reverse("portal:today")).content.decode()
+    return shown(client.get(reverse("portal:today")).content.decode())
 
 
 @pytest.mark.hazard("H-01")
@@ -49,7 +50,7 @@ def test_today_keeps_the_exercise_stopped_while_the_pain_stays_further_out(
     # The next log of the same exercise, still below the knee: still stopped.
     _log(started_at_thigh, item, location="below_knee", days_ago=1, during="decrease")
     assert STOPPED in _today(patient_client)
-    session = patient_client.get(reverse("portal:session")).content.decode()
+    session = shown(patient_client.get(reverse("portal:session")).content.decode())
     assert STOPPED in session or "stopped" in session.lower()
 
 
@@ -101,7 +102,7 @@ def test_pain_back_after_none_tells_the_patient_to_restart_not_to_stop(
         answers(pain="3", location="central", during="decrease", after="better"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Your pain has come back." in content
     assert "Restart your exercises as your therapist prescribed them." in content
     assert "Stop doing" not in content
@@ -122,7 +123,7 @@ def test_contradictory_answers_are_a_form_error_and_store_nothing(
         reverse("portal:log", args=[item.pk]), answers(pain=pain, location=location)
     )
     assert response.status_code == 400
-    assert message in response.content.decode().replace("&quot;", '"')
+    assert message in shown(response.content.decode()).replace("&quot;", '"')
     assert not SymptomLog.objects.exists()
 
 
@@ -147,7 +148,7 @@ def test_the_session_page_refuses_a_contradiction_and_stores_nothing(
         data[f"item-{item.pk}-neuro_{code}"] = "no"
     response = patient_client.post(reverse("portal:session"), data)
     assert response.status_code == 400
-    assert "but chose" in response.content.decode()
+    assert "but chose" in shown(response.content.decode())
     assert not SymptomLog.objects.exists()
 
 
@@ -159,7 +160,7 @@ def test_the_stop_reason_is_whole_sentences_in_the_patients_voice(
         answers(location="below_knee", during="decrease", after="better"),
         follow=True,
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Your pain now reaches below your knee." in content
     assert "Before, it reached no further than your thigh." in content
     assert "Your pain now reaches:" not in content
@@ -177,7 +178,7 @@ def test_the_stop_reason_is_spanish_for_a_spanish_patient(
         follow=True,
         headers={"Accept-Language": "es"},
     )
-    content = response.content.decode()
+    content = shown(response.content.decode())
     assert "Ahora el dolor llega por debajo de la rodilla." in content
 
 
@@ -201,7 +202,7 @@ def _session_data(prescription, **session_answers):
 def test_the_session_asks_the_nerve_question_once_with_nothing_chosen(
     patient_client, prescription, checked_today
 ):
-    content = patient_client.get(reverse("portal:session")).content.decode()
+    content = shown(patient_client.get(reverse("portal:session")).content.decode())
     question = "Since you started, any new or spreading numbness, tingling or weakness?"
     assert content.count(question) == 1
     assert content.count('name="session-nerves"') == 2  # yes, none of these
@@ -215,8 +216,8 @@ def test_a_session_without_the_nerve_answer_is_refused_and_stores_nothing(
 ):
     response = patient_client.post(reverse("portal:session"), _session_data(prescription))
     assert response.status_code == 400
-    assert (
-        "Please answer &quot;yes&quot; or &quot;none of these&quot;." in response.content.decode()
+    assert "Please answer &quot;yes&quot; or &quot;none of these&quot;." in shown(
+        response.content.decode()
     )
     assert not SymptomLog.objects.exists()
 
@@ -226,7 +227,7 @@ def test_a_yes_without_which_symptoms_is_refused(patient_client, prescription, c
         reverse("portal:session"), _session_data(prescription, **{"session-nerves": "yes"})
     )
     assert response.status_code == 400
-    assert "Please tick which ones are new or spreading." in response.content.decode()
+    assert "Please tick which ones are new or spreading." in shown(response.content.decode())
     assert not SymptomLog.objects.exists()
 
 
@@ -282,7 +283,9 @@ def test_a_therapist_can_let_the_patient_resume_while_the_spread_holds(
     assert STOPPED in _today(patient_client)
 
     client.force_login(therapist)
-    page = client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    page = shown(
+        client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    )
     assert f"Let the patient resume {item.exercise.name}" in page
     response = client.post(resume)
     assert response.status_code == 302
@@ -290,7 +293,9 @@ def test_a_therapist_can_let_the_patient_resume_while_the_spread_holds(
     log = SymptomLog.objects.get()
     assert (log.stop_cleared_by, log.stop_exercise) == (therapist, True)
     assert AuditEvent.objects.filter(detail__action="resume").count() == 1
-    page = client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    page = shown(
+        client.get(reverse("patients:detail", args=[started_at_thigh.pk])).content.decode()
+    )
     assert f"Let the patient resume {item.exercise.name}" not in page
 
     # Still out at the next log: stopped again, and the therapist may lift it again.
