@@ -39,9 +39,9 @@ SUMMARY = (
 
 # One log of a progression program: the patient lock, the safety rules' look back,
 # the log, the overview and the suggestion (with the step's branches in the progression
-# graph), inside a savepoint (the test's transaction); and which of the clinic's webhook
-# endpoints want the log (integrations/events.py).
-WRITE_QUERIES = 20
+# graph), inside a savepoint (the test's transaction); which of the clinic's webhook
+# endpoints want the log (integrations/events.py); and the log's session of one.
+WRITE_QUERIES = 21
 
 
 def log(patient, *, days_ago=0.0, **answers):

@@ -13,9 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from exercises.models import Progression
 from fhir_r4.clients import register_client
+from integrations.models import Delivery, Endpoint, Event, EventType
+from messaging.services import send_as_patient
 from prescriptions.models import SymptomLog
 from prescriptions.outcomes import end_episode, record_outcome_measure
 from prescriptions.services import record_red_flag_check, record_symptom_log
@@ -91,6 +94,20 @@ def records(clinic, therapist, patient, prescription):
         by=therapist,
     )
     episode = end_episode(patient=discharged, by=therapist)
+    endpoint = Endpoint.objects.create(
+        clinic=clinic, url="https://ehr.example.test/hooks", events=list(EventType.values)
+    )
+    event = Event.objects.create(
+        clinic=clinic,
+        patient_id=patient.pk,
+        type=EventType.values[0],
+        occurred_at=timezone.now(),
+        payload={},
+    )
+    delivery = Delivery.objects.create(
+        event=event, endpoint=endpoint, patient_id=patient.pk, next_attempt_at=timezone.now()
+    )
+    message = send_as_patient(patient=patient, body="Is this ache normal?")
     return {
         "patient": patient,
         "prescription": prescription,
@@ -108,6 +125,11 @@ def records(clinic, therapist, patient, prescription):
         # Somebody's authenticator app, for the admin's device pages.
         "device": make_authenticator(make_user("sweep-device-owner")),
         "clinic": clinic,
+        "session": outcome.log.session,
+        "webhook": endpoint,
+        "delivery": delivery,
+        "thread": message.thread,
+        "message": message,
         "smart_client": register_client(
             clinic=clinic,
             name="Sweep",
@@ -131,6 +153,11 @@ RECORD_BY_SEGMENT = {
     "outcome-measures": "outcome_measure",
     "assessments": "assessment",
     "episodes": "episode",
+    "program-items": "item",
+    "sessions": "session",
+    "webhooks": "webhook",
+    "message-threads": "thread",
+    "messages": "message",
 }
 
 # URL parameters that name a record, and how to fill them from `records`.
@@ -139,6 +166,7 @@ OBJECT_PARAMS = {
     "patient_pk": "patient",
     "item_id": "item",
     "log_id": "log",
+    "delivery_pk": "delivery",  # a webhook delivery of the endpoint's <pk>
     "prefix": "key",
     "client_id": "smart_client",  # a SMART backend client, by its client id
     "group_id": "clinic",  # FHIR's Group/<clinic slug>/$export: the clinic is the group
