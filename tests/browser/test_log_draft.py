@@ -94,8 +94,9 @@ def test_a_session_log_draft_comes_back_after_signing_in_again(phone_page, ready
     phone = phone_page
     login(phone, "paula", password)
     phone.get_by_role("link", name="Log this session").click()
+    back_before = phone.locator("[data-before]").get_by_role("group").first
+    back_before.get_by_role("radio", name="6", exact=True).check()
     first = phone.locator("section.session-item").first
-    first.get_by_role("radio", name="6", exact=True).check()
     note = first.get_by_label(NOTE)
     note.fill("Knee felt odd")
 
@@ -108,8 +109,9 @@ def test_a_session_log_draft_comes_back_after_signing_in_again(phone_page, ready
 
     assert phone.get_by_role("heading", name="Log this session").is_visible()
     assert phone.get_by_text(NOTICE).is_visible()
+    back_before = phone.locator("[data-before]").get_by_role("group").first
+    assert back_before.locator("input[value='6']").is_checked()
     first = phone.locator("section.session-item").first
-    assert first.locator("input[value='6']").first.is_checked()
     assert first.get_by_label(NOTE).input_value() == ("Knee felt odd")
     second = phone.locator("section.session-item").nth(1)
     assert second.locator("input:checked").count() == 0

@@ -165,7 +165,7 @@ def test_signing_out_deletes_every_page_and_answer_the_phone_kept(
         page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('centra-')).length)") > 0
     )
 
-    page.get_by_text("Account").click()
+    page.locator("summary", has_text="Account").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
     assert page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('centra-')))") == []
