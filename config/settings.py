@@ -10,6 +10,7 @@ an `http://` `SITE_URL`; any other `CENTRA_ENV` refuses to start at all.
 
 import os
 import sys
+import tempfile
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -232,6 +233,12 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+            },
+            # Tests use a file, never SQLite's in-memory database: the live server's
+            # threads would share one connection there, and two requests at once (a
+            # page and its service worker) deadlock inside SQLite. One file per run.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"centra-test-{os.getpid()}.sqlite3")
             },
         }
     }

@@ -108,6 +108,28 @@ def _each_test_starts_in_the_default_language():
 
 
 @pytest.fixture
+def redis_url():
+    """A Redis database of this test run's own, emptied before and after: one per
+    parallel worker (gw0 uses db 5, gw1 db 6...), so two tests never empty each
+    other's counters."""
+    import os
+
+    import redis
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    url = f"{base}/{5 + int(worker or 0)}"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {url}")
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -7,11 +7,7 @@ import secrets
 import subprocess
 import sys
 
-import pytest
-import redis
 from django.conf import settings
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 # One app process: it counts one password-reset attempt for the same address each time
 # it reads a line, and answers whether that address is now over its limit.
@@ -23,18 +19,6 @@ for _line in sys.stdin:
     over = too_many("password-reset", {"address": ("pat@example.org", 4)})
     print("over" if over else "ok", flush=True)
 """
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    yield REDIS_URL
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def base_env(**environ: str) -> dict[str, str]:
