@@ -1,31 +1,18 @@
 """Red-flag checks stored before the tiers keep their meaning after the migration."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.recorder import MigrationRecorder
 
 from prescriptions import red_flags, safety
+from tests.migration_states import migrate_to, migrate_to_latest
 
 BEFORE = [("prescriptions", "0012_alert_updated_at")]
 AFTER = [("prescriptions", "0017_red_flag_tiers")]
 
 
-def migrate(targets):
-    """Migrate to `targets`; the models as the database then holds them (every app)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    applied = list(MigrationRecorder(connection).applied_migrations())
-    return executor.loader.project_state(applied).apps
-
-
 @pytest.fixture
 def before_the_tiers(transactional_db):
-    apps = migrate(BEFORE)
-    yield apps
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    migrate(leaves)
+    yield migrate_to(BEFORE)
+    migrate_to_latest()
 
 
 def test_old_checks_asked_every_question_and_a_cancer_yes_becomes_risk_history(
@@ -44,7 +31,7 @@ def test_old_checks_asked_every_question_and_a_cancer_yes_becomes_risk_history(
     )
     RedFlagCheck.objects.create(patient=feverish, checked_on="2026-03-02", answered_yes=[])
 
-    apps = migrate(AFTER)
+    apps = migrate_to(AFTER)
     Patient = apps.get_model("patients", "Patient")
     RedFlagCheck = apps.get_model("prescriptions", "RedFlagCheck")
     assert Patient.objects.get(first_name="Sam").risk_factors == ["cancer"]
