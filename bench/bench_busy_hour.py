@@ -33,7 +33,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchkit import (
+    CSRF_FIELD,
     ROOT,
+    Browser,
     base_env,
     measuring,
     percentile,
@@ -53,7 +55,6 @@ PORTAL_PATIENTS = int(os.environ.get("BENCH_PORTAL_PATIENTS", "4"))
 SYNC_CLIENTS = int(os.environ.get("BENCH_SYNC_CLIENTS", "2"))
 ROUNDS = int(os.environ.get("BENCH_BUSY_ROUNDS", "15"))
 TIMEOUT = 30
-CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def prepare() -> None:
@@ -124,17 +125,14 @@ class Recorder:
         self.lock = threading.Lock()
 
 
-class User:
+class User(Browser):
     """One virtual user: its own cookies, its requests timed by kind."""
 
     def __init__(
         self, base: str, recorder: Recorder, headers: dict[str, str], cookies: dict[str, str]
     ) -> None:
-        self.base = base
+        super().__init__(base, headers, cookies, timeout=TIMEOUT)
         self.recorder = recorder
-        self.headers = headers
-        self.cookies = dict(cookies)
-        self.opener = urllib.request.build_opener(NoRedirect)
 
     def request(
         self,
@@ -146,43 +144,12 @@ class User:
         expect: int = 200,
     ) -> tuple[int, bytes]:
         """Make one request; an answer other than `expect` counts as an error."""
-        headers = dict(self.headers)
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode(data, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = self.base + path
-        elif json_body is not None:
-            body = json.dumps(json_body).encode()
-            headers["Content-Type"] = "application/json"
-        # Only ever http://127.0.0.1 (the base is the server this script started).
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
-        started = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=TIMEOUT) as response:
-                status, content, answer = response.status, response.read(), response.headers
-        except urllib.error.HTTPError as error:
-            status, content, answer = error.code, error.read(), error.headers
-        except OSError:
-            status, content, answer = 0, b"", None
-        elapsed = time.perf_counter() - started
-        for cookie in answer.get_all("Set-Cookie") or [] if answer else []:
-            name, _, value = cookie.split(";", 1)[0].partition("=")
-            self.cookies[name.strip()] = value.strip()
+        status, content, elapsed = self.fetch(path, form=data, body=json_body)
         with self.recorder.lock:
             self.recorder.samples[kind].append(elapsed)
             if status != expect:
                 self.recorder.errors[kind] += 1
         return status, content
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is the answer to time (a saved log redirects), not a new request."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 # The orders the patient list offers (Patient.LIST_SORTS), and its "Next" link.

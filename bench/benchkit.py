@@ -8,7 +8,9 @@ the script again with that database in its settings to measure.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -17,7 +19,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.error import HTTPError
+from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
@@ -137,3 +141,68 @@ def throwaway_postgres(server_url: str, suffix: str) -> Iterator[str]:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
         run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- HTTP clients (the busy hour here, and `make cluster-test`) -----------------------
+
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class NoRedirect(HTTPRedirectHandler):
+    """A redirect is the answer to time (a saved log redirects), not a new request."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Browser:
+    """One virtual user on `base`: its own cookies, no redirects followed. `fetch`
+    answers (status, body, seconds); status 0 means no answer (refused, dropped, timed
+    out after `timeout` seconds)."""
+
+    def __init__(
+        self,
+        base: str,
+        headers: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 30,
+    ) -> None:
+        self.base, self.timeout = base, timeout
+        self.headers = dict(headers or {})
+        self.cookies = dict(cookies or {})
+        self.opener = build_opener(NoRedirect)
+
+    def fetch(
+        self,
+        path: str,
+        *,
+        form: dict | None = None,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, float]:
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        data = None
+        if form is not None:
+            data = urlencode(form, doseq=True).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+            sent["Referer"] = self.base + path
+        elif body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        # Only ever a server the bench itself started.
+        request = Request(self.base + path, data=data, headers=sent)  # noqa: S310
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                status, content, answer = response.status, response.read(), response.headers
+        except HTTPError as error:
+            status, content, answer = error.code, error.read(), error.headers
+        except OSError:
+            status, content, answer = 0, b"", None
+        elapsed = time.perf_counter() - started
+        for cookie in (answer.get_all("Set-Cookie") or []) if answer else []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+        return status, content, elapsed
