@@ -224,7 +224,7 @@ class BusyHour:
     downloads: list[tuple[str, float]]  # (source, ms) of each
 
 
-def busy_hour(user, prescription) -> BusyHour:
+def busy_hour(user, prescription, sources: Sources) -> BusyHour:
     """Programs activated and rendered ahead by the worker, then a mix of downloads."""
     from django.conf import settings
     from django.core.cache import cache
@@ -282,11 +282,7 @@ def busy_hour(user, prescription) -> BusyHour:
     therapist = Client()
     therapist.force_login(user)
     patients = {}
-    sources = Sources()
-    for name in ("handouts.views", "api.views"):
-        logging.getLogger(name).addHandler(sources)
-        logging.getLogger(name).setLevel(logging.INFO)
-        logging.getLogger(name).propagate = False  # counted, not printed
+    sources.sources.clear()
     chance = random.Random(7)
     took = []
     for _ in range(BUSY_DOWNLOADS):
@@ -330,6 +326,13 @@ def cold_render_ms(prescription, **variant: Any) -> float:
 
 def main() -> None:
     setup_django()
+    sources = Sources()
+    for name in ("handouts.views", "api.views"):
+        logging.getLogger(name).addHandler(sources)
+        logging.getLogger(name).setLevel(logging.INFO)
+        logging.getLogger(name).propagate = False  # counted, not printed
+    # The worker's line for each task it runs.
+    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
@@ -368,7 +371,7 @@ def main() -> None:
     downloaded = median_ms(lambda: client.get(url), SERVES)
     cold_en = cold_render_ms(prescription)
     cold_es = cold_render_ms(prescription, large_print=True, language="es")
-    busy = busy_hour(user, prescription)
+    busy = busy_hour(user, prescription, sources)
 
     contents = whole.contents
     print(f"Handout PDF, 7-exercise extension program ({whole.pages} pages, A4)")
