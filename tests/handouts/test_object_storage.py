@@ -91,9 +91,7 @@ def bucket(s3_endpoint, settings):
     return Bucket(client, name)
 
 
-def test_activation_stores_every_copy_in_the_bucket_not_on_the_disk(
-    bucket, settings, prescription
-):
+def test_activation_stores_every_copy_in_the_bucket_not_on_the_disk(bucket, settings, prescription):
     assert store_pdf(prescription)
     keys = bucket.stored()
     assert len(keys) == 6  # each reader, language and print size anyone can download

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from clinics.models import AuditEvent
 from handouts.checks import handouts_stored_privately
@@ -176,6 +177,24 @@ def test_the_retention_job_deletes_old_ended_archived_and_public_copies(
     for path in (stale, of_archived, of_ended, gone, legacy):
         assert not path.exists(), path.name
     assert "5 stored handout(s) deleted." in capsys.readouterr().out
+
+
+def test_render_handouts_queues_the_programs_in_use_after_a_layout_change(
+    queued_tasks, clinic, therapist, prescription, capsys
+):
+    ended = make_prescription(make_patient(clinic), therapist)
+    ended.status = ended.Status.ENDED
+    ended.save(update_fields=["status"])
+    archived = make_patient(clinic)
+    make_prescription(archived, therapist)
+    type(archived).objects.filter(pk=archived.pk).update(archived=True)
+    make_prescription(make_patient(clinic), therapist, activate=False)  # a draft
+
+    call_command("render_handouts")
+
+    assert "1 program(s) queued for the worker to render." in capsys.readouterr().out
+    queued = DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf")
+    assert [task.args_kwargs["args"] for task in queued] == [[prescription.pk]]
 
 
 @pytest.mark.parametrize("inside", [True, False])
