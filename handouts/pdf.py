@@ -259,7 +259,9 @@ def stored_pdf(key: str) -> bytes | None:
             return None
         with storage.open(name, "rb") as stored:
             return stored.read()
-    except OSError:
+    except Exception:
+        # Whatever the store answers (a full disk, an object store that is down and
+        # raises its client's own errors), the reader gets a render instead.
         logger.warning("Could not read a stored handout.", exc_info=True)
         return None
 
@@ -402,7 +404,7 @@ def _stored_or_rendered(prescription: Prescription, key: str, context: dict[str,
     if prescription.status == Prescription.Status.ACTIVE:
         try:
             handout_storage().save(_stored_name(key), ContentFile(pdf))
-        except OSError:
+        except Exception:
             # The copy is a head start; the reader has the PDF all the same.
             logger.warning("Could not store a handout rendered on download.", exc_info=True)
     return Served(pdf, RENDERED)
