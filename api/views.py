@@ -4,6 +4,7 @@ models' `for_clinic`, so another clinic's object is a 404 like a missing one."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -25,7 +26,12 @@ from rest_framework.response import Response
 
 from clinics.models import AuditEvent, Clinic, audit
 from exercises.models import Exercise, Progression, ProgressionLink, ProgressionStep
-from handouts.pdf import EmptyHandoutError, HandoutRenderError, handout_filename, handout_pdf
+from handouts.pdf import (
+    EmptyHandoutError,
+    HandoutRenderError,
+    handout_filename,
+    served_handout,
+)
 from patients.models import Patient
 from prescriptions.adherence import patient_figures
 from prescriptions.models import (
@@ -56,6 +62,8 @@ from .errors import PROBLEM_CONTENT_TYPE, Conflict, ProblemSerializer, ServiceUn
 from .idempotency import run_idempotently
 from .pagination import Pagination, PatientSyncPagination, SinceSyncPagination, SyncPagination
 from .replays import check_log_replay
+
+logger = logging.getLogger(__name__)
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -374,7 +382,7 @@ class PrescriptionViewSet(ClinicViewSet):
         size = query.validated_data.get("size")
         large_print = size == "large" if size else prescription.patient.large_print
         try:
-            pdf = handout_pdf(
+            served = served_handout(
                 prescription,
                 large_print=large_print,
                 language=query.validated_data.get("lang", ""),
@@ -383,10 +391,11 @@ class PrescriptionViewSet(ClinicViewSet):
             raise Conflict(str(exc)) from exc
         except HandoutRenderError as exc:
             raise ServiceUnavailable(_("The handout could not be made; try again later.")) from exc
+        logger.info("Handout of program %s served (source: %s).", prescription.pk, served.source)
         self.audit(
             AuditEvent.Action.DOWNLOAD, prescription, document="handout", large_print=large_print
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
+        response = HttpResponse(served.pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True,
             handout_filename(

@@ -1,4 +1,5 @@
-"""The handout PDF against bare WeasyPrint, and served from the cache.
+"""The handout PDF against bare WeasyPrint, and served from the cache; then a busy
+hour of downloads after the worker has rendered every copy ahead.
 
 The bare document has what the handout has, without the product around it: the
 same page count, the same drawings (and the portal's QR code) and the same text,
@@ -6,15 +7,26 @@ in plain paragraphs with WeasyPrint's defaults. Both are rendered in turn, round
 after round, so that a busy neighbour on the machine slows both alike; the script
 prints the median of the rounds' ratios (goal <= 1.3x).
 
+The busy hour: programs of BENCH_HANDOUT_PATIENTS patients (English and Spanish,
+some in large print) are activated and the worker works through its queue, as after
+a morning of appointments; then BENCH_HANDOUT_DOWNLOADS downloads of every kind
+(patients, therapists, the API in either language and size) with an empty cache.
+It prints the share served from a stored copy (goal: all of them) and what one
+cold render costs, which every copy pays once after a change of the template or the
+stylesheet.
+
 Run: .venv/bin/python bench/bench_handout.py
 It uses a throwaway SQLite file and no cache server.
 """
 
 import io
+import logging
 import os
+import random
 import re
 import statistics
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -42,8 +54,12 @@ PARTS = (
     ("the exercise cards alone", AROUND_EXERCISES),
 )
 SERVES = 50
+BUSY_PATIENTS = int(os.environ.get("BENCH_HANDOUT_PATIENTS", "8"))
+BUSY_DOWNLOADS = int(os.environ.get("BENCH_HANDOUT_DOWNLOADS", "200"))
 FOLDER = tempfile.TemporaryDirectory(dir="/tmp")
-os.environ.update(sqlite_env(FOLDER.name, "bench-handout"))
+os.environ.update(
+    sqlite_env(FOLDER.name, "bench-handout", PRIVATE_FILES_ROOT=f"{FOLDER.name}/private")
+)
 
 
 class Contents(HTMLParser):
@@ -188,8 +204,135 @@ def seven_exercise_program():
     return user, prescription
 
 
+class Sources(logging.Handler):
+    """The source of each download, from the views' log line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.sources: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "served (source" in record.msg:
+            self.sources.append(record.args[1])
+
+
+@dataclass
+class BusyHour:
+    activations: int
+    worker_s: float  # the worker's time for all the activations
+    stored: int  # copies in the store after it
+    downloads: list[tuple[str, float]]  # (source, ms) of each
+
+
+def busy_hour(user, prescription, sources: Sources) -> BusyHour:
+    """Programs activated and rendered ahead by the worker, then a mix of downloads."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+    from django.urls import reverse
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from api.models import create_api_key
+    from exercises.models import Progression
+    from handouts.stored import FOLDER as STORED
+    from handouts.stored import handout_storage
+    from patients.models import Patient
+    from prescriptions.services import create_prescription, progression_items
+
+    extension = Progression.objects.builtin().get(slug="extension")
+    queued = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    programs = []
+    with override_settings(TASKS=queued):
+        for number in range(BUSY_PATIENTS):
+            patient = Patient.objects.create(
+                clinic=prescription.patient.clinic,
+                first_name=f"Busy{number}",
+                last_name="Patient",
+                preferred_language="es" if number % 2 else "en",
+                large_print=number % 3 == 0,
+            )
+            patient.user = type(user).objects.create_user(f"busy-{number}")
+            patient.save(update_fields=["user"])
+            programs.append(
+                create_prescription(
+                    patient=patient,
+                    by=user,
+                    items=progression_items(extension),
+                    progression=extension,
+                    activate=True,
+                )
+            )
+        started = time.perf_counter()
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="bench-worker",
+            excluded_queue_names=[],
+        ).run()
+        worker_s = time.perf_counter() - started
+    stored = len(handout_storage().listdir(STORED)[1])
+
+    cache.clear()
+    _row, key = create_api_key(clinic=prescription.patient.clinic, name="Bench EHR")
+    api = Client(HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_ACCEPT="application/pdf")
+    therapist = Client()
+    therapist.force_login(user)
+    patients = {}
+    sources.sources.clear()
+    chance = random.Random(7)
+    took = []
+    for _ in range(BUSY_DOWNLOADS):
+        program = chance.choice(programs)
+        page = reverse("handouts:pdf", args=[program.pk])
+        size = chance.choice(["", "", "", "?size=normal", "?size=large"])
+        kind = chance.random()
+        if kind < 0.6:
+            client = patients.get(program.pk)
+            if client is None:
+                client = patients[program.pk] = Client()
+                client.force_login(program.patient.user)
+            url = page + size
+        elif kind < 0.85:
+            client, url = therapist, page + size
+        else:
+            language = chance.choice([code for code, _name in settings.LANGUAGES])
+            client = api
+            url = f"/api/v1/prescriptions/{program.pk}/handout.pdf?lang={language}"
+            url += size.replace("?", "&")
+        started = time.perf_counter()
+        response = client.get(url)
+        took.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return BusyHour(
+        # With the one of the comparison above, which the worker rendered too.
+        activations=len(programs) + 1,
+        worker_s=worker_s,
+        stored=stored,
+        downloads=list(zip(sources.sources, took, strict=True)),
+    )
+
+
+def cold_render_ms(prescription, **variant: Any) -> float:
+    """One render of a copy nobody stored (context, template, PDF), median of three."""
+    from handouts.handout import handout_context
+    from handouts.pdf import render_handout
+
+    return median_ms(lambda: render_handout(handout_context(prescription, **variant)), 3)
+
+
 def main() -> None:
     setup_django()
+    sources = Sources()
+    for name in ("handouts.views", "api.views"):
+        logging.getLogger(name).addHandler(sources)
+        logging.getLogger(name).setLevel(logging.INFO)
+        logging.getLogger(name).propagate = False  # counted, not printed
+    # The worker's line for each task it runs.
+    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
@@ -226,6 +369,9 @@ def main() -> None:
     url = reverse("handouts:pdf", args=[prescription.pk])
     client.get(url)
     downloaded = median_ms(lambda: client.get(url), SERVES)
+    cold_en = cold_render_ms(prescription)
+    cold_es = cold_render_ms(prescription, large_print=True, language="es")
+    busy = busy_hour(user, prescription, sources)
 
     contents = whole.contents
     print(f"Handout PDF, 7-exercise extension program ({whole.pages} pages, A4)")
@@ -248,6 +394,31 @@ def main() -> None:
         )
     print(f"  cached serve, median of {SERVES}:            {served:7.1f} ms   (goal < 20 ms)")
     print(f"  download view (cached, audited), median:   {downloaded:7.1f} ms")
+    print(
+        f"  cold render of one copy (after a template change, each copy pays it once):"
+        f" {cold_en:.0f} ms English normal print, {cold_es:.0f} ms Spanish large print"
+    )
+    print(
+        f"Busy hour: {busy.activations} programs activated, the worker rendered "
+        f"{busy.stored} copies ahead in {busy.worker_s:.1f} s "
+        f"({busy.worker_s / busy.activations:.1f} s a program)"
+    )
+    by_source = {}
+    for source, ms in busy.downloads:
+        by_source.setdefault(source, []).append(ms)
+    total = len(busy.downloads)
+    for source, label in (
+        ("stored", "read from the stored copy"),
+        ("cache", "from the cache (a stored copy read before)"),
+        ("rendered", "rendered while the reader waited"),
+    ):
+        times = by_source.get(source, [])
+        median = f", median {statistics.median(times):.1f} ms" if times else ""
+        print(f"  {label}: {len(times)} of {total}{median}")
+    ahead = total - len(by_source.get("rendered", []))
+    print(
+        f"  downloads served from a stored copy: {ahead / total:.0%}  (goal: all after activation)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ __all__ = [
     "handout_pdf",
     "html_to_pdf",
     "render_handout",
+    "served_handout",
     "store_pdf",
     "stored_pdf",
 ]
@@ -61,7 +63,6 @@ TEMPLATE = "handouts/handout.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "handouts" / "handout.css"
 # An unchanged version is served from the cache; a week keeps it warm between visits.
 CACHE_SECONDS = 7 * 24 * 60 * 60
-# Where the worker stores the PDFs it renders at activation, in the file storage.
 # The only data URLs a handout reads: the forms' drawings.
 SVG_DATA_URL = "data:image/svg+xml;base64,"
 # Uploaded photographs are scaled down to this resolution; more only makes big files.
@@ -258,23 +259,62 @@ def stored_pdf(key: str) -> bytes | None:
             return None
         with storage.open(name, "rb") as stored:
             return stored.read()
-    except OSError:
+    except Exception:
+        # Whatever the store answers (a full disk, an object store that is down and
+        # raises its client's own errors), the reader gets a render instead.
         logger.warning("Could not read a stored handout.", exc_info=True)
         return None
 
 
+# Where a download's bytes came from: the cache, the copy the worker stored, or a
+# render made while the reader waited (then stored for the next one).
+CACHED = "cache"
+STORED = "stored"
+RENDERED = "rendered"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One copy of a handout someone can ask for."""
+
+    reader: str
+    large_print: bool
+    language: str
+
+
+def handout_variants(prescription: Prescription) -> list[Variant]:
+    """Every copy of this program version a patient, a therapist or a clinic system can
+    download: the therapist's copy and the patient's in the patient's language (the
+    handout page), the patient's in each language the API offers (`lang`), each in
+    normal and in large print (`size`)."""
+    patient = prescription.patient
+    own = patient.preferred_language or settings.LANGUAGE_CODE
+    variants = []
+    for large_print in (patient.large_print, not patient.large_print):
+        variants.append(Variant(PATIENT, large_print, own))
+        variants.append(Variant(THERAPIST, large_print, own))
+        variants.extend(
+            Variant(PATIENT, large_print, code) for code, _name in settings.LANGUAGES if code != own
+        )
+    return variants
+
+
 def store_pdf(prescription: Prescription) -> bool:
-    """Render this program version's handouts into file storage, unless they are there
-    already; False when nothing needed rendering. The worker calls it when a program
-    is activated, so the first download does not wait for WeasyPrint: the therapist's
-    copy and the patient's, each at the patient's chosen print size. The patient's
-    other stored copies are then removed (see `_prune_stored`)."""
+    """Render every copy of this program version anyone can download
+    (`handout_variants`) into file storage, unless it is there already; False when
+    nothing needed rendering. The worker calls it when a program is activated (a
+    revision is the activation of a new version), so no download waits for
+    WeasyPrint. The patient's other stored copies are then removed (see
+    `_prune_stored`)."""
     storage = handout_storage()
     rendered = False
     kept = set()
-    for reader in (THERAPIST, PATIENT):
+    for variant in handout_variants(prescription):
         context = handout_context(
-            prescription, large_print=prescription.patient.large_print, reader=reader
+            prescription,
+            large_print=variant.large_print,
+            reader=variant.reader,
+            language=variant.language,
         )
         name = _stored_name(cache_key(prescription, context))
         kept.add(name)
@@ -304,9 +344,32 @@ def handout_pdf(
     reader: str = PATIENT,
     language: str = "",
 ) -> bytes:
-    """The handout of this program version as PDF bytes: from the cache, else the copy
-    the worker rendered when the program was activated, else rendered now. The key
-    covers everything the PDF shows, so a changed program never gets a stale copy.
+    """The handout of this program version as PDF bytes (see `served_handout`).
+
+    Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
+    """
+    return served_handout(
+        prescription, large_print=large_print, reader=reader, language=language
+    ).pdf
+
+
+@dataclass(frozen=True)
+class Served:
+    pdf: bytes
+    source: str  # CACHED, STORED or RENDERED
+
+
+def served_handout(
+    prescription: Prescription,
+    *,
+    large_print: bool = False,
+    reader: str = PATIENT,
+    language: str = "",
+) -> Served:
+    """The handout of this program version and where it came from: the cache, else the
+    copy the worker rendered when the program was activated, else rendered now (and,
+    for the active version, stored for the next download). The key covers everything
+    the PDF shows, so a changed program never gets a stale copy.
 
     `large_print`, `reader` and `language` are those of `handout_context`.
     Raises EmptyHandoutError (no exercises) or HandoutRenderError (renderer failure).
@@ -320,11 +383,28 @@ def handout_pdf(
     except Exception:
         # A cache server that is down must not stop a patient getting their handout.
         logger.warning("Handout cache unavailable; rendering without it.", exc_info=True)
-        return stored_pdf(key) or render_handout(context)
-    if pdf is None:
-        pdf = stored_pdf(key) or render_handout(context)
+        return _stored_or_rendered(prescription, key, context)
+    if pdf is not None:
+        return Served(pdf, CACHED)
+    served = _stored_or_rendered(prescription, key, context)
+    try:
+        cache.set(key, served.pdf, CACHE_SECONDS)
+    except Exception:
+        logger.warning("Could not store a handout in the cache.", exc_info=True)
+    return served
+
+
+def _stored_or_rendered(prescription: Prescription, key: str, context: dict[str, Any]) -> Served:
+    pdf = stored_pdf(key)
+    if pdf is not None:
+        return Served(pdf, STORED)
+    pdf = render_handout(context)
+    # Only the version in use: a draft or an ended version would only be deleted again
+    # (at the next activation, by the retention job).
+    if prescription.status == Prescription.Status.ACTIVE:
         try:
-            cache.set(key, pdf, CACHE_SECONDS)
+            handout_storage().save(_stored_name(key), ContentFile(pdf))
         except Exception:
-            logger.warning("Could not store a handout in the cache.", exc_info=True)
-    return pdf
+            # The copy is a head start; the reader has the PDF all the same.
+            logger.warning("Could not store a handout rendered on download.", exc_info=True)
+    return Served(pdf, RENDERED)

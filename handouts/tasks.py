@@ -31,6 +31,19 @@ def render_handout_pdf(prescription_id: int) -> bool:
         return False
 
 
+def queue_renders_in_use() -> int:
+    """Queue the render of every active program of a record in use; how many. The
+    worker skips the copies already stored, so running it twice costs little."""
+    programs = Prescription.objects.filter(
+        status=Prescription.Status.ACTIVE, patient__archived=False
+    ).values_list("pk", flat=True)
+    queued = 0
+    for program in programs.iterator():
+        render_handout_pdf.enqueue(program)
+        queued += 1
+    return queued
+
+
 def queue_render(sender: object, *, prescription_id: int, **kwargs: object) -> None:
     # The signal comes after commit; on_commit still guards a caller inside an atomic block.
     transaction.on_commit(lambda: render_handout_pdf.enqueue(prescription_id))

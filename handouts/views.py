@@ -15,7 +15,7 @@ from prescriptions.models import Episode, Prescription
 
 from .discharge import AUDIENCES, DOCTOR, discharge_pdf
 from .handout import PATIENT, THERAPIST, handout_filename
-from .pdf import EmptyHandoutError, HandoutRenderError, handout_pdf
+from .pdf import EmptyHandoutError, HandoutRenderError, served_handout
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         )
     large_print = large_print_wanted(request.GET.get("size"), prescription.patient)
     try:
-        pdf = handout_pdf(
+        served = served_handout(
             prescription,
             large_print=large_print,
             reader=THERAPIST if is_therapist else PATIENT,
@@ -71,6 +71,8 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
     except HandoutRenderError:
         logger.exception("Could not render the handout of prescription %s", prescription.pk)
         return render(request, "handouts/unavailable.html", context, status=503)
+    # For the operator: "rendered" here means a reader waited for WeasyPrint.
+    logger.info("Handout of program %s served (source: %s).", prescription.pk, served.source)
     audit(
         action=AuditEvent.Action.DOWNLOAD,
         target=prescription,
@@ -81,7 +83,7 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
             "large_print": large_print,
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(served.pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, handout_filename(prescription, large_print=large_print)
     )

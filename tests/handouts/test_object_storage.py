@@ -91,12 +91,10 @@ def bucket(s3_endpoint, settings):
     return Bucket(client, name)
 
 
-def test_activation_stores_both_copies_in_the_bucket_not_on_the_disk(
-    bucket, settings, prescription
-):
+def test_activation_stores_every_copy_in_the_bucket_not_on_the_disk(bucket, settings, prescription):
     assert store_pdf(prescription)
     keys = bucket.stored()
-    assert len(keys) == 2
+    assert len(keys) == 6  # each reader, language and print size anyone can download
     assert all(key.startswith(f"centra/handouts/handout-{prescription.pk}-v1-") for key in keys)
     assert all(bucket.body(key).startswith(b"%PDF") for key in keys)
     # Nothing went to the local folder that holds the copies on one host.
@@ -124,7 +122,7 @@ def test_a_revision_leaves_only_the_new_versions_copies(bucket, prescription, th
         prescription=prescription, items=items[:-1], by=therapist, change_note="One fewer"
     )
     store_pdf(revised)
-    assert [key.split("-v")[1][0] for key in bucket.stored()] == ["2", "2"]
+    assert [key.split("-v")[1][0] for key in bucket.stored()] == ["2"] * 6
 
 
 def test_archiving_the_patient_empties_the_bucket_of_their_copies(
@@ -137,12 +135,12 @@ def test_archiving_the_patient_empties_the_bucket_of_their_copies(
         patient.archived = True
         patient.save()
     assert all(f"handout-{theirs.pk}-" in key for key in bucket.stored())
-    assert len(bucket.stored()) == 2
+    assert len(bucket.stored()) == 6
 
 
 def test_the_retention_job_reads_and_deletes_in_the_bucket(bucket, prescription, patient):
     store_pdf(prescription)
     prescription.status = prescription.Status.ENDED
     prescription.save(update_fields=["status"])
-    assert purge_stored_handouts() == 2
+    assert purge_stored_handouts() == 6
     assert bucket.stored() == []

@@ -2,20 +2,24 @@
 outside the public media folder, read only through the signed-in handout view,
 and deleted when superseded, archived, revoked, and by the retention job."""
 
+import logging
 import os
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from clinics.models import AuditEvent
 from handouts.checks import handouts_stored_privately
 from handouts.pdf import store_pdf
 from prescriptions.services import activate_prescription
 from tests.factories import make_patient, make_prescription
+from tests.handouts.pdfs import pdf_text
 
 
 def stored_names(folder):
@@ -36,20 +40,55 @@ def test_the_worker_stores_handouts_outside_the_public_media_folder(
     assert store_pdf(prescription)
 
     names = stored_names(handout_store)
-    assert len(names) == 2
+    assert len(names) == 6  # each reader, language and print size anyone can download
     assert not (settings.MEDIA_ROOT / "handouts").exists()
     anonymous = Client()
     for name in names:
         assert anonymous.get(f"/media/handouts/{name}").status_code == 404
     # What a signed-in patient gets is the stored copy, through the audited view.
-    (handout_store / names[1]).write_bytes(b"%PDF-1.7 marked")
-    (handout_store / names[0]).write_bytes(b"%PDF-1.7 marked")
+    for name in names:
+        (handout_store / name).write_bytes(b"%PDF-1.7 marked")
     client = Client()
     client.force_login(patient.user)
     response = client.get(reverse("handouts:pdf", args=[prescription.pk]))
     assert response.content == b"%PDF-1.7 marked"
     assert "no-store" in response["Cache-Control"]
     assert AuditEvent.objects.filter(action="download", actor=patient.user).count() == 1
+
+
+def test_a_download_the_worker_has_not_rendered_is_rendered_once_and_stored(
+    handout_store, patient_client, prescription, caplog
+):
+    url = reverse("handouts:pdf", args=[prescription.pk])
+    with caplog.at_level(logging.INFO, logger="handouts.views"):
+        first = patient_client.get(url)
+    assert first.status_code == 200
+    assert "Your home exercise program" in pdf_text(first.content)
+    assert "served (source: rendered)" in caplog.text
+    [stored] = handout_store.glob(f"handout-{prescription.pk}-v1-*.pdf")
+    assert stored.read_bytes() == first.content
+
+    cache.clear()
+    stored.write_bytes(b"%PDF-1.7 marked")
+    assert patient_client.get(url).content == b"%PDF-1.7 marked"
+
+
+def test_a_store_that_cannot_be_written_still_gives_the_reader_the_handout(
+    settings, tmp_path, patient_client, prescription, caplog
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the store's folder should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "handouts": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": blocked},
+        },
+    }
+    response = patient_client.get(reverse("handouts:pdf", args=[prescription.pk]))
+    assert response.status_code == 200
+    assert "Your home exercise program" in pdf_text(response.content)
+    assert "Could not store a handout rendered on download." in caplog.text
 
 
 def test_the_handout_view_answers_404_to_another_clinic_and_sends_strangers_to_sign_in(
@@ -138,6 +177,24 @@ def test_the_retention_job_deletes_old_ended_archived_and_public_copies(
     for path in (stale, of_archived, of_ended, gone, legacy):
         assert not path.exists(), path.name
     assert "5 stored handout(s) deleted." in capsys.readouterr().out
+
+
+def test_render_handouts_queues_the_programs_in_use_after_a_layout_change(
+    queued_tasks, clinic, therapist, prescription, capsys
+):
+    ended = make_prescription(make_patient(clinic), therapist)
+    ended.status = ended.Status.ENDED
+    ended.save(update_fields=["status"])
+    archived = make_patient(clinic)
+    make_prescription(archived, therapist)
+    type(archived).objects.filter(pk=archived.pk).update(archived=True)
+    make_prescription(make_patient(clinic), therapist, activate=False)  # a draft
+
+    call_command("render_handouts")
+
+    assert "1 program(s) queued for the worker to render." in capsys.readouterr().out
+    queued = DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf")
+    assert [task.args_kwargs["args"] for task in queued] == [[prescription.pk]]
 
 
 @pytest.mark.parametrize("inside", [True, False])

@@ -2,6 +2,7 @@
 `run_worker`; a failed task tried again later; the handout rendered on activation;
 two workers on PostgreSQL never sending one reminder twice."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from api.models import create_api_key
 from clinics.tasks import send_email
 from prescriptions.services import activate_prescription
 from reminders.models import RecurringRun, ReminderPlan, SentReminder
@@ -25,6 +28,8 @@ from reminders.schedule import prune, requeue_abandoned, run_due
 from reminders.services import due_reminders
 from reminders.tasks import scan_reminders, send_reminders
 from tests.factories import make_patient, make_prescription
+from tests.handouts.pdfs import pdf_text
+from tests.handouts.test_handout_on_paper import text_sizes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,32 +152,78 @@ def test_old_finished_tasks_and_slots_are_pruned_and_recent_ones_kept(queued_tas
     assert not RecurringRun.objects.exists()
 
 
+def describe(pdf: bytes) -> tuple[str, str, str]:
+    """(reader, language, print size) of a handout, as a reader of the paper tells them."""
+    text = pdf_text(pdf)
+    spanish = "Su programa de ejercicios" in text or "Programa de ejercicios en casa de" in text
+    therapist = "Home exercise program of" in text or "Programa de ejercicios en casa de" in text
+    large = min(size for size, _char in text_sizes(pdf)) >= 14
+    return (
+        "therapist" if therapist else "patient",
+        "es" if spanish else "en",
+        "large" if large else "normal",
+    )
+
+
 @pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
-def test_the_handout_is_rendered_in_the_background_when_a_program_is_activated(
-    queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
+def test_every_copy_anyone_can_download_is_rendered_in_the_background_and_served_from_storage(
+    queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks, caplog
 ):
+    cache.clear()
+    caplog.set_level(logging.INFO)
+    _row, api_key = create_api_key(clinic=patient.clinic, name="EHR sync", created_by=therapist)
     draft = make_prescription(patient, therapist, activate=False)
     with django_capture_on_commit_callbacks(execute=True):
         activate_prescription(prescription=draft)
     assert DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf").count() == 1
     work_through_queue()
-    # The therapist's copy and the patient's (their footers differ).
-    stored = sorted(handout_store.glob(f"handout-{draft.pk}-v*.pdf"))
-    assert len(stored) == 2
-    assert all(path.read_bytes().startswith(b"%PDF") for path in stored)
 
-    # The handout page serves those stored copies (marked to tell them from a new render).
-    marks = {b"%PDF-1.7 stored copy " + str(n).encode() for n in range(2)}
-    for path, mark in zip(stored, sorted(marks), strict=True):
-        path.write_bytes(mark)
-    served = set()
-    for user in (patient.user, therapist):
+    # The handout page's copies (the therapist's and the patient's, in the patient's
+    # English) and the API's (the patient's, in English or Spanish), each in both sizes.
+    stored = {describe(path.read_bytes()): path for path in handout_store.glob("*.pdf")}
+    assert sorted(stored) == [
+        ("patient", "en", "large"),
+        ("patient", "en", "normal"),
+        ("patient", "es", "large"),
+        ("patient", "es", "normal"),
+        ("therapist", "en", "large"),
+        ("therapist", "en", "normal"),
+    ]
+    assert all(path.name.startswith(f"handout-{draft.pk}-v1-") for path in stored.values())
+
+    # Marked, to tell a stored copy from a new render.
+    marks = {variant: b"%PDF-1.7 stored " + "-".join(variant).encode() for variant in stored}
+    for variant, path in stored.items():
+        path.write_bytes(marks[variant])
+    page = reverse("handouts:pdf", args=[draft.pk])
+    api_url = f"/api/v1/prescriptions/{draft.pk}/handout.pdf"
+    downloads = []
+    for user, reader in ((patient.user, "patient"), (therapist, "therapist")):
         client = Client()
         client.force_login(user)
-        response = client.get(reverse("handouts:pdf", args=[draft.pk]))
-        assert response.status_code == 200
-        served.add(response.content)
-    assert served == marks
+        for size in ("normal", "large"):
+            downloads.append(((reader, "en", size), client.get(f"{page}?size={size}")))
+    api = Client(HTTP_AUTHORIZATION=f"Api-Key {api_key}", HTTP_ACCEPT="application/pdf")
+    for language in ("en", "es"):
+        for size in ("normal", "large"):
+            downloads.append(
+                (("patient", language, size), api.get(f"{api_url}?lang={language}&size={size}"))
+            )
+    client = Client()
+    client.force_login(patient.user)
+    downloads.append((("patient", "en", "normal"), client.get(page)))
+
+    for variant, response in downloads:
+        assert response.status_code == 200, variant
+        assert response.content == marks[variant], variant
+    assert len(list(handout_store.glob("*.pdf"))) == len(stored)  # nothing rendered
+    # The operator sees where each download came from in the log: the first download
+    # of a copy reads the store, the cache keeps it from there; none waited for a render.
+    sources = [
+        record.args[1] for record in caplog.records if "served (source" in record.getMessage()
+    ]
+    assert sorted(set(sources)) == ["cache", "stored"]
+    assert sources.count("stored") == len(stored)
 
 
 @pytest.mark.hazard("H-07")
@@ -186,7 +237,7 @@ def test_a_new_version_leaves_only_its_own_stored_handouts(
         others = make_prescription(other_patient, therapist)
     work_through_queue()
     folder = handout_store
-    assert len(list(folder.glob(f"handout-{first.pk}-*.pdf"))) == 2
+    assert len(list(folder.glob(f"handout-{first.pk}-*.pdf"))) == 6
     (folder / f"handout-{first.pk}-v1-0000stale.pdf").write_bytes(b"%PDF old layout")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -195,9 +246,11 @@ def test_a_new_version_leaves_only_its_own_stored_handouts(
     first.refresh_from_db()
     assert first.status == first.Status.ENDED
     assert not list(folder.glob(f"handout-{first.pk}-*.pdf"))
-    assert len(list(folder.glob(f"handout-{second.pk}-*.pdf"))) == 2
+    # The revision's own copies replace them: every one anyone can download.
+    revised = [describe(path.read_bytes()) for path in folder.glob(f"handout-{second.pk}-*.pdf")]
+    assert len(set(revised)) == len(revised) == 6
     # Another patient's copies are theirs to keep.
-    assert len(list(folder.glob(f"handout-{others.pk}-*.pdf"))) == 2
+    assert len(list(folder.glob(f"handout-{others.pk}-*.pdf"))) == 6
     # The ended version still downloads: rendered again on demand.
     client = Client()
     client.force_login(therapist)
