@@ -373,6 +373,10 @@ PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "private"
 # Stored handout copies older than this are deleted by `purge_stored_handouts` (a
 # copy is only a head start: a download renders a missing one again).
 HANDOUT_STORE_DAYS = env_int("HANDOUT_STORE_DAYS", 30)
+# The worker renders every copy of a program (each reader, language and print size: six
+# PDFs, a few seconds of worker time) when it is activated, so no download waits. Off,
+# each copy is rendered at its first download and stored for the next.
+HANDOUTS_RENDER_AHEAD = env_bool("HANDOUTS_RENDER_AHEAD", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "handouts": {

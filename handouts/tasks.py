@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -45,6 +46,8 @@ def queue_renders_in_use() -> int:
 
 
 def queue_render(sender: object, *, prescription_id: int, **kwargs: object) -> None:
+    if not settings.HANDOUTS_RENDER_AHEAD:
+        return
     # The signal comes after commit; on_commit still guards a caller inside an atomic block.
     transaction.on_commit(lambda: render_handout_pdf.enqueue(prescription_id))
 

@@ -71,6 +71,19 @@ def queued_tasks(settings):
     settings.TASKS = QUEUED_TASKS
 
 
+@pytest.fixture(autouse=True)
+def handouts_rendered_on_demand(settings):
+    """An activation does not render its six handout copies inline (the immediate task
+    backend would, in the activating request): the tests of rendering ahead ask for it
+    with `render_ahead`."""
+    settings.HANDOUTS_RENDER_AHEAD = False
+
+
+@pytest.fixture
+def render_ahead(settings):
+    settings.HANDOUTS_RENDER_AHEAD = True
+
+
 @pytest.fixture
 def handout_store(settings, tmp_path):
     """The private folder the worker stores handout PDFs in, under tmp_path (and

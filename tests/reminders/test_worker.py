@@ -165,6 +165,7 @@ def describe(pdf: bytes) -> tuple[str, str, str]:
     )
 
 
+@pytest.mark.usefixtures("render_ahead")
 @pytest.mark.django_db(transaction=True)  # the worker closes connections left in a transaction
 def test_every_copy_anyone_can_download_is_rendered_in_the_background_and_served_from_storage(
     queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks, caplog
@@ -227,6 +228,7 @@ def test_every_copy_anyone_can_download_is_rendered_in_the_background_and_served
 
 
 @pytest.mark.hazard("H-07")
+@pytest.mark.usefixtures("render_ahead")
 @pytest.mark.django_db(transaction=True)
 def test_a_new_version_leaves_only_its_own_stored_handouts(
     queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
@@ -332,3 +334,20 @@ def test_invitation_and_password_reset_emails_are_queued_and_sent_by_the_worker(
         ["ines@example.test", therapist.email]
     )
     assert "/portal/activate/" in next(m.body for m in mail.outbox if m.to == ["ines@example.test"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_rendering_ahead_nothing_is_queued_and_the_first_download_stores_its_copy(
+    queued_tasks, handout_store, patient, therapist, django_capture_on_commit_callbacks
+):
+    draft = make_prescription(patient, therapist, activate=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        activate_prescription(prescription=draft)
+    assert not DBTaskResult.objects.filter(task_path__endswith="render_handout_pdf").exists()
+    assert not list(handout_store.glob("*.pdf"))
+    client = Client()
+    client.force_login(patient.user)
+    response = client.get(reverse("handouts:pdf", args=[draft.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert len(list(handout_store.glob("*.pdf"))) == 1
