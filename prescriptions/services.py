@@ -1,7 +1,8 @@
 """Writes that span several models: building programs and recording how they went.
 
 Every path that stores a symptom log (the portal, the API, a therapist typing in
-a paper log) goes through `record_symptom_log`, so the safety rules are the same
+a paper log) goes through `store_logs`, by `record_symptom_log` for a log alone or
+`record_session` (sessions.py) for a session, so the safety rules are the same
 everywhere.
 """
 
@@ -956,11 +957,11 @@ def record_symptom_log(
     `created=False`, so a double submit or a retried request stores nothing twice.
     Raises ValidationError (with field names) for answers that cannot be stored.
 
-    A log sent alone becomes a session of one (its pain and location are the "after").
-    `record_session` (sessions.py) passes its `session`, the `back_pain` and `leg_pain`
-    after it, and for every log but the first `patient_wide_alerts=False` (one pain-rise
-    alert per session, not one per exercise); it refreshes the derived state once itself
-    (`refresh=False`).
+    A log sent alone becomes a session of one (its pain and location are the "after");
+    one given its `session` (with `back_pain` and `leg_pain`) joins it, and with
+    `patient_wide_alerts=False` raises no pain-rise alert of its own. With
+    `refresh=False` the caller refreshes the derived state itself. A whole session is
+    stored by `record_session` (sessions.py), its logs together through `store_logs`.
     """
     replay = _replayed(patient, client_id, client_token)
     if replay is not None:
@@ -1038,9 +1039,7 @@ def checked_log(**fields: Any) -> SymptomLog:
     # a message per field; validating the constraints too would ask the database once
     # per constraint for every log. The constraints still guard the table.
     # The session, like the patient and the item, is the caller's, not an answer.
-    log.full_clean(
-        exclude=["patient", "item", "entered_by", "session"], validate_constraints=False
-    )
+    log.full_clean(exclude=["patient", "item", "entered_by", "session"], validate_constraints=False)
     if log.logged_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"logged_at": _("A log cannot be in the future.")})
     return log
