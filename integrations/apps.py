@@ -8,7 +8,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
-        from prescriptions.signals import alerts_acknowledged
+        from prescriptions.signals import alerts_acknowledged, logs_stored
         from reminders.schedule import tick
 
         from . import events
@@ -19,4 +19,5 @@ class IntegrationsConfig(AppConfig):
         alerts_acknowledged.connect(
             events.alerts_acknowledged, dispatch_uid="integrations.alerts_acknowledged"
         )
+        logs_stored.connect(events.logs_stored, dispatch_uid="integrations.logs_stored")
         tick.connect(queue_due_webhooks, dispatch_uid="integrations.deliver_due")

@@ -184,6 +184,21 @@ def patient_saved(
         )
 
 
+def logs_stored(sender: Any, *, logs: Any, alerts: Any, **kwargs: Any) -> None:
+    """Logs stored in one insert, and the alerts they opened: an event each, logs first."""
+    for event_type, kind, rows in (
+        (EventType.LOG_RECORDED, "symptom_log", logs),
+        (EventType.ALERT_RAISED, "alert", alerts),
+    ):
+        if rows:
+            record_events(
+                event_type=event_type,
+                patient_id=rows[0].patient_id,
+                resource=kind,
+                resource_ids=[row.pk for row in rows],
+            )
+
+
 def alerts_acknowledged(sender: Any, *, alerts: Any, **kwargs: Any) -> None:
     by_patient: dict[int, list[int]] = {}
     for pk, patient_id in alerts.values_list("pk", "patient_id"):

@@ -1,6 +1,6 @@
 """The portal page that logs a whole session: the symptoms before and after once, and
 every exercise on one form; stored by `record_session`, a log per exercise done, each
-through `record_symptom_log` with every safety rule."""
+judged by every safety rule."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinics.models import AuditEvent
+from clinics.models import AuditEvent, audit_each
 from patients.models import Patient
 from prescriptions.models import ExerciseSession, Prescription, SymptomLog
 from prescriptions.safety_forms import NerveForm
@@ -76,8 +76,13 @@ def log_session(request: HttpRequest, patient: Patient) -> HttpResponse:
                 forms[0].add_error(None, error.messages)
             else:
                 if outcome.created:
-                    for log_outcome in outcome.logs:
-                        _portal_audit(request, AuditEvent.Action.CREATE, log_outcome.log, "session")
+                    # An event per log, written together.
+                    audit_each(
+                        action=AuditEvent.Action.CREATE,
+                        targets=[log_outcome.log for log_outcome in outcome.logs],
+                        request=request,
+                        detail={"page": "session"},
+                    )
                 query = urlencode({"session": outcome.session.pk})
                 return redirect(f"{reverse('portal:session_logged')}?{query}")
     else:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from exercises.models import Exercise, ProgressionLink, ProgressionStep
 from patients.models import Patient
@@ -118,16 +118,30 @@ def step_began(prescription: Prescription, exercise_id: int) -> datetime | None:
     return began
 
 
-def _dismissed_since(prescription: Prescription, *directions: str) -> datetime | None:
-    """A dismissed suggestion is not made again from the logs the therapist already saw."""
-    return (
-        ProgressionSuggestion.objects.filter(
-            prescription=prescription, direction__in=directions, status="dismissed"
+class _Dismissals:
+    """When suggestions of the program were last dismissed, by direction: a dismissed
+    suggestion is not made again from the logs the therapist already saw. Read once,
+    when first asked."""
+
+    def __init__(self, prescription: Prescription) -> None:
+        self.prescription = prescription
+        self._latest: dict[str, datetime] | None = None
+
+    def since(self, *directions: str) -> datetime | None:
+        if self._latest is None:
+            rows = (
+                ProgressionSuggestion.objects.filter(
+                    prescription=self.prescription, status="dismissed"
+                )
+                .order_by()
+                .values("direction")
+                .annotate(latest=Max("decided_at"))
+            )
+            self._latest = {row["direction"]: row["latest"] for row in rows}
+        return max(
+            (self._latest[d] for d in directions if self._latest.get(d) is not None),
+            default=None,
         )
-        .order_by("-decided_at")
-        .values_list("decided_at", flat=True)
-        .first()
-    )
 
 
 def _logs_after(logs: Sequence[SymptomLog], moment: datetime | None) -> list[SymptomLog]:
@@ -135,14 +149,14 @@ def _logs_after(logs: Sequence[SymptomLog], moment: datetime | None) -> list[Sym
 
 
 def _back_verdict(
-    prescription: Prescription, place: Place, logs: Sequence[SymptomLog]
+    dismissals: _Dismissals, place: Place, logs: Sequence[SymptomLog]
 ) -> Verdict | None:
     """Warnings since the step last helped point back a step: a step that centralizes
     again after a warning has answered the question itself."""
     if place.previous is None:
         return None
     flexion = place.direction == "flexion"
-    recent = _logs_after(logs, _dismissed_since(prescription, "back"))
+    recent = _logs_after(logs, dismissals.since("back"))
     helped = [
         i for i, log in enumerate(recent) if is_good(log, flexion=flexion) and not is_warning(log)
     ]
@@ -174,14 +188,15 @@ def evaluate(prescription: Prescription) -> Verdict | None:
             logged_at__gte=step_began(prescription, step.exercise_id) or prescription.created_at,
         ).order_by("logged_at", "id")
     )
-    back = _back_verdict(prescription, place, logs)
+    dismissals = _Dismissals(prescription)
+    back = _back_verdict(dismissals, place, logs)
     if back is not None:
         return back
     if not logs:
         return None
     # refresh_suggestion reads the clinic with the program: no query here.
     clinic = prescription.patient.clinic
-    fresh = _logs_after(logs, _dismissed_since(prescription, "forward", "reassess"))
+    fresh = _logs_after(logs, dismissals.since("forward", "reassess"))
     move = forward_move(place, fresh, DayCounts.for_step(step, clinic))
     if move is None:
         return None
@@ -239,10 +254,16 @@ def refresh_suggestion(patient_id: int) -> ProgressionSuggestion | None:
             to_exercise=verdict.target,
         )
         open_.logs.set(verdict.logs)
-    Patient.objects.filter(pk=patient_id).update(
-        progress_suggestion=open_.direction if open_ is not None else "",
-        suggested_exercise=open_.to_exercise_id if open_ is not None else None,
-    )
+    flag = {
+        "progress_suggestion": open_.direction if open_ is not None else "",
+        "suggested_exercise_id": open_.to_exercise_id if open_ is not None else None,
+    }
+    # The program was read with its patient: an unchanged flag is not written again.
+    if active is None or any(getattr(active.patient, k) != v for k, v in flag.items()):
+        Patient.objects.filter(pk=patient_id).update(
+            progress_suggestion=flag["progress_suggestion"],
+            suggested_exercise=flag["suggested_exercise_id"],
+        )
     return open_
 
 

@@ -1,8 +1,9 @@
 """The safety rules, one pure function each, applied to every log on every path.
 
-`record_symptom_log` (services.py) has the facts about a log gathered into `LogFacts`
-(baseline.py: the reference location, the recent level of pain), calls `evaluate_log`,
-stores the findings beside the patient's answers and raises the alerts. Red-flag
+`store_logs` (services.py, for a log alone or a session's logs) has the facts about
+each log gathered into `LogFacts` (baseline.py: the reference location, the recent level
+of pain), calls `evaluate_log`, stores the findings beside the patient's answers and
+raises the alerts. Red-flag
 answers go through `red_flag_answers`, by the tiers of red_flags.py. Nothing here reads
 the database or the clock, so each rule can be read, reviewed and tested alone.
 

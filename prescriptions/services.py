@@ -1,7 +1,8 @@
 """Writes that span several models: building programs and recording how they went.
 
 Every path that stores a symptom log (the portal, the API, a therapist typing in
-a paper log) goes through `record_symptom_log`, so the safety rules are the same
+a paper log) goes through `store_logs`, by `record_symptom_log` for a log alone or
+`record_session` (sessions.py) for a session, so the safety rules are the same
 everywhere.
 """
 
@@ -36,7 +37,7 @@ from .models import (
 )
 from .progression import current_step, link_taken, refresh_suggestion
 from .sides import carried_side, default_side
-from .signals import alerts_acknowledged, program_activated
+from .signals import alerts_acknowledged, logs_stored, program_activated
 from .summary import refresh_summary
 
 
@@ -609,6 +610,74 @@ def with_finding(findings: list[dict[str, Any]], message: str, seen_at: datetime
     return [*entries, {"message": message, "days": [day]}]
 
 
+# What joining an open alert changes (`_join`).
+JOINED_FIELDS = [
+    "first_logged_on",
+    "last_logged_on",
+    "count",
+    "last_seen_at",
+    "message",
+    "findings",
+    "severity",
+    "red_flag_check",
+    "updated_at",
+]
+
+
+def _new_alert(
+    *,
+    patient: Patient,
+    kind: str,
+    severity: str,
+    message: str,
+    exercise: Exercise | None,
+    log: SymptomLog | None,
+    red_flag_check: RedFlagCheck | None,
+    seen_at: datetime,
+    logged_on: date | None,
+) -> Alert:
+    """A new open alert (not saved)."""
+    return Alert(
+        patient=patient,
+        kind=kind,
+        severity=severity,
+        message=message,
+        findings=with_finding([], message, seen_at),
+        exercise=exercise,
+        symptom_log=log,
+        red_flag_check=red_flag_check,
+        last_seen_at=seen_at,
+        first_logged_on=logged_on,
+        last_logged_on=logged_on,
+    )
+
+
+def _join(
+    alert: Alert,
+    *,
+    severity: str,
+    message: str,
+    seen_at: datetime,
+    logged_on: date | None,
+    red_flag_check: RedFlagCheck | None = None,
+) -> None:
+    """A repeat added to an open alert (not saved): its count, last seen, message,
+    findings, days, and severity if the repeat is urgent."""
+    alert.count += 1
+    alert.last_seen_at = max(alert.last_seen_at, seen_at)
+    alert.message = message
+    alert.findings = with_finding(alert.findings, message, seen_at)
+    if severity == Alert.Severity.URGENT:
+        alert.severity = severity
+    if red_flag_check is not None:
+        alert.red_flag_check = red_flag_check
+    alert.updated_at = timezone.now()
+    if logged_on is not None:
+        known = [alert.first_logged_on, alert.last_logged_on, logged_on]
+        alert.first_logged_on = min(day for day in known if day)
+        alert.last_logged_on = max(day for day in known if day)
+
+
 def raise_alert(
     *,
     patient: Patient,
@@ -646,46 +715,28 @@ def raise_alert(
                     .first()
                 )
                 if alert is None:
-                    alert = Alert.objects.create(
+                    alert = _new_alert(
                         patient=patient,
                         kind=kind,
                         severity=severity,
                         message=message,
-                        findings=with_finding([], message, seen_at),
                         exercise=exercise,
-                        symptom_log=log,
+                        log=log,
                         red_flag_check=red_flag_check,
-                        last_seen_at=seen_at,
-                        first_logged_on=logged_on,
-                        last_logged_on=logged_on,
+                        seen_at=seen_at,
+                        logged_on=logged_on,
                     )
+                    alert.save()
                 else:
-                    alert.count += 1
-                    alert.last_seen_at = max(alert.last_seen_at, seen_at)
-                    alert.message = message
-                    alert.findings = with_finding(alert.findings, message, seen_at)
-                    if severity == Alert.Severity.URGENT:
-                        alert.severity = severity
-                    if red_flag_check is not None:
-                        alert.red_flag_check = red_flag_check
-                    alert.updated_at = timezone.now()
-                    if logged_on is not None:
-                        known = [alert.first_logged_on, alert.last_logged_on, logged_on]
-                        alert.first_logged_on = min(day for day in known if day)
-                        alert.last_logged_on = max(day for day in known if day)
-                    alert.save(
-                        update_fields=[
-                            "first_logged_on",
-                            "last_logged_on",
-                            "count",
-                            "last_seen_at",
-                            "message",
-                            "findings",
-                            "severity",
-                            "red_flag_check",
-                            "updated_at",
-                        ]
+                    _join(
+                        alert,
+                        severity=severity,
+                        message=message,
+                        seen_at=seen_at,
+                        logged_on=logged_on,
+                        red_flag_check=red_flag_check,
                     )
+                    alert.save(update_fields=JOINED_FIELDS)
                 if log is not None:
                     alert.logs.add(log)
                 refresh_summary(patient.pk)
@@ -727,14 +778,27 @@ def _records_language() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _alerts_for(
+@dataclass(frozen=True)
+class _Warning:
+    """An alert one log's findings raise or join, before it is written."""
+
+    log: SymptomLog
+    kind: str
+    severity: str
+    message: str
+    exercise: Exercise | None
+
+
+def _warnings(
     log: SymptomLog, findings: list[safety.Finding], *, patient_wide: bool = True
-) -> list[Alert]:
-    exercise = log.item.exercise
+) -> list[_Warning]:
     alerting = [finding for finding in findings if finding.alert]
     if not patient_wide:
         # A session's pain is judged once: its first log raised the patient-wide alerts.
         alerting = [f for f in alerting if f.kind not in (safety.PAIN_RISE, safety.RECURRENCE)]
+    if not alerting:
+        return []
+    exercise = log.item.exercise
     kinds = {finding.kind for finding in alerting}
     if {safety.PERIPHERALIZATION, safety.WORSE} <= kinds:
         # One stop, one alert: "worse" joins the peripheralization it came with.
@@ -746,7 +810,7 @@ def _alerts_for(
             for finding in alerting
             if finding is not worse
         ]
-    alerts = []
+    warnings = []
     for finding in alerting:
         # Pain is the patient's, not one exercise's: its group spans the program.
         per_exercise = finding.kind not in (safety.PAIN_RISE, safety.RECURRENCE)
@@ -756,18 +820,75 @@ def _alerts_for(
             severity = Alert.Severity.NOTE  # restart the exercises: a quiet note
         else:
             severity = Alert.Severity.WARNING
-        alerts.append(
-            raise_alert(
-                patient=log.patient,
+        warnings.append(
+            _Warning(
+                log=log,
                 kind=finding.kind,
                 severity=severity,
                 message=f"{exercise.name}: {finding.reason}",
                 exercise=exercise if per_exercise else None,
-                log=log,
-                seen_at=log.logged_at,
             )
         )
-    return alerts
+    return warnings
+
+
+def _write_alerts(patient: Patient, warnings: list[_Warning]) -> tuple[list[Alert], list[Alert]]:
+    """Raise or join the alert of each warning, as `raise_alert` does, for the logs of
+    one write with the patient already locked: the open alerts are read in one query,
+    the new ones inserted together, the joined ones updated together and the logs
+    linked together. Returns the alert of each warning, and the alerts opened."""
+    if not warnings:
+        return [], []
+    open_alerts: dict[tuple[str, int | None], Alert] = {}
+    for alert in (
+        Alert.objects.select_for_update()
+        .open()
+        .filter(patient=patient, kind__in={warning.kind for warning in warnings})
+    ):
+        open_alerts.setdefault((alert.kind, alert.exercise_id), alert)
+    opened: list[Alert] = []
+    joined: dict[int, Alert] = {}
+    alerts = []
+    for warning in warnings:
+        seen_at = warning.log.logged_at
+        logged_on = patient.local_date(warning.log.logged_at)
+        key = (warning.kind, warning.exercise.pk if warning.exercise else None)
+        alert = open_alerts.get(key)
+        if alert is None:
+            alert = _new_alert(
+                patient=patient,
+                kind=warning.kind,
+                severity=warning.severity,
+                message=warning.message,
+                exercise=warning.exercise,
+                log=warning.log,
+                red_flag_check=None,
+                seen_at=seen_at,
+                logged_on=logged_on,
+            )
+            open_alerts[key] = alert
+            opened.append(alert)
+        else:
+            _join(
+                alert,
+                severity=warning.severity,
+                message=warning.message,
+                seen_at=seen_at,
+                logged_on=logged_on,
+            )
+            if alert not in opened:
+                joined[alert.pk] = alert
+        alerts.append(alert)
+    Alert.objects.bulk_create(opened)
+    if joined:
+        Alert.objects.bulk_update(list(joined.values()), JOINED_FIELDS)
+    links = dict.fromkeys(
+        (alert.pk, warning.log.pk) for alert, warning in zip(alerts, warnings, strict=True)
+    )
+    Alert.logs.through.objects.bulk_create(
+        Alert.logs.through(alert_id=alert_id, symptomlog_id=log_id) for alert_id, log_id in links
+    )
+    return alerts, opened
 
 
 def _replayed(patient: Patient, client_id: Any, client_token: str) -> LogOutcome | None:
@@ -836,11 +957,11 @@ def record_symptom_log(
     `created=False`, so a double submit or a retried request stores nothing twice.
     Raises ValidationError (with field names) for answers that cannot be stored.
 
-    A log sent alone becomes a session of one (its pain and location are the "after").
-    `record_session` (sessions.py) passes its `session`, the `back_pain` and `leg_pain`
-    after it, and for every log but the first `patient_wide_alerts=False` (one pain-rise
-    alert per session, not one per exercise); it refreshes the derived state once itself
-    (`refresh=False`).
+    A log sent alone becomes a session of one (its pain and location are the "after");
+    one given its `session` (with `back_pain` and `leg_pain`) joins it, and with
+    `patient_wide_alerts=False` raises no pain-rise alert of its own. With
+    `refresh=False` the caller refreshes the derived state itself. A whole session is
+    stored by `record_session` (sessions.py), its logs together through `store_logs`.
     """
     replay = _replayed(patient, client_id, client_token)
     if replay is not None:
@@ -849,13 +970,7 @@ def record_symptom_log(
         raise ValidationError({"item": _("This exercise is not in this patient's program.")})
     if item.prescription.status == Prescription.Status.DRAFT:
         raise ValidationError({"item": _("This program has not been started yet.")})
-    problem = safety.contradiction(pain=pain, location=location)
-    if problem is not None:
-        raise ValidationError({problem[0]: problem[1]})
-    symptoms = list(dict.fromkeys(new_symptoms))
-    if set(symptoms) - set(NeuroSymptom.values):
-        raise ValidationError({"new_symptoms": _("Unknown nerve symptom.")})
-    log = SymptomLog(
+    log = checked_log(
         patient=patient,
         item=item,
         pain=pain,
@@ -865,7 +980,7 @@ def record_symptom_log(
         sets_done=sets_done,
         repetitions_done=repetitions_done,
         note=note,
-        new_symptoms=symptoms,
+        new_symptoms=new_symptoms,
         logged_at=logged_at or timezone.now(),
         source=source,
         entered_by=entered_by,
@@ -875,12 +990,6 @@ def record_symptom_log(
         back_pain=back_pain,
         leg_pain=leg_pain,
     )
-    # The fields' own validators check what the table's CHECK constraints check, with
-    # a message per field; validating the constraints too would ask the database once
-    # per constraint for every log. The constraints still guard the table.
-    log.full_clean(exclude=["patient", "item", "entered_by"], validate_constraints=False)
-    if log.logged_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"logged_at": _("A log cannot be in the future.")})
     try:
         with transaction.atomic():
             # One patient's logs are judged one at a time, so "the previous log" and
@@ -891,13 +1000,6 @@ def record_symptom_log(
             replay = _replayed(patient, client_id, client_token)
             if replay is not None:
                 return replay
-            facts = baseline.log_facts(log, patient)
-            with _records_language():
-                findings = safety.evaluate_log(facts)
-            if facts.reference is not None:
-                log.reference_location, log.reference_source = facts.reference
-            log.findings = [finding.as_dict() for finding in findings]
-            log.stop_exercise = safety.stops(findings)
             if log.session is None:
                 log.session = ExerciseSession.objects.create(
                     patient=patient,
@@ -906,22 +1008,75 @@ def record_symptom_log(
                     after_pain=pain,
                     after_location=location,
                     response=SessionResponse.NOT_COMPARED,
-                    new_symptoms=symptoms,
+                    new_symptoms=log.new_symptoms,
                     source=source,
                     entered_by=entered_by,
                 )
-            log.save()
-            with _records_language():
-                alerts = _alerts_for(log, findings, patient_wide=patient_wide_alerts)
+            (outcome,) = store_logs(patient, [log], patient_wide_alerts=patient_wide_alerts)
             if refresh:
-                refresh_summary(patient.pk, logged_at=log.logged_at)
+                refresh_summary(patient.pk, logged_at=log.logged_at, locked=True)
                 refresh_suggestion(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)
         if replay is None:
             raise
         return replay
-    return LogOutcome(log, created=True, alerts=alerts)
+    return outcome
+
+
+def checked_log(**fields: Any) -> SymptomLog:
+    """A log of `fields` (those of SymptomLog) checked as every path checks it, not yet
+    judged or saved; ValidationError (with field names) for answers that cannot be
+    stored. The nerve answers keep their order, once each."""
+    problem = safety.contradiction(pain=fields["pain"], location=fields["location"])
+    if problem is not None:
+        raise ValidationError({problem[0]: problem[1]})
+    fields["new_symptoms"] = list(dict.fromkeys(fields.get("new_symptoms", ())))
+    if set(fields["new_symptoms"]) - set(NeuroSymptom.values):
+        raise ValidationError({"new_symptoms": _("Unknown nerve symptom.")})
+    log = SymptomLog(**fields)
+    # The fields' own validators check what the table's CHECK constraints check, with
+    # a message per field; validating the constraints too would ask the database once
+    # per constraint for every log. The constraints still guard the table.
+    # The session, like the patient and the item, is the caller's, not an answer.
+    log.full_clean(exclude=["patient", "item", "entered_by", "session"], validate_constraints=False)
+    if log.logged_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"logged_at": _("A log cannot be in the future.")})
+    return log
+
+
+def store_logs(
+    patient: Patient, logs: Sequence[SymptomLog], *, patient_wide_alerts: bool = True
+) -> list[LogOutcome]:
+    """Judge `logs` (checked by `checked_log`, each with its session; a session's logs
+    are all of one moment) by the safety rules and store them with their findings and
+    alerts, in the caller's transaction, with the patient locked. The patient's earlier
+    logs are read once, the logs inserted together, and the alerts raised or joined
+    together; the first log alone raises the patient-wide alerts (pain rise,
+    recurrence) unless `patient_wide_alerts` is False. The caller refreshes the derived
+    state (overview, suggestion) once afterwards."""
+    logs = list(logs)
+    warnings: list[_Warning] = []
+    with _records_language():
+        for index, (log, facts) in enumerate(
+            zip(logs, baseline.logs_facts(logs, patient), strict=True)
+        ):
+            findings = safety.evaluate_log(facts)
+            if facts.reference is not None:
+                log.reference_location, log.reference_source = facts.reference
+            log.findings = [finding.as_dict() for finding in findings]
+            log.stop_exercise = safety.stops(findings)
+            warnings.extend(
+                _warnings(log, findings, patient_wide=patient_wide_alerts and index == 0)
+            )
+    SymptomLog.objects.bulk_create(logs)
+    alerts, opened = _write_alerts(patient, warnings)
+    # A bulk insert sends no post_save: the surfaces above hear of the rows here.
+    logs_stored.send(sender=SymptomLog, logs=logs, alerts=opened)
+    by_log: dict[int, list[Alert]] = {log.pk: [] for log in logs}
+    for warning, alert in zip(warnings, alerts, strict=True):
+        by_log[warning.log.pk].append(alert)
+    return [LogOutcome(log, created=True, alerts=by_log[log.pk]) for log in logs]
 
 
 def record_paper_log(

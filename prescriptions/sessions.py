@@ -1,11 +1,13 @@
 """Recording a whole exercise session: the symptoms once before and once after, and
 how each exercise went.
 
-Every exercise done becomes a symptom log through `record_symptom_log`, so the safety
-rules are the ones every other path meets; the session adds what only it knows: back
-and leg pain apart, and the symptoms before it to compare the after with (safety.py,
-"like with like"). The patient's derived state (overview, suggestion) is refreshed once
-for the whole session.
+Every exercise done becomes a symptom log checked and judged as every other path's
+(`checked_log` and `store_logs`, services.py), so the safety rules are the ones every
+other path meets; the session adds what only it knows: back and leg pain apart, and the
+symptoms before it to compare the after with (safety.py, "like with like"). A session
+costs the same queries whatever its number of exercises: the patient's earlier logs are
+read once, the logs inserted together, their alerts raised together, and the derived
+state (overview, adherence, suggestion) refreshed once.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from .models import (
     SymptomLog,
 )
 from .progression import refresh_suggestion
-from .services import LogOutcome, _lock_patient, record_symptom_log
+from .services import LogOutcome, _lock_patient, checked_log, store_logs
 from .summary import refresh_summary
 
 MAX_SETS, MAX_REPETITIONS = 50, 500
@@ -239,10 +241,10 @@ def record_session(
             skipped = [answer.item for answer in exercises if not answer.done]
             if skipped:
                 session.skipped.set(skipped)
-            logs = []
-            for answer in (answer for answer in exercises if answer.done):
-                logs.append(
-                    record_symptom_log(
+            logs = store_logs(
+                patient,
+                [
+                    checked_log(
                         patient=patient,
                         item=answer.item,
                         pain=after.pain,
@@ -260,11 +262,12 @@ def record_session(
                         session=session,
                         back_pain=after.back_pain,
                         leg_pain=after.leg_pain,
-                        refresh=False,
-                        patient_wide_alerts=not logs,
                     )
-                )
-            refresh_summary(patient.pk, logged_at=when)
+                    for answer in exercises
+                    if answer.done
+                ],
+            )
+            refresh_summary(patient.pk, logged_at=when, locked=True)
             refresh_suggestion(patient.pk)
     except IntegrityError:
         replay = _replayed(patient, client_id, client_token)

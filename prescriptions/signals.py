@@ -9,3 +9,9 @@ program_activated = Signal()
 # Sent inside the transaction that acknowledges alerts, before it commits; `alerts`, a
 # queryset of them to read at once. The integrations app writes its webhook events on it.
 alerts_acknowledged = Signal()
+
+# Sent inside the transaction that stored symptom logs in one insert (which sends no
+# `post_save`), after their alerts; `logs`, the logs stored, and `alerts`, the alerts
+# they opened (those they joined were already open). The integrations app writes its
+# webhook events on it.
+logs_stored = Signal()

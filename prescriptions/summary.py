@@ -95,14 +95,17 @@ def lock_patient(patient_id: int) -> None:
     Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk").first()
 
 
-def refresh_summary(patient_id: int, *, logged_at: datetime | None = None) -> None:
+def refresh_summary(
+    patient_id: int, *, logged_at: datetime | None = None, locked: bool = False
+) -> None:
     """Recompute one patient's overview. Call it inside the transaction of the
-    write, after the write: the patient row is locked first, so two writes of one
-    patient (two logs, a log and an acknowledgement) refresh one after the other
-    and the last one sees both. `logged_at`: the write was one new log at that time,
-    so the stored adherence only needs that log added."""
-    lock_patient(patient_id)
-    Patient.objects.filter(pk=patient_id).update(**summary_values())
+    write, after the write: the patient row is locked first (`locked`: the caller
+    has locked it already), so two writes of one patient (two logs, a log and an
+    acknowledgement) refresh one after the other and the last one sees both.
+    `logged_at`: the write was new logs at that time, so the stored adherence only
+    needs them added. One UPDATE of the patient row."""
+    if not locked:
+        lock_patient(patient_id)
     patient = (
         Patient.objects.select_related("clinic")
         .only(*HOURS, "adherence", "time_zone", "clinic__time_zone")
@@ -116,7 +119,7 @@ def refresh_summary(patient_id: int, *, logged_at: datetime | None = None) -> No
             )
     if store is None:
         store = store_for(patient)
-    Patient.objects.filter(pk=patient_id).update(adherence=store)
+    Patient.objects.filter(pk=patient_id).update(adherence=store, **summary_values())
 
 
 def rebuild_summaries(patients: Any = None, **models: Any) -> int:

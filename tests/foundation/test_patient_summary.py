@@ -37,11 +37,12 @@ SUMMARY = (
 )
 
 
-# One log of a progression program: the patient lock, the safety rules' look back,
-# the log, the overview and the suggestion (with the step's branches in the progression
-# graph), inside a savepoint (the test's transaction); which of the clinic's webhook
-# endpoints want the log (integrations/events.py); and the log's session of one.
-WRITE_QUERIES = 21
+# One log of a progression program: the patient lock, the safety rules' look back (one
+# query), the log, the overview (one read, one UPDATE) and the suggestion (with the
+# step's branches in the progression graph, and the dismissed ones read once), inside a
+# savepoint (the test's transaction); which of the clinic's webhook endpoints want the
+# log (integrations/events.py); and the log's session of one.
+WRITE_QUERIES = 16
 
 
 def log(patient, *, days_ago=0.0, **answers):
