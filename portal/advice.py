@@ -53,13 +53,15 @@ PAIN_NOW = {
     Location.FOOT: gettext_lazy("Your pain now reaches into your foot."),
 }
 PAIN_BEFORE = {
-    Location.NONE: gettext_lazy("Before, you had no pain."),
-    Location.CENTRAL: gettext_lazy("Before, it stayed in the middle of your low back."),
-    Location.ONE_SIDE: gettext_lazy("Before, it stayed on one side of your low back."),
-    Location.BUTTOCK: gettext_lazy("Before, it reached no further than your buttock."),
-    Location.THIGH: gettext_lazy("Before, it reached no further than your thigh."),
-    Location.BELOW_KNEE: gettext_lazy("Before, it reached no further than below your knee."),
-    Location.FOOT: gettext_lazy("Before, it reached into your foot."),
+    Location.NONE: gettext_lazy("In recent days, you had no pain."),
+    Location.CENTRAL: gettext_lazy("In recent days, it stayed in the middle of your low back."),
+    Location.ONE_SIDE: gettext_lazy("In recent days, it stayed on one side of your low back."),
+    Location.BUTTOCK: gettext_lazy("In recent days, it reached no further than your buttock."),
+    Location.THIGH: gettext_lazy("In recent days, it reached no further than your thigh."),
+    Location.BELOW_KNEE: gettext_lazy(
+        "In recent days, it reached no further than below your knee."
+    ),
+    Location.FOOT: gettext_lazy("In recent days, it reached into your foot."),
 }
 NEW_SYMPTOM = {
     NeuroSymptom.NUMBNESS: gettext_lazy("You told us about new numbness in a leg or foot."),

@@ -64,7 +64,7 @@ def test_pain_further_out_than_last_time_stops_although_the_patient_said_better(
     )
     content = shown(response.content.decode())
     assert f"Stop doing {item.exercise.name}" in content
-    assert "Before, it reached no further than your thigh." in content
+    assert "In recent days, it reached no further than your thigh." in content
     assert "That is a good sign" not in content
     log = SymptomLog.objects.latest("id")
     assert (log.stop_exercise, log.reference_location) == (True, "thigh")

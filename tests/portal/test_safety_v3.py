@@ -162,7 +162,7 @@ def test_the_stop_reason_is_whole_sentences_in_the_patients_voice(
     )
     content = shown(response.content.decode())
     assert "Your pain now reaches below your knee." in content
-    assert "Before, it reached no further than your thigh." in content
+    assert "In recent days, it reached no further than your thigh." in content
     assert "Your pain now reaches:" not in content
 
 

@@ -128,7 +128,7 @@ def test_pain_further_out_than_last_time_is_explained_in_a_session_too(
 
     assert reasons(page) == reasons(single_page(patient_client, log))
     assert reasons(page) == [
-        "Your pain now reaches below your knee. Before, it reached no further than your "
+        "Your pain now reaches below your knee. In recent days, it reached no further than your "
         "thigh. Pain spreading away from your spine is a sign to stop."
     ]
 
