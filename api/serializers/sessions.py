@@ -114,9 +114,9 @@ class SessionInputSerializer(serializers.Serializer):
         ids = [answer["item"] for answer in attrs["exercises"]]
         items = {
             item.pk: item
-            for item in PrescriptionItem.objects.filter(
-                pk__in=ids, prescription__patient=patient
-            ).select_related("prescription__patient", "exercise")
+            for item in PrescriptionItem.objects.for_clinic(clinic_of(self))
+            .filter(pk__in=ids, prescription__patient=patient)
+            .select_related("prescription__patient", "exercise")
         }
         # Keyed by position, as DRF keys the errors of a list of objects.
         unknown = {
