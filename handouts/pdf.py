@@ -3,9 +3,10 @@
 WeasyPrint takes most of a second to import, so it is imported only when a PDF
 is made: loading the URLs (every `manage.py` start, every worker) stays quick.
 
-`handout_pdf(prescription)` is the one entry point (the dashboard, the portal
-and the REST API all call it). It raises `EmptyHandoutError` for a program
-without exercises and `HandoutRenderError` when WeasyPrint fails.
+`served_handout(prescription)` is the one entry point (the handout views and the
+REST API call it, and log where the copy came from); `handout_pdf` is its bytes
+alone. Both raise `EmptyHandoutError` for a program without exercises and
+`HandoutRenderError` when WeasyPrint fails.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Turning the core's writes into webhook events, in the writes' own transactions.
 
-The receivers are connected in apps.py: `post_save` of the core's models, and
+The receivers are connected in apps.py: `post_save` of the core's models (a log has
+no `post_save`: every log is inserted by `store_logs`, which sends `logs_stored`), and
 `prescriptions.signals.alerts_acknowledged` for acknowledgements (an update that sends
 no `post_save`). Each writes an `Event` and one `Delivery` per endpoint that chose its
 type, then asks the worker, once the transaction has committed, to deliver them.
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from patients.models import Patient
-from prescriptions.models import Alert, Prescription, SymptomLog
+from prescriptions.models import Alert, Prescription
 from prescriptions.outcome_models import OutcomeMeasure
 
 from .models import Delivery, Endpoint, Event, EventType
@@ -146,7 +147,6 @@ def _created(kind: str, event_type: str):
     return receiver
 
 
-log_saved = _created("symptom_log", EventType.LOG_RECORDED)
 alert_saved = _created("alert", EventType.ALERT_RAISED)
 outcome_saved = _created("outcome_measure", EventType.OUTCOME_RECORDED)
 assessment_saved = _created("assessment", EventType.ASSESSMENT_RECORDED)
@@ -213,7 +213,6 @@ def alerts_acknowledged(sender: Any, *, alerts: Any, **kwargs: Any) -> None:
 
 
 RECEIVERS = [
-    (SymptomLog, log_saved),
     (Alert, alert_saved),
     (OutcomeMeasure, outcome_saved),
     (Assessment, assessment_saved),
